@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "nlsock",
+      "sources": ["native/nlsock.c"],
+      "cflags": ["-O2", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-missing-field-initializers"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

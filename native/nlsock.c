@@ -1,0 +1,600 @@
+// nlsock: the only native code in nlkit. A Netlink socket as a small N-API object.
+//
+// The native object owns the fd. Readiness comes from libuv (uv_poll) on the loop of the
+// environment that created the socket, so worker threads work. Received datagrams land in a
+// buffer borrowed from JS and are announced to a JS callback synchronously, one call per
+// datagram, inside one callback scope per wake-up. Errors reach JS as values (negative errno),
+// never as exceptions thrown from a libuv callback.
+//
+// Sockets in another network namespace are opened on a short-lived thread that calls setns()
+// and returns the fd: the calling thread's namespace never changes.
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <node_api.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+// Datagrams read per wake-up. The kernel builds each dump chunk inside recvmsg, so an
+// unbounded loop would starve the event loop while a huge table streams in.
+#define MAX_PER_WAKE 64
+
+typedef struct nlsock {
+  napi_env env;
+  uv_poll_t poll;
+  int fd;
+  int polling;      // uv_poll_start is active
+  int closing;      // close() was called; the fd is closed once the handle has stopped
+  int handle_init;  // poll handle initialised (needs uv_close)
+  int refed;
+  napi_ref wrapper;   // weak reference to the JS object
+  napi_ref callback;  // strong while started: released on stop/close so nothing leaks
+  napi_ref buffer;    // strong reference to the borrowed receive buffer
+  uint8_t* buf;
+  size_t buflen;
+  napi_async_context async_ctx;
+} nlsock;
+
+static napi_value throw_errno(napi_env env, const char* syscall, int err) {
+  char msg[128];
+  snprintf(msg, sizeof msg, "%s failed: %s", syscall, strerror(err));
+  napi_value message, error, code_v, errno_v, sys_v;
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
+  napi_create_error(env, NULL, message, &error);
+  const char* code = strerrorname_np(err);
+  napi_create_int32(env, err, &errno_v);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sys_v);
+  napi_create_string_utf8(env, code ? code : "EUNKNOWN", NAPI_AUTO_LENGTH, &code_v);
+  napi_set_named_property(env, error, "errno", errno_v);
+  napi_set_named_property(env, error, "code", code_v);
+  napi_set_named_property(env, error, "syscall", sys_v);
+  napi_throw(env, error);
+  return NULL;
+}
+
+#define CHECK(call)                                             \
+  do {                                                          \
+    if ((call) != napi_ok) {                                    \
+      napi_throw_error(env, NULL, "nlsock: N-API call failed"); \
+      return NULL;                                              \
+    }                                                           \
+  } while (0)
+
+static nlsock* unwrap_this(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
+  napi_value self;
+  nlsock* s = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) return NULL;
+  if (napi_unwrap(env, self, (void**)&s) != napi_ok || s == NULL) {
+    napi_throw_error(env, "ERR_NLSOCK", "not a netlink socket");
+    return NULL;
+  }
+  if (s->fd < 0) {
+    napi_throw_error(env, "ERR_NLSOCK_CLOSED", "netlink socket is closed");
+    return NULL;
+  }
+  return s;
+}
+
+static int get_i64(napi_env env, napi_value v, int64_t* out) {
+  return napi_get_value_int64(env, v, out) == napi_ok;
+}
+
+// ---- opening, possibly inside another network namespace ----
+
+typedef struct {
+  const char* nspath;
+  int protocol;
+  int fd;
+  int err;
+  const char* syscall;
+} open_job;
+
+static void do_open(open_job* job) {
+  if (job->nspath) {
+    int nsfd = open(job->nspath, O_RDONLY | O_CLOEXEC);
+    if (nsfd < 0) {
+      job->err = errno;
+      job->syscall = "open";
+      return;
+    }
+    if (setns(nsfd, CLONE_NEWNET) < 0) {
+      job->err = errno;
+      job->syscall = "setns";
+      close(nsfd);
+      return;
+    }
+    close(nsfd);
+  }
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, job->protocol);
+  if (fd < 0) {
+    job->err = errno;
+    job->syscall = "socket";
+    return;
+  }
+  job->fd = fd;
+}
+
+static void* open_thread(void* arg) {
+  do_open((open_job*)arg);
+  return NULL;
+}
+
+static void finalize_sock(napi_env env, void* data, void* hint);
+static void on_handle_closed(uv_handle_t* h);
+
+static void release_refs(nlsock* s) {
+  if (s->callback) {
+    napi_delete_reference(s->env, s->callback);
+    s->callback = NULL;
+  }
+  if (s->buffer) {
+    napi_delete_reference(s->env, s->buffer);
+    s->buffer = NULL;
+  }
+  s->buf = NULL;
+  s->buflen = 0;
+}
+
+// Closing order matters: stop and close the poll handle first, then the fd, otherwise libuv
+// aborts on a reused fd number.
+static void begin_close(nlsock* s) {
+  if (s->closing) return;
+  s->closing = 1;
+  release_refs(s);
+  if (s->async_ctx) {
+    napi_async_destroy(s->env, s->async_ctx);
+    s->async_ctx = NULL;
+  }
+  if (s->handle_init) {
+    if (s->polling) uv_poll_stop(&s->poll);
+    s->polling = 0;
+    uv_close((uv_handle_t*)&s->poll, on_handle_closed);
+  } else {
+    if (s->fd >= 0) close(s->fd);
+    s->fd = -1;
+    if (!s->wrapper) free(s);
+  }
+}
+
+static void on_handle_closed(uv_handle_t* h) {
+  nlsock* s = (nlsock*)h->data;
+  if (s->fd >= 0) close(s->fd);
+  s->fd = -1;
+  s->handle_init = 0;
+  // The JS object may already be gone (finalizer ran while the handle was closing).
+  if (!s->wrapper) free(s);
+}
+
+static void finalize_sock(napi_env env, void* data, void* hint) {
+  (void)hint;
+  nlsock* s = (nlsock*)data;
+  if (s->wrapper) {
+    napi_delete_reference(env, s->wrapper);
+    s->wrapper = NULL;
+  }
+  if (!s->closing) {
+    begin_close(s);  // frees s now or when the handle has closed
+  } else if (!s->handle_init) {
+    free(s);
+  }
+}
+
+// new NativeSocket(protocol, nspath|null)
+static napi_value nl_construct(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], obj;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, &obj, NULL));
+  int32_t protocol = 0;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &protocol) != napi_ok) {
+    napi_throw_type_error(env, NULL, "protocol must be a number");
+    return NULL;
+  }
+  char path[4096];
+  int have_path = 0;
+  if (argc >= 2) {
+    napi_valuetype t;
+    napi_typeof(env, argv[1], &t);
+    if (t == napi_string) {
+      size_t n;
+      if (napi_get_value_string_utf8(env, argv[1], path, sizeof path, &n) != napi_ok || n >= sizeof path - 1) {
+        napi_throw_type_error(env, NULL, "namespace path too long");
+        return NULL;
+      }
+      have_path = 1;
+    }
+  }
+  open_job job = {have_path ? path : NULL, protocol, -1, 0, NULL};
+  if (have_path) {
+    pthread_t th;
+    int rc = pthread_create(&th, NULL, open_thread, &job);
+    if (rc != 0) return throw_errno(env, "pthread_create", rc);
+    pthread_join(th, NULL);
+  } else {
+    do_open(&job);
+  }
+  if (job.fd < 0) return throw_errno(env, job.syscall, job.err);
+
+  nlsock* s = calloc(1, sizeof *s);
+  if (!s) {
+    close(job.fd);
+    return throw_errno(env, "calloc", ENOMEM);
+  }
+  s->env = env;
+  s->fd = job.fd;
+  s->refed = 1;
+  if (napi_wrap(env, obj, s, finalize_sock, NULL, &s->wrapper) != napi_ok) {
+    close(s->fd);
+    free(s);
+    napi_throw_error(env, NULL, "nlsock: wrap failed");
+    return NULL;
+  }
+  return obj;
+}
+
+// bind(portid, groups)
+static napi_value nl_bind(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  nlsock* s = unwrap_this(env, info, &argc, argv);
+  if (!s) return NULL;
+  int64_t pid = 0, groups = 0;
+  if (argc >= 1) get_i64(env, argv[0], &pid);
+  if (argc >= 2) get_i64(env, argv[1], &groups);
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_pid = (uint32_t)pid, .nl_groups = (uint32_t)groups};
+  if (bind(s->fd, (struct sockaddr*)&sa, sizeof sa) < 0) return throw_errno(env, "bind", errno);
+  return NULL;
+}
+
+// getsockname() -> [portid, groups]
+static napi_value nl_getsockname(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  nlsock* s = unwrap_this(env, info, &argc, NULL);
+  if (!s) return NULL;
+  struct sockaddr_nl sa;
+  socklen_t len = sizeof sa;
+  memset(&sa, 0, sizeof sa);
+  if (getsockname(s->fd, (struct sockaddr*)&sa, &len) < 0) return throw_errno(env, "getsockname", errno);
+  napi_value arr, a, b;
+  CHECK(napi_create_array_with_length(env, 2, &arr));
+  napi_create_uint32(env, sa.nl_pid, &a);
+  napi_create_uint32(env, sa.nl_groups, &b);
+  napi_set_element(env, arr, 0, a);
+  napi_set_element(env, arr, 1, b);
+  return arr;
+}
+
+// setsockopt(level, name, intValue)
+static napi_value nl_setsockopt(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  nlsock* s = unwrap_this(env, info, &argc, argv);
+  if (!s) return NULL;
+  int32_t level = 0, name = 0;
+  int64_t v = 0;
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &level) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &name) != napi_ok || !get_i64(env, argv[2], &v)) {
+    napi_throw_type_error(env, NULL, "setsockopt(level, name, value) takes numbers");
+    return NULL;
+  }
+  // Group numbers above 2^31 are valid for membership options: pass the bits unchanged.
+  uint32_t val = (uint32_t)v;
+  if (setsockopt(s->fd, level, name, &val, sizeof val) < 0) return throw_errno(env, "setsockopt", errno);
+  return NULL;
+}
+
+// getsockopt(level, name) -> int
+static napi_value nl_getsockopt(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  nlsock* s = unwrap_this(env, info, &argc, argv);
+  if (!s) return NULL;
+  int32_t level = 0, name = 0;
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &level) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &name) != napi_ok) {
+    napi_throw_type_error(env, NULL, "getsockopt(level, name) takes numbers");
+    return NULL;
+  }
+  int val = 0;
+  socklen_t len = sizeof val;
+  if (getsockopt(s->fd, level, name, &val, &len) < 0) return throw_errno(env, "getsockopt", errno);
+  napi_value out;
+  napi_create_int32(env, val, &out);
+  return out;
+}
+
+// send(uint8array, portid, groups) -> bytes sent
+static napi_value nl_send(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  nlsock* s = unwrap_this(env, info, &argc, argv);
+  if (!s) return NULL;
+  void* data;
+  size_t len;
+  napi_typedarray_type tt;
+  napi_value ab;
+  size_t off;
+  if (argc < 1 || napi_get_typedarray_info(env, argv[0], &tt, &len, &data, &ab, &off) != napi_ok ||
+      tt != napi_uint8_array) {
+    napi_throw_type_error(env, NULL, "send() takes a Uint8Array");
+    return NULL;
+  }
+  int64_t pid = 0, groups = 0;
+  if (argc >= 2) get_i64(env, argv[1], &pid);
+  if (argc >= 3) get_i64(env, argv[2], &groups);
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_pid = (uint32_t)pid, .nl_groups = (uint32_t)groups};
+  ssize_t n;
+  do {
+    n = sendto(s->fd, data, len, 0, (struct sockaddr*)&sa, sizeof sa);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return throw_errno(env, "sendto", errno);
+  napi_value out;
+  napi_create_int64(env, n, &out);
+  return out;
+}
+
+// ---- receiving ----
+
+// Calls cb(status, len, portid, groups, group, nsid, truncated) for one datagram or error.
+static int deliver(nlsock* s, napi_value cb, napi_value recv, int status, ssize_t len, uint32_t portid,
+                   uint32_t groups, int64_t group, int64_t nsid, int truncated) {
+  napi_env env = s->env;
+  napi_value argv[7];
+  napi_create_int32(env, status, &argv[0]);
+  napi_create_int64(env, len, &argv[1]);
+  napi_create_uint32(env, portid, &argv[2]);
+  napi_create_uint32(env, groups, &argv[3]);
+  napi_create_int64(env, group, &argv[4]);
+  napi_create_int64(env, nsid, &argv[5]);
+  napi_get_boolean(env, truncated, &argv[6]);
+  napi_value result;
+  napi_status st = napi_call_function(env, recv, cb, 7, argv, &result);
+  if (st == napi_pending_exception) {
+    // The JS side never throws by design; if it does anyway, the exception must not escape a
+    // libuv callback. Hand it to the process the way an async callback would.
+    napi_value exc;
+    napi_get_and_clear_last_exception(env, &exc);
+    napi_fatal_exception(env, exc);
+    return -1;
+  }
+  return st == napi_ok ? 0 : -1;
+}
+
+static void on_poll(uv_poll_t* h, int status, int events) {
+  (void)events;
+  nlsock* s = (nlsock*)h->data;
+  if (s->closing || !s->callback) return;
+  napi_env env = s->env;
+  napi_handle_scope hscope;
+  if (napi_open_handle_scope(env, &hscope) != napi_ok) return;
+  napi_value cb, recv;
+  napi_get_reference_value(env, s->callback, &cb);
+  napi_get_undefined(env, &recv);
+  if (s->wrapper) napi_get_reference_value(env, s->wrapper, &recv);
+  napi_callback_scope cscope;
+  napi_value resource;
+  napi_create_object(env, &resource);
+  if (napi_open_callback_scope(env, resource, s->async_ctx, &cscope) != napi_ok) {
+    napi_close_handle_scope(env, hscope);
+    return;
+  }
+
+  if (status < 0) {
+    // libuv turns EPOLLERR into UV_EBADF and stops the handle. On Netlink, EPOLLERR means the
+    // socket has a pending error (ENOBUFS after an overrun): read and clear it, report it, and
+    // poll again.
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0) soerr = errno;
+    if (soerr == 0) soerr = -status;  // libuv errors are negative errno
+    deliver(s, cb, recv, -soerr, 0, 0, 0, -1, -1, 0);
+    if (!s->closing && s->callback) {
+      s->polling = uv_poll_start(&s->poll, UV_READABLE, on_poll) == 0;
+    }
+  } else {
+    char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
+    for (int i = 0; i < MAX_PER_WAKE && !s->closing && s->polling && s->buf; i++) {
+      struct sockaddr_nl sa;
+      struct iovec iov = {s->buf, s->buflen};
+      struct msghdr mh;
+      memset(&mh, 0, sizeof mh);
+      memset(&sa, 0, sizeof sa);
+      mh.msg_name = &sa;
+      mh.msg_namelen = sizeof sa;
+      mh.msg_iov = &iov;
+      mh.msg_iovlen = 1;
+      mh.msg_control = cbuf;
+      mh.msg_controllen = sizeof cbuf;
+      ssize_t n = recvmsg(s->fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;  // drained
+        deliver(s, cb, recv, -errno, 0, 0, 0, -1, -1, 0);
+        if (errno != ENOBUFS) break;
+        continue;
+      }
+      int64_t group = -1, nsid = -1;
+      for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_NETLINK) continue;
+        if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
+          struct nl_pktinfo pi;
+          memcpy(&pi, CMSG_DATA(c), sizeof pi);
+          group = pi.group;
+        } else if (c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+          int v;
+          memcpy(&v, CMSG_DATA(c), sizeof v);
+          nsid = v;
+        }
+      }
+      int truncated = (size_t)n > s->buflen || (mh.msg_flags & MSG_TRUNC);
+      if (deliver(s, cb, recv, 0, n, sa.nl_pid, sa.nl_groups, group, nsid, truncated) < 0) break;
+    }
+  }
+  napi_close_callback_scope(env, cscope);
+  napi_close_handle_scope(env, hscope);
+}
+
+// start(callback, uint8array): begins polling; the buffer is borrowed for every receive.
+static napi_value nl_start(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  nlsock* s = unwrap_this(env, info, &argc, argv);
+  if (!s) return NULL;
+  napi_valuetype t;
+  if (argc < 2 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function) {
+    napi_throw_type_error(env, NULL, "start(callback, buffer)");
+    return NULL;
+  }
+  void* data;
+  size_t len;
+  napi_typedarray_type tt;
+  napi_value ab;
+  size_t off;
+  if (napi_get_typedarray_info(env, argv[1], &tt, &len, &data, &ab, &off) != napi_ok || tt != napi_uint8_array ||
+      len == 0) {
+    napi_throw_type_error(env, NULL, "start() needs a non-empty Uint8Array");
+    return NULL;
+  }
+  if (s->callback) napi_delete_reference(env, s->callback);
+  if (s->buffer) napi_delete_reference(env, s->buffer);
+  CHECK(napi_create_reference(env, argv[0], 1, &s->callback));
+  CHECK(napi_create_reference(env, argv[1], 1, &s->buffer));
+  s->buf = data;
+  s->buflen = len;
+  if (!s->async_ctx) {
+    napi_value name;
+    napi_create_string_utf8(env, "nlkit:netlink", NAPI_AUTO_LENGTH, &name);
+    CHECK(napi_async_init(env, NULL, name, &s->async_ctx));
+  }
+  if (!s->handle_init) {
+    uv_loop_t* loop;
+    CHECK(napi_get_uv_event_loop(env, &loop));
+    int rc = uv_poll_init(loop, &s->poll, s->fd);
+    if (rc < 0) return throw_errno(env, "uv_poll_init", -rc);
+    s->poll.data = s;
+    s->handle_init = 1;
+    if (!s->refed) uv_unref((uv_handle_t*)&s->poll);
+  }
+  int rc = uv_poll_start(&s->poll, UV_READABLE, on_poll);
+  if (rc < 0) return throw_errno(env, "uv_poll_start", -rc);
+  s->polling = 1;
+  return NULL;
+}
+
+// setBuffer(uint8array): swap the receive buffer (grown after a truncated datagram).
+static napi_value nl_set_buffer(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  nlsock* s = unwrap_this(env, info, &argc, argv);
+  if (!s) return NULL;
+  void* data;
+  size_t len;
+  napi_typedarray_type tt;
+  napi_value ab;
+  size_t off;
+  if (argc < 1 || napi_get_typedarray_info(env, argv[0], &tt, &len, &data, &ab, &off) != napi_ok ||
+      tt != napi_uint8_array || len == 0) {
+    napi_throw_type_error(env, NULL, "setBuffer() needs a non-empty Uint8Array");
+    return NULL;
+  }
+  if (s->buffer) napi_delete_reference(env, s->buffer);
+  CHECK(napi_create_reference(env, argv[0], 1, &s->buffer));
+  s->buf = data;
+  s->buflen = len;
+  return NULL;
+}
+
+// pause(): stop reading (backpressure); resume(): read again.
+static napi_value nl_pause(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  nlsock* s = unwrap_this(env, info, &argc, NULL);
+  if (!s) return NULL;
+  if (s->handle_init && s->polling) uv_poll_stop(&s->poll);
+  s->polling = 0;
+  return NULL;
+}
+
+static napi_value nl_resume(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  nlsock* s = unwrap_this(env, info, &argc, NULL);
+  if (!s) return NULL;
+  if (!s->handle_init || !s->callback || s->polling) return NULL;
+  int rc = uv_poll_start(&s->poll, UV_READABLE, on_poll);
+  if (rc < 0) return throw_errno(env, "uv_poll_start", -rc);
+  s->polling = 1;
+  return NULL;
+}
+
+static napi_value nl_ref(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  nlsock* s = unwrap_this(env, info, &argc, NULL);
+  if (!s) return NULL;
+  s->refed = 1;
+  if (s->handle_init) uv_ref((uv_handle_t*)&s->poll);
+  return NULL;
+}
+
+static napi_value nl_unref(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  nlsock* s = unwrap_this(env, info, &argc, NULL);
+  if (!s) return NULL;
+  s->refed = 0;
+  if (s->handle_init) uv_unref((uv_handle_t*)&s->poll);
+  return NULL;
+}
+
+static napi_value nl_fd(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value self, out;
+  nlsock* s = NULL;
+  napi_get_cb_info(env, info, &argc, NULL, &self, NULL);
+  napi_unwrap(env, self, (void**)&s);
+  napi_create_int32(env, s ? s->fd : -1, &out);
+  return out;
+}
+
+// close(): idempotent. Stops the poll handle, then closes the fd, and drops the callback.
+static napi_value nl_close(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  napi_value self;
+  nlsock* s = NULL;
+  CHECK(napi_get_cb_info(env, info, &argc, NULL, &self, NULL));
+  if (napi_unwrap(env, self, (void**)&s) != napi_ok || !s) return NULL;
+  if (!s->closing) begin_close(s);
+  return NULL;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor methods[] = {
+      {"bind", NULL, nl_bind, NULL, NULL, NULL, napi_default, NULL},
+      {"getsockname", NULL, nl_getsockname, NULL, NULL, NULL, napi_default, NULL},
+      {"setsockopt", NULL, nl_setsockopt, NULL, NULL, NULL, napi_default, NULL},
+      {"getsockopt", NULL, nl_getsockopt, NULL, NULL, NULL, napi_default, NULL},
+      {"send", NULL, nl_send, NULL, NULL, NULL, napi_default, NULL},
+      {"start", NULL, nl_start, NULL, NULL, NULL, napi_default, NULL},
+      {"setBuffer", NULL, nl_set_buffer, NULL, NULL, NULL, napi_default, NULL},
+      {"pause", NULL, nl_pause, NULL, NULL, NULL, napi_default, NULL},
+      {"resume", NULL, nl_resume, NULL, NULL, NULL, napi_default, NULL},
+      {"ref", NULL, nl_ref, NULL, NULL, NULL, napi_default, NULL},
+      {"unref", NULL, nl_unref, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, nl_close, NULL, NULL, NULL, napi_default, NULL},
+      {"fd", NULL, nl_fd, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_value cls;
+  if (napi_define_class(env, "NativeSocket", NAPI_AUTO_LENGTH, nl_construct, NULL,
+                        sizeof methods / sizeof methods[0], methods, &cls) != napi_ok)
+    return NULL;
+  napi_set_named_property(env, exports, "NativeSocket", cls);
+  return exports;
+}

@@ -1,0 +1,10 @@
+// nlkit/socket: NetlinkSocket and what it reports.
+export {
+  NetlinkSocket, DumpIterable, copyMessage,
+  type OpenOptions, type RequestOptions, type DumpOptions, type Decoder, type Reply, type NetlinkEvent,
+  type Overrun, type EventMeta, type EventOptions,
+} from './netlink-socket.js';
+export { NetlinkError, SocketError } from './netlink-error.js';
+export { errnoName, errnoMessage, errnoValue } from './errno.js';
+export { netnsPath, type NetnsSpec } from './netns.js';
+export { PcapWriter, LINKTYPE_NETLINK, ARPHRD_NETLINK } from './pcap.js';

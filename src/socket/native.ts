@@ -1,0 +1,44 @@
+// Loads the native addon (prebuilt via prebuildify, or compiled by node-gyp on install).
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** The receive callback: one call per datagram or error, synchronously from the poll wake-up. */
+export type RecvCallback = (
+  status: number, length: number, portid: number, groups: number, group: number, nsid: number, truncated: boolean,
+) => void;
+
+/** The native socket object (native/nlsock.c). Sync methods throw Error with errno/code/syscall. */
+export interface NativeSocket {
+  bind(portid: number, groups: number): void;
+  getsockname(): [number, number];
+  setsockopt(level: number, name: number, value: number): void;
+  getsockopt(level: number, name: number): number;
+  send(data: Uint8Array, portid: number, groups: number): number;
+  start(cb: RecvCallback, buffer: Uint8Array): void;
+  setBuffer(buffer: Uint8Array): void;
+  pause(): void;
+  resume(): void;
+  ref(): void;
+  unref(): void;
+  close(): void;
+  fd(): number;
+}
+
+interface Addon {
+  NativeSocket: new (protocol: number, nspath: string | null) => NativeSocket;
+}
+
+const require = createRequire(import.meta.url);
+// dist/src/socket -> package root
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+let addon: Addon | undefined;
+
+/** The loaded addon; loading is deferred so that pure users of wire/ never need it. */
+export function loadAddon(): Addon {
+  if (!addon) {
+    const load = require('node-gyp-build') as (dir: string) => Addon;
+    addon = load(root);
+  }
+  return addon;
+}
