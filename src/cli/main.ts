@@ -1,2 +1,58 @@
 #!/usr/bin/env node
-export {};
+// nlkit: the command line. Subcommands follow iproute2's grammar where one exists.
+import { readFileSync } from 'node:fs';
+import { commands } from './commands.js';
+import { EXIT_USAGE, UsageError, reportError } from './errors.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function help(): string {
+  const names = Object.keys(commands);
+  const width = Math.max(8, ...names.map((n) => n.length));
+  const lines = names.map((n) => `  ${n.padEnd(width)}  ${commands[n]!.summary}`);
+  return [
+    'Usage: nlkit COMMAND [ARGS…]',
+    '',
+    'The Netlink toolkit: talk to the Linux kernel about links, addresses, routes, families and more.',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options everywhere: --netns NAME (-n for ip/tc/bridge, -N for ss), -j/--json, --help.',
+    'Exit status: 0 success, 1 the kernel refused, 2 usage error.',
+    '',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(help());
+    return cmd === undefined ? EXIT_USAGE : 0;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(`nlkit ${version()}\n`);
+    return 0;
+  }
+  const entry = commands[cmd];
+  if (!entry) throw new UsageError(`nlkit: unknown command "${cmd}"`, 'Try "nlkit --help".');
+  const mod = await entry.load();
+  return mod.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    try {
+      process.exitCode = reportError(e);
+    } catch {
+      console.error(e);
+      process.exitCode = EXIT_USAGE + 1;
+    }
+  },
+);

@@ -8,3 +8,4 @@ export { NetlinkError, SocketError } from './netlink-error.js';
 export { errnoName, errnoMessage, errnoValue } from './errno.js';
 export { netnsPath, type NetnsSpec } from './netns.js';
 export { PcapWriter, LINKTYPE_NETLINK, ARPHRD_NETLINK } from './pcap.js';
+export type { Transport, TransportFactory, RecvCallback } from './native.js';

@@ -8,8 +8,13 @@ export type RecvCallback = (
   status: number, length: number, portid: number, groups: number, group: number, nsid: number, truncated: boolean,
 ) => void;
 
-/** The native socket object (native/nlsock.c). Sync methods throw Error with errno/code/syscall. */
-export interface NativeSocket {
+/**
+ * A Transport is what NetlinkSocket drives: the native socket (native/nlsock.c), or another
+ * implementation with the same contract such as server/'s in-process bus. Sync methods throw
+ * an Error with `errno`, `code` and `syscall`; received datagrams are written into the buffer
+ * given to start()/setBuffer() and announced through the callback, which never throws.
+ */
+export interface Transport {
   bind(portid: number, groups: number): void;
   getsockname(): [number, number];
   setsockopt(level: number, name: number, value: number): void;
@@ -24,6 +29,12 @@ export interface NativeSocket {
   close(): void;
   fd(): number;
 }
+
+/** The native socket (native/nlsock.c). */
+export type NativeSocket = Transport;
+
+/** Opens a transport for a protocol, optionally inside the namespace at `nspath`. */
+export type TransportFactory = (protocol: number, nspath: string | null) => Transport;
 
 interface Addon {
   NativeSocket: new (protocol: number, nspath: string | null) => NativeSocket;

@@ -7,7 +7,7 @@ import {
 } from '../wire/index.js';
 import { errnoName } from './errno.js';
 import { NetlinkError, SocketError, wrapNative } from './netlink-error.js';
-import { loadAddon, type NativeSocket } from './native.js';
+import { loadAddon, type Transport, type TransportFactory } from './native.js';
 import { netnsPath, type NetnsSpec } from './netns.js';
 import { PcapWriter } from './pcap.js';
 
@@ -39,6 +39,8 @@ export interface OpenOptions {
   bufferSize?: number;
   /** Record every datagram sent and received in this pcap file (LINKTYPE_NETLINK). */
   capture?: string;
+  /** Use this transport instead of a kernel socket (e.g. server/'s in-process bus). */
+  transport?: TransportFactory;
   /** Names message types in errors, e.g. (16) => 'RTM_NEWLINK'. */
   typeName?: (type: number) => string | undefined;
 }
@@ -295,7 +297,7 @@ export class NetlinkSocket implements AsyncDisposable {
   /** The port id replies must come from (0: the kernel). */
   readonly peer: number;
 
-  private readonly native: NativeSocket;
+  private readonly native: Transport;
   private buffer: Uint8Array;
   private seq = (nextSeqBase = (nextSeqBase + 0x10000) & 0x7fffffff) || 1;
   private readonly pending = new Map<number, PendingRequest | DumpState<unknown>>();
@@ -308,7 +310,7 @@ export class NetlinkSocket implements AsyncDisposable {
   private readonly typeName: ((type: number) => string | undefined) | undefined;
   private refed = true;
 
-  private constructor(protocol: number, native: NativeSocket, portid: number, opts: OpenOptions) {
+  private constructor(protocol: number, native: Transport, portid: number, opts: OpenOptions) {
     this.protocol = protocol;
     this.native = native;
     this.portid = portid;
@@ -320,11 +322,14 @@ export class NetlinkSocket implements AsyncDisposable {
 
   /** Opens, configures and binds a socket; the receive loop starts right away. */
   static open(protocol: number, opts: OpenOptions = {}): NetlinkSocket {
-    const { NativeSocket: Native } = loadAddon();
-    let native: NativeSocket;
+    let native: Transport;
     const where = opts.netns !== undefined ? netnsPath(opts.netns) : null;
     try {
-      native = new Native(protocol, where);
+      if (opts.transport) native = opts.transport(protocol, where);
+      else {
+        const { NativeSocket: Native } = loadAddon();
+        native = new Native(protocol, where);
+      }
     } catch (e) {
       throw wrapNative(where ? `open netlink socket in ${where}` : 'open netlink socket', e);
     }
@@ -918,7 +923,7 @@ function closedError(): SocketError {
   return new SocketError('netlink socket is closed', 'ERR_SOCKET_CLOSED');
 }
 
-function setBuf(native: NativeSocket, force: number, plain: number, size: number): void {
+function setBuf(native: Transport, force: number, plain: number, size: number): void {
   try {
     native.setsockopt(SOL_SOCKET, force, size);
   } catch {

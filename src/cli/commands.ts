@@ -1,0 +1,17 @@
+// The subcommand registry. Modules load lazily so `nlkit ip …` starts only what it uses.
+
+/** A subcommand's module: run() returns the process exit code. */
+export interface CommandModule {
+  run(args: string[]): Promise<number>;
+}
+
+/** One registered subcommand. */
+export interface CommandEntry {
+  /** One line for `nlkit --help`. */
+  summary: string;
+  load(): Promise<CommandModule>;
+}
+
+/** Every subcommand by name. Family issues add their entries here. */
+export const commands: Record<string, CommandEntry> = {
+};

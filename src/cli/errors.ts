@@ -1,0 +1,39 @@
+import { NetlinkError, SocketError } from '../socket/index.js';
+
+/** UsageError is a mistake on the command line: exit 2 with a one-line hint. */
+export class UsageError extends Error {
+  /** The hint printed after the message, e.g. 'Try "nlkit ip help".'. */
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = 'UsageError';
+    this.hint = hint;
+  }
+}
+
+/** Exit codes shared by every subcommand. */
+export const EXIT_OK = 0;
+export const EXIT_REFUSED = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * Prints an expected error the way iproute2 does and returns the exit code: kernel refusals as
+ * `Error: <extended-ACK text>.` (exit 1), usage errors with a hint (exit 2). Anything else is a
+ * bug and is rethrown so its stack shows.
+ */
+export function reportError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
+  if (e instanceof UsageError) {
+    write(`${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof NetlinkError) {
+    const text = e.detail;
+    write(`Error: ${text}${text.endsWith('.') ? '' : '.'}\n`);
+    return EXIT_REFUSED;
+  }
+  if (e instanceof SocketError) {
+    write(`Error: ${e.message}\n`);
+    return EXIT_REFUSED;
+  }
+  throw e;
+}
