@@ -1,0 +1,572 @@
+// The engine: compiles a declaration once into a table-driven decoder and encoder. Decoding
+// walks the attributes with a type-indexed table of small functions (no per-message lookups by
+// name, no reflection) and is lossless: what it does not know is kept as bytes with its
+// position, so encode(decode(x)) reproduces x byte for byte.
+import { HOST_LE, MessageWriter, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, align4 } from '../wire/index.js';
+import { formatIp, formatMac, parseIp, parseMac } from './addresses.js';
+import type { AttributeSet, EnumSpec, Field, FlagsSpec, IntType, StructSpec, UnknownAttr } from './types.js';
+
+const utf8d = new TextDecoder();
+const utf8e = new TextEncoder();
+
+/** Flag bits (NLA_F_NESTED / NLA_F_NET_BYTEORDER) that differed from what encoding would set, by property name. */
+export const ATTR_FLAGS: unique symbol = Symbol('nlkit.attrFlags');
+
+/** A compiled attribute set. */
+export interface SetCodec<T> {
+  readonly set: AttributeSet<T>;
+  /** Decodes attributes from start to end of `buf`. Never throws on malformed bytes: they are kept as unknown. */
+  decode(buf: Uint8Array, view: DataView, start: number, end: number): T;
+  /** Appends the attributes of `value` to the writer. Throws TypeError on a value that does not fit its declaration. */
+  encode(w: MessageWriter, value: T): void;
+}
+
+/** A compiled struct. */
+export interface StructCodec<T> {
+  readonly spec: StructSpec;
+  /** Declared size in bytes. */
+  readonly size: number;
+  decode(buf: Uint8Array, view: DataView, start: number, end: number): T;
+  /** Writes the struct at `at` in the writer's buffer (which must have `size` bytes reserved). */
+  write(view: DataView, buf: Uint8Array, at: number, value: Partial<T>): void;
+  /** Appends the struct (with any $tail) to the writer. */
+  encode(w: MessageWriter, value: Partial<T>): void;
+}
+
+type Dec = (buf: Uint8Array, dv: DataView, s: number, e: number, obj: Record<string, unknown>) => unknown;
+type Enc = (w: MessageWriter, type: number, v: unknown, obj: Record<string, unknown>) => void;
+/** A decoder returns NOFIT when the bytes do not match the declaration; the attribute is kept raw. */
+const NOFIT = Symbol('nofit');
+
+interface Entry {
+  type: number;
+  name: string;
+  repeated: boolean;
+  dec: Dec;
+  enc: Enc;
+  /** A sub-message whose selector was not decoded yet is resolved after the walk. */
+  deferred: boolean;
+  /** The value is a nest: NLA_F_NESTED is set on encode when the set asks for it. */
+  nestKind: boolean;
+}
+
+const INT_SIZE: Record<IntType, number> = {
+  uint: 0, sint: 0, u8: 1, u16: 2, u32: 4, u64: 8, s8: 1, s16: 2, s32: 4, s64: 8,
+  u16be: 2, u32be: 4, u64be: 8, s16be: 2, s32be: 4,
+};
+
+/** Size in bytes of an integer type (0 for the variable uint/sint). */
+export function intSize(t: IntType): number {
+  return INT_SIZE[t];
+}
+
+function readInt(dv: DataView, at: number, t: IntType, len: number): number | bigint {
+  switch (t) {
+    case 'u8': return dv.getUint8(at);
+    case 's8': return dv.getInt8(at);
+    case 'u16': return dv.getUint16(at, HOST_LE);
+    case 's16': return dv.getInt16(at, HOST_LE);
+    case 'u32': return dv.getUint32(at, HOST_LE);
+    case 's32': return dv.getInt32(at, HOST_LE);
+    case 'u16be': return dv.getUint16(at, false);
+    case 's16be': return dv.getInt16(at, false);
+    case 'u32be': return dv.getUint32(at, false);
+    case 's32be': return dv.getInt32(at, false);
+    case 'u64': return u64num(dv.getBigUint64(at, HOST_LE));
+    case 's64': return s64num(dv.getBigInt64(at, HOST_LE));
+    case 'u64be': return u64num(dv.getBigUint64(at, false));
+    case 'uint': return len === 8 ? u64num(dv.getBigUint64(at, HOST_LE)) : dv.getUint32(at, HOST_LE);
+    case 'sint': return len === 8 ? s64num(dv.getBigInt64(at, HOST_LE)) : dv.getInt32(at, HOST_LE);
+  }
+}
+
+function u64num(v: bigint): number | bigint {
+  return v <= 0x1fffffffffffffn ? Number(v) : v;
+}
+function s64num(v: bigint): number | bigint {
+  return v <= 0x1fffffffffffffn && v >= -0x1fffffffffffffn ? Number(v) : v;
+}
+
+function writeInt(dv: DataView, at: number, t: IntType, v: number | bigint): void {
+  switch (t) {
+    case 'u8': dv.setUint8(at, Number(v)); break;
+    case 's8': dv.setInt8(at, Number(v)); break;
+    case 'u16': dv.setUint16(at, Number(v), HOST_LE); break;
+    case 's16': dv.setInt16(at, Number(v), HOST_LE); break;
+    case 'u32': dv.setUint32(at, Number(v) >>> 0, HOST_LE); break;
+    case 's32': dv.setInt32(at, Number(v), HOST_LE); break;
+    case 'u16be': dv.setUint16(at, Number(v), false); break;
+    case 's16be': dv.setInt16(at, Number(v), false); break;
+    case 'u32be': dv.setUint32(at, Number(v) >>> 0, false); break;
+    case 's32be': dv.setInt32(at, Number(v), false); break;
+    case 'u64': case 'uint': dv.setBigUint64(at, BigInt(v), HOST_LE); break;
+    case 's64': case 'sint': dv.setBigInt64(at, BigInt(v), HOST_LE); break;
+    case 'u64be': dv.setBigUint64(at, BigInt(v), false); break;
+  }
+}
+
+function intRange(t: IntType): [bigint, bigint] {
+  const size = INT_SIZE[t] || 8;
+  const bits = BigInt(size * 8);
+  return t.startsWith('s') ? [-(1n << (bits - 1n)), (1n << (bits - 1n)) - 1n] : [0n, (1n << bits) - 1n];
+}
+
+/** Names an integer by its enum, or returns the number for values the enum lacks. */
+export function enumName(spec: EnumSpec, v: number): string | number {
+  return reverseEnum(spec).get(v) ?? v;
+}
+
+const reverseCache = new WeakMap<object, Map<number, string>>();
+function reverseEnum(spec: EnumSpec): Map<number, string> {
+  let m = reverseCache.get(spec);
+  if (!m) {
+    m = new Map();
+    for (const [k, v] of Object.entries(spec.values) as [string, number][]) if (!m.has(v)) m.set(v, k);
+    reverseCache.set(spec, m);
+  }
+  return m;
+}
+
+/** Splits a bit mask into flag names; leftover bits come last as one number. */
+export function flagNames(spec: FlagsSpec, v: number): (string | number)[] {
+  const out: (string | number)[] = [];
+  let rest = v >>> 0;
+  for (const [k, m] of Object.entries(spec.bits) as [string, number][]) {
+    if (m !== 0 && (rest & m) === m) {
+      out.push(k);
+      rest = (rest & ~m) >>> 0;
+    }
+  }
+  if (rest !== 0) out.push(rest);
+  return out;
+}
+
+/** Turns an enum name, a flag list or a number into the integer to encode. */
+export function intValue(v: unknown, t: IntType, en: EnumSpec | undefined, fl: FlagsSpec | undefined, what: string): number | bigint {
+  let n: number | bigint;
+  if (typeof v === 'string' && en) {
+    const x = (en.values as Record<string, number>)[v];
+    if (x === undefined) throw new TypeError(`${what}: "${v}" is not a ${en.name} (one of ${Object.keys(en.values).join(', ')})`);
+    n = x;
+  } else if (Array.isArray(v) && fl) {
+    let m = 0;
+    for (const f of v) {
+      if (typeof f === 'number') m |= f;
+      else {
+        const b = (fl.bits as Record<string, number>)[f as string];
+        if (b === undefined) throw new TypeError(`${what}: "${String(f)}" is not a ${fl.name} flag`);
+        m |= b;
+      }
+    }
+    n = m >>> 0;
+  } else if (typeof v === 'number' || typeof v === 'bigint') {
+    n = v;
+  } else if (typeof v === 'string' && /^-?(0x[0-9a-f]+|\d+)$/i.test(v)) {
+    n = BigInt(v);
+  } else if (typeof v === 'boolean') {
+    n = v ? 1 : 0;
+  } else {
+    throw new TypeError(`${what}: expected a number${en ? ` or ${en.name} name` : ''}${fl ? ' or flag list' : ''}, got ${JSON.stringify(v)}`);
+  }
+  if (typeof n === 'number' && !Number.isInteger(n)) throw new TypeError(`${what}: ${n} is not an integer`);
+  const [lo, hi] = intRange(t);
+  const b = BigInt(n);
+  if (b < lo || b > hi) throw new TypeError(`${what}: ${n} does not fit ${t}`);
+  return typeof n === 'bigint' ? n : n;
+}
+
+// ---- structs ----
+
+const structCache = new WeakMap<StructSpec, StructCodec<unknown>>();
+
+/** Compiles a struct declaration (cached per declaration object). */
+export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): StructCodec<T> {
+  const hit = structCache.get(spec);
+  if (hit) return hit as StructCodec<T>;
+  const fields = spec.fields.map((f) => {
+    const size = f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr' || f.type === 'string'
+      ? (f.len ?? (f.type === 'ip4' ? 4 : f.type === 'ip6' ? 16 : f.type === 'mac' ? 6 : 0))
+      : INT_SIZE[f.type];
+    return { f, size };
+  });
+  let off = 0;
+  const layout = fields.map(({ f, size }) => {
+    const at = off;
+    off += size;
+    return { f, size, at };
+  });
+  const size = off;
+  const codec: StructCodec<T> = {
+    spec,
+    size,
+    decode(buf, dv, start, end) {
+      const o: Record<string, unknown> = {};
+      const len = end - start;
+      for (const { f, size: sz, at } of layout) {
+        if (at + sz > len) {
+          o.$len = len;
+          break;
+        }
+        const p = start + at;
+        switch (f.type) {
+          case 'pad': break;
+          case 'binary': o[f.name] = buf.slice(p, p + sz); break;
+          case 'mac': o[f.name] = formatMac(buf, p, sz); break;
+          case 'ip4': case 'ip6': case 'ipaddr': o[f.name] = formatIp(buf, p, sz); break;
+          case 'string': {
+            let e = p;
+            while (e < p + sz && buf[e] !== 0) e++;
+            o[f.name] = utf8d.decode(buf.subarray(p, e));
+            break;
+          }
+          default: {
+            const v = readInt(dv, p, f.type, sz);
+            o[f.name] = f.enum ? enumName(f.enum, Number(v)) : f.flags ? flagNames(f.flags, Number(v)) : v;
+          }
+        }
+      }
+      if (len > size) o.$tail = buf.slice(start + size, end);
+      return o as T;
+    },
+    write(dv, buf, at, value) {
+      const v = value as Record<string, unknown>;
+      for (const { f, size: sz, at: fa } of layout) {
+        const x = v[f.name];
+        if (x === undefined || f.type === 'pad') continue;
+        const p = at + fa;
+        switch (f.type) {
+          case 'binary': buf.set((x as Uint8Array).subarray(0, sz), p); break;
+          case 'mac': buf.set(parseMac(String(x)).subarray(0, sz), p); break;
+          case 'ip4': case 'ip6': case 'ipaddr': buf.set(parseIp(String(x)).subarray(0, sz), p); break;
+          case 'string': buf.set(utf8e.encode(String(x)).subarray(0, sz - 1), p); break;
+          default: writeInt(dv, p, f.type, intValue(x, f.type, f.enum, f.flags, `${spec.name}.${f.name}`));
+        }
+      }
+    },
+    encode(w, value) {
+      const v = value as Record<string, unknown> & { $tail?: Uint8Array; $len?: number };
+      const n = v.$len !== undefined ? Math.min(v.$len, size) : size;
+      const at = w.length;
+      const full = n + (v.$tail?.byteLength ?? 0);
+      w.reserve(full);
+      const tmp = new Uint8Array(size);
+      codec.write(new DataView(tmp.buffer), tmp, 0, value);
+      const out = w.finish();
+      out.set(tmp.subarray(0, n), at);
+      if (v.$tail) out.set(v.$tail, at + n);
+      // reserve() aligned to 4; a struct of unaligned size inside an attribute is fine, the
+      // attribute header carries the exact length (see structField).
+    },
+  };
+  structCache.set(spec, codec as StructCodec<unknown>);
+  return codec;
+}
+
+// ---- attribute sets ----
+
+const setCache = new WeakMap<AttributeSet<unknown>, SetCodec<unknown>>();
+
+/** Compiles an attribute set (cached per declaration object; recursion through thunks is fine). */
+export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
+  const hit = setCache.get(set as AttributeSet<unknown>);
+  if (hit) return hit as SetCodec<T>;
+  const byType: (Entry | undefined)[] = [];
+  const byName = new Map<string, Entry>();
+  const codec: SetCodec<T> = {
+    set,
+    decode(buf, dv, start, end) {
+      const obj: Record<string, unknown> = {};
+      let unknown: UnknownAttr[] | undefined;
+      let flags: Map<string, number> | undefined;
+      let deferred: [Entry, number, number][] | undefined;
+      let pos = start;
+      let idx = 0;
+      const limit = Math.min(end, buf.byteLength);
+      while (limit - pos >= NLA_HDRLEN) {
+        const len = dv.getUint16(pos, HOST_LE);
+        const raw = dv.getUint16(pos + 2, HOST_LE);
+        if (len < NLA_HDRLEN || len > limit - pos) {
+          // Malformed: keep the rest verbatim so nothing is lost and re-encoding reproduces it.
+          (unknown ??= []).push({ type: -1, bytes: buf.slice(pos, limit), at: idx });
+          pos = limit;
+          break;
+        }
+        const type = raw & NLA_TYPE_MASK;
+        const ent = byType[type];
+        const s = pos + NLA_HDRLEN;
+        const e = pos + len;
+        let kept = false;
+        if (ent !== undefined) {
+          if (ent.deferred && !(ent.name in obj)) {
+            (deferred ??= []).push([ent, s, e]);
+            obj[ent.name] = undefined; // hold the property's place in the order
+            kept = true;
+          } else if (ent.repeated || !(ent.name in obj)) {
+            const v = ent.dec(buf, dv, s, e, obj);
+            if (v !== NOFIT) {
+              if (ent.repeated) {
+                const arr = (obj[ent.name] ??= []) as unknown[];
+                arr.push(v);
+              } else obj[ent.name] = v;
+              const expected = expectedFlags(ent, set.nestedFlag);
+              if ((raw & ~NLA_TYPE_MASK & 0xffff) !== expected) (flags ??= new Map()).set(ent.name, raw & ~NLA_TYPE_MASK & 0xffff);
+              kept = true;
+            }
+          }
+        }
+        if (!kept) (unknown ??= []).push({ type: raw, bytes: buf.slice(s, e), at: idx });
+        idx++;
+        pos += align4(len);
+      }
+      if (deferred) {
+        for (const [ent, s, e] of deferred) {
+          const v = ent.dec(buf, dv, s, e, obj);
+          if (v === NOFIT) {
+            delete obj[ent.name];
+            (unknown ??= []).push({ type: ent.type, bytes: buf.slice(s, e), at: -1 });
+          } else obj[ent.name] = v;
+        }
+      }
+      if (unknown) obj.$unknown = unknown;
+      if (flags) Object.defineProperty(obj, ATTR_FLAGS, { value: flags, enumerable: false });
+      return obj as T;
+    },
+    encode(w, value) {
+      const obj = value as Record<string, unknown>;
+      const unknown = (obj.$unknown as UnknownAttr[] | undefined) ?? [];
+      const flags = (obj as { [ATTR_FLAGS]?: Map<string, number> })[ATTR_FLAGS];
+      let ui = 0;
+      let idx = 0;
+      // Unknown attributes go back to the positions they were received at.
+      const emitUnknownHere = () => {
+        while (ui < unknown.length && unknown[ui]!.at >= 0 && unknown[ui]!.at <= idx) {
+          const u = unknown[ui++]!;
+          if (u.type === -1) w.bytes(u.bytes); // malformed tail, verbatim
+          else w.attr(u.type, u.bytes);
+          idx++;
+        }
+      };
+      for (const key of Object.keys(obj)) {
+        if (key === '$unknown') continue;
+        const v = obj[key];
+        if (v === undefined) continue;
+        const ent = byName.get(key);
+        if (!ent) throw new TypeError(`${set.name}: unknown attribute "${key}" (known: ${[...byName.keys()].join(', ')})`);
+        const items = ent.repeated ? (Array.isArray(v) ? v : [v]) : [v];
+        for (const item of items) {
+          emitUnknownHere();
+          const f = flags?.get(key);
+          ent.enc(w, f !== undefined ? ent.type | f : ent.type | expectedFlags(ent, set.nestedFlag), item, obj);
+          idx++;
+        }
+      }
+      while (ui < unknown.length) {
+        const u = unknown[ui++]!;
+        if (u.type === -1) w.bytes(u.bytes);
+        else w.attr(u.type, u.bytes);
+      }
+    },
+  };
+  setCache.set(set as AttributeSet<unknown>, codec as SetCodec<unknown>);
+  for (const a of set.attrs) {
+    const repeated = a.field.kind === 'array';
+    const f = repeated ? (a.field as { item: Field }).item : a.field;
+    const ent: Entry = {
+      type: a.type, name: a.name, repeated, dec: makeDec(f, `${set.name}.${a.name}`),
+      enc: makeEnc(f, `${set.name}.${a.name}`), deferred: f.kind === 'sub-message', nestKind: isNest(f),
+    };
+    byType[a.type] = ent;
+    byName.set(a.name, ent);
+  }
+  return codec;
+}
+
+function isNest(f: Field): boolean {
+  if (f.kind === 'nest' || f.kind === 'nest-array') return true;
+  if (f.kind === 'sub-message') {
+    const subs = Object.values(f.map);
+    return subs.length > 0 && subs.every(isNest);
+  }
+  return false;
+}
+
+function expectedFlags(ent: Entry, nestedFlag: boolean): number {
+  return ent.nestKind && nestedFlag ? NLA_F_NESTED : 0;
+}
+
+function makeDec(f: Field, what: string): Dec {
+  switch (f.kind) {
+    case 'int': {
+      const t = f.type;
+      const size = INT_SIZE[t];
+      const en = f.enum, fl = f.flags;
+      return (_b, dv, s, e) => {
+        const len = e - s;
+        if (size ? len !== size : len !== 4 && len !== 8) return NOFIT;
+        const v = readInt(dv, s, t, len);
+        return en ? enumName(en, Number(v)) : fl ? flagNames(fl, Number(v)) : v;
+      };
+    }
+    case 'string':
+      return (b, _dv, s, e) => {
+        let z = s;
+        while (z < e && b[z] !== 0) z++;
+        // Keep strings that are not NUL-terminated (or carry bytes after the NUL) as bytes.
+        if (z !== e - 1 && !(z === e && e === s)) return z === e ? utf8d.decode(b.subarray(s, e)) : NOFIT;
+        return utf8d.decode(b.subarray(s, z));
+      };
+    case 'binary':
+      return (b, _dv, s, e) => b.slice(s, e);
+    case 'flag':
+      return (_b, _dv, s, e) => (e === s ? true : NOFIT);
+    case 'mac':
+      return (b, _dv, s, e) => (e > s ? formatMac(b, s, e - s) : NOFIT);
+    case 'ipaddr':
+      return (b, _dv, s, e) => (e - s === 4 || e - s === 16 ? formatIp(b, s, e - s) : NOFIT);
+    case 'nest': {
+      let c: SetCodec<unknown> | undefined;
+      return (b, dv, s, e) => (c ??= compileSet(f.set())).decode(b, dv, s, e);
+    }
+    case 'nest-array': {
+      let c: SetCodec<unknown> | undefined;
+      return (b, dv, s, e) => {
+        c ??= compileSet(f.set());
+        const out: unknown[] = [];
+        let p = s;
+        while (e - p >= NLA_HDRLEN) {
+          const len = dv.getUint16(p, HOST_LE);
+          if (len < NLA_HDRLEN || len > e - p) return NOFIT;
+          out.push(c.decode(b, dv, p + NLA_HDRLEN, p + len));
+          p += align4(len);
+        }
+        return out;
+      };
+    }
+    case 'int-array': {
+      const t = f.type;
+      const size = INT_SIZE[t] || 4;
+      return (_b, dv, s, e) => {
+        if ((e - s) % size) return NOFIT;
+        const out: (number | bigint)[] = [];
+        for (let p = s; p < e; p += size) out.push(readInt(dv, p, t, size));
+        return out;
+      };
+    }
+    case 'struct': {
+      const c = compileStruct(f.struct);
+      return (b, dv, s, e) => c.decode(b, dv, s, e);
+    }
+    case 'sub-message': {
+      const decs = new Map<string, Dec>();
+      for (const [k, sub] of Object.entries(f.map)) decs.set(k, makeDec(sub, `${what}(${k})`));
+      return (b, dv, s, e, obj) => {
+        const sel = obj[f.selector];
+        const d = decs.get(String(sel));
+        return d ? d(b, dv, s, e, obj) : NOFIT;
+      };
+    }
+    case 'custom':
+      return (b, dv, s, e) => {
+        try {
+          return f.codec.decode(b, dv, s, e);
+        } catch {
+          return NOFIT;
+        }
+      };
+    case 'array':
+      throw new TypeError(`${what}: nested array() is not supported; use nest-array`);
+  }
+}
+
+function makeEnc(f: Field, what: string): Enc {
+  switch (f.kind) {
+    case 'int': {
+      const t = f.type;
+      return (w, type, v) => {
+        const n = intValue(v, t, f.enum, f.flags, what);
+        const size = INT_SIZE[t] || (typeof n === 'bigint' || n > 0xffffffff || n < -0x80000000 ? 8 : 4);
+        const tmp = new Uint8Array(size);
+        writeInt(new DataView(tmp.buffer), 0, size === 4 && t === 'uint' ? 'u32' : size === 4 && t === 'sint' ? 's32' : t, n);
+        w.attr(type, tmp);
+      };
+    }
+    case 'string':
+      return (w, type, v) => {
+        if (v instanceof Uint8Array) w.attr(type, v);
+        else w.attrString(type, String(v));
+      };
+    case 'binary':
+      return (w, type, v) => {
+        if (!(v instanceof Uint8Array)) throw new TypeError(`${what}: expected a Uint8Array`);
+        w.attr(type, v);
+      };
+    case 'flag':
+      return (w, type, v) => {
+        if (v) w.attr(type, new Uint8Array(0));
+      };
+    case 'mac':
+      return (w, type, v) => w.attr(type, v instanceof Uint8Array ? v : parseMac(String(v)));
+    case 'ipaddr':
+      return (w, type, v) => w.attr(type, v instanceof Uint8Array ? v : parseIp(String(v)));
+    case 'nest': {
+      let c: SetCodec<unknown> | undefined;
+      return (w, type, v) => {
+        c ??= compileSet(f.set());
+        const n = w.beginNest(type, false);
+        c.encode(w, v);
+        w.endNest(n);
+      };
+    }
+    case 'nest-array': {
+      let c: SetCodec<unknown> | undefined;
+      return (w, type, v) => {
+        c ??= compileSet(f.set());
+        if (!Array.isArray(v)) throw new TypeError(`${what}: expected an array`);
+        const n = w.beginNest(type, false);
+        const flag = c.set.nestedFlag ? NLA_F_NESTED : 0;
+        v.forEach((item, i) => {
+          const m = w.beginNest((i + 1) | flag, false);
+          c!.encode(w, item);
+          w.endNest(m);
+        });
+        w.endNest(n);
+      };
+    }
+    case 'int-array': {
+      const size = INT_SIZE[f.type] || 4;
+      return (w, type, v) => {
+        if (!Array.isArray(v)) throw new TypeError(`${what}: expected an array of integers`);
+        const tmp = new Uint8Array(size * v.length);
+        const dv = new DataView(tmp.buffer);
+        v.forEach((x, i) => writeInt(dv, i * size, f.type, intValue(x, f.type, undefined, undefined, what)));
+        w.attr(type, tmp);
+      };
+    }
+    case 'struct': {
+      const c = compileStruct(f.struct);
+      return (w, type, v) => {
+        const o = v as Record<string, unknown> & { $tail?: Uint8Array; $len?: number };
+        const n = o.$len !== undefined ? Math.min(o.$len, c.size) : c.size;
+        const tmp = new Uint8Array(c.size + (o.$tail?.byteLength ?? 0));
+        c.write(new DataView(tmp.buffer), tmp, 0, o);
+        if (o.$tail) tmp.set(o.$tail, n);
+        w.attr(type, tmp.subarray(0, n + (o.$tail?.byteLength ?? 0)));
+      };
+    }
+    case 'sub-message': {
+      const encs = new Map<string, Enc>();
+      for (const [k, sub] of Object.entries(f.map)) encs.set(k, makeEnc(sub, `${what}(${k})`));
+      return (w, type, v, obj) => {
+        const sel = obj[f.selector];
+        const e = encs.get(String(sel));
+        if (e) e(w, type, v, obj);
+        else if (v instanceof Uint8Array) w.attr(type, v);
+        else throw new TypeError(`${what}: no declaration for ${f.selector}=${String(sel)}; pass bytes`);
+      };
+    }
+    case 'custom':
+      return (w, type, v) => w.attr(type, f.codec.encode(v));
+    case 'array':
+      throw new TypeError(`${what}: nested array() is not supported; use nest-array`);
+  }
+}

@@ -1,0 +1,6 @@
+// nlkit/schema: families are data. Declarations in, compiled codecs and TypeScript types out.
+export * from './types.js';
+export * from './declare.js';
+export { compileSet, compileStruct, enumName, flagNames, intValue, intSize, ATTR_FLAGS, type SetCodec, type StructCodec } from './compile.js';
+export { MessageCodec, type DecodedMessage } from './message.js';
+export { formatIp, formatMac, parseIp, parseMac } from './addresses.js';
