@@ -1,7 +1,7 @@
 import {
   HOST_LE, MessageReader, NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP,
   NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO,
-  NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
+  NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
   NLMSG_NOOP, NLMSG_OVERRUN, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK, SOL_SOCKET,
   attributePathAt, parseAck, readAckTlvs, viewOf, NLM_F_ACK_TLVS, type Ack, type NetlinkMessage,
 } from '../wire/index.js';
@@ -114,6 +114,7 @@ const MIN_BUFFER = 32 * 1024;
 const DEFAULT_BUFFER = 64 * 1024;
 const DUMP_HIGH_WATER = 16; // datagrams buffered per dump before reading pauses
 const EVENT_HIGH_WATER = 65536;
+const MAX_ABANDONED = 1024; // aborted requests whose late replies are still dropped
 // Listeners get a large kernel receive buffer unless told otherwise: an event storm (tens of
 // thousands of route changes) must not overrun a default 208 KiB buffer.
 const LISTENER_RCVBUF = 32 * 1024 * 1024;
@@ -354,6 +355,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private buffer: Uint8Array;
   private seq = (nextSeqBase = (nextSeqBase + 0x10000) & 0x7fffffff) || 1;
   private readonly pending = new Map<number, Pending>();
+  /** Sequence numbers of aborted requests -> whether an ACK ends their reply; late replies are dropped. */
+  private readonly abandoned = new Map<number, boolean>();
   private readonly dumpQueue: DumpState<unknown>[] = [];
   private activeDump: DumpState<unknown> | null = null;
   private readonly subscribers = new Set<EventSubscriber>();
@@ -526,6 +529,7 @@ export class NetlinkSocket implements AsyncDisposable {
       if (signal) {
         onAbort = () => {
           p.cleanup();
+          this.abandon(seq, ack);
           reject(abortError(signal));
         };
         signal.addEventListener('abort', onAbort, { once: true });
@@ -854,6 +858,10 @@ export class NetlinkSocket implements AsyncDisposable {
             else this.onRequestMessage(p, r);
             continue;
           }
+          if (this.abandoned.size > 0 && this.abandoned.has(r.seq)) {
+            this.onAbandonedMessage(r);
+            continue;
+          }
         }
         this.onEvent(r, multicast ? (group > 0 ? group : lowestGroup(groups)) : 0, portid, nsid >= 0 ? nsid : undefined);
       }
@@ -893,7 +901,7 @@ export class NetlinkSocket implements AsyncDisposable {
       return;
     }
     p.messages.push(copyMessage(r));
-    if (!p.ack && !(r.flags & 0x2)) {
+    if (!p.ack && !(r.flags & NLM_F_MULTI)) {
       p.cleanup();
       p.resolve({ messages: p.messages });
     }
@@ -912,6 +920,18 @@ export class NetlinkSocket implements AsyncDisposable {
       st.errors.push({ index: p.index, error: this.makeError(this.opName(viewOf(p.bytes).getUint16(4, HOST_LE)), a, p.bytes, st.headerSize) });
     }
     st.settle();
+  }
+
+  /** Remembers an aborted request so that its late reply is dropped rather than seen as an event. */
+  private abandon(seq: number, ack: boolean): void {
+    if (this.abandoned.size >= MAX_ABANDONED) this.abandoned.delete(this.abandoned.keys().next().value!);
+    this.abandoned.set(seq, ack);
+  }
+
+  private onAbandonedMessage(r: MessageReader): void {
+    const ack = this.abandoned.get(r.seq)!;
+    const last = r.type === NLMSG_ERROR || (!ack && (r.type === NLMSG_DONE || !(r.flags & NLM_F_MULTI)));
+    if (last) this.abandoned.delete(r.seq);
   }
 
   private onDumpMessage(d: DumpState<unknown>, r: MessageReader): void {
