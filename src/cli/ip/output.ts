@@ -1,0 +1,245 @@
+// One printing path for text and JSON, in the manner of iproute2: every field is emitted once,
+// with its JSON key and value and its text form, so the two outputs keep the same order.
+//
+// JSON follows iproute2's writer byte for byte: `[{…},{…}]` on one line, or with -p
+//
+//   [ {
+//           "ifindex": 1,
+//           "flags": [ "UP","LOWER_UP" ],
+//           "linkinfo": {
+//               "info_kind": "veth"
+//           }
+//       } ]
+//
+// (four spaces a level, a space inside non-empty brackets, `[ ]` for an empty array).
+// Output is streamed: text accumulates in a string that is written to stdout every 64 KiB, and
+// `drain()` waits for the pipe when it is full, so a 100,000-route dump never sits in memory.
+
+/** A JSON number written as is (iproute2 prints some floats with a fixed precision, e.g. 9.40). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** A value a field can carry in JSON. */
+export type JsonValue = string | number | bigint | boolean | null | RawJson;
+
+const FLUSH_AT = 64 * 1024;
+const SIMPLE = /^[^"\\\u0000-\u001f\u007f-\uffff]*$/;
+
+/** Quotes a string as iproute2's writer does (standard JSON escapes; valid JSON). */
+export function jsonString(s: string): string {
+  return SIMPLE.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+function jsonScalar(v: JsonValue): string {
+  switch (typeof v) {
+    case 'string': return jsonString(v);
+    case 'number': return Number.isFinite(v) ? String(v) : 'null';
+    case 'bigint': return v.toString();
+    case 'boolean': return v ? 'true' : 'false';
+    default: return v === null ? 'null' : v.text;
+  }
+}
+
+/** Where output goes: stdout by default; tests pass a collector. */
+export interface Sink {
+  write(chunk: string): boolean;
+  once?(event: 'drain', cb: () => void): unknown;
+}
+
+/** Options of an Output. */
+export interface OutputOptions {
+  json?: boolean;
+  pretty?: boolean;
+  /** -o: text records on one line, line breaks inside a record become `\`. */
+  oneline?: boolean;
+  sink?: Sink;
+}
+
+/**
+ * Output writes one stream of records in text or JSON. Printers call the same methods in both
+ * modes; the methods that do not apply to the current mode do nothing.
+ */
+export class Output {
+  /** True in JSON mode. */
+  readonly json: boolean;
+  readonly pretty: boolean;
+  /** The text line separator inside one record: "\n", or "\\" with -o. */
+  readonly sl: string;
+  private buf = '';
+  private readonly sink: Sink;
+  private depth = 0;
+  /** iproute2's separator state: true once the current container has an element. */
+  private sep = false;
+  private blocked: Promise<void> | null = null;
+
+  constructor(opts: OutputOptions = {}) {
+    this.json = opts.json ?? false;
+    this.pretty = this.json && (opts.pretty ?? false);
+    this.sl = opts.oneline ? '\\' : '\n';
+    this.sink = opts.sink ?? process.stdout;
+  }
+
+  // ---- text ----
+
+  /** Text only: appends `s`. */
+  fp(s: string): void {
+    if (!this.json) this.put(s);
+  }
+
+  /** Text only: a line break inside a record ("\n", or "\" with -o). */
+  nl(): void {
+    if (!this.json) this.put(this.sl);
+  }
+
+  // ---- both ----
+
+  /**
+   * A field: `key: value` in JSON, `text` in text mode (nothing when text is undefined).
+   * Pass a ready string for text; formatting it is cheap next to the syscalls.
+   */
+  field(key: string, value: JsonValue, text?: string): void {
+    if (this.json) {
+      this.name(key);
+      this.put(jsonScalar(value));
+      this.sep = true;
+    } else if (text !== undefined) {
+      this.put(text);
+    }
+  }
+
+  /** JSON only: a field. */
+  jfield(key: string, value: JsonValue): void {
+    if (this.json) {
+      this.name(key);
+      this.put(jsonScalar(value));
+      this.sep = true;
+    }
+  }
+
+  /** An array element: `value` in JSON, `text` in text mode. */
+  item(value: JsonValue, text?: string): void {
+    if (this.json) {
+      if (this.sep) this.put(',');
+      this.put(jsonScalar(value));
+      this.sep = true;
+    } else if (text !== undefined) {
+      this.put(text);
+    }
+  }
+
+  /** JSON only: opens an object, as a field when `key` is given, else as an array element. */
+  openObject(key?: string): void {
+    if (!this.json) return;
+    if (key !== undefined) this.name(key);
+    else if (this.sep) this.put(',');
+    this.put('{');
+    this.depth++;
+    this.sep = false;
+  }
+
+  /** JSON only: closes an object. */
+  closeObject(): void {
+    if (!this.json) return;
+    this.depth--;
+    if (this.sep) this.eol();
+    this.put('}');
+    this.sep = true;
+  }
+
+  /** JSON only: opens an array, as a field when `key` is given. */
+  openArray(key?: string): void {
+    if (!this.json) return;
+    if (key !== undefined) this.name(key);
+    else if (this.sep) this.put(',');
+    this.put(this.pretty ? '[ ' : '[');
+    this.depth++;
+    this.sep = false;
+  }
+
+  /** JSON only: closes an array. */
+  closeArray(): void {
+    if (!this.json) return;
+    if (this.pretty && this.sep) this.put(' ');
+    this.depth--;
+    this.put(']');
+    this.sep = true;
+  }
+
+  /** Starts the output: `[` of the top-level array in JSON. */
+  begin(): void {
+    this.openArray();
+  }
+
+  /** Ends the output: `]` and a newline in JSON; flushes. */
+  async end(): Promise<void> {
+    if (this.json) {
+      this.closeArray();
+      this.put('\n');
+    }
+    await this.flush();
+  }
+
+  /** Writes what is buffered and waits until the sink takes more. */
+  async flush(): Promise<void> {
+    if (this.buf) {
+      const s = this.buf;
+      this.buf = '';
+      this.write(s);
+    }
+    if (this.blocked) await this.blocked;
+  }
+
+  /** Call between records of a long stream: writes a full buffer and waits when the pipe is full. */
+  drain(): Promise<void> | undefined {
+    if (this.buf.length >= FLUSH_AT) {
+      const s = this.buf;
+      this.buf = '';
+      this.write(s);
+    }
+    return this.blocked ?? undefined;
+  }
+
+  /** Flushes now (monitor: one event is visible as soon as it is printed). */
+  flushNow(): void {
+    if (this.buf) {
+      const s = this.buf;
+      this.buf = '';
+      this.write(s);
+    }
+  }
+
+  private write(s: string): void {
+    if (!this.sink.write(s) && this.sink.once && !this.blocked) {
+      this.blocked = new Promise((resolve) => {
+        this.sink.once!('drain', () => {
+          this.blocked = null;
+          resolve();
+        });
+      });
+    }
+  }
+
+  private put(s: string): void {
+    this.buf += s;
+  }
+
+  private name(key: string): void {
+    if (this.sep) this.put(',');
+    this.eol();
+    this.put(this.pretty ? `${jsonString(key)}: ` : `${jsonString(key)}:`);
+  }
+
+  private eol(): void {
+    if (this.pretty) this.put('\n' + '    '.repeat(this.depth));
+  }
+}
+
+/** A Sink that keeps what is written (tests, or JSON built for one line of NDJSON). */
+export class StringSink implements Sink {
+  text = '';
+  write(chunk: string): boolean {
+    this.text += chunk;
+    return true;
+  }
+}
