@@ -4,6 +4,7 @@
 // position, so encode(decode(x)) reproduces x byte for byte.
 import { HOST_LE, MessageWriter, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, align4 } from '../wire/index.js';
 import { formatIp, formatMac, parseIp, parseMac } from './addresses.js';
+import { build, intReadExpr, prop } from './codegen.js';
 import type { AttributeSet, EnumSpec, Field, FlagsSpec, IntType, StructSpec, UnknownAttr } from './types.js';
 
 const utf8d = new TextDecoder();
@@ -199,6 +200,8 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
   const codec: StructCodec<T> = {
     spec,
     size,
+    // Replaced below by the generated decoder; this generic walk remains its slow path for
+    // structs shorter than declared.
     decode(buf, dv, start, end) {
       const o: Record<string, unknown> = {};
       const len = end - start;
@@ -259,7 +262,51 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
     },
   };
   structCache.set(spec, codec as StructCodec<unknown>);
+  codec.decode = genStructDecoder(layout, size, codec.decode);
   return codec;
+}
+
+type Layout = { f: StructSpec['fields'][number]; size: number; at: number }[];
+
+function genStructDecoder<T>(layout: Layout, size: number, slow: StructCodec<T>['decode']): StructCodec<T>['decode'] {
+  const env: Record<string, unknown> = { slow, u64num, s64num, formatIp, formatMac, utf8d };
+  const props: string[] = [];
+  layout.forEach(({ f, size: sz, at }, i) => {
+    const p = `s + ${at}`;
+    let expr: string;
+    switch (f.type) {
+      case 'pad': return;
+      case 'binary': expr = `buf.slice(${p}, ${p} + ${sz})`; break;
+      case 'mac': expr = `formatMac(buf, ${p}, ${sz})`; break;
+      case 'ip4': case 'ip6': case 'ipaddr': expr = `formatIp(buf, ${p}, ${sz})`; break;
+      case 'string': expr = `cstr${i}(buf, ${p}, ${p} + ${sz})`; env[`cstr${i}`] = cstr; break;
+      default: {
+        expr = intReadExpr(f.type, p);
+        if (f.enum) {
+          env[`en${i}`] = reverseEnum(f.enum);
+          env[`enf${i}`] = (m: Map<number, string>, v: number) => m.get(v) ?? v;
+          expr = `enf${i}(en${i}, ${intReadExpr(f.type, p)})`;
+        } else if (f.flags) {
+          env[`fl${i}`] = f.flags;
+          env.flagNames = flagNames;
+          expr = `flagNames(fl${i}, Number(${expr}))`;
+        }
+      }
+    }
+    props.push(`${JSON.stringify(f.name)}: ${expr}`);
+  });
+  return build(env, `return function decodeStruct(buf, dv, s, e) {
+  if (e - s < ${size}) return slow(buf, dv, s, e);
+  const o = { ${props.join(',\n    ')} };
+  if (e - s > ${size}) o.$tail = buf.slice(s + ${size}, e);
+  return o;
+};`);
+}
+
+function cstr(buf: Uint8Array, s: number, e: number): string {
+  let z = s;
+  while (z < e && buf[z] !== 0) z++;
+  return utf8d.decode(buf.subarray(s, z));
 }
 
 // ---- attribute sets ----
@@ -378,7 +425,105 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
     byType[a.type] = ent;
     byName.set(a.name, ent);
   }
+  codec.decode = genSetDecoder<T>(set, [...byName.values()]);
   return codec;
+}
+
+/** Generates a set's decoder: a switch on the attribute type with scalar reads inlined. */
+function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['decode'] {
+  const env: Record<string, unknown> = {
+    NOFIT, ATTR_FLAGS, u64num, s64num, formatIp, formatMac, cstrAttr, D: entries.map((e) => e.dec),
+    NAMES: entries.map((e) => e.name), TYPES: entries.map((e) => e.type),
+  };
+  const cases: string[] = [];
+  entries.forEach((ent, i) => {
+    const f = ent.repeated ? (set.attrs.find((a) => a.name === ent.name)!.field as { item: Field }).item : set.attrs.find((a) => a.name === ent.name)!.field;
+    const P = prop(ent.name);
+    const expected = expectedFlags(ent, set.nestedFlag);
+    let compute: string;
+    switch (f.kind) {
+      case 'int': {
+        const size = INT_SIZE[f.type];
+        let read = intReadExpr(f.type, 's');
+        if (f.type === 'uint' || f.type === 'sint') {
+          read = `(e - s === 8 ? ${f.type === 'uint' ? 'u64num(dv.getBigUint64(s, ' + String(HOST_LE) + '))' : 's64num(dv.getBigInt64(s, ' + String(HOST_LE) + '))'} : ${read})`;
+        }
+        if (f.enum) {
+          env[`en${i}`] = reverseEnum(f.enum);
+          env.enumOr = (m: Map<number, string>, v: number) => m.get(v) ?? v;
+          read = `enumOr(en${i}, Number(${read}))`;
+        } else if (f.flags) {
+          env[`fl${i}`] = f.flags;
+          env.flagNames = flagNames;
+          read = `flagNames(fl${i}, Number(${read}))`;
+        }
+        const cond = size ? `e - s === ${size}` : `(e - s === 4 || e - s === 8)`;
+        compute = `if (${cond}) v = ${read};`;
+        break;
+      }
+      case 'ipaddr':
+        compute = `if (e - s === 4) v = buf[s] + '.' + buf[s + 1] + '.' + buf[s + 2] + '.' + buf[s + 3]; else if (e - s === 16) v = formatIp(buf, s, 16);`;
+        break;
+      case 'string': compute = `v = cstrAttr(buf, s, e);`; break;
+      case 'flag': compute = `if (e === s) v = true;`; break;
+      case 'binary': compute = `v = buf.slice(s, e);`; break;
+      case 'mac': compute = `if (e > s) v = formatMac(buf, s, e - s);`; break;
+      default: compute = `v = D[${i}](buf, dv, s, e, obj);`;
+    }
+    const flagCheck = `if ((raw & 0xc000) !== ${expected}) (flags ??= new Map()).set(${JSON.stringify(ent.name)}, raw & 0xc000);`;
+    if (ent.deferred) {
+      cases.push(`case ${ent.type}: if (!(${JSON.stringify(ent.name)} in obj)) { (deferred ??= []).push(${i}, s, e); obj${P} = undefined; v = null; } break;`);
+    } else if (ent.repeated) {
+      cases.push(`case ${ent.type}: { ${compute} if (v !== NOFIT) { (obj${P} ??= []).push(v); ${flagCheck} } break; }`);
+    } else {
+      cases.push(`case ${ent.type}: if (obj${P} === undefined) { ${compute} if (v !== NOFIT) { obj${P} = v; ${flagCheck} } } break;`);
+    }
+  });
+  const le = String(HOST_LE);
+  return build(env, `return function decodeSet(buf, dv, start, end) {
+  const obj = {};
+  let unknown, flags, deferred;
+  let pos = start, idx = 0;
+  const limit = end < buf.byteLength ? end : buf.byteLength;
+  while (limit - pos >= 4) {
+    const len = dv.getUint16(pos, ${le});
+    const raw = dv.getUint16(pos + 2, ${le});
+    if (len < 4 || len > limit - pos) {
+      (unknown ??= []).push({ type: -1, bytes: buf.slice(pos, limit), at: idx });
+      break;
+    }
+    const s = pos + 4, e = pos + len;
+    let v = NOFIT;
+    switch (raw & 0x3fff) {
+      ${cases.join('\n      ')}
+    }
+    if (v === NOFIT) (unknown ??= []).push({ type: raw, bytes: buf.slice(s, e), at: idx });
+    idx++;
+    pos += (len + 3) & ~3;
+  }
+  if (deferred !== undefined) {
+    for (let k = 0; k < deferred.length; k += 3) {
+      const i = deferred[k], s = deferred[k + 1], e = deferred[k + 2];
+      const name = NAMES[i];
+      const v = D[i](buf, dv, s, e, obj);
+      if (v === NOFIT) {
+        delete obj[name];
+        (unknown ??= []).push({ type: TYPES[i], bytes: buf.slice(s, e), at: -1 });
+      } else obj[name] = v;
+    }
+  }
+  if (unknown !== undefined) obj.$unknown = unknown;
+  if (flags !== undefined) Object.defineProperty(obj, ATTR_FLAGS, { value: flags, enumerable: false });
+  return obj;
+};`);
+}
+
+function cstrAttr(buf: Uint8Array, s: number, e: number): string | typeof NOFIT {
+  let z = s;
+  while (z < e && buf[z] !== 0) z++;
+  // A string that is not NUL-terminated is accepted; bytes after the NUL are not (kept raw).
+  if (z < e - 1) return NOFIT;
+  return utf8d.decode(buf.subarray(s, z));
 }
 
 function isNest(f: Field): boolean {
@@ -408,13 +553,7 @@ function makeDec(f: Field, what: string): Dec {
       };
     }
     case 'string':
-      return (b, _dv, s, e) => {
-        let z = s;
-        while (z < e && b[z] !== 0) z++;
-        // Keep strings that are not NUL-terminated (or carry bytes after the NUL) as bytes.
-        if (z !== e - 1 && !(z === e && e === s)) return z === e ? utf8d.decode(b.subarray(s, e)) : NOFIT;
-        return utf8d.decode(b.subarray(s, z));
-      };
+      return (b, _dv, s, e) => cstrAttr(b, s, e);
     case 'binary':
       return (b, _dv, s, e) => b.slice(s, e);
     case 'flag':

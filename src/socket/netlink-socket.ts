@@ -2,7 +2,7 @@ import {
   HOST_LE, MessageReader, NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP,
   NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO,
   NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
-  NLMSG_NOOP, NLMSG_OVERRUN, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK, SOL_SOCKET,
+  NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK, SOL_SOCKET,
   attributePathAt, parseAck, readAckTlvs, viewOf, NLM_F_ACK_TLVS, type Ack, type NetlinkMessage,
 } from '../wire/index.js';
 import { errnoName } from './errno.js';
@@ -325,7 +325,7 @@ export const copyMessage: Decoder<NetlinkMessage> = (r) => ({
   flags: r.flags,
   seq: r.seq,
   pid: r.pid,
-  payload: r.buf.slice(r.payloadStart, r.payloadEnd),
+  payload: r.payloadCopy(),
 });
 
 interface EventSubscriber {
@@ -849,7 +849,14 @@ export class NetlinkSocket implements AsyncDisposable {
       this.pcap?.write(buf.subarray(0, length), false);
       const multicast = group > 0 || groups !== 0;
       const r = new MessageReader(buf, 0, length);
+      const d = this.activeDump;
+      const dseq = d !== null && !multicast && portid === this.peer ? d.seq : -1;
       while (r.next()) {
+        // The hot path: a data message of the running dump, decoded straight into its batch.
+        if (r.seq === dseq && r.type >= NLMSG_MIN_TYPE && !d!.cancelled) {
+          this.onDumpData(d!, r);
+          continue;
+        }
         if (!multicast && portid === this.peer) {
           const p = this.pending.get(r.seq);
           if (p) {
@@ -866,11 +873,11 @@ export class NetlinkSocket implements AsyncDisposable {
         this.onEvent(r, multicast ? (group > 0 ? group : lowestGroup(groups)) : 0, portid, nsid >= 0 ? nsid : undefined);
       }
       if (r.error) this.onMalformed(r.error);
-      const d = this.activeDump;
-      if (d && d.current && d.current.length > 0) {
-        d.batches.push(d.current);
-        d.current = null;
-        d.wake();
+      const active = this.activeDump;
+      if (active && active.current && active.current.length > 0) {
+        active.batches.push(active.current);
+        active.current = null;
+        active.wake();
       }
       this.maybePause();
     } catch (e) {
@@ -957,6 +964,11 @@ export class NetlinkSocket implements AsyncDisposable {
       return;
     }
     if (r.type === NLMSG_NOOP || r.type === NLMSG_OVERRUN || d.cancelled) return;
+    this.onDumpData(d, r);
+  }
+
+  private onDumpData(d: DumpState<unknown>, r: MessageReader): void {
+    if (r.flags & NLM_F_DUMP_INTR) d.interrupted = true;
     let item: unknown;
     try {
       item = d.decode(r);

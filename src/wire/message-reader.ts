@@ -40,12 +40,22 @@ export class MessageReader {
   readonly view: DataView;
   private pos: number;
   private readonly end: number;
+  private copied: Uint8Array | undefined;
 
   constructor(buf: Uint8Array, start = 0, end = buf.byteLength, view?: DataView) {
     this.buf = buf;
     this.view = view ?? viewOf(buf);
     this.pos = start;
     this.end = Math.min(end, buf.byteLength);
+  }
+
+  /**
+   * A copy of the current message's payload. All messages of one datagram share one copy of
+   * it (one allocation per datagram, not per message), so keeping them is cheap.
+   */
+  payloadCopy(): Uint8Array {
+    const c = (this.copied ??= this.buf.slice(0, this.end));
+    return c.subarray(this.payloadStart, this.payloadEnd);
   }
 
   /** Advances to the next message; false at the end or on malformed input (see `error`). */
