@@ -14,4 +14,5 @@ export interface CommandEntry {
 
 /** Every subcommand by name. Family issues add their entries here. */
 export const commands: Record<string, CommandEntry> = {
+  ip: { summary: 'links, addresses, routes, neighbours, rules, nexthops, monitor, netns (iproute2 grammar, ip -j JSON)', load: () => import('./ip/index.js') },
 };

@@ -1,0 +1,249 @@
+// `nlkit ip`: iproute2's grammar, `ip [ OPTIONS ] OBJECT { COMMAND | help }`, over nlkit/route.
+// Options and the object are parsed here; each object's module is imported only when used, so
+// `nlkit ip route show` loads the route printer and nothing else.
+import { NetlinkError, SocketError } from '../../socket/index.js';
+import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UsageError } from '../errors.js';
+import { matches, NoDeviceError } from './argv.js';
+import type { Family } from './argv.js';
+import { Output } from './output.js';
+
+/** Global options of `nlkit ip`, as ip parses them before the object. */
+export interface IpOptions {
+  /** -4 / -6 / -0 (-f inet|inet6|link): 0 means unspecified, 17 AF_PACKET. */
+  family: 0 | Family | 17;
+  /** -s, repeatable. */
+  stats: number;
+  /** -d, repeatable. */
+  details: number;
+  json: boolean;
+  pretty: boolean;
+  brief: boolean;
+  oneline: boolean;
+  /** -t / -ts: timestamps in monitor. */
+  timestamp: 0 | 1 | 2;
+  /** -n NETNS / --netns NAME. */
+  netns: string | undefined;
+  /** -a: all (used by netns). */
+  all: boolean;
+}
+
+/** What an object module exports. */
+export interface IpObjectModule {
+  run(ctx: IpContext, args: string[]): Promise<number>;
+}
+
+/** Everything an object's command needs. */
+export interface IpContext {
+  opts: IpOptions;
+  out: Output;
+  /** The object name as matched, e.g. 'route'. */
+  object: string;
+}
+
+type Loader = () => Promise<IpObjectModule>;
+
+// ip's object table, in ip's order: an abbreviation picks the first entry it is a prefix of
+// ("a" is address, "n" neighbour, "l" link, "m" maddress, "mo" monitor, "net" netns).
+const OBJECTS: [string, Loader | null][] = [
+  ['address', () => import('./address.js')],
+  ['addrlabel', null],
+  ['maddress', null],
+  ['route', () => import('./route.js')],
+  ['rule', () => import('./rule.js')],
+  ['neighbor', () => import('./neigh.js')],
+  ['neighbour', () => import('./neigh.js')],
+  ['ntable', null],
+  ['ntbl', null],
+  ['link', () => import('./link.js')],
+  ['l2tp', null],
+  ['fou', null],
+  ['ila', null],
+  ['macsec', null],
+  ['tunnel', null],
+  ['tunl', null],
+  ['tuntap', null],
+  ['tap', null],
+  ['token', null],
+  ['tcpmetrics', null],
+  ['tcp_metrics', null],
+  ['monitor', () => import('./monitor.js')],
+  ['xfrm', null],
+  ['mroute', null],
+  ['mrule', null],
+  ['netns', () => import('./netns.js')],
+  ['netconf', null],
+  ['vrf', null],
+  ['sr', null],
+  ['nexthop', () => import('./nexthop.js')],
+  ['mptcp', null],
+  ['ioam', null],
+  ['help', null],
+  ['stats', null],
+];
+
+/** Objects nlkit adds to ip's: `nh` for nexthop. */
+const ALIASES: Record<string, string> = { nh: 'nexthop' };
+
+const CANONICAL: Record<string, string> = { neighbor: 'neigh', neighbour: 'neigh', address: 'address' };
+
+/** `nlkit ip help` text. */
+export const USAGE = `Usage: nlkit ip [ OPTIONS ] OBJECT { COMMAND | help }
+where  OBJECT := { address | link | route | rule | neigh | nexthop | monitor | netns }
+       OPTIONS := { -s[tatistics] | -d[etails] | -j[son] | -p[retty] | -br[ief] | -o[neline] |
+                    -4 | -6 | -0 | -f[amily] { inet | inet6 | link } |
+                    -n[etns] NAME | --netns NAME | -t[imestamp] | -ts[hort] }
+Output matches iproute2's: text in ip's shape, JSON field for field like ip -j.
+ip monitor -j prints one JSON object per line (NDJSON).
+`;
+
+function hintIp(): string {
+  return 'Try "nlkit ip help".';
+}
+
+/** Parses the global options; returns them and the index of the object argument. */
+export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] } {
+  const opts: IpOptions = {
+    family: 0, stats: 0, details: 0, json: false, pretty: false, brief: false, oneline: false,
+    timestamp: 0, netns: undefined, all: false,
+  };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    let opt = argv[i]!;
+    if (opt === '--') {
+      i++;
+      break;
+    }
+    if (!opt.startsWith('-') || opt === '-') break;
+    if (opt.startsWith('--')) opt = opt.slice(1);
+    const value = (name: string): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`Option "${name}" needs an argument.`, hintIp());
+      return v;
+    };
+    // The order of these tests is ip's: it decides what an abbreviation means.
+    if (matches(opt, '-loops')) {
+      value(opt);
+    } else if (matches(opt, '-family')) {
+      const f = value(opt);
+      if (f === 'inet') opts.family = 4;
+      else if (f === 'inet6') opts.family = 6;
+      else if (f === 'link') opts.family = 17;
+      else if (f === 'help') throw new UsageError(USAGE.trimEnd(), hintIp());
+      else throw new UsageError(`Error: argument "${f}" is wrong: invalid protocol family`, hintIp());
+    } else if (opt === '-4') {
+      opts.family = 4;
+    } else if (opt === '-6') {
+      opts.family = 6;
+    } else if (opt === '-0') {
+      opts.family = 17;
+    } else if (matches(opt, '-stats') || matches(opt, '-statistics')) {
+      opts.stats++;
+    } else if (matches(opt, '-details')) {
+      opts.details++;
+    } else if (matches(opt, '-human') || matches(opt, '-human-readable') || matches(opt, '-iec')) {
+      throw new UsageError(`Option "${argv[i]}" (human-readable numbers) is not supported by nlkit ip.`, hintIp());
+    } else if (matches(opt, '-resolve')) {
+      throw new UsageError('Option "-resolve" (reverse DNS) is not supported by nlkit ip.', hintIp());
+    } else if (matches(opt, '-rcvbuf')) {
+      value(opt);
+    } else if (matches(opt, '-oneline')) {
+      opts.oneline = true;
+    } else if (matches(opt, '-timestamp')) {
+      opts.timestamp = 1;
+    } else if (matches(opt, '-tshort')) {
+      opts.timestamp = 2;
+    } else if (matches(opt, '-force')) {
+      // Only meaningful with -batch.
+    } else if (matches(opt, '-batch')) {
+      throw new UsageError('Option "-batch" is not supported by nlkit ip.', hintIp());
+    } else if (matches(opt, '-brief')) {
+      opts.brief = true;
+    } else if (matches(opt, '-json')) {
+      opts.json = true;
+    } else if (matches(opt, '-pretty')) {
+      opts.pretty = true;
+    } else if (matches(opt, '-netns')) {
+      const ns = value(opt);
+      if (ns === '' || ns.includes('/') || ns === '.' || ns === '..') {
+        throw new UsageError(`Invalid netns name "${ns}"`, hintIp());
+      }
+      opts.netns = ns;
+    } else if (matches(opt, '-all')) {
+      opts.all = true;
+    } else if (matches(opt, '-color') || opt.startsWith('-color=') || opt.startsWith('-c=')) {
+      // Colour is a terminal nicety nlkit does not produce; accepted for compatibility.
+    } else if (matches(opt, '-Numeric')) {
+      // Names are what iproute2's files say; -N is accepted and names stay.
+    } else if (matches(opt, '-help')) {
+      throw new UsageError(USAGE.trimEnd(), hintIp());
+    } else if (matches(opt, '-Version')) {
+      throw new UsageError('nlkit ip follows iproute2 6.1\'s grammar; see "nlkit --version".', hintIp());
+    } else {
+      throw new UsageError(`Option "${argv[i]}" is unknown.`, hintIp());
+    }
+  }
+  return { opts, rest: argv.slice(i) };
+}
+
+/** Finds the object a word names, or throws the usage error ip would print. */
+export function resolveObject(word: string): { name: string; load: Loader } {
+  const alias = ALIASES[word];
+  const key = alias ?? word;
+  for (const [name, load] of OBJECTS) {
+    if (!matches(key, name)) continue;
+    if (name === 'help') throw new UsageError(USAGE.trimEnd(), hintIp());
+    if (!load) throw new UsageError(`Object "${name}" is not supported by nlkit ip.`, hintIp());
+    return { name: CANONICAL[name] ?? name, load };
+  }
+  throw new UsageError(`Object "${word}" is unknown.`, hintIp());
+}
+
+/** Entry point of `nlkit ip`. */
+export async function run(argv: string[]): Promise<number> {
+  const { opts, rest } = parseOptions(argv);
+  if (rest.length === 0) {
+    process.stderr.write(USAGE);
+    return EXIT_USAGE;
+  }
+  const { name, load } = resolveObject(rest[0]!);
+  const mod = await load();
+  const out = new Output({ json: opts.json, pretty: opts.pretty, oneline: opts.oneline });
+  try {
+    return await mod.run({ opts, out, object: name }, rest.slice(1));
+  } catch (e) {
+    await out.flush().catch(() => undefined);
+    return reportIpError(e);
+  }
+}
+
+/**
+ * Prints an expected failure as ip does and returns the exit code: the kernel's extended-ACK
+ * text as `Error: <text>.`, `RTNETLINK answers: <strerror>` when the kernel gave no text (exit 1);
+ * unknown devices (exit 1); usage errors with a hint (exit 2). Anything else is a bug: rethrown.
+ */
+export function reportIpError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
+  if (e instanceof UsageError) {
+    write(`${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof NoDeviceError) {
+    write(`${e.message}\n`);
+    return EXIT_REFUSED;
+  }
+  if (e instanceof NetlinkError) {
+    if (e.kernelMessage) {
+      const t = e.kernelMessage;
+      write(`Error: ${t}${t.endsWith('.') ? '' : '.'}\n`);
+    } else {
+      write(`RTNETLINK answers: ${e.detail}\n`);
+    }
+    return EXIT_REFUSED;
+  }
+  if (e instanceof SocketError) {
+    write(`Error: ${e.message}\n`);
+    return EXIT_REFUSED;
+  }
+  throw e;
+}
+
+export { EXIT_OK, EXIT_REFUSED, EXIT_USAGE };

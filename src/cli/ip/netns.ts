@@ -1,0 +1,178 @@
+// `nlkit ip netns list | add NAME | delete NAME`: named network namespaces under /run/netns,
+// the way ip makes them — an empty file with the namespace bind-mounted on it, in a directory
+// that is a shared mount point so that the mount shows in every mount namespace.
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readdirSync, constants as fsc, unlinkSync } from 'node:fs';
+import { NetlinkSocket } from '../../socket/index.js';
+import { HOST_LE, MessageWriter, NETLINK_ROUTE, NLM_F_REQUEST, parseAttributes } from '../../wire/index.js';
+import { UsageError } from '../errors.js';
+import { Args, matches } from './argv.js';
+import type { IpContext } from './index.js';
+
+const RUN_DIR = '/run/netns';
+const RTM_GETNSID = 90;
+const NETNSA_NSID = 1;
+const NETNSA_FD = 3;
+
+const USAGE = `Usage: nlkit ip netns list
+       nlkit ip netns add NAME
+       nlkit ip netns delete NAME
+`;
+
+/** A namespace name ip accepts: no slash, not "." or "..", not empty. */
+function checkName(args: Args, name: string): void {
+  if (name === '' || name.includes('/') || name === '.' || name === '..' || name.length > 255) {
+    throw args.error(`Invalid netns name "${name}"`);
+  }
+}
+
+/** Runs `ip netns`. */
+export async function run(ctx: IpContext, argv: string[]): Promise<number> {
+  const args = new Args(argv, 'netns');
+  const cmd = args.next();
+  if (cmd === undefined || matches(cmd, 'list') || matches(cmd, 'show') || cmd === 'lst') return list(ctx);
+  if (matches(cmd, 'help')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (matches(cmd, 'add')) {
+    const name = args.next();
+    if (name === undefined) throw args.error('No netns name specified');
+    checkName(args, name);
+    if (args.left) throw args.error(`Garbage instead of arguments "${args.rest().join(' ')} ...".`);
+    return add(name);
+  }
+  if (matches(cmd, 'delete')) {
+    if (ctx.opts.all) throw args.error('nlkit ip -all netns delete is not supported: name the namespace.');
+    const name = args.next();
+    if (name === undefined) throw args.error('No netns name specified');
+    checkName(args, name);
+    return del(name);
+  }
+  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+}
+
+async function list(ctx: IpContext): Promise<number> {
+  let names: string[];
+  try {
+    names = readdirSync(RUN_DIR);
+  } catch {
+    names = [];
+  }
+  names = names.filter((n) => n !== '.' && n !== '..');
+  const out = ctx.out;
+  out.begin();
+  let sock: NetlinkSocket | undefined;
+  try {
+    for (const name of names) {
+      out.openObject();
+      out.field('name', name, name);
+      sock ??= NetlinkSocket.open(NETLINK_ROUTE);
+      const id = await nsidOf(sock, `${RUN_DIR}/${name}`);
+      if (id !== undefined && id >= 0) out.field('id', id, ` (id: ${id})`);
+      out.fp('\n');
+      out.closeObject();
+    }
+  } finally {
+    sock?.close();
+  }
+  await out.end();
+  return 0;
+}
+
+/** The id the current namespace gives the namespace at `path` (RTM_GETNSID), or undefined. */
+async function nsidOf(sock: NetlinkSocket, path: string): Promise<number | undefined> {
+  let fd: number;
+  try {
+    fd = openSync(path, fsc.O_RDONLY);
+  } catch {
+    return undefined;
+  }
+  try {
+    const w = new MessageWriter(64);
+    w.begin(RTM_GETNSID, NLM_F_REQUEST);
+    w.struct(1); // struct rtgenmsg, padded to 4
+    w.attrU32(NETNSA_FD, fd);
+    w.end();
+    const reply = await sock.request(w.toBytes(), { ack: false, headerSize: 4 });
+    const msg = reply.messages[0];
+    if (!msg) return undefined;
+    for (const a of parseAttributes(msg.payload, 4, msg.payload.byteLength)) {
+      if (a.type === NETNSA_NSID && a.value.byteLength >= 4) {
+        return new DataView(a.value.buffer, a.value.byteOffset, 4).getInt32(0, HOST_LE);
+      }
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function sh(cmd: string, argv: string[]): { ok: boolean; err: string } {
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  return { ok: r.status === 0, err: (r.stderr ?? '').trim() || (r.error ? r.error.message : '') };
+}
+
+/** Makes /run/netns a shared mount point (bind-mounting it on itself first when it is not one). */
+function prepareRunDir(): string | undefined {
+  mkdirSync(RUN_DIR, { recursive: true, mode: 0o755 });
+  if (sh('mount', ['--make-rshared', RUN_DIR]).ok) return undefined;
+  const bind = sh('mount', ['--rbind', RUN_DIR, RUN_DIR]);
+  if (!bind.ok) return `mount --bind ${RUN_DIR} ${RUN_DIR} failed: ${bind.err}`;
+  const shared = sh('mount', ['--make-rshared', RUN_DIR]);
+  return shared.ok ? undefined : `"mount --make-shared ${RUN_DIR}" failed: ${shared.err}`;
+}
+
+function add(name: string): number {
+  const path = `${RUN_DIR}/${name}`;
+  const prep = prepareRunDir();
+  if (prep) {
+    process.stderr.write(`${prep}\n`);
+    return 1;
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, fsc.O_RDONLY | fsc.O_CREAT | fsc.O_EXCL, 0);
+  } catch (e) {
+    process.stderr.write(`Cannot create namespace file "${path}": ${errText(e)}\n`);
+    return 1;
+  }
+  closeSync(fd);
+  // A fresh namespace, bind-mounted on the file (what ip does with unshare + mount in a child).
+  const r = sh('unshare', [`--net=${path}`, 'true']);
+  if (!r.ok) {
+    process.stderr.write(`Failed to create a new network namespace "${name}": ${r.err || 'unshare failed'}\n`);
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+    return 1;
+  }
+  return 0;
+}
+
+function del(name: string): number {
+  const path = `${RUN_DIR}/${name}`;
+  // Lazy unmount (MNT_DETACH), then remove the file; a missing mount is not an error.
+  sh('umount', ['--lazy', path]);
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    process.stderr.write(`Cannot remove namespace file "${path}": ${errText(e)}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  EEXIST: 'File exists', ENOENT: 'No such file or directory', EACCES: 'Permission denied', EPERM: 'Operation not permitted',
+  EBUSY: 'Device or resource busy', EROFS: 'Read-only file system', ENOTDIR: 'Not a directory',
+};
+
+function errText(e: unknown): string {
+  const code = (e as { code?: string }).code ?? '';
+  return ERRNO_TEXT[code] ?? ((e as Error).message || code);
+}

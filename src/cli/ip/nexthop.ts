@@ -1,0 +1,8 @@
+// Placeholder until the object lands.
+import { UsageError } from '../errors.js';
+import type { IpContext } from './index.js';
+
+/** Runs `ip nexthop`. */
+export async function run(_ctx: IpContext, _argv: string[]): Promise<number> {
+  throw new UsageError('nlkit ip nexthop: not implemented yet.');
+}
