@@ -39,12 +39,16 @@ typedef struct nlsock {
   int closing;      // close() was called; the fd is closed once the handle has stopped
   int handle_init;  // poll handle initialised (needs uv_close)
   int refed;
+  int paused;       // pause() was called and not undone by resume()
   napi_ref wrapper;   // weak reference to the JS object
   napi_ref callback;  // strong while started: released on stop/close so nothing leaks
   napi_ref buffer;    // strong reference to the borrowed receive buffer
   uint8_t* buf;
   size_t buflen;
   napi_async_context async_ctx;
+  // While the poll handle exists: makes environment teardown (a worker exiting, the process
+  // exiting) wait until the handle is closed, before the addon can be unloaded.
+  napi_async_cleanup_hook_handle cleanup;
 } nlsock;
 
 static napi_value throw_errno(napi_env env, const char* syscall, int err) {
@@ -173,8 +177,20 @@ static void on_handle_closed(uv_handle_t* h) {
   if (s->fd >= 0) close(s->fd);
   s->fd = -1;
   s->handle_init = 0;
+  if (s->cleanup) {
+    napi_remove_async_cleanup_hook(s->cleanup);
+    s->cleanup = NULL;
+  }
   // The JS object may already be gone (finalizer ran while the handle was closing).
   if (!s->wrapper) free(s);
+}
+
+// The environment is going away with the handle still open: close it now. Teardown waits until
+// on_handle_closed removes this hook, so libuv never calls into an unloaded addon.
+static void on_env_cleanup(napi_async_cleanup_hook_handle h, void* arg) {
+  (void)h;
+  nlsock* s = (nlsock*)arg;
+  if (!s->closing) begin_close(s);
 }
 
 static void finalize_sock(napi_env env, void* data, void* hint) {
@@ -394,12 +410,14 @@ static void on_poll(uv_poll_t* h, int status, int events) {
     // libuv turns EPOLLERR into UV_EBADF and stops the handle. On Netlink, EPOLLERR means the
     // socket has a pending error (ENOBUFS after an overrun): read and clear it, report it, and
     // poll again.
+    // The handle is stopped now; the callback may pause(), resume() or close() meanwhile.
+    s->polling = 0;
     int soerr = 0;
     socklen_t sl = sizeof soerr;
     if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0) soerr = errno;
     if (soerr == 0) soerr = -status;  // libuv errors are negative errno
     deliver(s, cb, recv, -soerr, 0, 0, 0, -1, -1, 0);
-    if (!s->closing && s->callback) {
+    if (!s->closing && s->callback && !s->paused && !s->polling) {
       s->polling = uv_poll_start(&s->poll, UV_READABLE, on_poll) == 0;
     }
   } else {
@@ -418,10 +436,10 @@ static void on_poll(uv_poll_t* h, int status, int events) {
       mh.msg_controllen = sizeof cbuf;
       ssize_t n = recvmsg(s->fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
       if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) break;  // drained
-        deliver(s, cb, recv, -errno, 0, 0, 0, -1, -1, 0);
-        if (errno != ENOBUFS) break;
+        int err = errno;  // saved: the JS callback below may clobber errno
+        if (err == EINTR) continue;
+        if (err == EAGAIN || err == EWOULDBLOCK) break;  // drained
+        if (deliver(s, cb, recv, -err, 0, 0, 0, -1, -1, 0) < 0 || err != ENOBUFS) break;
         continue;
       }
       int64_t group = -1, nsid = -1;
@@ -485,10 +503,12 @@ static napi_value nl_start(napi_env env, napi_callback_info info) {
     s->poll.data = s;
     s->handle_init = 1;
     if (!s->refed) uv_unref((uv_handle_t*)&s->poll);
+    if (napi_add_async_cleanup_hook(env, on_env_cleanup, s, &s->cleanup) != napi_ok) s->cleanup = NULL;
   }
   int rc = uv_poll_start(&s->poll, UV_READABLE, on_poll);
   if (rc < 0) return throw_errno(env, "uv_poll_start", -rc);
   s->polling = 1;
+  s->paused = 0;
   return NULL;
 }
 
@@ -522,6 +542,7 @@ static napi_value nl_pause(napi_env env, napi_callback_info info) {
   if (!s) return NULL;
   if (s->handle_init && s->polling) uv_poll_stop(&s->poll);
   s->polling = 0;
+  s->paused = 1;
   return NULL;
 }
 
@@ -529,6 +550,7 @@ static napi_value nl_resume(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   nlsock* s = unwrap_this(env, info, &argc, NULL);
   if (!s) return NULL;
+  s->paused = 0;
   if (!s->handle_init || !s->callback || s->polling) return NULL;
   int rc = uv_poll_start(&s->poll, UV_READABLE, on_poll);
   if (rc < 0) return throw_errno(env, "uv_poll_start", -rc);
