@@ -185,6 +185,7 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
   const hit = structCache.get(spec);
   if (hit) return hit as StructCodec<T>;
   const fields = spec.fields.map((f) => {
+    if (f.type === 'binary' && f.struct) return { f, size: f.len ?? compileStruct(f.struct).size };
     const size = f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr' || f.type === 'string'
       ? (f.len ?? (f.type === 'ip4' ? 4 : f.type === 'ip6' ? 16 : f.type === 'mac' ? 6 : 0))
       : INT_SIZE[f.type];
@@ -213,7 +214,7 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
         const p = start + at;
         switch (f.type) {
           case 'pad': break;
-          case 'binary': o[f.name] = buf.slice(p, p + sz); break;
+          case 'binary': o[f.name] = f.struct ? compileStruct(f.struct).decode(buf, dv, p, p + sz) : buf.slice(p, p + sz); break;
           case 'mac': o[f.name] = formatMac(buf, p, sz); break;
           case 'ip4': case 'ip6': case 'ipaddr': o[f.name] = formatIp(buf, p, sz); break;
           case 'string': {
@@ -238,7 +239,10 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
         if (x === undefined || f.type === 'pad') continue;
         const p = at + fa;
         switch (f.type) {
-          case 'binary': buf.set((x as Uint8Array).subarray(0, sz), p); break;
+          case 'binary':
+            if (f.struct) compileStruct(f.struct).write(dv, buf, p, x as Record<string, unknown>);
+            else buf.set((x as Uint8Array).subarray(0, sz), p);
+            break;
           case 'mac': buf.set(parseMac(String(x)).subarray(0, sz), p); break;
           case 'ip4': case 'ip6': case 'ipaddr': buf.set(parseIp(String(x)).subarray(0, sz), p); break;
           case 'string': buf.set(utf8e.encode(String(x)).subarray(0, sz - 1), p); break;
@@ -276,7 +280,12 @@ function genStructDecoder<T>(layout: Layout, size: number, slow: StructCodec<T>[
     let expr: string;
     switch (f.type) {
       case 'pad': return;
-      case 'binary': expr = `buf.slice(${p}, ${p} + ${sz})`; break;
+      case 'binary':
+        if (f.struct) {
+          env[`st${i}`] = compileStruct(f.struct);
+          expr = `st${i}.decode(buf, dv, ${p}, ${p} + ${sz})`;
+        } else expr = `buf.slice(${p}, ${p} + ${sz})`;
+        break;
       case 'mac': expr = `formatMac(buf, ${p}, ${sz})`; break;
       case 'ip4': case 'ip6': case 'ipaddr': expr = `formatIp(buf, ${p}, ${sz})`; break;
       case 'string': expr = `cstr${i}(buf, ${p}, ${p} + ${sz})`; env[`cstr${i}`] = cstr; break;
@@ -527,12 +536,57 @@ function cstrAttr(buf: Uint8Array, s: number, e: number): string | typeof NOFIT 
 }
 
 function isNest(f: Field): boolean {
-  if (f.kind === 'nest' || f.kind === 'nest-array') return true;
+  if (f.kind === 'nest' || f.kind === 'nest-array' || f.kind === 'indexed-array' || f.kind === 'type-value') return true;
   if (f.kind === 'sub-message') {
     const subs = Object.values(f.map);
     return subs.length > 0 && subs.every(isNest);
   }
   return false;
+}
+
+/** NLA_F_NESTED for the entries of an indexed array or type-value map whose items are nests declared with it. */
+function innerFlag(item: Field): number {
+  switch (item.kind) {
+    case 'nest': case 'nest-array': return item.set().nestedFlag ? NLA_F_NESTED : 0;
+    case 'indexed-array': case 'type-value': return innerFlag(item.item);
+    default: return 0;
+  }
+}
+
+// Objects whose attributes are being decoded (or encoded) around the current nest, innermost
+// last: a sub-message's selector may be an attribute of an enclosing set (YNL semantics, e.g.
+// tc's stats "app" chosen by the qdisc's "kind"). Decoding is synchronous, so a stack suffices.
+const parents: Record<string, unknown>[] = [];
+
+function inParent<R>(obj: Record<string, unknown>, fn: () => R): R {
+  parents.push(obj);
+  try {
+    return fn();
+  } finally {
+    parents.pop();
+  }
+}
+
+function selectorValue(obj: Record<string, unknown>, selector: string): unknown {
+  let v = obj[selector];
+  for (let i = parents.length - 1; v === undefined && i >= 0; i--) v = parents[i]![selector];
+  return v;
+}
+
+/** Walks the attributes of a nest from s to e; false when they are malformed. */
+function eachInner(dv: DataView, s: number, e: number, fn: (type: number, vs: number, ve: number) => void): boolean {
+  let p = s;
+  while (e - p >= NLA_HDRLEN) {
+    const len = dv.getUint16(p, HOST_LE);
+    if (len < NLA_HDRLEN || len > e - p) return false;
+    fn(dv.getUint16(p + 2, HOST_LE) & NLA_TYPE_MASK, p + NLA_HDRLEN, p + len);
+    p += align4(len);
+  }
+  return true;
+}
+
+function structKeys(spec: StructSpec): Set<string> {
+  return new Set(['$tail', '$len', ...spec.fields.filter((f) => f.type !== 'pad').map((f) => f.name)]);
 }
 
 function expectedFlags(ent: Entry, nestedFlag: boolean): number {
@@ -564,11 +618,19 @@ function makeDec(f: Field, what: string): Dec {
       return (b, _dv, s, e) => (e - s === 4 || e - s === 16 ? formatIp(b, s, e - s) : NOFIT);
     case 'nest': {
       let c: SetCodec<unknown> | undefined;
-      return (b, dv, s, e) => (c ??= compileSet(f.set())).decode(b, dv, s, e);
+      const h = f.header ? compileStruct<Record<string, unknown>>(f.header) : undefined;
+      if (h) {
+        return (b, dv, s, e, obj) => inParent(obj, () => {
+          c ??= compileSet(f.set());
+          const head = h.decode(b, dv, s, Math.min(s + h.size, e));
+          return Object.assign(head, c.decode(b, dv, Math.min(s + align4(h.size), e), e));
+        });
+      }
+      return (b, dv, s, e, obj) => inParent(obj, () => (c ??= compileSet(f.set())).decode(b, dv, s, e));
     }
     case 'nest-array': {
       let c: SetCodec<unknown> | undefined;
-      return (b, dv, s, e) => {
+      return (b, dv, s, e, obj) => inParent(obj, () => {
         c ??= compileSet(f.set());
         const out: unknown[] = [];
         let p = s;
@@ -579,7 +641,33 @@ function makeDec(f: Field, what: string): Dec {
           p += align4(len);
         }
         return out;
-      };
+      });
+    }
+    case 'indexed-array': {
+      const d = makeDec(f.item, `${what}[]`);
+      return (b, dv, s, e, obj) => inParent(obj, () => {
+        const out: unknown[] = [];
+        let fit = true;
+        const ok = eachInner(dv, s, e, (_t, vs, ve) => {
+          const v = d(b, dv, vs, ve, obj);
+          if (v === NOFIT) fit = false;
+          else out.push(v);
+        });
+        return ok && fit ? out : NOFIT;
+      });
+    }
+    case 'type-value': {
+      const d = makeDec(f.item, `${what}{}`);
+      return (b, dv, s, e, obj) => inParent(obj, () => {
+        const out: Record<number, unknown> = {};
+        let fit = true;
+        const ok = eachInner(dv, s, e, (t, vs, ve) => {
+          const v = d(b, dv, vs, ve, obj);
+          if (v === NOFIT || t in out) fit = false;
+          else out[t] = v;
+        });
+        return ok && fit ? out : NOFIT;
+      });
     }
     case 'int-array': {
       const t = f.type;
@@ -599,8 +687,7 @@ function makeDec(f: Field, what: string): Dec {
       const decs = new Map<string, Dec>();
       for (const [k, sub] of Object.entries(f.map)) decs.set(k, makeDec(sub, `${what}(${k})`));
       return (b, dv, s, e, obj) => {
-        const sel = obj[f.selector];
-        const d = decs.get(String(sel));
+        const d = decs.get(String(selectorValue(obj, f.selector)));
         return d ? d(b, dv, s, e, obj) : NOFIT;
       };
     }
@@ -649,16 +736,24 @@ function makeEnc(f: Field, what: string): Enc {
       return (w, type, v) => w.attr(type, v instanceof Uint8Array ? v : parseIp(String(v)));
     case 'nest': {
       let c: SetCodec<unknown> | undefined;
-      return (w, type, v) => {
+      const h = f.header ? compileStruct<Record<string, unknown>>(f.header) : undefined;
+      const hk = f.header ? structKeys(f.header) : undefined;
+      return (w, type, v, obj) => inParent(obj, () => {
         c ??= compileSet(f.set());
         const n = w.beginNest(type, false);
-        c.encode(w, v);
+        if (h && hk) {
+          const head: Record<string, unknown> = {};
+          const rest: Record<string, unknown> = {};
+          for (const [k, x] of Object.entries(v as Record<string, unknown>)) (hk.has(k) ? head : rest)[k] = x;
+          h.encode(w, head);
+          c.encode(w, rest);
+        } else c.encode(w, v);
         w.endNest(n);
-      };
+      });
     }
     case 'nest-array': {
       let c: SetCodec<unknown> | undefined;
-      return (w, type, v) => {
+      return (w, type, v, obj) => inParent(obj, () => {
         c ??= compileSet(f.set());
         if (!Array.isArray(v)) throw new TypeError(`${what}: expected an array`);
         const n = w.beginNest(type, false);
@@ -669,7 +764,31 @@ function makeEnc(f: Field, what: string): Enc {
           w.endNest(m);
         });
         w.endNest(n);
-      };
+      });
+    }
+    case 'indexed-array': {
+      const enc = makeEnc(f.item, `${what}[]`);
+      return (w, type, v, obj) => inParent(obj, () => {
+        if (!Array.isArray(v)) throw new TypeError(`${what}: expected an array`);
+        const n = w.beginNest(type, false);
+        const flag = innerFlag(f.item);
+        v.forEach((item, i) => enc(w, (i + 1) | flag, item, obj));
+        w.endNest(n);
+      });
+    }
+    case 'type-value': {
+      const enc = makeEnc(f.item, `${what}{}`);
+      return (w, type, v, obj) => inParent(obj, () => {
+        if (typeof v !== 'object' || v === null) throw new TypeError(`${what}: expected an object keyed by attribute type`);
+        const n = w.beginNest(type, false);
+        const flag = innerFlag(f.item);
+        for (const [k, item] of Object.entries(v)) {
+          const t = Number(k);
+          if (!Number.isInteger(t) || t < 0 || t > NLA_TYPE_MASK) throw new TypeError(`${what}: key "${k}" is not an attribute type`);
+          enc(w, t | flag, item, obj);
+        }
+        w.endNest(n);
+      });
     }
     case 'int-array': {
       const size = INT_SIZE[f.type] || 4;
@@ -696,7 +815,7 @@ function makeEnc(f: Field, what: string): Enc {
       const encs = new Map<string, Enc>();
       for (const [k, sub] of Object.entries(f.map)) encs.set(k, makeEnc(sub, `${what}(${k})`));
       return (w, type, v, obj) => {
-        const sel = obj[f.selector];
+        const sel = selectorValue(obj, f.selector);
         const e = encs.get(String(sel));
         if (e) e(w, type, v, obj);
         else if (v instanceof Uint8Array) w.attr(type, v);

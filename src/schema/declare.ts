@@ -50,13 +50,31 @@ export const ipaddr = (): Field<string> => ({ kind: 'ipaddr' });
 type SetOrThunk<T> = AttributeSet<T> | (() => AttributeSet<T>);
 const thunk = <T>(s: SetOrThunk<T>): (() => AttributeSet<T>) => (typeof s === 'function' ? s : () => s);
 
-/** A nested attribute set. Pass a function to refer to a set declared later. */
-export function nest<T>(set: SetOrThunk<T>): Field<T> {
-  return { kind: 'nest', set: thunk(set) as () => AttributeSet };
+/**
+ * A nested attribute set. Pass a function to refer to a set declared later. With `header`, the
+ * nest starts with that fixed struct (YNL's sub-message fixed-header) whose fields decode into
+ * the same object as the attributes.
+ */
+export function nest<T>(set: SetOrThunk<T>, opts: { header?: StructSpec } = {}): Field<T> {
+  return { kind: 'nest', set: thunk(set) as () => AttributeSet, ...(opts.header ? { header: opts.header } : {}) };
 }
 /** A nest of nests numbered 1..n, each of the same set (an indexed array). */
 export function nestArray<T>(set: SetOrThunk<T>): Field<T[]> {
   return { kind: 'nest-array', set: thunk(set) as () => AttributeSet };
+}
+/**
+ * A nest of attributes numbered 1..n whose values all have the field `item` (YNL's
+ * indexed-array with a scalar, binary or nest sub-type); decodes to an array, indexes dropped.
+ */
+export function indexedArray<T>(item: Field<T>): Field<T[]> {
+  return { kind: 'indexed-array', item: item as Field };
+}
+/**
+ * A nest whose attribute types are keys, not names (YNL's nest-type-value), e.g. nlctrl's
+ * policy index -> attribute type -> policy. Decodes to an object keyed by the type numbers.
+ */
+export function typeValue<T>(item: Field<T>): Field<Record<number, T>> {
+  return { kind: 'type-value', item: item as Field };
 }
 /** An attribute that may repeat; all occurrences decode into an array. */
 export function array<T>(item: Field<T>): Field<T[]> {
@@ -91,7 +109,9 @@ export function attrs<const D extends DeclMap>(name: string, decl: D, opts: { ne
   return { name, attrs: list, nestedFlag: opts.nestedFlag ?? false };
 }
 
-type StructFieldType<F extends StructField> = F['type'] extends 'binary'
+type StructFieldType<F extends StructField> = F extends { struct: StructSpec }
+  ? Record<string, unknown>
+  : F['type'] extends 'binary'
   ? Uint8Array
   : F['type'] extends 'mac' | 'ip4' | 'ip6' | 'ipaddr' | 'string'
     ? string

@@ -32,6 +32,8 @@ export interface StructField {
   readonly len?: number;
   readonly enum?: EnumSpec;
   readonly flags?: FlagsSpec;
+  /** For 'binary': the bytes are this nested struct (as YNL says it), decoded to an object; `len` is its size. */
+  readonly struct?: StructSpec;
 }
 
 /** A fixed struct; its size is the sum of its fields. */
@@ -48,8 +50,10 @@ export type Field<T = unknown> =
   | { readonly kind: 'flag'; readonly _t?: T }
   | { readonly kind: 'mac'; readonly _t?: T }
   | { readonly kind: 'ipaddr'; readonly _t?: T }
-  | { readonly kind: 'nest'; readonly set: () => AttributeSet; readonly _t?: T }
+  | { readonly kind: 'nest'; readonly set: () => AttributeSet; readonly header?: StructSpec; readonly _t?: T }
   | { readonly kind: 'nest-array'; readonly set: () => AttributeSet; readonly _t?: T }
+  | { readonly kind: 'indexed-array'; readonly item: Field; readonly _t?: T }
+  | { readonly kind: 'type-value'; readonly item: Field; readonly _t?: T }
   | { readonly kind: 'array'; readonly item: Field; readonly _t?: T }
   | { readonly kind: 'int-array'; readonly type: IntType; readonly _t?: T }
   | { readonly kind: 'struct'; readonly struct: StructSpec; readonly _t?: T }
