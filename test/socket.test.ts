@@ -149,6 +149,46 @@ test('a bad attribute resolves to an attribute path, top-level and nested, with 
   });
 });
 
+test('without NETLINK_CAP_ACK the echoed request precedes the TLVs, which still parse', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns, capAck: false });
+    try {
+      const w = new MessageWriter();
+      w.begin(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+      w.struct(IFINFOMSG_SIZE);
+      w.attrString(IFLA_IFNAME, 'x0');
+      w.attr(IFLA_MTU, new Uint8Array(2));
+      w.end();
+      const err = await s.request(w.toBytes(), { headerSize: IFINFOMSG_SIZE }).catch((e: unknown) => e);
+      assert.ok(err instanceof NetlinkError, String(err));
+      assert.equal(err.kernelMessage, 'Attribute failed policy validation');
+      assert.deepEqual(err.attributePath, [IFLA_MTU]);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+test('an error inside NLMSG_DONE rejects the dump with the kernel text', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
+    try {
+      // Strict checking refuses a link dump filtered by ifi_index; the error comes in DONE.
+      const req = getLinks();
+      new DataView(req.buffer).setInt32(16 + 4, 1, true);
+      const err = await s.dump(req).toArray().catch((e: unknown) => e);
+      assert.ok(err instanceof NetlinkError, String(err));
+      assert.equal(err.code, 'EINVAL');
+      assert.equal(err.kernelMessage, 'Filter by device index not supported for link dumps');
+      assert.equal((await s.dump(getLinks()).toArray()).length, 1, 'the next dump runs');
+    } finally {
+      s.close();
+    }
+  });
+});
+
 /** Resolves a generic netlink family id through nlctrl (CTRL_CMD_GETFAMILY). */
 async function genlFamily(s: NetlinkSocket, name: string): Promise<number | undefined> {
   const w = new MessageWriter();
