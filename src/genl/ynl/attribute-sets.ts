@@ -85,6 +85,8 @@ export class AttributeSets {
   }
 
   private field(a: Yaml, where: string): Field | undefined {
+    // An address kept in a u32 (network order) reads best as text, as ynl shows it.
+    if (a.type === 'u32' && !a.enum && (a['display-hint'] === 'ipv4' || a['display-hint'] === 'ipv6')) return ipaddr();
     const sc = this.scalar(a.type, a, where);
     if (sc) return sc;
     switch (a.type) {
