@@ -101,6 +101,7 @@ async function main(): Promise<void> {
       'ip -n NS route show            (process, text to /dev/null)': [],
       'ip -n NS -j route show         (process, JSON to /dev/null)': [],
       'node raw-dump.js --child NS    (process: node start + dump())': [],
+      'node -e 0                      (process: node start alone)': [],
       'dump() in process, messages copied (default decoder)': [],
       'dump() in process, counted in place (decode: r => r.type)': [],
     };
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
         timeProcess('ip', ['-n', ns, 'route', 'show']),
         timeProcess('ip', ['-n', ns, '-j', 'route', 'show']),
         timeProcess(process.execPath, [self, '--child', ns]),
+        timeProcess(process.execPath, ['-e', '0']),
         (await dumpOnce(ns, 'copy'))[0],
         await dumpOnce(ns, 'count').then(([ms, n]) => ((count = n), ms)),
       ];
