@@ -30,6 +30,17 @@ function newLink(name: string, kind: string, extra?: (w: MessageWriter) => void)
   return w.toBytes();
 }
 
+/** RTM_NEWLINK whose IFLA_MTU (a u32) has two bytes: the policy refuses it at offset 40. */
+function badMtuRequest(): Uint8Array {
+  const w = new MessageWriter();
+  w.begin(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+  w.struct(IFINFOMSG_SIZE);
+  w.attrString(IFLA_IFNAME, 'x0');
+  w.attr(IFLA_MTU, new Uint8Array(2));
+  w.end();
+  return w.toBytes();
+}
+
 test('an RTM_GETLINK dump in a fresh namespace sees lo, as ip does', async (t) => {
   if (!requireRoot(t)) return;
   await withNetns(async (ns) => {
@@ -114,14 +125,7 @@ test('a bad attribute resolves to an attribute path, top-level and nested, with 
   await withNetns(async (ns) => {
     const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
     try {
-      // IFLA_MTU is a u32: two bytes fail the policy.
-      const w = new MessageWriter();
-      w.begin(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-      w.struct(IFINFOMSG_SIZE);
-      w.attrString(IFLA_IFNAME, 'x0');
-      w.attr(IFLA_MTU, new Uint8Array(2));
-      w.end();
-      const e1 = await s.request(w.toBytes(), { headerSize: IFINFOMSG_SIZE }).catch((e: unknown) => e);
+      const e1 = await s.request(badMtuRequest(), { headerSize: IFINFOMSG_SIZE }).catch((e: unknown) => e);
       assert.ok(e1 instanceof NetlinkError, String(e1));
       assert.equal(e1.code, 'ERANGE');
       assert.equal(e1.kernelMessage, 'Attribute failed policy validation');
@@ -154,13 +158,7 @@ test('without NETLINK_CAP_ACK the echoed request precedes the TLVs, which still 
   await withNetns(async (ns) => {
     const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns, capAck: false });
     try {
-      const w = new MessageWriter();
-      w.begin(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-      w.struct(IFINFOMSG_SIZE);
-      w.attrString(IFLA_IFNAME, 'x0');
-      w.attr(IFLA_MTU, new Uint8Array(2));
-      w.end();
-      const err = await s.request(w.toBytes(), { headerSize: IFINFOMSG_SIZE }).catch((e: unknown) => e);
+      const err = await s.request(badMtuRequest(), { headerSize: IFINFOMSG_SIZE }).catch((e: unknown) => e);
       assert.ok(err instanceof NetlinkError, String(err));
       assert.equal(err.kernelMessage, 'Attribute failed policy validation');
       assert.deepEqual(err.attributePath, [IFLA_MTU]);

@@ -64,6 +64,38 @@ function walkAttributes(buf: Uint8Array, start = 0, end = buf.byteLength): { typ
   return { types, error: r.error };
 }
 
+/** One malformed-input case: what the walk yields before stopping, and the error it reports. */
+interface MalformedCase {
+  name: string;
+  buf: number[];
+  types: number[];
+  error: RegExp | null;
+  errorAt?: number;
+}
+
+/** A test per case: the walk yields `types`, then reports `error` (never throws); the copying parser throws it. */
+function runMalformed(
+  cases: MalformedCase[],
+  walk: (buf: Uint8Array) => { types: number[]; error: WireError | null },
+  parse: (buf: Uint8Array) => unknown,
+): void {
+  for (const c of cases) {
+    test(c.name, () => {
+      const got = walk(bytes(c.buf));
+      assert.deepEqual(got.types, c.types);
+      if (c.error === null) {
+        assert.equal(got.error, null);
+        assert.doesNotThrow(() => parse(bytes(c.buf)));
+        return;
+      }
+      assert.ok(got.error instanceof WireError, 'error is reported');
+      assert.match(got.error.message, c.error);
+      if (c.errorAt !== undefined) assert.equal(got.error.offset, c.errorAt);
+      assert.throws(() => parse(bytes(c.buf)), WireError);
+    });
+  }
+}
+
 describe('MessageWriter and readers round trip', () => {
   test('a message with every attribute kind encodes to the expected bytes and decodes back', () => {
     const w = new MessageWriter(16); // small start: exercises growth
@@ -183,7 +215,7 @@ describe('MessageWriter and readers round trip', () => {
 
 describe('MessageReader on malformed input', () => {
   const ok = msg(0x10, [1, 2, 3, 4]);
-  const cases: { name: string; buf: number[]; types: number[]; error: RegExp | null; errorAt?: number }[] = [
+  const cases: MalformedCase[] = [
     { name: 'empty datagram', buf: [], types: [], error: null },
     { name: 'one well-formed message', buf: ok, types: [0x10], error: null },
     { name: 'short header', buf: hdr(16).slice(0, 10), types: [], error: /short netlink header \(10 bytes\)/, errorAt: 0 },
@@ -196,19 +228,7 @@ describe('MessageReader on malformed input', () => {
     { name: 'unaligned last message, padded', buf: [...ok, ...msg(0x11, [1, 2, 3, 4, 5], true)], types: [0x10, 0x11], error: null },
     { name: 'unaligned message in the middle is read at its aligned end', buf: [...msg(0x10, [1], true), ...ok], types: [0x10, 0x10], error: null },
   ];
-  for (const c of cases) {
-    test(c.name, () => {
-      const got = walkMessages(bytes(c.buf));
-      assert.deepEqual(got.types, c.types);
-      if (c.error === null) assert.equal(got.error, null);
-      else {
-        assert.ok(got.error instanceof WireError, 'error is reported');
-        assert.match(got.error.message, c.error);
-        if (c.errorAt !== undefined) assert.equal(got.error.offset, c.errorAt);
-        assert.throws(() => parseMessages(bytes(c.buf)), WireError);
-      }
-    });
-  }
+  runMalformed(cases, walkMessages, parseMessages);
 
   test('the reader respects start and end, and payload bounds exclude padding', () => {
     const buf = bytes([0xff, 0xff, 0xff, 0xff, ...msg(0x12, [7, 7, 7], false), 0xee]);
@@ -222,7 +242,7 @@ describe('MessageReader on malformed input', () => {
 
 describe('AttributeReader on malformed input', () => {
   const a1 = attr(1, le32(1));
-  const cases: { name: string; buf: number[]; types: number[]; error: RegExp | null; errorAt?: number }[] = [
+  const cases: MalformedCase[] = [
     { name: 'no attributes', buf: [], types: [], error: null },
     { name: 'zero-length attribute (would loop)', buf: [...a1, ...rawAttr(0, 2, [0, 0, 0, 0])], types: [1], error: /attribute length 0 is shorter than its header/, errorAt: 8 },
     { name: 'length below the header', buf: rawAttr(3, 2, []), types: [], error: /attribute length 3 is shorter/ },
@@ -231,19 +251,7 @@ describe('AttributeReader on malformed input', () => {
     { name: 'unpadded last attribute', buf: [...le16(5), ...le16(3), 9], types: [3], error: null },
     { name: 'empty flag attribute', buf: [...attr(4, []), ...a1], types: [4, 1], error: null },
   ];
-  for (const c of cases) {
-    test(c.name, () => {
-      const got = walkAttributes(bytes(c.buf));
-      assert.deepEqual(got.types, c.types);
-      if (c.error === null) assert.equal(got.error, null);
-      else {
-        assert.ok(got.error instanceof WireError, 'error is reported');
-        assert.match(got.error.message, c.error);
-        if (c.errorAt !== undefined) assert.equal(got.error.offset, c.errorAt);
-        assert.throws(() => parseAttributes(bytes(c.buf)), WireError);
-      }
-    });
-  }
+  runMalformed(cases, walkAttributes, parseAttributes);
 
   test('a nested attribute longer than its nest is caught by the nested reader', () => {
     // The outer attribute is well formed; inside it, a child claims 32 bytes of an 8-byte nest.
