@@ -16,10 +16,17 @@ export const ATTR_FLAGS: unique symbol = Symbol('nlkit.attrFlags');
 /** A compiled attribute set. */
 export interface SetCodec<T> {
   readonly set: AttributeSet<T>;
-  /** Decodes attributes from start to end of `buf`. Never throws on malformed bytes: they are kept as unknown. */
-  decode(buf: Uint8Array, view: DataView, start: number, end: number): T;
-  /** Appends the attributes of `value` to the writer. Throws TypeError on a value that does not fit its declaration. */
-  encode(w: MessageWriter, value: T): void;
+  /**
+   * Decodes attributes from start to end of `buf`. Never throws on malformed bytes: they are
+   * kept as unknown. With `into`, attributes are added to that object (a family header decoded
+   * first, for flat message objects); its existing properties must not be attribute names.
+   */
+  decode(buf: Uint8Array, view: DataView, start: number, end: number, into?: object): T;
+  /**
+   * Appends the attributes of `value` to the writer, skipping the property names in `skip`
+   * (a flat object's header fields). Throws TypeError on a value that does not fit its declaration.
+   */
+  encode(w: MessageWriter, value: T, skip?: ReadonlySet<string>): void;
 }
 
 /** A compiled struct. */
@@ -128,13 +135,22 @@ function reverseEnum(spec: EnumSpec): Map<number, string> {
   return m;
 }
 
+const flagCache = new WeakMap<object, [string, number][]>();
+
 /** Splits a bit mask into flag names; leftover bits come last as one number. */
 export function flagNames(spec: FlagsSpec, v: number): (string | number)[] {
   const out: (string | number)[] = [];
   let rest = v >>> 0;
-  for (const [k, m] of Object.entries(spec.bits) as [string, number][]) {
-    if (m !== 0 && (rest & m) === m) {
-      out.push(k);
+  if (rest === 0) return out;
+  let bits = flagCache.get(spec);
+  if (bits === undefined) {
+    bits = (Object.entries(spec.bits) as [string, number][]).filter(([, m]) => m !== 0);
+    flagCache.set(spec, bits);
+  }
+  for (let i = 0; i < bits.length; i++) {
+    const m = bits[i]![1];
+    if ((rest & m) === m) {
+      out.push(bits[i]![0]);
       rest = (rest & ~m) >>> 0;
     }
   }
@@ -330,8 +346,8 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
   const byName = new Map<string, Entry>();
   const codec: SetCodec<T> = {
     set,
-    decode(buf, dv, start, end) {
-      const obj: Record<string, unknown> = {};
+    decode(buf, dv, start, end, into) {
+      const obj = (into ?? {}) as Record<string, unknown>;
       let unknown: UnknownAttr[] | undefined;
       let flags: Map<string, number> | undefined;
       let deferred: [Entry, number, number][] | undefined;
@@ -387,7 +403,7 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
       if (flags) Object.defineProperty(obj, ATTR_FLAGS, { value: flags, enumerable: false });
       return obj as T;
     },
-    encode(w, value) {
+    encode(w, value, skip) {
       const obj = value as Record<string, unknown>;
       const unknown = (obj.$unknown as UnknownAttr[] | undefined) ?? [];
       const flags = (obj as { [ATTR_FLAGS]?: Map<string, number> })[ATTR_FLAGS];
@@ -403,7 +419,7 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
         }
       };
       for (const key of Object.keys(obj)) {
-        if (key === '$unknown') continue;
+        if (key === '$unknown' || skip?.has(key)) continue;
         const v = obj[key];
         if (v === undefined) continue;
         const ent = byName.get(key);
@@ -489,8 +505,8 @@ function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['
     }
   });
   const le = String(HOST_LE);
-  return build(env, `return function decodeSet(buf, dv, start, end) {
-  const obj = {};
+  return build(env, `return function decodeSet(buf, dv, start, end, into) {
+  const obj = into === undefined ? {} : into;
   let unknown, flags, deferred;
   let pos = start, idx = 0;
   const limit = end < buf.byteLength ? end : buf.byteLength;

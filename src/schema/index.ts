@@ -2,5 +2,5 @@
 export * from './types.js';
 export * from './declare.js';
 export { compileSet, compileStruct, enumName, flagNames, intValue, intSize, ATTR_FLAGS, type SetCodec, type StructCodec } from './compile.js';
-export { MessageCodec, type DecodedMessage } from './message.js';
+export { MessageCodec, FlatMessageCodec, type DecodedMessage, type FlatExtras, type FlatOptions } from './message.js';
 export { formatIp, formatMac, parseIp, parseMac } from './addresses.js';

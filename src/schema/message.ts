@@ -1,7 +1,7 @@
 // A message type's codec: a fixed header struct followed by an attribute set.
-import { MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
-import { compileSet, compileStruct, type SetCodec, type StructCodec } from './compile.js';
-import type { AttributeSet, StructExtras, StructSpec } from './types.js';
+import { HOST_LE, MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
+import { compileSet, compileStruct, enumName, flagNames, intSize, intValue, type SetCodec, type StructCodec } from './compile.js';
+import type { AttributeSet, EnumSpec, FlagsSpec, IntType, StructExtras, StructSpec } from './types.js';
 
 /** A decoded message: its fixed header and its attributes. */
 export interface DecodedMessage<H, A> {
@@ -60,3 +60,162 @@ export class MessageCodec<H, A> {
 
 /** Size of struct nlmsghdr, re-exported for families computing offsets. */
 export const HEADER_LEN = NLMSG_HDRLEN;
+
+/**
+ * Extras of a flat message object (see {@link FlatMessageCodec}): what re-encoding needs to
+ * reproduce a message whose header disagrees with, or stands in for, an attribute.
+ */
+export interface FlatExtras {
+  /** Raw header values of shadowed fields that differ from what encoding would derive. */
+  $header?: Record<string, number>;
+  /** Shadowed fields whose attribute was absent: the value came from the header alone. */
+  $absent?: string[];
+  /** Header bytes past the declared struct. */
+  $tail?: Uint8Array;
+  /** The received header length when shorter than declared. */
+  $len?: number;
+}
+
+/** Options of {@link FlatMessageCodec}. */
+export interface FlatOptions {
+  /**
+   * Header fields that an attribute of the same name supersedes (rtm_table by RTA_TABLE,
+   * ifa_flags by IFA_FLAGS), with how the narrow header value derives from the attribute's
+   * integer value (e.g. `v => v < 256 ? v : 252`).
+   */
+  shadow?: Record<string, (value: number) => number>;
+}
+
+/**
+ * FlatMessageCodec decodes a message into ONE object holding the family header's fields and
+ * the attributes side by side (`{ family, dst_len, table, dst, gateway, … }`), the shape
+ * pyroute2 and vishvananda users expect, without an intermediate object per message. Header
+ * and attribute names must differ, except for shadowed fields (see FlatOptions), which the
+ * attribute supersedes. Encoding reproduces decoded kernel messages byte for byte.
+ */
+export class FlatMessageCodec<H, A> {
+  /** The compiled header struct (all fields). */
+  readonly header: StructCodec<H & StructExtras>;
+  /** The compiled attribute set. */
+  readonly attrs: SetCodec<A>;
+  /** The fixed header size. */
+  readonly headerSize: number;
+  private readonly lead: StructCodec<Record<string, unknown>>;
+  private readonly shadowed: { name: string; at: number; type: IntType; narrow: (v: number) => number; enum?: EnumSpec; flags?: FlagsSpec; dec: (v: number) => unknown }[];
+  private readonly skip: Set<string>;
+
+  constructor(header: StructSpec & { _t?: H }, attrs: AttributeSet<A>, opts: FlatOptions = {}) {
+    this.header = compileStruct<H & StructExtras>(header);
+    this.attrs = compileSet(attrs);
+    this.headerSize = this.header.size;
+    const shadow = opts.shadow ?? {};
+    this.shadowed = [];
+    // The header decoded first lacks the shadowed fields (they become padding), so that the
+    // attribute decoder sees them unset; they are filled in after the attributes.
+    let at = 0;
+    const fields = header.fields.map((f) => {
+      const size = f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'string' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr'
+        ? (f.len ?? (f.type === 'ip4' ? 4 : f.type === 'ip6' ? 16 : f.type === 'mac' ? 6 : 0))
+        : intSize(f.type);
+      const here = at;
+      at += size;
+      const narrow = shadow[f.name];
+      if (!narrow || f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'string' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr') return f;
+      const en = f.enum, fl = f.flags;
+      this.shadowed.push({
+        name: f.name, at: here, type: f.type, narrow, ...(en ? { enum: en } : {}), ...(fl ? { flags: fl } : {}),
+        dec: en ? (v) => enumName(en, v) : fl ? (v) => flagNames(fl, v) : (v) => v,
+      });
+      return { name: f.name, type: 'pad' as const, len: size };
+    });
+    this.lead = this.shadowed.length ? compileStruct({ name: header.name, fields }) : (this.header as unknown as StructCodec<Record<string, unknown>>);
+    this.skip = new Set(['$header', '$absent', '$tail', '$len']);
+    for (const f of header.fields) if (f.type !== 'pad' && !shadow[f.name]) this.skip.add(f.name);
+  }
+
+  /** Decodes the message the reader is on into one object (copying only what it keeps). */
+  decode(r: MessageReader): H & A & FlatExtras {
+    return this.decodeRange(r.buf, r.view, r.payloadStart, r.payloadEnd);
+  }
+
+  /** Decodes a payload (bytes after the nlmsghdr). */
+  decodePayload(payload: Uint8Array): H & A & FlatExtras {
+    return this.decodeRange(payload, new DataView(payload.buffer, payload.byteOffset, payload.byteLength), 0, payload.byteLength);
+  }
+
+  /** Decodes header and attributes from `start` to `end` of `buf` (a payload or a nested message). */
+  decodeRange(buf: Uint8Array, dv: DataView, start: number, end: number): H & A & FlatExtras {
+    const he = Math.min(start + this.headerSize, end);
+    const obj = this.lead.decode(buf, dv, start, he) as Record<string, unknown>;
+    this.attrs.decode(buf, dv, start + align4(this.headerSize), end, obj);
+    const sh = this.shadowed;
+    for (let i = 0; i < sh.length; i++) {
+      const s = sh[i]!;
+      if (s.at + intSize(s.type) > he - start) continue;
+      const raw = Number(readIntAt(dv, start + s.at, s.type));
+      const v = obj[s.name];
+      if (v === undefined) {
+        obj[s.name] = s.dec(raw);
+        ((obj.$absent ??= []) as string[]).push(s.name);
+      } else {
+        let n: number;
+        try {
+          n = Number(intValue(v, 'u32', s.enum, s.flags, s.name));
+        } catch {
+          n = NaN;
+        }
+        if (s.narrow(n) !== raw) ((obj.$header ??= {}) as Record<string, number>)[s.name] = raw;
+      }
+    }
+    return obj as H & A & FlatExtras;
+  }
+
+  /** Encodes one message from a flat object (header fields and attributes side by side). */
+  encode(type: number, flags: number, obj: Partial<H> & Partial<A> & FlatExtras, w = new MessageWriter(256)): Uint8Array {
+    w.begin(type, flags);
+    this.encodeBody(w, obj);
+    w.end();
+    return w.toBytes();
+  }
+
+  /** Appends the header and attributes (no nlmsghdr) to the writer, e.g. inside a nest. */
+  encodeBody(w: MessageWriter, obj: Partial<H> & Partial<A> & FlatExtras): void {
+    const o = obj as Record<string, unknown> & FlatExtras;
+    let h: Record<string, unknown> = o;
+    if (this.shadowed.length) {
+      h = { ...o };
+      for (const s of this.shadowed) {
+        const raw = o.$header?.[s.name];
+        if (raw !== undefined) h[s.name] = raw;
+        else if (o[s.name] !== undefined) h[s.name] = s.narrow(Number(intValue(o[s.name], 'u32', s.enum, s.flags, s.name)));
+      }
+    }
+    const at = w.struct(this.headerSize);
+    this.header.write(w.view, w.finish(), at, h as Partial<H & StructExtras>);
+    if (o.$tail) w.bytes(o.$tail);
+    let skip = this.skip;
+    if (o.$absent?.length) {
+      skip = new Set(skip);
+      for (const n of o.$absent) skip.add(n);
+    }
+    this.attrs.encode(w, obj as A, skip);
+  }
+}
+
+function readIntAt(dv: DataView, at: number, t: IntType): number | bigint {
+  switch (t) {
+    case 'u8': return dv.getUint8(at);
+    case 's8': return dv.getInt8(at);
+    case 'u16': return dv.getUint16(at, HOST_LE);
+    case 's16': return dv.getInt16(at, HOST_LE);
+    case 'u16be': return dv.getUint16(at, false);
+    case 's16be': return dv.getInt16(at, false);
+    case 'u32be': return dv.getUint32(at, false);
+    case 's32be': return dv.getInt32(at, false);
+    case 's32': case 'sint': return dv.getInt32(at, HOST_LE);
+    case 'u64': return dv.getBigUint64(at, HOST_LE);
+    case 's64': return dv.getBigInt64(at, HOST_LE);
+    case 'u64be': return dv.getBigUint64(at, false);
+    default: return dv.getUint32(at, HOST_LE);
+  }
+}
