@@ -1,7 +1,7 @@
 import {
   HOST_LE, MessageReader, NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP,
   NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO,
-  NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
+  NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_ECHO, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
   NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK, SOL_SOCKET,
   attributePathAt, parseAck, readAckTlvs, viewOf, NLM_F_ACK_TLVS, type Ack, type NetlinkMessage,
 } from '../wire/index.js';
@@ -867,6 +867,16 @@ export class NetlinkSocket implements AsyncDisposable {
           }
           if (this.abandoned.size > 0 && this.abandoned.has(r.seq)) {
             this.onAbandonedMessage(r);
+            continue;
+          }
+        } else if (portid === this.peer && r.pid === this.portid) {
+          // The echo of an NLM_F_ECHO request: the kernel unicasts the notification's skb after
+          // multicasting it, so it arrives marked with the group, but it is addressed to us
+          // (nlmsg_pid is our port id) and carries our request's sequence number.
+          const p = this.pending.get(r.seq);
+          if (p && !(p instanceof DumpState) && p.kind === 'request' && p.bytes.byteLength >= NLMSG_HDRLEN
+            && (p.bytes[6]! | (p.bytes[7]! << 8)) & NLM_F_ECHO) {
+            this.onRequestMessage(p, r);
             continue;
           }
         }
