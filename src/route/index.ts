@@ -1,0 +1,72 @@
+/**
+ * nlkit/route: the typed rtnetlink API — links, addresses, routes, neighbours, rules,
+ * nexthops, netconf, namespace ids, and a monitor of their changes.
+ *
+ * ## Decoded objects
+ *
+ * Every object is ONE flat object: the fields of its fixed header and its attributes side by
+ * side, named as Netlink names them without the C prefix (ifi_index -> `ifindex`, IFLA_IFNAME ->
+ * `ifname`, rtm_dst_len -> `dst_len`, RTA_GATEWAY -> `gateway`). Enums decode to iproute2's names
+ * ('unicast', 'kernel', 'host', 'main', 'reachable'; numbers when a value has no name), bit
+ * flags to name lists, addresses to text, 64-bit counters to numbers (bigint past 2^53).
+ *
+ *   Link       { family, type: 'ether'|'loopback'|…, ifindex, flags: ['BROADCAST','MULTICAST','UP','LOWER_UP'],
+ *                change, ifname, mtu, address (MAC), broadcast, operstate: 'UP'|'DOWN'|…, linkmode,
+ *                txqlen, master?, link?, qdisc, group, promiscuity, carrier, min_mtu, max_mtu,
+ *                linkinfo?: { kind, data?, slave_kind?, slave_data? }, stats64?: { rx_packets, … },
+ *                af_spec?: { inet: { conf: { forwarding, … } }, inet6: { flags, conf, addr_gen_mode, … } },
+ *                prop_list?: { alt_ifname: [] }, xdp?: { attached, prog_id? }, proto_down, perm_address?, … }
+ *   Address    { family: 'inet'|'inet6', prefixlen, flags: ['permanent', …], scope: 'global'|'link'|'host',
+ *                ifindex, address, local?, label?, broadcast?, cacheinfo?: { preferred, valid, cstamp, tstamp },
+ *                rt_priority?, proto? }
+ *   Route      { family, dst_len, src_len, tos, table: 'main'|'local'|number, protocol: 'kernel'|'boot'|…,
+ *                scope, type: 'unicast'|'local'|…, flags: [], dst?, src?, gateway?, oif?, iif?, priority?
+ *                (ip's "metric"), prefsrc?, metrics?: { mtu, … }, multipath?: [{ ifindex, weight, flags,
+ *                gateway?, via? }], via?: { family, addr }, pref?, encap_type?, encap?, nh_id?, cacheinfo?, … }
+ *   Neighbour  { family, ifindex, state: ['reachable'], flags: ['router'], type, dst, lladdr?, cacheinfo?,
+ *                probes?, vlan?, master?, protocol?, … }
+ *   Rule       { family, dst_len, src_len, tos, table, action: 'to_tbl'|'goto'|…, flags, priority?, src?,
+ *                dst?, iifname?, oifname?, fwmark?, fwmask?, goto?, uid_range?: { start, end },
+ *                sport_range?, dport_range?, ip_proto?, protocol?, l3mdev?, suppress_prefixlen?, … }
+ *   Nexthop    { family, scope, protocol, flags, id, oif?, gateway?, blackhole?, group?: [{ id, weight }],
+ *                group_type?: 'mpath'|'resilient', fdb?, encap?, res_group?, … }
+ *   Netconf    { family, ifindex: number|'all'|'default', forwarding?, rp_filter?, mc_forwarding?, … }
+ *   Nsid       { family, nsid, current_nsid?, … }
+ *
+ * Attributes the declarations do not know stay in `$unknown` as bytes with their position;
+ * re-encoding a decoded object (`encodeRoute(RTM.DELROUTE, 0, route)`) reproduces the
+ * kernel's bytes. The `Decoded` types in attrs.ts/link-attrs.ts spell every property out.
+ *
+ * ## Calls
+ *
+ * Everything takes `{ netns, socket, signal }`: without `socket` a NETLINK_ROUTE socket is opened
+ * for the call (in `netns`) and closed after it; `openRoute({ netns })` gives one to share.
+ * Dumps return a `RouteDump`: `for await (const r of dumpRoutes())`, `.batches()`, `.toArray()`.
+ * Failures reject with the socket layer's NetlinkError (`code`, `kernelMessage`, …), whose
+ * operation is named after the message type ('RTM_NEWROUTE').
+ */
+export * from './constants.js';
+export * as enums from './enums.js';
+export type {
+  Family, RouteType, Scope, Protocol, TableName, RouteFlag, NexthopFlag, LinkFlag, LinkType, AddressFlag, NeighState, NeighFlag,
+  RuleAction,
+} from './enums.js';
+export * from './structs.js';
+export * from './attrs.js';
+export * from './link-attrs.js';
+export { linkCodec, addressCodec, routeCodec, neighCodec, ruleCodec, nexthopCodec, netconfCodec, nsidCodec, rtmName, type Flat } from './codecs.js';
+export type { Link, Address, Route, Neighbour, Rule, Nexthop, Netconf, Nsid } from './codecs.js';
+export { openRoute, withSocket, RouteDump, type RouteOptions } from './socket.js';
+export { tableName, tableId, protocolName, protocolId } from './tables.js';
+export {
+  dumpLinks, getLink, addLink, changeLink, setLink, deleteLink, linkIndex, linkName, resolveLink, encodeLink,
+  type LinkRef, type LinkFilter, type LinkSpec, type LinkGetOptions, type LinkChangeOptions,
+} from './links.js';
+export {
+  dumpAddresses, addAddress, replaceAddress, changeAddress, deleteAddress, flushAddresses,
+  type AddressFilter, type AddressSpec, type AddressChangeOptions,
+} from './addresses.js';
+export {
+  dumpRoutes, getRoute, addRoute, replaceRoute, changeRoute, appendRoute, prependRoute, deleteRoute, flushRoutes, encodeRoute,
+  type RouteFilter, type RouteSpec, type NexthopSpec, type RouteQuery, type RouteChangeOptions,
+} from './routes.js';
