@@ -15,4 +15,6 @@ export interface CommandEntry {
 /** Every subcommand by name. Family issues add their entries here. */
 export const commands: Record<string, CommandEntry> = {
   ip: { summary: 'links, addresses, routes, neighbours, rules, nexthops, monitor, netns (iproute2 grammar, ip -j JSON)', load: () => import('./ip/index.js') },
+  genl: { summary: 'generic netlink: the controller (families, ops, groups, policies, monitor) and any family by spec', load: () => import('./genl/index.js') },
+  ethtool: { summary: 'device settings, features, rings and channels over ethtool netlink', load: () => import('./ethtool/index.js') },
 };

@@ -1,0 +1,25 @@
+// nlkit genl: the generic netlink controller (ctrl) and any family's operations (call).
+import { UsageError } from '../errors.js';
+import { globalArgs } from './args.js';
+import { call } from './call.js';
+import { ctrl } from './ctrl.js';
+
+const HELP = `Usage: nlkit genl [--netns NAME] [-j [-p]] OBJECT
+  ctrl { list | get name NAME | get id ID | monitor | policy name NAME [op CMD] }
+  call FAMILY OP [--dump] [attr=value …] [--json JSON] [--spec FILE]
+`;
+
+/** Runs `nlkit genl …`. */
+export async function run(args: string[]): Promise<number> {
+  const g = globalArgs(args, 'genl');
+  const [obj, ...rest] = g.rest;
+  switch (obj) {
+    case 'ctrl': return ctrl(g, rest);
+    case 'call': return call(g, rest);
+    case undefined: case 'help': case '--help': case '-h':
+      process.stdout.write(HELP);
+      return obj === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`genl: unknown object "${obj}"`, 'Try "nlkit genl help".');
+  }
+}
