@@ -1,0 +1,135 @@
+// The typed ethtool family and `nlkit ethtool` on a veth in a throwaway namespace, checked
+// against the ethtool tool: settings, features (ethtool --json -k), channels, rings, and a
+// notification on the monitor group when ethtool changes a feature.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { FamilyClient, bitsetBitsSet, ethtool } from '../src/genl/index.js';
+import { NetlinkError } from '../src/socket/index.js';
+import { ip, requireRoot, requireTool, withNetns } from './helpers/netns.js';
+
+const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
+
+function nlkit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function oracle(ns: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('ip', ['netns', 'exec', ns, 'ethtool', ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function veth(ns: string): void {
+  ip(ns, 'link add va type veth peer name vb');
+  ip(ns, 'link set va up');
+  ip(ns, 'link set vb up');
+}
+
+test('nlkit ethtool DEV: every settings line it prints is the ethtool tool\'s line', async (t) => {
+  if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
+  await withNetns((ns) => {
+    veth(ns);
+    const ours = nlkit('ethtool', '--netns', ns, 'va');
+    assert.equal(ours.status, 0, ours.stderr);
+    const theirs = new Set(oracle(ns, 'va').stdout.split('\n'));
+    const lines = ours.stdout.split('\n').filter(Boolean);
+    assert.ok(lines.length >= 9, ours.stdout);
+    for (const l of lines) assert.ok(theirs.has(l), `ethtool does not print ${JSON.stringify(l)}`);
+    for (const key of ['Speed:', 'Duplex:', 'Auto-negotiation:', 'Port:', 'PHYAD:', 'Transceiver:', 'MDI-X:', 'Link detected:']) {
+      assert.ok(lines.some((l) => l.trim().startsWith(key)), key);
+    }
+    ip(ns, 'link set vb down');
+    assert.match(nlkit('ethtool', '--netns', ns, 'va').stdout, /\tLink detected: no\n/);
+    assert.match(oracle(ns, 'va').stdout, /\tLink detected: no\n/);
+  });
+});
+
+test('features agree with `ethtool --json -k` (active and fixed, feature for feature)', async (t) => {
+  if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
+  await withNetns((ns) => {
+    veth(ns);
+    const theirs = JSON.parse(oracle(ns, '--json', '-k', 'va').stdout)[0] as Record<string, { active: boolean; fixed: boolean }>;
+    const ours = JSON.parse(nlkit('ethtool', '--netns', ns, '-j', '-k', 'va').stdout) as { features: { name: string; active: boolean; fixed: boolean }[] };
+    let compared = 0;
+    for (const f of ours.features) {
+      const o = theirs[f.name];
+      if (!o) continue; // ethtool folds a few kernel names into legacy ones
+      assert.deepEqual({ active: f.active, fixed: f.fixed }, { active: o.active, fixed: o.fixed }, f.name);
+      compared++;
+    }
+    assert.ok(compared >= 40, `compared ${compared} features`);
+    const text = nlkit('ethtool', '-n', ns, '-k', 'va').stdout;
+    const oracleText = new Set(oracle(ns, '-k', 'va').stdout.split('\n').map((l) => l.trim()));
+    for (const l of text.split('\n').slice(1).filter(Boolean)) if (oracleText.has(l.split(':')[0] + ':' + l.split(':')[1])) assert.ok(oracleText.has(l), l);
+  });
+});
+
+test('channels print as `ethtool -l`; rings fail like `ethtool -g` on a veth', async (t) => {
+  if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
+  await withNetns((ns) => {
+    veth(ns);
+    assert.equal(nlkit('ethtool', '-n', ns, '-l', 'va').stdout, oracle(ns, '-l', 'va').stdout);
+    const ours = nlkit('ethtool', '-n', ns, '-g', 'va');
+    const theirs = oracle(ns, '-g', 'va');
+    assert.equal(ours.status !== 0, theirs.status !== 0, 'both fail or both succeed');
+    if (theirs.status !== 0) assert.match(ours.stderr, /Operation not supported/);
+    else assert.equal(ours.stdout, theirs.stdout);
+  });
+});
+
+test('typed client: link info and state by index and name, channels-set, and the monitor group', async (t) => {
+  if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
+  await withNetns(async (ns) => {
+    veth(ns);
+    const index = Number(execFileSync('ip', ['-n', ns, '-j', 'link', 'show', 'va'], { encoding: 'utf8' }).match(/"ifindex":(\d+)/)![1]);
+    await using c = await FamilyClient.open(ethtool, { netns: ns });
+    const byName = await c.do('linkstate-get', { header: { devName: 'va' } });
+    const byIndex = await c.do('linkstate-get', { header: { devIndex: index } });
+    assert.equal(byName?.link, 1);
+    assert.deepEqual(byIndex, byName);
+    assert.equal(byName?.header?.devIndex, index);
+    // A dump covers every device of the namespace.
+    const all = await c.dumpAll('linkinfo-get');
+    assert.deepEqual(all.map((x) => x.header?.devName).sort(), ['va', 'vb']);
+    // An unknown device: the kernel's ENODEV, naming the operation.
+    await assert.rejects(c.do('linkinfo-get', { header: { devName: 'nosuchdev' } }), (e: NetlinkError) => {
+      assert.equal(e.code, 'ENODEV');
+      assert.match(e.message, /^ethtool linkinfo-get: /);
+      return true;
+    });
+    // Notifications: change a feature with ethtool, see features-ntf; change channels with nlkit, see channels-ntf.
+    await c.join('monitor');
+    const ac = new AbortController();
+    const events = await c.events({ signal: ac.signal });
+    execFileSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', 'va', 'tso', 'off']);
+    await c.do('channels-set', { header: { devName: 'va' }, rxCount: 2 });
+    const seen: { op: string; value: Record<string, any> }[] = [];
+    for await (const e of events) {
+      if ('overrun' in e) continue;
+      seen.push(e);
+      if (seen.some((x) => x.op === 'channels-ntf') && seen.some((x) => x.op === 'features-ntf')) break;
+    }
+    ac.abort();
+    const f = seen.find((x) => x.op === 'features-ntf')!;
+    assert.equal(f.value.header.devName, 'va');
+    assert.ok(!bitsetBitsSet(f.value.active).includes('tx-tcp-segmentation'));
+    const ch = seen.find((x) => x.op === 'channels-ntf')!;
+    assert.equal(ch.value.rxCount, 2);
+    assert.match(oracle(ns, '-l', 'va').stdout, /Current hardware settings:\nRX:\t\t2\n/);
+  });
+});
+
+test('a refused set names the operation and carries the kernel\'s extended ACK', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    veth(ns);
+    await using c = await FamilyClient.open(ethtool, { netns: ns });
+    await assert.rejects(c.do('channels-set', { header: { devName: 'va' }, rxCount: 1000 }), (e: NetlinkError) => {
+      assert.equal(e.code, 'EINVAL');
+      assert.match(e.message, /^ethtool channels-set: /);
+      assert.ok(e.kernelMessage, 'the kernel explains');
+      return true;
+    });
+  });
+});
