@@ -226,7 +226,7 @@ export function reportIpError(e: unknown, write: (s: string) => void = (s) => pr
     write(`${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
     return EXIT_USAGE;
   }
-  if (e instanceof NoDeviceError) {
+  if (e instanceof NoDeviceError || (e instanceof Error && e.name === 'NetnsMissingError')) {
     write(`${e.message}\n`);
     return EXIT_REFUSED;
   }

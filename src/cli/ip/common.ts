@@ -1,0 +1,119 @@
+// What every printer of `nlkit ip` shares: the interface-name cache (ip's ll_map), enum and
+// flag values back to numbers, and the monitor's line headers.
+import type { EnumSpec, FlagsSpec } from '../../schema/index.js';
+import type { Output } from './output.js';
+
+/** What a printer needs to know about a link by index: its name, hardware type and flags. */
+export interface LinkInfo {
+  name: string;
+  /** ARPHRD_* number. */
+  type: number;
+  /** IFF_* bits. */
+  flags: number;
+}
+
+/** Index -> link, like ip's ll_map: filled from a link dump, updated by monitor events. */
+export class LinkNames {
+  private readonly byIndex = new Map<number, LinkInfo>();
+
+  /** Remembers a link. */
+  set(index: number, info: LinkInfo): void {
+    this.byIndex.set(index, info);
+  }
+
+  /** Forgets a link. */
+  delete(index: number): void {
+    this.byIndex.delete(index);
+  }
+
+  /** The link at `index`, if known. */
+  get(index: number): LinkInfo | undefined {
+    return this.byIndex.get(index);
+  }
+
+  /** ip's ll_index_to_name: the name, `*` for 0, `if<N>` when unknown. */
+  name(index: number): string {
+    if (index === 0) return '*';
+    return this.byIndex.get(index)?.name ?? `if${index}`;
+  }
+
+  /** The index of a name, or 0. */
+  index(name: string): number {
+    for (const [i, l] of this.byIndex) if (l.name === name) return i;
+    return 0;
+  }
+
+  /** All known links, by index. */
+  entries(): IterableIterator<[number, LinkInfo]> {
+    return this.byIndex.entries();
+  }
+}
+
+/** The number an enum-decoded value stands for (names back to numbers; numbers stay). */
+export function enumNum(spec: EnumSpec, v: string | number | undefined): number {
+  if (v === undefined) return 0;
+  if (typeof v === 'number') return v;
+  return (spec.values as Record<string, number>)[v] ?? 0;
+}
+
+/** The bit mask a flag-decoded value stands for. */
+export function flagsNum(spec: FlagsSpec, v: readonly (string | number)[] | number | undefined): number {
+  if (v === undefined) return 0;
+  if (typeof v === 'number') return v >>> 0;
+  let m = 0;
+  const bits = spec.bits as Record<string, number>;
+  for (const f of v) m |= typeof f === 'number' ? f : bits[f] ?? 0;
+  return m >>> 0;
+}
+
+/** Address bits of a family name: 32 for inet, 128 for inet6, 20 for mpls. */
+export function hostLen(family: string | number | undefined): number {
+  switch (family) {
+    case 'inet': case 2: return 32;
+    case 'inet6': case 10: return 128;
+    case 'mpls': case 28: return 20;
+    case 'dnet': case 12: return 16;
+    default: return -1;
+  }
+}
+
+/** Shared display state: the options of one `nlkit ip` run. */
+export interface PrintContext {
+  names: LinkNames;
+  /** -d count. */
+  details: number;
+  /** -s count. */
+  stats: number;
+  /** Set when printing monitor events: `[LABEL]` prefixes (with `all`/`label`) and timestamps. */
+  monitor?: MonitorHeader;
+}
+
+/** How monitor events are introduced: ip's print_headers(). */
+export interface MonitorHeader {
+  /** Print `[ROUTE]`, `[LINK]`, … before each event (`ip monitor all` / `label`). */
+  label: boolean;
+  /** -t: a `Timestamp: …` line; -ts: `[ISO-time] `. */
+  timestamp: 0 | 1 | 2;
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Writes ip's event header in text mode: the timestamp (with -t/-ts) and the `[LABEL]`. */
+export function printHeader(o: Output, ctx: PrintContext, label: string): void {
+  const m = ctx.monitor;
+  if (!m || o.json) return;
+  if (m.timestamp) {
+    const now = new Date();
+    const usec = pad(now.getMilliseconds() * 1000 + Number(process.hrtime.bigint() % 1000n), 6);
+    if (m.timestamp === 1) {
+      // ctime()-style, like ip -t: "Timestamp: Sun Nov 22 13:21:36 2026 821419 usec"
+      const day = String(now.getDate()).padStart(2, ' ');
+      o.fp(`Timestamp: ${WEEKDAYS[now.getDay()]} ${MONTHS[now.getMonth()]} ${day} ${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())} ${now.getFullYear()} ${usec} usec\n`);
+    } else {
+      o.fp(`[${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}.${usec}] `);
+    }
+  }
+  if (m.label) o.fp(label);
+}

@@ -1,0 +1,73 @@
+// A neighbour as `ip neigh` prints it (ipneigh.c's print_neigh).
+import type { Neighbour } from '../../route/codecs.js';
+import { neighFlags, neighState } from '../../route/enums.js';
+import { flagsNum, printHeader, type PrintContext } from './common.js';
+import type { Output } from './output.js';
+import { protoText } from './print-route.js';
+
+const NUD_ORDER: [number, string][] = [
+  [0x01, 'INCOMPLETE'], [0x02, 'REACHABLE'], [0x04, 'STALE'], [0x08, 'DELAY'], [0x10, 'PROBE'], [0x20, 'FAILED'],
+  [0x40, 'NOARP'], [0x80, 'PERMANENT'],
+];
+
+const NTF_PROXY = 0x08, NTF_ROUTER = 0x80, NTF_EXT_LEARNED = 0x10, NTF_OFFLOADED = 0x20;
+const USER_HZ = 100;
+
+/** The NUD_* bits of a decoded neighbour. */
+export function neighStateNum(n: Neighbour): number {
+  return flagsNum(neighState, n.state as (string | number)[] | undefined);
+}
+
+/** The NTF_* bits of a decoded neighbour. */
+export function neighFlagsNum(n: Neighbour): number {
+  return flagsNum(neighFlags, n.flags as (string | number)[] | undefined);
+}
+
+/** What the listing filtered on. */
+export interface NeighFilter {
+  /** `dev X` given: dev is not printed. */
+  dev?: boolean;
+}
+
+/** print_neigh: one neighbour. `kind` marks RTM_DELNEIGH (deleted) and RTM_GETNEIGH (miss) in monitor. */
+export function printNeigh(o: Output, ctx: PrintContext, n: Neighbour, filter: NeighFilter, kind: 'new' | 'del' | 'get' = 'new'): void {
+  const state = neighStateNum(n);
+  const flags = neighFlagsNum(n);
+  o.openObject();
+  printHeader(o, ctx, '[NEIGH]');
+  if (kind === 'del') o.field('deleted', true, 'Deleted ');
+  else if (kind === 'get') o.field('miss', null, 'miss ');
+  if (n.dst !== undefined) o.field('dst', n.dst, `${n.dst} `);
+  if (!filter.dev && n.ifindex) {
+    const dev = ctx.names.name(n.ifindex);
+    o.field('dev', dev, `dev ${dev} `);
+  }
+  if (n.lladdr !== undefined) o.field('lladdr', n.lladdr, `lladdr ${n.lladdr} `);
+  if (flags & NTF_ROUTER) o.field('router', null, 'router ');
+  if (flags & NTF_PROXY) o.field('proxy', null, 'proxy ');
+  if (flags & NTF_EXT_LEARNED) o.field('extern_learn', null, 'extern_learn ');
+  if (flags & NTF_OFFLOADED) o.field('offload', null, 'offload ');
+  if (ctx.stats) {
+    const ci = n.cacheinfo;
+    if (ci) {
+      if (ci.refcnt) o.field('refcnt', ci.refcnt, ` ref ${ci.refcnt}`);
+      const used = Math.trunc(ci.used / USER_HZ), conf = Math.trunc(ci.confirmed / USER_HZ), upd = Math.trunc(ci.updated / USER_HZ);
+      o.field('used', used, ` used ${used}`);
+      o.field('confirmed', conf, `/${conf}`);
+      o.field('updated', upd, `/${upd}`);
+    }
+    if (n.probes !== undefined) o.field('probes', n.probes, `probes ${n.probes} `);
+  }
+  if (state) {
+    o.openArray('state');
+    for (const [bit, name] of NUD_ORDER) if (state & bit) o.item(name, `${name} `);
+    o.closeArray();
+  }
+  const proto = n.protocol as string | number | undefined;
+  if (proto !== undefined && proto !== 0 && proto !== 'unspec') {
+    const p = protoText(proto);
+    o.field('protocol', p, `proto ${p} `);
+  }
+  o.fp('\n');
+  o.closeObject();
+}

@@ -1,0 +1,326 @@
+// A route as `ip route` prints it (iproute.c's print_route): text in ip's order and wording,
+// JSON with ip -j's keys, value types and order.
+import type { Route } from '../../route/codecs.js';
+import type { MultipathNexthop } from '../../route/attrs.js';
+import { metricFeatures, routeFlags } from '../../route/enums.js';
+import { flagsNum, hostLen, printHeader, type PrintContext } from './common.js';
+import { dsfieldName, protocols, realms, scopes, tables } from './names.js';
+import type { Output } from './output.js';
+
+/** What the listing filtered on: ip leaves out what every printed route shares. */
+export interface RouteFilter {
+  /** A table was selected (`ip route show` selects main): `table` is not printed. */
+  table: boolean;
+  /** Printing only one route type (`type X`): the type is not printed. */
+  type?: boolean;
+  /** `dev X` given: dev is not printed. */
+  oif?: boolean;
+  /** `proto X` given. */
+  protocol?: boolean;
+  /** `scope X` given. */
+  scope?: boolean;
+  /** `tos X` given. */
+  tos?: boolean;
+  /** `metric X` given. */
+  metric?: boolean;
+  /** `via ADDR` given as a full host address. */
+  viaHost?: boolean;
+  /** `src ADDR` given as a full host address. */
+  prefsrcHost?: boolean;
+  /** `iif X` given. */
+  iif?: boolean;
+  /** `realms X` given. */
+  realms?: boolean;
+}
+
+/** A table value as decoded ('main', 'local', 100) -> ip's name ("main", "100" or rt_tables' name). */
+export function tableText(t: string | number | undefined): string {
+  if (typeof t === 'string') return t;
+  return tables.n2a(t ?? 0);
+}
+
+/** The numeric table id of a decoded value. */
+export function tableId(t: string | number | undefined): number {
+  if (typeof t === 'number') return t;
+  switch (t) {
+    case 'main': return 254;
+    case 'local': return 255;
+    case 'default': return 253;
+    default: return 0;
+  }
+}
+
+/** A protocol as decoded -> ip's name. */
+export function protoText(p: string | number | undefined): string {
+  return typeof p === 'string' ? p : protocols.n2a(p ?? 0);
+}
+
+/** A scope as decoded -> ip's name. */
+export function scopeText(s: string | number | undefined): string {
+  return typeof s === 'string' ? s : scopes.n2a(s ?? 0);
+}
+
+/** A route type as decoded -> ip's name (RTN_UNSPEC is "none"). */
+export function typeText(t: string | number | undefined): string {
+  return typeof t === 'string' ? t : String(t ?? 0);
+}
+
+/** Writes a realm value ("realms FROM/TO" / JSON flow object) as print_rta_flow does. */
+function printFlow(o: Output, flow: number): void {
+  const from = flow >>> 16;
+  const to = flow & 0xffff;
+  if (o.json) {
+    o.openObject('flow');
+    if (from) o.jfield('from', realms.n2a(from));
+    o.jfield('to', realms.n2a(to));
+    o.closeObject();
+  } else {
+    o.fp(`realm${from ? 's' : ''} `);
+    if (from) o.fp(`${realms.n2a(from)}/`);
+    o.fp(`${realms.n2a(to)} `);
+  }
+}
+
+const RT_FLAG_ORDER: [number, string][] = [
+  [0x01, 'dead'], [0x04, 'onlink'], [0x02, 'pervasive'], [0x08, 'offload'], [0x40, 'trap'], [0x100, 'notify'],
+  [0x10, 'linkdown'], [0x20, 'unresolved'], [0x2000, 'rt_offload'], [0x4000, 'rt_trap'], [0x8000, 'rt_offload_failed'],
+];
+
+/** print_rt_flags: a JSON array always, the names in text. */
+export function printRtFlags(o: Output, flags: number): void {
+  o.openArray('flags');
+  if (flags) for (const [bit, name] of RT_FLAG_ORDER) if (flags & bit) o.item(name, `${name} `);
+  o.closeArray();
+}
+
+const MX_ORDER = [
+  'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd', 'features',
+  'rto_min', 'initrwnd', 'quickack', 'cc_algo', 'fastopen_no_cookie',
+] as const;
+const MX_INDEX: Record<string, number> = Object.fromEntries(MX_ORDER.map((n, i) => [n, i + 2]));
+
+function msText(v: number): string {
+  return v >= 1000 ? `${+(v / 1e3).toPrecision(6)}s ` : `${v}ms `;
+}
+
+/** print_rta_metrics. */
+function printMetrics(o: Output, m: NonNullable<Route['metrics']>): void {
+  o.openArray('metrics');
+  o.openObject();
+  const lock = (m.lock ?? 0) >>> 0;
+  const mm = m as Record<string, unknown>;
+  for (const name of MX_ORDER) {
+    const i = MX_INDEX[name]!;
+    const present = mm[name] !== undefined;
+    const locked = (lock & (1 << i)) !== 0;
+    if (!present && !locked) continue;
+    let val = 0;
+    if (present && name !== 'cc_algo') val = name === 'features' ? flagsNum(metricFeatures, mm[name] as (string | number)[]) : Number(mm[name]);
+    if (name === 'hoplimit' && (val | 0) === -1) continue;
+    const key = name === 'cc_algo' ? 'congestion' : name;
+    o.fp(`${name === 'cc_algo' ? 'congctl' : name} `);
+    if (locked) o.fp('lock ');
+    switch (name) {
+      case 'features':
+        if (val & 1) o.field('ecn', null, 'ecn ');
+        if (val & ~1) o.field('features', `0x${val.toString(16)}`, `0x${val.toString(16)} `);
+        break;
+      case 'rtt':
+      case 'rttvar':
+      case 'rto_min': {
+        const v = name === 'rtt' ? Math.floor(val / 8) : name === 'rttvar' ? Math.floor(val / 4) : val;
+        o.field(key, v, msText(v));
+        break;
+      }
+      case 'cc_algo':
+        o.field(key, String(mm[name] ?? ''), `${String(mm[name] ?? '')} `);
+        break;
+      default:
+        o.field(key, val >>> 0, `${val >>> 0} `);
+    }
+  }
+  o.closeObject();
+  o.closeArray();
+}
+
+function printVia(o: Output, via: { family: string | number; addr: string }): void {
+  const fam = typeof via.family === 'string' ? via.family : String(via.family);
+  if (o.json) {
+    o.openObject('via');
+    o.jfield('family', fam);
+    o.jfield('host', via.addr);
+    o.closeObject();
+  } else {
+    o.fp(`via ${fam} ${via.addr} `);
+  }
+}
+
+/** lwt_print_encap for the encapsulations nlkit decodes (ip, ip6, mpls); others by type only. */
+function printEncap(o: Output, type: string | number | undefined, encap: unknown): void {
+  const t = typeof type === 'string' ? type : String(type ?? '');
+  o.field('encap', t, `encap ${t} `);
+  if (!encap || encap instanceof Uint8Array || typeof encap !== 'object') return;
+  const e = encap as Record<string, unknown>;
+  if (t === 'ip' || t === 'ip6') {
+    if (e.id !== undefined) o.field('id', Number(e.id), `id ${String(e.id)} `);
+    if (e.src !== undefined) o.field('src', String(e.src), `src ${String(e.src)} `);
+    if (e.dst !== undefined) o.field('dst', String(e.dst), `dst ${String(e.dst)} `);
+    const ttl = t === 'ip' ? e.ttl : e.hoplimit;
+    if (ttl !== undefined) o.field(t === 'ip' ? 'ttl' : 'hoplimit', Number(ttl), `${t === 'ip' ? 'ttl' : 'hoplimit'} ${String(ttl)} `);
+    const tos = t === 'ip' ? e.tos : e.tc;
+    if (tos !== undefined && Number(tos)) o.field(t === 'ip' ? 'tos' : 'tc', dsfieldName(Number(tos)), `${t === 'ip' ? 'tos' : 'tc'} ${dsfieldName(Number(tos))} `);
+  } else if (t === 'mpls' && e.dst instanceof Uint8Array) {
+    const labels: number[] = [];
+    const b = e.dst;
+    for (let i = 0; i + 4 <= b.length; i += 4) labels.push(((b[i]! << 12) | (b[i + 1]! << 4) | (b[i + 2]! >> 4)) >>> 0);
+    o.field('dst', labels.join('/'), `${labels.join('/')} `);
+    if (e.ttl !== undefined) o.field('ttl', Number(e.ttl), `ttl ${String(e.ttl)} `);
+  }
+}
+
+/** print_rta_multipath. */
+function printMultipath(o: Output, ctx: PrintContext, r: Route, list: MultipathNexthop[]): void {
+  o.openArray('nexthops');
+  for (const nh of list) {
+    o.openObject();
+    o.fp(`${o.sl}\tnexthop `);
+    if (nh.encap !== undefined || nh.encap_type !== undefined) printEncap(o, nh.encap_type, nh.encap);
+    if (nh.newdst !== undefined) o.field('to', String(nh.newdst), `as to ${String(nh.newdst)} `);
+    if (nh.gateway !== undefined) o.field('gateway', nh.gateway, `via ${nh.gateway} `);
+    if (nh.via !== undefined) printVia(o, nh.via);
+    if (nh.flow !== undefined) printFlow(o, nh.flow);
+    const dev = ctx.names.name(nh.ifindex);
+    o.field('dev', dev, `dev ${dev} `);
+    if (r.family !== 'mpls') o.field('weight', nh.weight, `weight ${nh.weight} `);
+    printRtFlags(o, flagsNum(routeFlags, nh.flags));
+    o.closeObject();
+  }
+  o.closeArray();
+}
+
+function cacheFlags(o: Output, flags: number): void {
+  // Cloned IPv4 routes (route cache, "ip route get"): RTCF_* in the high bits.
+  const names: [number, string][] = [
+    [0x80000000, 'local'], [0x40000000, 'reject'], [0x20000000, 'mc'], [0x10000000, 'brd'], [0x08000000, 'dst-nat'],
+    [0x00800000, 'src-nat'], [0x00400000, 'masq'], [0x00020000, 'dst-direct'], [0x04000000, 'src-direct'],
+    [0x00040000, 'redirected'], [0x01000000, 'redirect'], [0x00200000, 'fastroute'], [0x00010000, 'notify'],
+    [0x00080000, 'proxy'],
+  ];
+  let f = flags & ~0xffff;
+  if (o.json) {
+    o.openArray('cache');
+    for (const [bit, n] of names) if (f & bit) { f &= ~bit; o.item(n); }
+    if (f) o.jfield('flags', f.toString(16));
+    o.closeArray();
+    return;
+  }
+  o.fp(`${o.sl}    cache `);
+  if (f === 0) return;
+  o.fp('<');
+  for (const [bit, n] of names) {
+    if (!(f & bit)) continue;
+    f &= ~bit;
+    o.fp(`${n}${f ? ',' : '> '}`);
+  }
+  if (f) o.fp(`${f.toString(16)}>`);
+}
+
+const USER_HZ = 100;
+
+/** Prints one route. `deleted` marks an RTM_DELROUTE (monitor, flush -s -s). */
+export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: RouteFilter, deleted = false): void {
+  const flags = flagsNum(routeFlags, r.flags as (string | number)[] | undefined);
+  const cloned = (flags & 0x200) !== 0;
+  const host = hostLen(r.family);
+  o.openObject();
+  printHeader(o, ctx, '[ROUTE]');
+  if (deleted) o.field('deleted', true, 'Deleted ');
+  const type = r.type ?? 'unicast';
+  if ((type !== 'unicast' || ctx.details > 0) && !filter.type) {
+    const t = typeText(type);
+    o.field('type', t, `${t} `);
+  }
+  let dst: string;
+  if (r.dst !== undefined) dst = r.dst_len !== host ? `${r.dst}/${r.dst_len ?? 0}` : r.dst;
+  else if (r.dst_len) dst = `0/${r.dst_len} `;
+  else dst = 'default';
+  o.field('dst', dst, `${dst} `);
+  if (r.src !== undefined) {
+    const s = r.src_len !== host ? `${r.src}/${r.src_len ?? 0}` : r.src;
+    o.field('from', s, `from ${s} `);
+  } else if (r.src_len) {
+    o.field('src', `0/${r.src_len}`, `from 0/${r.src_len} `);
+  }
+  if (r.nh_id !== undefined) o.field('nhid', r.nh_id, `nhid ${r.nh_id} `);
+  if (r.newdst !== undefined) o.field('to', String(r.newdst), `as to ${String(r.newdst)} `);
+  if (r.encap !== undefined) printEncap(o, r.encap_type, r.encap);
+  if (r.tos && !filter.tos) {
+    const t = dsfieldName(r.tos);
+    o.field('tos', t, `tos ${t} `);
+  }
+  if (r.gateway !== undefined && !filter.viaHost) o.field('gateway', r.gateway, `via ${r.gateway} `);
+  if (r.via !== undefined) printVia(o, r.via);
+  if (r.oif !== undefined && !filter.oif) {
+    const dev = ctx.names.name(r.oif);
+    o.field('dev', dev, `dev ${dev} `);
+  }
+  const table = tableId(r.table);
+  if (table && (table !== 254 || ctx.details > 0) && !filter.table) {
+    const t = tableText(r.table);
+    o.field('table', t, `table ${t} `);
+  }
+  if (!cloned) {
+    if ((r.protocol !== 'boot' || ctx.details > 0) && !filter.protocol) {
+      const p = protoText(r.protocol);
+      o.field('protocol', p, `proto ${p} `);
+    }
+    if (((r.scope ?? 'global') !== 'global' || ctx.details > 0) && !filter.scope) {
+      const s = scopeText(r.scope ?? 'global');
+      o.field('scope', s, `scope ${s} `);
+    }
+  }
+  if (r.prefsrc !== undefined && !filter.prefsrcHost) o.field('prefsrc', r.prefsrc, `src ${r.prefsrc} `);
+  if (r.priority !== undefined && !filter.metric) o.field('metric', r.priority, `metric ${r.priority} `);
+  printRtFlags(o, flags);
+  if (r.mark) {
+    if (o.json) o.jfield('mark', r.mark);
+    else o.fp(r.mark >= 16 ? `mark 0x${r.mark.toString(16)} ` : `mark ${r.mark} `);
+  }
+  if (r.flow !== undefined && !filter.realms) printFlow(o, r.flow);
+  if (r.uid !== undefined) o.field('uid', r.uid, `uid ${r.uid} `);
+  if (r.family === 'inet' && cloned) cacheFlags(o, flags);
+  if ((r.family === 'inet' || r.family === 'inet6') && r.cacheinfo) {
+    const ci = r.cacheinfo;
+    if (ci.expires) o.field('expires', Math.trunc(ci.expires / USER_HZ), `expires ${Math.trunc(ci.expires / USER_HZ)}sec `);
+    if (ci.error) o.field('error', ci.error >>> 0, `error ${ci.error >>> 0} `);
+    if (ctx.stats) {
+      if (ci.clntref) o.field('users', ci.clntref, `users ${ci.clntref} `);
+      if (ci.used) o.field('used', ci.used, `used ${ci.used} `);
+      if (ci.lastuse) o.field('age', Math.trunc(ci.lastuse / USER_HZ), `age ${Math.trunc(ci.lastuse / USER_HZ)}sec `);
+    }
+    if (ci.id) o.field('ipid', `0x${ci.id.toString(16).padStart(4, '0')}`, `ipid 0x${ci.id.toString(16).padStart(4, '0')} `);
+    if (ci.ts || ci.tsage) {
+      o.field('ts', `0x${ci.ts.toString(16)}`, `ts 0x${ci.ts.toString(16)}`);
+      o.field('tsage', ci.tsage, `tsage ${ci.tsage}sec `);
+    }
+  }
+  if (r.metrics) printMetrics(o, r.metrics);
+  if (r.iif !== undefined && !filter.iif) {
+    const i = ctx.names.name(r.iif);
+    o.field('iif', i, `iif ${i} `);
+  }
+  if (r.pref !== undefined) {
+    if (typeof r.pref === 'string' && r.pref !== 'invalid') o.field('pref', r.pref, `pref ${r.pref}`);
+    else {
+      const n = typeof r.pref === 'number' ? r.pref : 2;
+      o.field('pref', n, `${n}`);
+    }
+  }
+  if (r.ttl_propagate !== undefined) {
+    if (o.json) o.jfield('ttl-propogate', r.ttl_propagate !== 0);
+    else o.fp(`ttl-propogate ${r.ttl_propagate ? 'enabled' : 'disabled'}`);
+  }
+  if (r.multipath) printMultipath(o, ctx, r, r.multipath);
+  o.fp('\n');
+  o.closeObject();
+}

@@ -1,0 +1,88 @@
+// One `nlkit ip` run's connection to the kernel: a NETLINK_ROUTE socket in the chosen
+// namespace, the link-name cache printers use, and name -> index lookups that fail like ip's.
+import { existsSync } from 'node:fs';
+import { dumpLinks, openRoute } from '../../route/index.js';
+import type { Link } from '../../route/index.js';
+import type { NetlinkSocket } from '../../socket/index.js';
+import { NoDeviceError } from './argv.js';
+import { LinkNames, type PrintContext } from './common.js';
+import type { IpContext } from './index.js';
+import { linkFlagsNum, linkTypeNum } from './print-link.js';
+
+/** Raised when -n names a namespace that does not exist: exit 1 with ip's wording. */
+export class NetnsMissingError extends Error {
+  constructor(readonly ns: string) {
+    super(`Cannot open network namespace "${ns}": No such file or directory`);
+    this.name = 'NetnsMissingError';
+  }
+}
+
+/** The socket and caches of one command. */
+export class Session {
+  readonly sock: NetlinkSocket;
+  private names: LinkNames | undefined;
+  private links: Link[] | undefined;
+
+  constructor(readonly ctx: IpContext) {
+    const ns = ctx.opts.netns;
+    if (ns !== undefined && !existsSync(`/run/netns/${ns}`)) throw new NetnsMissingError(ns);
+    this.sock = openRoute(ns !== undefined ? { netns: ns } : {});
+  }
+
+  /** `{ socket }` for route/ calls. */
+  get opts(): { socket: NetlinkSocket } {
+    return { socket: this.sock };
+  }
+
+  /** The print context of this run (names loaded on first use). */
+  async printContext(): Promise<PrintContext> {
+    return { names: await this.linkNames(), details: this.ctx.opts.details, stats: this.ctx.opts.stats };
+  }
+
+  /** All links (without statistics), dumped once. */
+  async allLinks(): Promise<Link[]> {
+    if (!this.links) this.links = await dumpLinks({ stats: false }, this.opts).toArray();
+    return this.links;
+  }
+
+  /** The index -> name cache (ip's ll_map), from one link dump. */
+  async linkNames(): Promise<LinkNames> {
+    if (this.names) return this.names;
+    const names = new LinkNames();
+    for (const l of await this.allLinks()) rememberLink(names, l);
+    this.names = names;
+    return names;
+  }
+
+  /** The index of a device name; NoDeviceError (`Cannot find device "X"`, exit 1) when absent. */
+  async ifindex(dev: string): Promise<number> {
+    const names = await this.linkNames();
+    const i = names.index(dev);
+    if (i) return i;
+    if (/^\d+$/.test(dev) && names.get(Number(dev))) return Number(dev);
+    // Alternative names are known to the kernel only.
+    const l = (await this.allLinks()).find((x) => x.prop_list?.alt_ifname?.includes(dev));
+    if (l?.ifindex) return l.ifindex;
+    throw new NoDeviceError(dev);
+  }
+
+  close(): void {
+    this.sock.close();
+  }
+}
+
+/** Puts a decoded link into a name cache. */
+export function rememberLink(names: LinkNames, l: Link): void {
+  if (l.ifindex === undefined) return;
+  names.set(l.ifindex, { name: l.ifname ?? `if${l.ifindex}`, type: linkTypeNum(l), flags: linkFlagsNum(l) });
+}
+
+/** Runs `fn` with a session and closes it after. */
+export async function withSession<T>(ctx: IpContext, fn: (s: Session) => Promise<T>): Promise<T> {
+  const s = new Session(ctx);
+  try {
+    return await fn(s);
+  } finally {
+    s.close();
+  }
+}
