@@ -1225,6 +1225,12 @@ export const ARPHRD = {
   NONE: 0xfffe,
 } as const;
 
+/** Pseudo address families of multicast routing rules and routes (<linux/rtnetlink.h>). */
+export const RTNL_FAMILY = {
+  IPMR: 128,
+  IP6MR: 129,
+} as const;
+
 /** Address families rtnetlink uses (<bits/socket.h>). */
 export const AF = {
   UNSPEC: 0,

@@ -6,7 +6,7 @@ import { enumSpec, flagsSpec } from '../schema/index.js';
 import {
   AF, ARPHRD, BR_STATE, BRIDGE_VLAN_INFO, ETH_P, FIB_RULE, FR_ACT, ICMPV6_ROUTER_PREF, IF_LINK_MODE, IF_OPER, IFA_F, IFAPROT,
   IFF, IN6_ADDR_GEN_MODE, VXLAN_DF, LWTUNNEL_ENCAP, MACVLAN_FLAG, MACVLAN_MACADDR, MACVLAN_MODE, NEXTHOP_GRP_TYPE, NTF,
-  NTF_EXT, NUD, RT_SCOPE, RT_TABLE, RTAX_FEATURE, RTM_F, RTN, RTNH_F, RTPROT, XDP_ATTACHED, XDP_FLAGS,
+  NTF_EXT, NUD, RT_SCOPE, RT_TABLE, RTAX_FEATURE, RTM_F, RTN, RTNH_F, RTNL_FAMILY, RTPROT, XDP_ATTACHED, XDP_FLAGS,
 } from './constants.js';
 
 /** Address families as iproute2 names them (`inet`, `inet6`, `link` for AF_PACKET, …). */
@@ -18,6 +18,8 @@ export const family = enumSpec('family', {
   dnet: AF.DECnet,
   link: AF.PACKET,
   mpls: AF.MPLS,
+  ipmr: RTNL_FAMILY.IPMR,
+  ip6mr: RTNL_FAMILY.IP6MR,
 });
 /** Address family names. */
 export type Family = keyof typeof family.values;

@@ -70,3 +70,17 @@ export {
   dumpRoutes, getRoute, addRoute, replaceRoute, changeRoute, appendRoute, prependRoute, deleteRoute, flushRoutes, encodeRoute,
   type RouteFilter, type RouteSpec, type NexthopSpec, type RouteQuery, type RouteChangeOptions,
 } from './routes.js';
+export {
+  dumpNeighbours, getNeighbour, addNeighbour, replaceNeighbour, changeNeighbour, deleteNeighbour, flushNeighbours,
+  type NeighbourFilter, type NeighbourSpec, type NeighbourChangeOptions,
+} from './neighbours.js';
+export { dumpRules, addRule, deleteRule, flushRules, type RuleSpec, type RuleChangeOptions } from './rules.js';
+export {
+  dumpNexthops, getNexthop, addNexthop, replaceNexthop, deleteNexthop, flushNexthops,
+  type NexthopFilter, type NexthopObjectSpec, type NexthopChangeOptions,
+} from './nexthops.js';
+export { dumpNetconf, getNetconf, dumpNsids, getNsid, addNsid } from './netconf.js';
+export {
+  monitor, decodeRouteEvent, RouteMonitor, MONITOR_GROUPS, DEFAULT_MONITOR_GROUPS,
+  type RouteEvent, type RouteEventKind, type MonitorOptions,
+} from './monitor.js';

@@ -1,0 +1,172 @@
+// monitor(): rtnetlink multicast notifications as typed events, `ip monitor` as an async
+// iterable, with the socket layer's overrun marker when the kernel dropped events.
+import type { NetlinkSocket, Overrun } from '../socket/index.js';
+import { NETLINK_LISTEN_ALL_NSID, SOL_NETLINK, type MessageReader } from '../wire/index.js';
+import {
+  addressCodec, linkCodec, neighCodec, netconfCodec, nexthopCodec, nsidCodec, routeCodec, ruleCodec,
+  type Address, type Link, type Neighbour, type Netconf, type Nexthop, type Nsid, type Route, type Rule,
+} from './codecs.js';
+import { RTM, RTNLGRP } from './constants.js';
+import { openRoute, type RouteOptions } from './socket.js';
+
+/** What an event is about. */
+export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid';
+
+interface EventBase {
+  /** 'new' for RTM_NEW*, 'del' for RTM_DEL*. */
+  event: 'new' | 'del';
+  /** The message type (RTM_*). */
+  type: number;
+  /** The multicast group it came in on (RTNLGRP_*). */
+  group: number;
+  /** The peer namespace's id with `listenAllNsid`, else undefined. */
+  nsid: number | undefined;
+}
+
+/** A typed rtnetlink notification. */
+export type RouteEvent =
+  | (EventBase & { kind: 'link'; object: Link })
+  | (EventBase & { kind: 'address'; object: Address })
+  | (EventBase & { kind: 'route'; object: Route })
+  | (EventBase & { kind: 'neighbour'; object: Neighbour })
+  | (EventBase & { kind: 'rule'; object: Rule })
+  | (EventBase & { kind: 'nexthop'; object: Nexthop })
+  | (EventBase & { kind: 'netconf'; object: Netconf })
+  | (EventBase & { kind: 'nsid'; object: Nsid })
+  | (Omit<EventBase, 'event'> & { event: 'new' | 'del' | 'other'; kind: 'other'; object: Uint8Array });
+
+/**
+ * Groups by the object names `ip monitor` takes, plus every RTNLGRP_* by its lower-case name
+ * ('ipv4_route'); numbers are group numbers.
+ */
+export const MONITOR_GROUPS: Readonly<Record<string, readonly number[]>> = {
+  link: [RTNLGRP.LINK],
+  address: [RTNLGRP.IPV4_IFADDR, RTNLGRP.IPV6_IFADDR],
+  route: [RTNLGRP.IPV4_ROUTE, RTNLGRP.IPV6_ROUTE, RTNLGRP.MPLS_ROUTE],
+  neigh: [RTNLGRP.NEIGH],
+  neighbour: [RTNLGRP.NEIGH],
+  rule: [RTNLGRP.IPV4_RULE, RTNLGRP.IPV6_RULE],
+  nexthop: [RTNLGRP.NEXTHOP],
+  netconf: [RTNLGRP.IPV4_NETCONF, RTNLGRP.IPV6_NETCONF, RTNLGRP.MPLS_NETCONF],
+  nsid: [RTNLGRP.NSID],
+  prefix: [RTNLGRP.IPV6_PREFIX],
+  ...Object.fromEntries(Object.entries(RTNLGRP).filter(([k]) => k !== 'NONE').map(([k, v]) => [k.toLowerCase(), [v]])),
+};
+
+/** The groups `monitor()` joins by default: what `ip monitor all` shows of these objects. */
+export const DEFAULT_MONITOR_GROUPS = ['link', 'address', 'route', 'neigh', 'rule', 'nexthop', 'netconf', 'nsid'] as const;
+
+type Kinded = { kind: RouteEventKind; event: 'new' | 'del'; decode: (r: MessageReader) => unknown };
+const BY_TYPE = new Map<number, Kinded>();
+function reg(newType: number, delType: number, kind: RouteEventKind, decode: (r: MessageReader) => unknown): void {
+  BY_TYPE.set(newType, { kind, event: 'new', decode });
+  BY_TYPE.set(delType, { kind, event: 'del', decode });
+}
+reg(RTM.NEWLINK, RTM.DELLINK, 'link', (r) => linkCodec.decode(r));
+reg(RTM.NEWADDR, RTM.DELADDR, 'address', (r) => addressCodec.decode(r));
+reg(RTM.NEWROUTE, RTM.DELROUTE, 'route', (r) => routeCodec.decode(r));
+reg(RTM.NEWNEIGH, RTM.DELNEIGH, 'neighbour', (r) => neighCodec.decode(r));
+reg(RTM.NEWRULE, RTM.DELRULE, 'rule', (r) => ruleCodec.decode(r));
+reg(RTM.NEWNEXTHOP, RTM.DELNEXTHOP, 'nexthop', (r) => nexthopCodec.decode(r));
+reg(RTM.NEWNETCONF, RTM.DELNETCONF, 'netconf', (r) => netconfCodec.decode(r));
+reg(RTM.NEWNSID, RTM.DELNSID, 'nsid', (r) => nsidCodec.decode(r));
+
+/** Decodes one notification into a RouteEvent (never throws: undecodable messages come as kind 'other'). */
+export function decodeRouteEvent(r: MessageReader, meta: { group: number; nsid: number | undefined }): RouteEvent {
+  const k = BY_TYPE.get(r.type);
+  if (k) {
+    try {
+      return { event: k.event, kind: k.kind, type: r.type, group: meta.group, nsid: meta.nsid, object: k.decode(r) } as RouteEvent;
+    } catch {
+      // fall through to the raw form
+    }
+  }
+  return { event: 'other', kind: 'other', type: r.type, group: meta.group, nsid: meta.nsid, object: r.buf.slice(r.payloadStart, r.payloadEnd) };
+}
+
+/** Options of {@link monitor}. */
+export interface MonitorOptions extends RouteOptions {
+  /** Also receive the events of peer namespaces that have an id here (NETLINK_LISTEN_ALL_NSID). */
+  listenAllNsid?: boolean;
+  /** SO_RCVBUF for the listening socket (bytes). */
+  rcvbuf?: number;
+}
+
+/**
+ * RouteMonitor is a subscription to rtnetlink notifications: joined when monitor() returns,
+ * iterated with `for await`, ended by close(), `break`, the signal, or `await using`. Items are
+ * RouteEvents, or `{ overrun: true, code }` when the kernel dropped notifications (resync with
+ * a dump).
+ */
+export class RouteMonitor implements AsyncIterable<RouteEvent | Overrun>, AsyncDisposable {
+  private readonly iter: AsyncIterableIterator<RouteEvent | Overrun>;
+
+  /** @internal */
+  constructor(private readonly sock: NetlinkSocket, private readonly owned: boolean, signal: AbortSignal | undefined) {
+    this.iter = sock.events({ decode: decodeRouteEvent, ...(signal ? { signal } : {}) });
+  }
+
+  /** Ends the subscription (and closes the socket monitor() opened). */
+  close(): void {
+    void this.iter.return?.();
+    if (this.owned) this.sock.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<RouteEvent | Overrun, void, undefined> {
+    try {
+      for (;;) {
+        const r = await this.iter.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      this.close();
+    }
+  }
+}
+
+/**
+ * Subscribes to rtnetlink notifications (`ip monitor`): groups by object name ('link',
+ * 'address', 'route', 'neigh', 'rule', 'nexthop', 'netconf', 'nsid'), RTNLGRP name
+ * ('ipv4_route') or number; all of those objects by default.
+ *
+ *   const mon = monitor(['route'], { netns: 'ns1' });
+ *   for await (const ev of mon) {
+ *     if ('overrun' in ev) { resync(); continue; }
+ *     console.log(ev.event, ev.kind, ev.object);
+ *   }
+ */
+export function monitor(groups: readonly (string | number)[] = DEFAULT_MONITOR_GROUPS, opts: MonitorOptions = {}): RouteMonitor {
+  const nums = new Set<number>();
+  for (const g of groups) {
+    if (typeof g === 'number') nums.add(g);
+    else {
+      const list = MONITOR_GROUPS[g.toLowerCase().replace(/-/g, '_')];
+      if (!list) throw new TypeError(`monitor: unknown group "${g}"`);
+      for (const n of list) nums.add(n);
+    }
+  }
+  const owned = !opts.socket;
+  const sock = opts.socket ?? openRoute({
+    ...(opts.netns !== undefined ? { netns: opts.netns } : {}), ...(opts.rcvbuf ? { rcvbuf: opts.rcvbuf } : {}),
+  });
+  try {
+    if (opts.listenAllNsid) sock.setOption(SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, 1);
+    for (const n of nums) {
+      try {
+        sock.join(n);
+      } catch (e) {
+        // Groups of modules that are not loaded (MPLS) cannot be joined; the rest still work.
+        if (typeof groups.find((g) => g === n) === 'number') throw e;
+      }
+    }
+  } catch (e) {
+    if (owned) sock.close();
+    throw e;
+  }
+  return new RouteMonitor(sock, owned, opts.signal);
+}

@@ -1,0 +1,148 @@
+// Neighbours (ARP/NDP entries and proxies): dump (filtered by link/master in the kernel), get,
+// add/replace/change with iproute2's defaults (state permanent), delete and flush.
+import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
+import { parseIp } from '../schema/index.js';
+import type { NetlinkSocket } from '../socket/index.js';
+import { neighCodec, type Neighbour } from './codecs.js';
+import { RTM } from './constants.js';
+import type { Family, NeighFlag, NeighState } from './enums.js';
+import { resolveLink, type LinkRef } from './links.js';
+import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import { HEADER_SIZES } from './structs.js';
+
+export type { Neighbour } from './codecs.js';
+
+const HDR = HEADER_SIZES.ndmsg;
+
+/** Filters of {@link dumpNeighbours}; all are applied by the kernel except `state`. */
+export interface NeighbourFilter {
+  family?: Family | number;
+  /** Only entries of this link (NDA_IFINDEX). */
+  dev?: LinkRef;
+  /** Only entries of ports of this master (NDA_MASTER). */
+  master?: LinkRef;
+  /** Proxy entries (`ip neigh show proxy`) instead of the cache. */
+  proxy?: boolean;
+  /** Only entries in one of these states. */
+  state?: NeighState[];
+}
+
+const decodeNeighbour = (r: Parameters<typeof neighCodec.decode>[0]): Neighbour => neighCodec.decode(r) as Neighbour;
+
+/** Dumps neighbour entries (RTM_GETNEIGH, NLM_F_DUMP) as typed objects: `{ family, ifindex, state, flags, type, dst, lladdr, … }`. */
+export function dumpNeighbours(filter: NeighbourFilter = {}, opts: RouteOptions = {}): RouteDump<Neighbour> {
+  const st = filter.state;
+  const pred = st ? (n: Neighbour) => (n.state as string[]).some((s) => st.includes(s as NeighState)) : undefined;
+  return new RouteDump(opts, async (sock) => {
+    const o: Record<string, unknown> = { family: filter.family ?? 'unspec' };
+    if (filter.proxy) o.flags = ['proxy'];
+    if (filter.dev !== undefined) o.nda_ifindex = await resolveLink(filter.dev, sock);
+    if (filter.master !== undefined) o.master = await resolveLink(filter.master, sock);
+    return neighCodec.encode(RTM.GETNEIGH, 0, o as Neighbour);
+  }, decodeNeighbour, HDR, pred);
+}
+
+/** A neighbour to create, change or delete (a decoded Neighbour works too). */
+export interface NeighbourSpec extends Partial<Omit<Neighbour, 'state' | 'flags' | 'family'>> {
+  /** The protocol address. */
+  dst: string;
+  /** The link: index or name. */
+  dev?: LinkRef;
+  /** State (default ['permanent'], like `ip neigh add`). */
+  state?: (NeighState | number)[];
+  flags?: (NeighFlag | number)[];
+  /** A proxy entry (NTF_PROXY). */
+  proxy?: boolean;
+  /** Mark as a router (NTF_ROUTER). */
+  router?: boolean;
+  family?: Family | number;
+}
+
+async function neighMessage(spec: NeighbourSpec, sock: NetlinkSocket, defaults: boolean): Promise<Record<string, unknown>> {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(spec)) if (k !== 'dev' && k !== 'proxy' && k !== 'router' && v !== undefined) o[k] = v;
+  if (spec.dev !== undefined) o.ifindex = await resolveLink(spec.dev, sock);
+  if (o.ifindex === undefined) throw new TypeError('neighbour: a link is needed (dev or ifindex)');
+  o.family ??= parseIp(spec.dst).length === 4 ? 'inet' : 'inet6';
+  const flags = new Set((spec.flags ?? []) as (string | number)[]);
+  if (spec.proxy) flags.add('proxy');
+  if (spec.router) flags.add('router');
+  o.flags = [...flags];
+  if (defaults && o.state === undefined && !spec.proxy) o.state = ['permanent'];
+  return o;
+}
+
+/** Options of neighbour changes. */
+export interface NeighbourChangeOptions extends RouteOptions {
+  /** Extra nlmsg_flags to OR into the request. */
+  flags?: number;
+}
+
+async function modify(spec: NeighbourSpec, nlflags: number, opts: NeighbourChangeOptions): Promise<Neighbour> {
+  return withSocket(opts, async (sock) => {
+    const msg = await neighMessage(spec, sock, true);
+    const reply = await sock.request(neighCodec.encode(RTM.NEWNEIGH, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Neighbour), {
+      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    const echoed = reply.messages.find((m) => m.type === RTM.NEWNEIGH);
+    if (echoed) return neighCodec.decodePayload(echoed.payload) as Neighbour;
+    if (spec.proxy) return msg as Neighbour;
+    return getNeighbour({ dst: spec.dst, ifindex: msg.ifindex as number }, { socket: sock });
+  });
+}
+
+/**
+ * Adds a neighbour entry (RTM_NEWNEIGH, NLM_F_CREATE|NLM_F_EXCL, `ip neigh add`), state
+ * permanent unless given, and resolves with it.
+ *
+ *   await addNeighbour({ dst: '10.0.0.7', lladdr: '02:00:00:00:00:07', dev: 'v0' });
+ *   await addNeighbour({ dst: '10.0.0.8', dev: 'v0', proxy: true });
+ */
+export function addNeighbour(spec: NeighbourSpec, opts: NeighbourChangeOptions = {}): Promise<Neighbour> {
+  return modify(spec, NLM_F_CREATE | NLM_F_EXCL, opts);
+}
+
+/** Adds or replaces a neighbour entry (`ip neigh replace`). */
+export function replaceNeighbour(spec: NeighbourSpec, opts: NeighbourChangeOptions = {}): Promise<Neighbour> {
+  return modify(spec, NLM_F_CREATE | NLM_F_REPLACE, opts);
+}
+
+/** Changes an existing neighbour entry (`ip neigh change`). */
+export function changeNeighbour(spec: NeighbourSpec, opts: NeighbourChangeOptions = {}): Promise<Neighbour> {
+  return modify(spec, NLM_F_REPLACE, opts);
+}
+
+/** Deletes a neighbour entry (RTM_DELNEIGH, `ip neigh del`). */
+export async function deleteNeighbour(spec: NeighbourSpec, opts: RouteOptions = {}): Promise<void> {
+  await withSocket(opts, async (sock) => {
+    const msg = await neighMessage(spec, sock, false);
+    delete msg.state;
+    await sock.request(neighCodec.encode(RTM.DELNEIGH, 0, msg as Neighbour), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+  });
+}
+
+/** Gets one entry (RTM_GETNEIGH request, `ip neigh get`). */
+export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: number; proxy?: boolean }, opts: RouteOptions = {}): Promise<Neighbour> {
+  return withSocket(opts, async (sock) => {
+    const ifindex = q.ifindex ?? (q.dev !== undefined ? await resolveLink(q.dev, sock) : 0);
+    const o = { family: parseIp(q.dst).length === 4 ? 'inet' : 'inet6', ifindex, dst: q.dst, flags: q.proxy ? ['proxy'] : [] };
+    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Neighbour), { ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    return neighCodec.decodePayload(reply.messages[0]!.payload) as Neighbour;
+  });
+}
+
+/**
+ * Deletes the entries the filter matches (`ip neigh flush`): by default every state except
+ * permanent and noarp, as iproute2 does. Resolves with the number deleted.
+ */
+export async function flushNeighbours(filter: NeighbourFilter = {}, opts: RouteOptions = {}): Promise<number> {
+  return withSocket(opts, async (sock) => {
+    const list = await dumpNeighbours(filter, { socket: sock }).toArray();
+    const victims = filter.state || filter.proxy ? list : list.filter((n) => !(n.state as string[]).some((s) => s === 'permanent' || s === 'noarp'));
+    if (victims.length === 0) return 0;
+    const res = await sock.requestBatch(victims.map((n) => neighCodec.encode(RTM.DELNEIGH, 0, n)), { headerSize: HDR });
+    const real = res.errors.filter((e) => e.error.code !== 'ENOENT');
+    if (real.length) throw real[0]!.error;
+    return res.acked;
+  });
+}

@@ -1,0 +1,72 @@
+// Netconf: per-device forwarding settings (RTM_GETNETCONF), and namespace ids (RTM_*NSID).
+import { closeSync, openSync } from 'node:fs';
+import { netnsPath, type NetnsSpec } from '../socket/index.js';
+import { netconfCodec, nsidCodec, type Netconf, type Nsid } from './codecs.js';
+import { RTM } from './constants.js';
+import type { Family } from './enums.js';
+import { resolveLink, type LinkRef } from './links.js';
+import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+
+export type { Netconf, Nsid } from './codecs.js';
+
+const decodeNetconf = (r: Parameters<typeof netconfCodec.decode>[0]): Netconf => netconfCodec.decode(r) as Netconf;
+const decodeNsid = (r: Parameters<typeof nsidCodec.decode>[0]): Nsid => nsidCodec.decode(r) as Nsid;
+
+/** Dumps netconf entries (RTM_GETNETCONF, NLM_F_DUMP) of one family or all: `{ family, ifindex, forwarding, rp_filter, … }`. */
+export function dumpNetconf(filter: { family?: Family | number } = {}, opts: RouteOptions = {}): RouteDump<Netconf> {
+  return new RouteDump(opts, netconfCodec.encode(RTM.GETNETCONF, 0, { family: filter.family ?? 'unspec' } as Netconf), decodeNetconf, 1);
+}
+
+/** Gets the netconf of one link, or 'all' / 'default' (RTM_GETNETCONF request, `ip netconf show dev X`). */
+export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'all' | 'default' }, opts: RouteOptions = {}): Promise<Netconf> {
+  return withSocket(opts, async (sock) => {
+    const ifindex = q.dev === 'all' || q.dev === 'default' ? q.dev : await resolveLink(q.dev, sock);
+    const reply = await sock.request(netconfCodec.encode(RTM.GETNETCONF, 0, { family: q.family, ifindex } as Netconf), {
+      ack: false, headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    return netconfCodec.decodePayload(reply.messages[0]!.payload) as Netconf;
+  });
+}
+
+/** Dumps the ids this namespace gave its peers (RTM_GETNSID, NLM_F_DUMP, `ip netns list-id`). */
+export function dumpNsids(opts: RouteOptions = {}): RouteDump<Nsid> {
+  return new RouteDump(opts, nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec' } as Nsid), decodeNsid, 1);
+}
+
+/** The NETNSA_PID / NETNSA_FD attribute naming a namespace; an fd opened here is closed by `done`. */
+function peerAttr(target: NetnsSpec): { attr: Record<string, number>; done: () => void } {
+  if (typeof target === 'number') return { attr: { pid: target }, done: () => {} };
+  if (typeof target === 'object' && 'pid' in target) return { attr: { pid: target.pid }, done: () => {} };
+  if (typeof target === 'object' && 'fd' in target) return { attr: { fd: target.fd }, done: () => {} };
+  const fd = openSync(netnsPath(target), 'r');
+  return { attr: { fd }, done: () => closeSync(fd) };
+}
+
+/** The id this namespace has for namespace `target` (RTM_GETNSID request); nsid is -1 when none is assigned. */
+export async function getNsid(target: NetnsSpec, opts: RouteOptions = {}): Promise<Nsid> {
+  return withSocket(opts, async (sock) => {
+    const { attr, done } = peerAttr(target);
+    try {
+      const reply = await sock.request(nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec', ...attr } as Nsid), {
+        ack: false, headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      return nsidCodec.decodePayload(reply.messages[0]!.payload) as Nsid;
+    } finally {
+      done();
+    }
+  });
+}
+
+/** Assigns id `nsid` to namespace `target` (RTM_NEWNSID, `ip netns set NAME NSID`); -1 lets the kernel choose. */
+export async function addNsid(target: NetnsSpec, nsid: number, opts: RouteOptions = {}): Promise<void> {
+  await withSocket(opts, async (sock) => {
+    const { attr, done } = peerAttr(target);
+    try {
+      await sock.request(nsidCodec.encode(RTM.NEWNSID, 0, { family: 'unspec', nsid, ...attr } as Nsid), {
+        headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    } finally {
+      done();
+    }
+  });
+}
