@@ -113,6 +113,14 @@ function writeInt(dv: DataView, at: number, t: IntType, v: number | bigint): voi
   }
 }
 
+// Ranges as numbers for the fast path of intValue (64-bit types: any safe integer of the right sign).
+const NUM_RANGE: Record<IntType, [number, number]> = {
+  u8: [0, 0xff], s8: [-0x80, 0x7f], u16: [0, 0xffff], s16: [-0x8000, 0x7fff], u16be: [0, 0xffff], s16be: [-0x8000, 0x7fff],
+  u32: [0, 0xffffffff], s32: [-0x80000000, 0x7fffffff], u32be: [0, 0xffffffff], s32be: [-0x80000000, 0x7fffffff],
+  u64: [0, Number.MAX_SAFE_INTEGER], u64be: [0, Number.MAX_SAFE_INTEGER], uint: [0, Number.MAX_SAFE_INTEGER],
+  s64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], sint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
 function intRange(t: IntType): [bigint, bigint] {
   const size = INT_SIZE[t] || 8;
   const bits = BigInt(size * 8);
@@ -160,6 +168,10 @@ export function flagNames(spec: FlagsSpec, v: number): (string | number)[] {
 
 /** Turns an enum name, a flag list or a number into the integer to encode. */
 export function intValue(v: unknown, t: IntType, en: EnumSpec | undefined, fl: FlagsSpec | undefined, what: string): number | bigint {
+  if (typeof v === 'number') {
+    const r = NUM_RANGE[t];
+    if (Number.isInteger(v) && v >= r[0] && v <= r[1]) return v;
+  }
   let n: number | bigint;
   if (typeof v === 'string' && en) {
     const x = (en.values as Record<string, number>)[v];
@@ -185,11 +197,15 @@ export function intValue(v: unknown, t: IntType, en: EnumSpec | undefined, fl: F
   } else {
     throw new TypeError(`${what}: expected a number${en ? ` or ${en.name} name` : ''}${fl ? ' or flag list' : ''}, got ${JSON.stringify(v)}`);
   }
-  if (typeof n === 'number' && !Number.isInteger(n)) throw new TypeError(`${what}: ${n} is not an integer`);
+  if (typeof n === 'number') {
+    if (!Number.isInteger(n)) throw new TypeError(`${what}: ${n} is not an integer`);
+    const r = NUM_RANGE[t];
+    if (n >= r[0] && n <= r[1]) return n;
+  }
   const [lo, hi] = intRange(t);
   const b = BigInt(n);
   if (b < lo || b > hi) throw new TypeError(`${what}: ${n} does not fit ${t}`);
-  return typeof n === 'bigint' ? n : n;
+  return n;
 }
 
 // ---- structs ----
@@ -214,6 +230,7 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
     return { f, size, at };
   });
   const size = off;
+  const whats = layout.map(({ f }) => `${spec.name}.${f.name}`);
   const codec: StructCodec<T> = {
     spec,
     size,
@@ -250,7 +267,8 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
     },
     write(dv, buf, at, value) {
       const v = value as Record<string, unknown>;
-      for (const { f, size: sz, at: fa } of layout) {
+      for (let i = 0; i < layout.length; i++) {
+        const { f, size: sz, at: fa } = layout[i]!;
         const x = v[f.name];
         if (x === undefined || f.type === 'pad') continue;
         const p = at + fa;
@@ -262,7 +280,7 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
           case 'mac': buf.set(parseMac(String(x)).subarray(0, sz), p); break;
           case 'ip4': case 'ip6': case 'ipaddr': buf.set(parseIp(String(x)).subarray(0, sz), p); break;
           case 'string': buf.set(utf8e.encode(String(x)).subarray(0, sz - 1), p); break;
-          default: writeInt(dv, p, f.type, intValue(x, f.type, f.enum, f.flags, `${spec.name}.${f.name}`));
+          default: writeInt(dv, p, f.type, intValue(x, f.type, f.enum, f.flags, whats[i]!));
         }
       }
     },
@@ -405,38 +423,33 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
     },
     encode(w, value, skip) {
       const obj = value as Record<string, unknown>;
-      const unknown = (obj.$unknown as UnknownAttr[] | undefined) ?? [];
+      const unknown = obj.$unknown as UnknownAttr[] | undefined;
+      const nu = unknown ? unknown.length : 0;
       const flags = (obj as { [ATTR_FLAGS]?: Map<string, number> })[ATTR_FLAGS];
       let ui = 0;
       let idx = 0;
-      // Unknown attributes go back to the positions they were received at.
-      const emitUnknownHere = () => {
-        while (ui < unknown.length && unknown[ui]!.at >= 0 && unknown[ui]!.at <= idx) {
-          const u = unknown[ui++]!;
-          if (u.type === -1) w.bytes(u.bytes); // malformed tail, verbatim
-          else w.attr(u.type, u.bytes);
-          idx++;
-        }
-      };
-      for (const key of Object.keys(obj)) {
-        if (key === '$unknown' || skip?.has(key)) continue;
+      const keys = Object.keys(obj);
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!;
+        if (key === '$unknown' || (skip !== undefined && skip.has(key))) continue;
         const v = obj[key];
         if (v === undefined) continue;
         const ent = byName.get(key);
         if (!ent) throw new TypeError(`${set.name}: unknown attribute "${key}" (known: ${[...byName.keys()].join(', ')})`);
-        const items = ent.repeated ? (Array.isArray(v) ? v : [v]) : [v];
-        for (const item of items) {
-          emitUnknownHere();
-          const f = flags?.get(key);
-          ent.enc(w, f !== undefined ? ent.type | f : ent.type | expectedFlags(ent, set.nestedFlag), item, obj);
+        const f = flags?.get(key);
+        const type = f !== undefined ? ent.type | f : ent.type | expectedFlags(ent, set.nestedFlag);
+        const n = ent.repeated && Array.isArray(v) ? v.length : 1;
+        for (let j = 0; j < n; j++) {
+          // Unknown attributes go back to the positions they were received at.
+          while (ui < nu && unknown![ui]!.at >= 0 && unknown![ui]!.at <= idx) {
+            emitUnknown(w, unknown![ui++]!);
+            idx++;
+          }
+          ent.enc(w, type, ent.repeated && Array.isArray(v) ? v[j] : v, obj);
           idx++;
         }
       }
-      while (ui < unknown.length) {
-        const u = unknown[ui++]!;
-        if (u.type === -1) w.bytes(u.bytes);
-        else w.attr(u.type, u.bytes);
-      }
+      while (ui < nu) emitUnknown(w, unknown![ui++]!);
     },
   };
   setCache.set(set as AttributeSet<unknown>, codec as SetCodec<unknown>);
@@ -549,6 +562,11 @@ function cstrAttr(buf: Uint8Array, s: number, e: number): string | typeof NOFIT 
   // A string that is not NUL-terminated is accepted; bytes after the NUL are not (kept raw).
   if (z < e - 1) return NOFIT;
   return utf8d.decode(buf.subarray(s, z));
+}
+
+function emitUnknown(w: MessageWriter, u: UnknownAttr): void {
+  if (u.type === -1) w.bytes(u.bytes); // a malformed tail, verbatim
+  else w.attr(u.type, u.bytes);
 }
 
 function isNest(f: Field): boolean {
@@ -727,9 +745,8 @@ function makeEnc(f: Field, what: string): Enc {
       return (w, type, v) => {
         const n = intValue(v, t, f.enum, f.flags, what);
         const size = INT_SIZE[t] || (typeof n === 'bigint' || n > 0xffffffff || n < -0x80000000 ? 8 : 4);
-        const tmp = new Uint8Array(size);
-        writeInt(new DataView(tmp.buffer), 0, size === 4 && t === 'uint' ? 'u32' : size === 4 && t === 'sint' ? 's32' : t, n);
-        w.attr(type, tmp);
+        const at = w.attrSpace(type, size);
+        writeInt(w.view, at, size === 4 && t === 'uint' ? 'u32' : size === 4 && t === 'sint' ? 's32' : t, n);
       };
     }
     case 'string':

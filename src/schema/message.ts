@@ -3,6 +3,31 @@ import { HOST_LE, MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from
 import { compileSet, compileStruct, enumName, flagNames, intSize, intValue, type SetCodec, type StructCodec } from './compile.js';
 import type { AttributeSet, EnumSpec, FlagsSpec, IntType, StructExtras, StructSpec } from './types.js';
 
+
+// Encoding is synchronous and returns a copy, so one scratch writer serves every call (a
+// nested encode while it is in use gets a writer of its own).
+const scratch = new MessageWriter(4096);
+let scratchBusy = false;
+
+function encodeWith(w: MessageWriter | undefined, fn: (w: MessageWriter) => void): Uint8Array {
+  if (w) {
+    fn(w);
+    return w.toBytes();
+  }
+  if (scratchBusy) {
+    const own = new MessageWriter(256);
+    fn(own);
+    return own.toBytes();
+  }
+  scratchBusy = true;
+  try {
+    fn(scratch.reset());
+    return scratch.toBytes();
+  } finally {
+    scratchBusy = false;
+  }
+}
+
 /** A decoded message: its fixed header and its attributes. */
 export interface DecodedMessage<H, A> {
   header: H & StructExtras;
@@ -48,13 +73,14 @@ export class MessageCodec<H, A> {
   }
 
   /** Encodes one message (type, flags, header, attributes) into a new buffer or the given writer. */
-  encode(type: number, flags: number, msg: { header?: Partial<H>; attrs?: A }, w = new MessageWriter(256)): Uint8Array {
-    w.begin(type, flags);
-    const at = w.struct(this.headerSize);
-    this.header.write(w.view, w.finish(), at, (msg.header ?? {}) as Partial<H & StructExtras>);
-    if (msg.attrs) this.attrs.encode(w, msg.attrs);
-    w.end();
-    return w.toBytes();
+  encode(type: number, flags: number, msg: { header?: Partial<H>; attrs?: A }, writer?: MessageWriter): Uint8Array {
+    return encodeWith(writer, (w) => {
+      w.begin(type, flags);
+      const at = w.struct(this.headerSize);
+      this.header.write(w.view, w.finish(), at, (msg.header ?? {}) as Partial<H & StructExtras>);
+      if (msg.attrs) this.attrs.encode(w, msg.attrs);
+      w.end();
+    });
   }
 }
 
@@ -171,11 +197,12 @@ export class FlatMessageCodec<H, A> {
   }
 
   /** Encodes one message from a flat object (header fields and attributes side by side). */
-  encode(type: number, flags: number, obj: Partial<H> & Partial<A> & FlatExtras, w = new MessageWriter(256)): Uint8Array {
-    w.begin(type, flags);
-    this.encodeBody(w, obj);
-    w.end();
-    return w.toBytes();
+  encode(type: number, flags: number, obj: Partial<H> & Partial<A> & FlatExtras, writer?: MessageWriter): Uint8Array {
+    return encodeWith(writer, (w) => {
+      w.begin(type, flags);
+      this.encodeBody(w, obj);
+      w.end();
+    });
   }
 
   /** Appends the header and attributes (no nlmsghdr) to the writer, e.g. inside a nest. */

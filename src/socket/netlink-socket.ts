@@ -560,6 +560,7 @@ export class NetlinkSocket implements AsyncDisposable {
     // Every request in flight has an ACK coming back: make room for all of them.
     this.ensureReceiveBuffer(window * ACK_TRUESIZE * 2);
     let pack = new Uint8Array(dgram);
+    let packView = viewOf(pack);
     let used = 0;
     let sent = 0;
     const flush = () => {
@@ -570,6 +571,7 @@ export class NetlinkSocket implements AsyncDisposable {
         st.failure = e as Error;
       }
       pack = new Uint8Array(dgram);
+      packView = viewOf(pack);
       used = 0;
     };
     const waitBelow = async (limit: number) => {
@@ -585,12 +587,15 @@ export class NetlinkSocket implements AsyncDisposable {
       if (msg.byteLength < NLMSG_HDRLEN) throw new TypeError(`batch message ${index} is not a complete netlink message`);
       if (used + msg.byteLength > pack.byteLength) {
         flush();
-        if (msg.byteLength > pack.byteLength) pack = new Uint8Array(msg.byteLength);
+        if (msg.byteLength > pack.byteLength) {
+          pack = new Uint8Array(msg.byteLength);
+          packView = viewOf(pack);
+        }
       }
       const at = used;
       pack.set(msg, at);
       used += (msg.byteLength + 3) & ~3;
-      const dv = viewOf(pack);
+      const dv = packView;
       const seq = this.nextSeq();
       dv.setUint16(at + 6, dv.getUint16(at + 6, HOST_LE) | NLM_F_REQUEST | NLM_F_ACK, HOST_LE);
       dv.setUint32(at + 8, seq, HOST_LE);

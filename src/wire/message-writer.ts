@@ -91,6 +91,11 @@ export class MessageWriter {
     this.buf.set(value, at + NLA_HDRLEN);
   }
 
+  /** Appends an attribute header with room for `len` value bytes; returns the value's offset (write it via `view`). */
+  attrSpace(type: number, len: number): number {
+    return this.attrHeader(type, len) + NLA_HDRLEN;
+  }
+
   /** Appends a flag attribute (no value). */
   attrFlag(type: number): void {
     this.attrHeader(type, 0);
