@@ -127,4 +127,4 @@ export function bitsetBitsSet(bs: Bitset | undefined, names: readonly string[] =
 
 /** ETH_SS_*: string set ids (<linux/ethtool.h>). */
 export const ETH_SS_FEATURES = 4;
-export const ETH_SS_LINK_MODES = 6;
+export const ETH_SS_LINK_MODES = 9;
