@@ -109,7 +109,9 @@ function hex(v: number): string {
 function bridgeIdText(id: { prio: number; addr: string } | undefined): string | undefined {
   if (!id) return undefined;
   const p = id.prio >>> 0;
-  return `${((p >> 8) & 0xff).toString(16).padStart(2, '0')}${(p & 0xff).toString(16).padStart(2, '0')}.${id.addr}`;
+  // ether_ntoa_r: hex bytes without zero padding ("2:11:a:…").
+  const mac = id.addr.split(':').map((b) => parseInt(b, 16).toString(16)).join(':');
+  return `${((p >> 8) & 0xff).toString(16).padStart(2, '0')}${(p & 0xff).toString(16).padStart(2, '0')}.${mac}`;
 }
 
 type Data = Record<string, unknown>;
