@@ -1,0 +1,24 @@
+// Child of run.ts: adds N routes (the same ones run.ts gives `ip -batch`) with the pipelined
+// requestBatch API, and exits non-zero if any was refused.
+import { NLM_F_CREATE, NLM_F_EXCL } from '../src/index.js';
+import { RTM, encodeRoute, linkIndex, openRoute } from '../src/route/index.js';
+import { prefix } from './ns.js';
+
+const [ns = 'nlbench', n = '100000'] = process.argv.slice(2);
+const N = Number(n);
+const sock = openRoute({ netns: ns });
+const oif = await linkIndex('bench0', { socket: sock });
+function* routes(): Generator<Uint8Array> {
+  for (let i = 0; i < N; i++) {
+    yield encodeRoute(RTM.NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, {
+      family: 'inet', dst_len: 32, table: 'main', protocol: 'static', scope: 'global', type: 'unicast',
+      dst: prefix(i).slice(0, -3), gateway: '192.0.2.2', oif, priority: 10,
+    });
+  }
+}
+const res = await sock.requestBatch(routes(), { headerSize: 12 });
+sock.close();
+if (res.errors.length) {
+  console.error(`${res.errors.length} refused, first: ${res.errors[0]!.error.message}`);
+  process.exitCode = 1;
+}

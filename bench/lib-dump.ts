@@ -1,0 +1,35 @@
+// Child of run.ts: dumps the IPv4 routes of a namespace in-process and prints one JSON line
+// { count, ms, rssMiB }. `typed` decodes into route objects (dumpRoutes), `raw` yields raw
+// messages (NetlinkSocket.dump, no attribute decoding). Time counts from before the socket opens.
+import { MessageWriter, NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REQUEST, NetlinkSocket } from '../src/index.js';
+import { dumpRoutes } from '../src/route/index.js';
+
+const [ns = 'nlbench', mode = 'typed'] = process.argv.slice(2);
+let count = 0;
+let peak = 0;
+const sample = () => {
+  const rss = process.memoryUsage.rss();
+  if (rss > peak) peak = rss;
+};
+const t0 = performance.now();
+if (mode === 'raw') {
+  const sock = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
+  const w = new MessageWriter();
+  w.begin(26 /* RTM_GETROUTE */, NLM_F_REQUEST | NLM_F_DUMP);
+  const at = w.struct(12);
+  w.view.setUint8(at, 2 /* AF_INET */);
+  w.end();
+  for await (const batch of sock.dump(w.toBytes()).batches()) {
+    count += batch.length;
+    if ((count & 0x3fff) < batch.length) sample();
+  }
+  sock.close();
+} else {
+  for await (const batch of dumpRoutes({ family: 'inet' }, { netns: ns }).batches()) {
+    count += batch.length;
+    if ((count & 0x3fff) < batch.length) sample();
+  }
+}
+const ms = performance.now() - t0;
+sample();
+console.log(JSON.stringify({ count, ms, rssMiB: peak / 2 ** 20 }));

@@ -1,0 +1,235 @@
+// nlkit benchmarks: full routing tables, event storms and bulk changes, measured in one run
+// against iproute2 and a C floor. Run as root: `npm run bench` (options: --routes N, --runs K,
+// --storm M, --bulk N, --million). Creates and deletes its own namespaces (nlbench, nlbench-2).
+//
+// Timed commands run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS: that variable makes every
+// Node start read a CA bundle (~95 ms here), which has nothing to do with Netlink.
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  ROOT, addGatewayDevice, buildC, deleteNetns, fillRoutes, makeNetns, measure, median, prefix, sh, timedEnv, type Sample,
+} from './ns.js';
+
+const { values: opt } = parseArgs({
+  options: {
+    routes: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '7' },
+    storm: { type: 'string', default: '40000' }, // route events in the burst
+    bulk: { type: 'string', default: '100000' },
+    million: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const N = Number(opt.routes);
+const RUNS = Number(opt.runs);
+const NS = 'nlbench';
+const NS2 = 'nlbench-2';
+const node = process.execPath;
+const cli = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const child = (name: string) => path.join(ROOT, 'dist', 'bench', `${name}.js`);
+
+interface Row {
+  name: string;
+  ms: number;
+  rssMiB: number;
+  note?: string;
+}
+
+function timeIt(bin: string, cmd: string[]): { ms: number; rssMiB: number } {
+  try {
+    measure(bin, cmd); // warm-up: page cache, kernel caches
+  } catch (e) {
+    console.error(`  (${(e as Error).message}: row left out)`);
+    return { ms: NaN, rssMiB: NaN };
+  }
+  const samples: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(measure(bin, cmd));
+  return { ms: median(samples.map((s) => s.ms)), rssMiB: Math.max(...samples.map((s) => s.rssKiB)) / 1024 };
+}
+
+/** Runs a child script that reports JSON on stdout; returns the parsed medians of `runs` runs. */
+function inProcess(script: string, args: string[]): { ms: number; rssMiB: number; count: number } {
+  const run = () => JSON.parse(sh(node, [script, ...args]).trim().split('\n').pop()!) as { ms: number; rssMiB: number; count: number };
+  run();
+  const rs = Array.from({ length: RUNS }, run);
+  return { ms: median(rs.map((r) => r.ms)), rssMiB: Math.max(...rs.map((r) => r.rssMiB)), count: rs[0]!.count };
+}
+
+function table(title: string, rows: Row[], base: number): void {
+  console.log(`\n${title}`);
+  console.log(`${'what'.padEnd(44)} ${'median ms'.padStart(10)} ${'x floor'.padStart(8)} ${'peak RSS MiB'.padStart(13)}`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(44)} ${r.ms.toFixed(1).padStart(10)} ${(r.ms / base).toFixed(2).padStart(8)} ${r.rssMiB.toFixed(1).padStart(13)}${r.note ? '  ' + r.note : ''}`);
+  }
+}
+
+async function dumpBench(bins: { floor: string; measure: string }): Promise<void> {
+  makeNetns(NS);
+  try {
+    addGatewayDevice(NS);
+    fillRoutes(NS, N);
+    const floor = timeIt(bins.measure, [bins.floor, NS]);
+    const ipText = timeIt(bins.measure, ['ip', '-n', NS, 'route', 'show']);
+    const ipJson = timeIt(bins.measure, ['ip', '-n', NS, '-j', 'route', 'show']);
+    const nlkitJson = timeIt(bins.measure, [node, cli, 'ip', '-n', NS, '-j', 'route', 'show']);
+    const nlkitText = timeIt(bins.measure, [node, cli, 'ip', '-n', NS, 'route', 'show']);
+    const lib = inProcess(child('lib-dump'), [NS, 'typed']);
+    const raw = inProcess(child('lib-dump'), [NS, 'raw']);
+    const rows: Row[] = [
+      { name: 'C floor (whole process)', ...floor },
+      { name: 'ip route show', ...ipText },
+      { name: 'ip -j route show', ...ipJson },
+      { name: 'nlkit ip route show (whole process)', ...nlkitText },
+      { name: 'nlkit ip -j route show (whole process)', ...nlkitJson },
+      { name: 'nlkit library: dump into typed routes', ms: lib.ms, rssMiB: lib.rssMiB, note: `in-process, ${lib.count} routes` },
+      { name: 'nlkit library: raw dump() (no decoding)', ms: raw.ms, rssMiB: raw.rssMiB, note: 'in-process' },
+    ];
+    table(`Dump of ${N} IPv4 routes (${RUNS} runs, medians)`, rows, floor.ms);
+    console.log(`ratios: nlkit -j / ip -j = ${(nlkitJson.ms / ipJson.ms).toFixed(2)} (target <= 0.8); ` +
+      `library typed / C floor = ${(lib.ms / floor.ms).toFixed(2)} (target <= 2); ` +
+      `nlkit -j / ip route show = ${(nlkitJson.ms / ipText.ms).toFixed(2)}`);
+  } finally {
+    deleteNetns(NS);
+  }
+}
+
+async function millionBench(): Promise<void> {
+  const M = 1_000_000;
+  makeNetns(NS);
+  try {
+    addGatewayDevice(NS);
+    for (let i = 0; i < M; i += 200_000) fillRoutes(NS, Math.min(200_000, M - i), i);
+    const r = JSON.parse(sh(node, ['--expose-gc', child('lib-dump'), NS, 'typed']).trim()) as { ms: number; rssMiB: number; count: number };
+    console.log(`\n1,000,000 routes through the async iterator: ${r.count} routes, ${r.ms.toFixed(0)} ms, peak RSS ${r.rssMiB.toFixed(1)} MiB (target < 120 MiB)`);
+  } finally {
+    deleteNetns(NS);
+  }
+}
+
+/**
+ * Counts route events seen by `ip monitor route` and by an nlkit listener (each its own process)
+ * during a burst of `events` route changes: half adds, half deletes; or, with the forced-loss
+ * run, all adds, so that the resync dump after the overrun must find every route.
+ */
+async function stormBench(events: number, tinyBuffer: boolean): Promise<void> {
+  const fs = await import('node:fs');
+  const monFile = path.join(os.tmpdir(), `nlbench-monitor-${process.pid}.txt`);
+  makeNetns(NS);
+  try {
+    addGatewayDevice(NS);
+    // ip monitor writes to a file: through a pipe, a busy reader would make it block and lose events.
+    const out = fs.openSync(monFile, 'w');
+    const mon = spawn('ip', ['-n', NS, 'monitor', 'route'], { stdio: ['ignore', out, 'ignore'] });
+    fs.closeSync(out);
+    const lis = spawn(node, [child('listen'), NS, String(events), tinyBuffer ? 'tiny' : 'default'], { stdio: ['ignore', 'pipe', 'inherit'], env: timedEnv() });
+    let lisOut = '';
+    lis.stdout.on('data', (b: Buffer) => (lisOut += b.toString()));
+    await waitFor(() => lisOut.includes('ready'), 10_000);
+    await sleep(300);
+    const adds: string[] = [];
+    const dels: string[] = [];
+    const nAdd = tinyBuffer ? events : events >> 1;
+    for (let i = 0; i < nAdd; i++) adds.push(`route add ${prefix(i)} via 192.0.2.2 dev bench0`);
+    if (!tinyBuffer) for (let i = 0; i < events - nAdd; i++) dels.push(`route del ${prefix(i)} via 192.0.2.2 dev bench0`);
+    const t0 = performance.now();
+    await run('ip', ['-n', NS, '-batch', '-'], adds.join('\n') + '\n');
+    if (dels.length) await run('ip', ['-n', NS, '-batch', '-'], dels.join('\n') + '\n');
+    const burstMs = performance.now() - t0;
+    const monLines = () => fs.readFileSync(monFile, 'latin1').split('\n').filter((l) => l.includes('10.')).length;
+    // Wait for both listeners to see everything, or to go quiet having lost some.
+    await waitFor(() => lisOut.includes('done') && monLines() >= events, 20_000).catch(() => undefined);
+    await sleep(500);
+    if (!lisOut.includes('done')) lis.kill('SIGINT');
+    await waitFor(() => lisOut.includes('done'), 60_000).catch(() => lis.kill('SIGKILL'));
+    mon.kill();
+    const seen = monLines();
+    const res = JSON.parse(lisOut.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}') as
+      { events?: number; overruns?: number; resyncRoutes?: number; resyncMs?: number };
+    console.log(`\nEvent storm${tinyBuffer ? ' (forced loss: 4 KiB receive buffer, adds only)' : ''}: ${nAdd} adds + ${events - nAdd} deletes in ${burstMs.toFixed(0)} ms`);
+    console.log(`  ip monitor route: ${seen} received, ${events - seen} lost`);
+    console.log(`  nlkit listener:   ${res.events} received, ${events - (res.events ?? 0)} lost, ${res.overruns} overruns reported` +
+      (res.resyncRoutes !== undefined ? `; the resync dump found ${res.resyncRoutes} of ${nAdd} routes in ${res.resyncMs?.toFixed(0)} ms` : ''));
+  } finally {
+    deleteNetns(NS);
+    fs.rmSync(monFile, { force: true });
+  }
+}
+
+/** Runs a command asynchronously (so this process keeps reading its children), rejecting on failure. */
+function run(cmd: string, args: string[], input: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['pipe', 'ignore', 'inherit'] });
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+    p.stdin.end(input);
+  });
+}
+
+async function bulkBench(bins: { floor: string; measure: string }, B: number): Promise<void> {
+  const file = path.join(os.tmpdir(), `nlbench-batch-${process.pid}.txt`);
+  const lines: string[] = [];
+  for (let i = 0; i < B; i++) lines.push(`route add ${prefix(i)} via 192.0.2.2 dev bench0 proto static metric 10`);
+  (await import('node:fs')).writeFileSync(file, lines.join('\n') + '\n');
+  const ipRuns: number[] = [];
+  const nlRuns: number[] = [];
+  try {
+    for (let i = 0; i < Math.max(3, Math.min(RUNS, 5)); i++) {
+      for (const [ns, which] of [[NS, 'ip'], [NS2, 'nlkit']] as const) {
+        makeNetns(ns);
+        try {
+          addGatewayDevice(ns);
+          const s = which === 'ip'
+            ? measure(bins.measure, ['ip', '-n', ns, '-batch', file])
+            : measure(bins.measure, [node, child('bulk'), ns, String(B)]);
+          (which === 'ip' ? ipRuns : nlRuns).push(s.ms);
+          const count = sh('ip', ['-n', ns, 'route', 'show']).split('\n').filter((l) => l.startsWith('10.')).length;
+          if (count !== B) throw new Error(`${which}: ${count} routes installed, expected ${B}`);
+        } finally {
+          deleteNetns(ns);
+        }
+      }
+    }
+  } finally {
+    (await import('node:fs')).rmSync(file, { force: true });
+  }
+  const ip = median(ipRuns);
+  const nl = median(nlRuns);
+  console.log(`\nBulk add of ${B} routes (whole process, medians of ${ipRuns.length}): ip -batch ${ip.toFixed(0)} ms, ` +
+    `nlkit requestBatch ${nl.toFixed(0)} ms, ratio ${(nl / ip).toFixed(2)} (target < 1)`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(50);
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    console.error('The benchmarks need root (they create network namespaces).');
+    process.exitCode = 2;
+    return;
+  }
+  const bins = buildC();
+  console.log(`nlkit benchmarks — ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}, ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, Node ${process.version}, ${sh('ip', ['-V']).trim()}`);
+  const only = opt.only?.split(',');
+  const want = (k: string) => !only || only.includes(k);
+  if (want('dump')) await dumpBench(bins);
+  if (want('storm')) {
+    await stormBench(Number(opt.storm), false);
+    await stormBench(Number(opt.storm), true);
+  }
+  if (want('bulk')) await bulkBench(bins, Number(opt.bulk));
+  if (opt.million || only?.includes('million')) await millionBench();
+}
+
+await main();
