@@ -59,9 +59,12 @@ export async function call(g: GlobalArgs, words: string[]): Promise<number> {
       return 0;
     } else pos.push(w);
   }
+  const fromSpec = spec ? loadSpecFile(spec) : undefined;
+  // With --spec, FAMILY may be left out: `call --spec rt_link.yaml getlink --dump`.
+  if (fromSpec && pos[0] !== undefined && fromSpec.ops[pos[0]] && !fromSpec.ops[pos[1] ?? '']) pos.unshift(fromSpec.name);
   const [family, opName, ...assignments] = pos;
   if (!family || !opName) throw new UsageError('genl call: FAMILY and OP are required', 'Try "nlkit genl call help".');
-  const def: FamilyDef | undefined = spec ? loadSpecFile(spec) : shipped[family] ?? (findSpec(family) ? loadSpecFile(findSpec(family)!) : undefined);
+  const def: FamilyDef | undefined = fromSpec ?? shipped[family] ?? (findSpec(family) ? loadSpecFile(findSpec(family)!) : undefined);
   if (!def) throw new UsageError(`genl call: no declaration of "${family}"`, 'Give its YNL spec with --spec FILE.');
   const op = def.ops[opName];
   if (!op) throw new UsageError(`genl call: ${def.name} has no operation "${opName}"`, `Known: ${Object.keys(def.ops).join(', ')}`);
