@@ -184,11 +184,14 @@ export class FlatMessageCodec<H, A> {
         obj[s.name] = s.dec(raw);
         ((obj.$absent ??= []) as string[]).push(s.name);
       } else {
-        let n: number;
-        try {
-          n = Number(intValue(v, 'u32', s.enum, s.flags, s.name));
-        } catch {
-          n = NaN;
+        // Usually a number or an enum name: look it up directly, the general path is slow.
+        let n: number | undefined = typeof v === 'number' ? v : typeof v === 'string' && s.enum ? (s.enum.values as Record<string, number>)[v] : undefined;
+        if (n === undefined) {
+          try {
+            n = Number(intValue(v, 'u32', s.enum, s.flags, s.name));
+          } catch {
+            n = NaN;
+          }
         }
         if (s.narrow(n) !== raw) ((obj.$header ??= {}) as Record<string, number>)[s.name] = raw;
       }
