@@ -1,0 +1,163 @@
+// Serving over a real socket: the server binds a well-known port id on NETLINK_USERSOCK and
+// clients in other processes reach it through the kernel with NetlinkSocket.open(2, { peer }).
+import { loadAddon, type Transport } from '../socket/native.js';
+import { netnsPath, type NetnsSpec } from '../socket/netns.js';
+import { NETLINK_USERSOCK, NETLINK_PKTINFO, SOL_NETLINK, SOL_SOCKET, SO_RCVBUF } from '../wire/index.js';
+import { ECONNREFUSED, EINVAL } from './errno.js';
+import type { PeerInfo, ServerLink } from './link.js';
+import type { NetlinkServer } from './server.js';
+
+/** NETLINK_USERSOCK's kernel socket is created with 32 multicast groups. */
+export const USERSOCK_GROUPS = 32;
+
+/** Options of {@link UsersockListener.listen}. */
+export interface UsersockOptions {
+  /** The port id to bind: the address clients pass as `peer`. Must be free. */
+  portid: number;
+  /** The protocol (default NETLINK_USERSOCK, the one protocol where user space serves user space). */
+  protocol?: number;
+  /** Serve inside this network namespace. */
+  netns?: NetnsSpec;
+  /**
+   * What to assume about a requester's socket, which a user-space server cannot see. The
+   * default is what NetlinkSocket sets (NETLINK_EXT_ACK and NETLINK_CAP_ACK on) and a
+   * privileged caller; ACKs stay parseable either way since NLM_F_CAPPED/NLM_F_ACK_TLVS say
+   * what they hold.
+   */
+  peer?: (portid: number) => PeerInfo;
+  /** Receive buffer for requests (SO_RCVBUF), default the system's. */
+  rcvbuf?: number;
+}
+
+const DEFAULT_PEER: PeerInfo = { extAck: true, capAck: true, privileged: true };
+
+function errnoOf(e: unknown): number {
+  const n = (e as { errno?: unknown }).errno;
+  return typeof n === 'number' ? n : EINVAL;
+}
+
+/**
+ * UsersockListener puts a server on a real netlink socket. Replies go by sendto() to the
+ * requester's port; dump parts that do not fit the requester's queue (EAGAIN) are retried.
+ *
+ * Multicast needs care on NETLINK_USERSOCK: a send to a group is delivered to the group's
+ * members, but netlink_sendmsg() then also unicasts to nl_pid, and with nl_pid 0 no kernel
+ * socket takes it, so the call fails with ECONNREFUSED although the multicast went out. That
+ * error is the expected outcome of a plain multicast here, not a failure. A notification with
+ * NLM_F_ECHO is sent with nl_pid = the origin: the kernel then multicasts to everyone but the
+ * origin and unicasts to it, which is exactly nlmsg_notify()'s delivery.
+ */
+export class UsersockListener {
+  /** The bound port id. */
+  readonly portid: number;
+  /** The protocol. */
+  readonly protocol: number;
+  private readonly sock: Transport;
+  private buffer = new Uint8Array(64 * 1024);
+  private closed = false;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
+  private constructor(private readonly server: NetlinkServer, sock: Transport, portid: number, protocol: number,
+    private readonly peerInfo: (portid: number) => PeerInfo) {
+    this.sock = sock;
+    this.portid = portid;
+    this.protocol = protocol;
+  }
+
+  /** Opens the socket, binds `opts.portid` and starts serving. */
+  static listen(server: NetlinkServer, opts: UsersockOptions): UsersockListener {
+    const protocol = opts.protocol ?? NETLINK_USERSOCK;
+    const { NativeSocket } = loadAddon();
+    const sock = new NativeSocket(protocol, opts.netns !== undefined ? netnsPath(opts.netns) : null);
+    try {
+      // PKTINFO tells requests (unicast) from multicasts that servers do not take.
+      sock.setsockopt(SOL_NETLINK, NETLINK_PKTINFO, 1);
+      if (opts.rcvbuf) sock.setsockopt(SOL_SOCKET, SO_RCVBUF, opts.rcvbuf);
+      sock.bind(opts.portid >>> 0, 0);
+    } catch (e) {
+      sock.close();
+      throw e;
+    }
+    const l = new UsersockListener(server, sock, opts.portid >>> 0, protocol, opts.peer ?? (() => DEFAULT_PEER));
+    server.attach(l.link());
+    sock.start(l.onDatagram, l.buffer);
+    return l;
+  }
+
+  /** Lets the process exit while the listener waits. */
+  unref(): this {
+    if (!this.closed) this.sock.unref();
+    return this;
+  }
+
+  /** Stops serving and closes the socket. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.server.detach();
+    this.sock.close();
+  }
+
+  private readonly onDatagram = (status: number, length: number, portid: number, groups: number, group: number, _nsid: number, truncated: boolean): void => {
+    if (this.closed || status < 0) return; // ENOBUFS: requests were lost; their senders time out
+    if (truncated) {
+      // The request is lost (as a kernel would drop a message running past the skb); make room.
+      let size = this.buffer.byteLength * 2;
+      while (size < length) size *= 2;
+      this.buffer = new Uint8Array(size);
+      this.sock.setBuffer(this.buffer);
+      return;
+    }
+    if (group > 0 || groups !== 0) return;
+    this.server.input(this.buffer.slice(0, length), portid);
+  };
+
+  private send(data: Uint8Array, portid: number, groups: number): number {
+    if (this.closed) return -ECONNREFUSED;
+    try {
+      this.sock.send(data, portid, groups);
+      return 0;
+    } catch (e) {
+      return -errnoOf(e);
+    }
+  }
+
+  private link(): ServerLink {
+    let backoff = 1;
+    return {
+      ngroups: USERSOCK_GROUPS,
+      unicast: (portid, data) => this.send(data, portid, 0),
+      multicast: (group, data) => {
+        if (group < 1 || group > USERSOCK_GROUPS) return -EINVAL;
+        const r = this.send(data, 0, 1 << (group - 1));
+        // ECONNREFUSED is the missing kernel-side unicast half; the members got the datagram.
+        // How many members there were cannot be known, so report one.
+        return r === -ECONNREFUSED ? 1 : r < 0 ? r : 1;
+      },
+      echo: (group, data, origin) => {
+        if (group < 1 || group > USERSOCK_GROUPS) return -EINVAL;
+        return this.send(data, origin, 1 << (group - 1));
+      },
+      peer: (portid) => this.peerInfo(portid),
+      whenWritable: (_portid, fn, retry) => {
+        if (this.closed) return;
+        if (!retry) {
+          backoff = 1;
+          setImmediate(() => {
+            if (!this.closed) fn();
+          });
+          return;
+        }
+        // The reader's queue was full: try again a little later, backing off to 50 ms.
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          if (!this.closed) fn();
+        }, backoff);
+        backoff = Math.min(backoff * 2, 50);
+        this.timers.add(t);
+      },
+    };
+  }
+}
