@@ -1,20 +1,7 @@
 import { NetlinkError, SocketError } from '../socket/index.js';
 
-/** UsageError is a mistake on the command line: exit 2 with a one-line hint. */
-export class UsageError extends Error {
-  /** The hint printed after the message, e.g. 'Try "nlkit ip help".'. */
-  readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.hint = hint;
-  }
-}
-
-/** Exit codes shared by every subcommand. */
-export const EXIT_OK = 0;
-export const EXIT_REFUSED = 1;
-export const EXIT_USAGE = 2;
+export { UsageError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from './usage.js';
+import { UsageError, EXIT_REFUSED, EXIT_USAGE } from './usage.js';
 
 /**
  * Prints an expected error the way iproute2 does and returns the exit code: kernel refusals as

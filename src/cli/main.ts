@@ -2,7 +2,7 @@
 // nlkit: the command line. Subcommands follow iproute2's grammar where one exists.
 import { readFileSync } from 'node:fs';
 import { commands } from './commands.js';
-import { EXIT_USAGE, UsageError, reportError } from './errors.js';
+import { EXIT_USAGE, UsageError } from './usage.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,8 +47,9 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (e: unknown) => {
+  async (e: unknown) => {
     try {
+      const { reportError } = await import('./errors.js');
       process.exitCode = reportError(e);
     } catch {
       console.error(e);
