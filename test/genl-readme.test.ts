@@ -1,0 +1,93 @@
+// The README's generic netlink examples (its ```javascript blocks) run as written: each is saved
+// as an .mjs file where `nlkit` resolves to this package, 'demo' becomes a throwaway namespace
+// set up as the README says, and the output is checked.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ip, requireRoot, withNetns } from './helpers/netns.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const examples = [...readFileSync(path.join(root, 'README.md'), 'utf8').matchAll(/```javascript\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const SPECS = '/usr/share/doc/linux-doc-6.12/Documentation/netlink/specs';
+
+function sandbox(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-genl-readme-'));
+  mkdirSync(path.join(dir, 'node_modules'));
+  symlinkSync(root, path.join(dir, 'node_modules', 'nlkit'));
+  return dir;
+}
+
+function save(dir: string, i: number, ns: string): string {
+  const file = path.join(dir, `genl-${i}.mjs`);
+  writeFileSync(file, examples[i]!.replaceAll(`'demo'`, `'${ns}'`));
+  return file;
+}
+
+const run = (dir: string, file: string) => spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+
+test('the README has the four generic netlink examples this test knows', () => {
+  assert.equal(examples.length, 4);
+  for (const code of examples) assert.match(code, /from 'nlkit\/genl'/);
+});
+
+test('README generic netlink examples run as written', async (t) => {
+  if (!requireRoot(t)) return;
+  const dir = sandbox();
+  try {
+    await withNetns(async (ns) => {
+      ip(ns, 'link add veth0 type veth peer name veth1');
+
+      await t.test('resolve a family', () => {
+        const r = run(dir, save(dir, 0, ns));
+        assert.equal(r.stderr, '');
+        assert.match(r.stdout, /^ethtool id \d+ \d+ ops monitor\n$/);
+      });
+
+      await t.test('call commands', () => {
+        const r = run(dir, save(dir, 1, ns));
+        assert.equal(r.stderr, '');
+        assert.match(r.stdout, /^veth0 link down, rx queues 1 of \d+\n$/);
+      });
+
+      await t.test('a family from its YNL spec', (tt) => {
+        if (!existsSync(SPECS)) {
+          tt.skip(`${SPECS} is missing`);
+          return;
+        }
+        const r = run(dir, save(dir, 2, ns));
+        assert.equal(r.stderr, '');
+        assert.equal(r.stdout.trim().split('\n').length, 3, r.stdout); // lo, veth0, veth1
+        assert.match(r.stdout, /basic/);
+      });
+
+      await t.test('subscribe to a group', async () => {
+        const child = spawn(process.execPath, [save(dir, 3, ns)], { cwd: dir });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        const exited = new Promise((r) => child.on('exit', r));
+        // The example listens for two seconds from when it has joined; toggle a feature until it
+        // reports one (node's start-up time varies).
+        let on = false;
+        while (child.exitCode === null && !/features-ntf/.test(out)) {
+          await sleep(250);
+          if (child.exitCode !== null) break;
+          execFileSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', 'veth0', 'tso', on ? 'on' : 'off']);
+          on = !on;
+        }
+        const code = await exited;
+        assert.equal(err, '');
+        assert.equal(code, 0);
+        assert.match(out, /^features-ntf veth0$/m);
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
