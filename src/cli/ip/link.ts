@@ -525,6 +525,7 @@ async function show(ctx: IpContext, args: Args): Promise<number> {
         continue;
       }
       if (ctx.opts.brief) {
+        out.openObject();
         printLinkBrief(out, pctx, l, true);
         out.closeObject();
       } else printLink(out, pctx, l, mode);

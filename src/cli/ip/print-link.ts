@@ -76,16 +76,6 @@ function operstateName(v: string | number | undefined): string | number {
   return v ?? 'UNKNOWN';
 }
 
-/** The text of a link in the -br listing: name@link padded to 16. */
-function nameAt(l: Link, ctx: PrintContext): { text: string; mdown: boolean; link?: string | null } {
-  const name = l.ifname ?? '<nil>';
-  if (l.link === undefined) return { text: name, mdown: false };
-  if (l.link === 0) return { text: `${name}@NONE`, mdown: false, link: null };
-  const peer = ctx.names.get(l.link);
-  const ln = ctx.names.name(l.link);
-  return { text: `${name}@${ln}`, mdown: peer ? !(peer.flags & IFF_UP) : false, link: ln };
-}
-
 const USER_HZ = 100;
 
 function timer(o: Output, name: string, v: number | bigint | undefined): void {
@@ -492,6 +482,14 @@ function printStats(o: Output, ctx: PrintContext, s: Stats, carrierChanges: numb
   o.fp(t);
 }
 
+/** print_link_stats: a link's counters alone, then a newline (`ip -s address` prints them after the addresses). */
+export function printLinkStats(o: Output, ctx: PrintContext, l: Link): void {
+  const s = (l.stats64 ?? l.stats) as Stats | undefined;
+  if (!s) return;
+  printStats(o, ctx, s, l.carrier_changes, l.stats64 ? 'stats64' : 'stats');
+  o.fp('\n');
+}
+
 /** True when the link passes `ip link show`'s own filters (up, master, type, group). */
 export interface LinkShowFilter {
   up?: boolean;
@@ -514,31 +512,17 @@ export function linkMatches(l: Link, f: LinkShowFilter): boolean {
 }
 
 /**
- * print_linkinfo: one link. With `closeRecord` false the JSON object stays open (ip addr
- * appends its addr_info array) and no text newline is written.
+ * print_linkinfo: one link in its own JSON object. With `closeRecord` false it writes into the
+ * caller's open object (ip addr appends its addr_info array) and no text newline.
  */
 export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrintMode, deleted = false, closeRecord = true): void {
   const flags = linkFlagsNum(l);
   const type = linkTypeNum(l);
-  o.openObject();
+  if (closeRecord) o.openObject();
   printHeader(o, ctx, '[LINK]');
   if (deleted) o.field('deleted', true, 'Deleted ');
   o.field('ifindex', l.ifindex ?? 0, `${l.ifindex ?? 0}: `);
-  if (l.ifname !== undefined) o.field('ifname', l.ifname, l.ifname);
-  else o.field('ifname', null, '<nil>');
-  let mdown = false;
-  if (l.link !== undefined) {
-    if (l.link === 0) o.field('link', null, '@NONE: ');
-    else if (l.link_netnsid !== undefined) o.field('link_index', l.link, `@if${l.link}: `);
-    else {
-      const n = ctx.names.name(l.link);
-      o.field('link', n, `@${n}: `);
-      const peer = ctx.names.get(l.link);
-      mdown = peer ? !(peer.flags & IFF_UP) : false;
-    }
-  } else {
-    o.fp(': ');
-  }
+  const mdown = printNameAndLink(o, ctx, l, ': ');
   printLinkFlags(o, flags, mdown);
   if (l.mtu !== undefined) o.field('mtu', l.mtu, `mtu ${l.mtu} `);
   if (l.qdisc !== undefined) o.field('qdisc', l.qdisc, `qdisc ${l.qdisc} `);
@@ -658,14 +642,40 @@ export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrint
   }
 }
 
-/** print_linkinfo_brief: `name@link  STATE  [address <flags>]`. */
+/**
+ * print_name_and_link: "name@link" in text (padded by `pad`), and in JSON "link" (or
+ * "link_index" for a peer in another namespace) before "ifname". Returns M-DOWN: the lower
+ * link is down.
+ */
+function printNameAndLink(o: Output, ctx: PrintContext, l: Link, suffix: string, width = 0): boolean {
+  let name = l.ifname ?? '<nil>';
+  let mdown = false;
+  if (l.link !== undefined) {
+    if (l.link === 0) {
+      if (o.json) o.jfield('link', null);
+      else name = `${name}@NONE`;
+    } else if (l.link_netnsid !== undefined) {
+      if (o.json) o.jfield('link_index', l.link);
+      else name = `${name}@if${l.link}`;
+    } else {
+      const ln = ctx.names.name(l.link);
+      if (o.json) o.jfield('link', ln);
+      else name = `${name}@${ln}`;
+      const peer = ctx.names.get(l.link);
+      mdown = peer ? !(peer.flags & IFF_UP) : false;
+    }
+  }
+  if (o.json) {
+    if (l.ifname !== undefined) o.jfield('ifname', l.ifname);
+    else o.jfield('ifname', null);
+  } else o.fp(`${width ? name.padEnd(width, ' ') : name}${suffix}`);
+  return mdown;
+}
+
+/** print_linkinfo_brief: `name@link  STATE  [address <flags>]` (the caller opens and closes the JSON object). */
 export function printLinkBrief(o: Output, ctx: PrintContext, l: Link, withLink: boolean, deleted = false): void {
-  const { text, mdown, link } = nameAt(l, ctx);
-  o.openObject();
   if (deleted) o.field('deleted', true, 'Deleted ');
-  if (link !== undefined) o.jfield('link', link);
-  o.fp(`${text.padEnd(16, ' ')} `);
-  o.jfield('ifname', l.ifname ?? '<nil>');
+  const mdown = printNameAndLink(o, ctx, l, ' ', 16);
   if (l.operstate !== undefined) {
     const s = operstateName(l.operstate as string | number);
     if (typeof s === 'number') o.jfield('operstate_index', s);
