@@ -60,7 +60,7 @@ export interface NexthopObjectSpec extends Partial<Omit<Nexthop, 'oif' | 'group'
   dev?: LinkRef;
   oif?: LinkRef;
   /** Group members: ids with optional weights, or 'ID[/WEIGHT]' text. */
-  group?: (NexthopGroupMember | number | string)[];
+  group?: ((Omit<NexthopGroupMember, 'weight'> & { weight?: number }) | number | string)[];
   protocol?: string | number;
   flags?: ('onlink' | string | number)[];
   onlink?: boolean;
@@ -80,11 +80,10 @@ async function nexthopMessage(spec: NexthopObjectSpec, sock: NetlinkSocket): Pro
   }
   if (spec.protocol !== undefined) o.protocol = protocolId(spec.protocol);
   if (spec.onlink) o.flags = [...((o.flags as unknown[]) ?? []), 'onlink'];
-  // The kernel wants a family for a device or gateway nexthop; groups and blackholes take unspec.
+  // The kernel wants inet or inet6 for a device, gateway or blackhole nexthop, unspec for a group.
   if (o.family === undefined) {
     if (spec.gateway !== undefined) o.family = parseIp(spec.gateway).length === 4 ? 'inet' : 'inet6';
-    else if (spec.group || spec.blackhole) o.family = 'unspec';
-    else o.family = 'inet';
+    else o.family = spec.group ? 'unspec' : 'inet';
   }
   return o;
 }
