@@ -72,6 +72,7 @@ export class Output {
   /** iproute2's separator state: true once the current container has an element. */
   private sep = false;
   private blocked: Promise<void> | null = null;
+  private prefix: [string, JsonValue][] | null = null;
 
   constructor(opts: OutputOptions = {}) {
     this.json = opts.json ?? false;
@@ -135,6 +136,23 @@ export class Output {
     else if (this.sep) this.put(',');
     this.put('{');
     this.depth++;
+    this.sep = false;
+    if (this.prefix && this.depth === 1) {
+      const p = this.prefix;
+      this.prefix = null;
+      for (const [k, v] of p) this.jfield(k, v);
+    }
+  }
+
+  /** JSON only: fields the next top-level object starts with (NDJSON records: "object", "timestamp"). */
+  setRecordPrefix(fields: [string, JsonValue][]): void {
+    this.prefix = fields;
+  }
+
+  /** JSON only: ends one NDJSON record: a newline, and the next object starts a new line. */
+  endRecord(): void {
+    if (!this.json) return;
+    this.put('\n');
     this.sep = false;
   }
 
