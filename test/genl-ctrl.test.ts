@@ -167,7 +167,8 @@ test('`nlkit genl -j ctrl monitor` runs until stopped', async () => {
   const child = spawn(process.execPath, [CLI, 'genl', '-j', 'ctrl', 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
-  await new Promise((r) => setTimeout(r, 400));
+  // Give node time to start and install its signal handlers (a loaded CI machine is slow).
+  await new Promise((r) => setTimeout(r, 2000));
   assert.equal(child.exitCode, null, `exited early: ${err}`);
   child.kill('SIGINT');
   const code = await new Promise((r) => child.on('exit', r));

@@ -176,7 +176,10 @@ export class GenlClient implements AsyncDisposable {
         if ('overrun' in e) this.invalidate();
         else if (e.kind !== 'new-family') this.invalidate(e.family.name);
       }
-    })();
+    })().catch(() => {
+      // The socket failed or closed: nothing is watched any more, so nothing stays cached.
+      this.invalidate();
+    });
   }
 }
 
