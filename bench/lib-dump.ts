@@ -1,5 +1,6 @@
 // Child of run.ts: dumps the IPv4 routes of a namespace in-process and prints one JSON line
-// { count, ms, rssMiB }. `typed` decodes into route objects (dumpRoutes), `raw` yields raw
+// { count, ms, rssMiB }. `typed` decodes into route objects (dumpRoutes, one array per datagram), `items` the same
+// one route per await, `raw` yields raw
 // messages (NetlinkSocket.dump, no attribute decoding). Time counts from before the socket opens.
 import { MessageWriter, NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REQUEST, NetlinkSocket } from '../src/index.js';
 import { dumpRoutes } from '../src/route/index.js';
@@ -24,6 +25,12 @@ if (mode === 'raw') {
     if ((count & 0x3fff) < batch.length) sample();
   }
   sock.close();
+} else if (mode === 'items') {
+  // One await per route: the plain `for await (const route of dumpRoutes())` a user writes.
+  for await (const route of dumpRoutes({ family: 'inet' }, { netns: ns })) {
+    if (route.dst_len !== undefined) count++;
+    if ((count & 0x3fff) === 0) sample();
+  }
 } else {
   for await (const batch of dumpRoutes({ family: 'inet' }, { netns: ns }).batches()) {
     count += batch.length;
