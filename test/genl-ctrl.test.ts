@@ -9,9 +9,9 @@ import {
 } from '../src/genl/index.js';
 import { policyAttrs } from '../src/genl/families/nlctrl.js';
 import { compileSet } from '../src/schema/index.js';
-import { NetlinkError } from '../src/socket/index.js';
-import { MessageReader, MessageWriter, viewOf } from '../src/wire/index.js';
-import { hasTool, skipUnless } from './helpers/netns.js';
+import { NetlinkError, NetlinkSocket } from '../src/socket/index.js';
+import { MessageReader, MessageWriter, NETLINK_GENERIC, viewOf } from '../src/wire/index.js';
+import { hasTool, requireRoot, skipUnless, withNetns } from './helpers/netns.js';
 
 const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
 
@@ -173,4 +173,33 @@ test('`nlkit genl -j ctrl monitor` runs until stopped', async () => {
   child.kill('SIGINT');
   const code = await new Promise((r) => child.on('exit', r));
   assert.equal(code, 0, err);
+});
+
+test('the cache forgets a family when the controller says it went away (DELFAMILY on notify)', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    await using c = GenlClient.open({ netns: ns });
+    await c.resolve('ethtool');
+    await c.resolve('netdev');
+    // Let the watcher join the notify group, then play the controller: root may multicast to a
+    // generic netlink group, and the namespace keeps the message to this test.
+    for (let i = 0; i < 50 && c.socket.getOption(270 /* SOL_NETLINK */, 9 /* LIST_MEMBERSHIPS */) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const w = new MessageWriter();
+    w.begin(GENL_ID_CTRL, 0);
+    w.struct(4);
+    w.view.setUint8(16, 2 /* CTRL_CMD_DELFAMILY */);
+    w.attrString(2, 'ethtool');
+    w.end();
+    const peer = NetlinkSocket.open(NETLINK_GENERIC, { netns: ns });
+    try {
+      peer.send(w.toBytes(), 0, 1 << (GENL_ID_CTRL - 1));
+      for (let i = 0; i < 100 && c.cached.includes('ethtool'); i++) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      peer.close();
+    }
+    assert.deepEqual(c.cached.sort(), ['netdev', 'nlctrl'].filter((n) => c.cached.includes(n)).sort());
+    assert.ok(!c.cached.includes('ethtool'), 'ethtool was forgotten');
+    assert.ok(c.cached.includes('netdev'), 'other families stay cached');
+    assert.equal((await c.resolve('ethtool')).name, 'ethtool', 'and is resolved again on next use');
+  });
 });
