@@ -102,7 +102,7 @@ async function millionBench(): Promise<void> {
     addGatewayDevice(NS);
     for (let i = 0; i < M; i += 200_000) fillRoutes(NS, Math.min(200_000, M - i), i);
     const r = JSON.parse(sh(node, [child('lib-dump'), NS, 'items']).trim()) as { ms: number; rssMiB: number; count: number };
-    console.log(`\n1,000,000 routes through `for await (const route of dumpRoutes())`: ${r.count} routes, ${r.ms.toFixed(0)} ms, peak RSS ${r.rssMiB.toFixed(1)} MiB (target < 120 MiB)`);
+    console.log(`\n1,000,000 routes through for await (const route of dumpRoutes()): ${r.count} routes, ${r.ms.toFixed(0)} ms, peak RSS ${r.rssMiB.toFixed(1)} MiB (target < 120 MiB)`);
   } finally {
     deleteNetns(NS);
   }
