@@ -1,5 +1,6 @@
 // What every printer of `nlkit ip` shares: the interface-name cache (ip's ll_map), enum and
 // flag values back to numbers, and the monitor's line headers.
+import type { Nexthop } from '../../route/index.js';
 import type { EnumSpec, FlagsSpec } from '../../schema/index.js';
 import type { Output } from './output.js';
 
@@ -86,6 +87,8 @@ export interface PrintContext {
   stats: number;
   /** Set when printing monitor events: `[LABEL]` prefixes (with `all`/`label`) and timestamps. */
   monitor?: MonitorHeader;
+  /** Nexthop objects by id, for a route's "nh_info" under -d. */
+  nexthops?: Map<number, Nexthop>;
 }
 
 /** How monitor events are introduced: ip's print_headers(). */

@@ -5,10 +5,13 @@ import { flagsNum, printHeader, type PrintContext } from './common.js';
 import type { Output } from './output.js';
 import { printRtFlags, protoText, scopeText } from './print-route.js';
 
-/** print_nexthop: one nexthop object or group. */
-export function printNexthop(o: Output, ctx: PrintContext, nh: Nexthop, deleted = false): void {
-  o.openObject();
-  printHeader(o, ctx, '[NEXTHOP]');
+/**
+ * print_nexthop: one nexthop object or group. `key` nests it as a JSON field and leaves the text
+ * line open (a route's "nh_info" with -d).
+ */
+export function printNexthop(o: Output, ctx: PrintContext, nh: Nexthop, deleted = false, key?: string): void {
+  o.openObject(key);
+  if (key === undefined) printHeader(o, ctx, '[NEXTHOP]');
   if (deleted) o.field('deleted', true, 'Deleted ');
   if (nh.id !== undefined) o.field('id', nh.id, `id ${nh.id} `);
   if (nh.group) {
@@ -58,6 +61,6 @@ export function printNexthop(o: Output, ctx: PrintContext, nh: Nexthop, deleted 
   }
   printRtFlags(o, flagsNum(nexthopFlags, nh.flags as (string | number)[] | undefined));
   if (nh.fdb) o.field('fdb', null, 'fdb');
-  o.fp('\n');
+  if (key === undefined) o.fp('\n');
   o.closeObject();
 }

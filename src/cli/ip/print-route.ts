@@ -5,6 +5,7 @@ import type { MultipathNexthop } from '../../route/attrs.js';
 import { metricFeatures, routeFlags } from '../../route/enums.js';
 import { flagsNum, hostLen, printHeader, type PrintContext } from './common.js';
 import { dsfieldName, protocols, realms, scopes, tables } from './names.js';
+import { printNexthop } from './print-nexthop.js';
 import type { Output } from './output.js';
 
 /** What the listing filtered on: ip leaves out what every printed route shares. */
@@ -319,6 +320,13 @@ export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: Route
   if (r.ttl_propagate !== undefined) {
     if (o.json) o.jfield('ttl-propogate', r.ttl_propagate !== 0);
     else o.fp(`ttl-propogate ${r.ttl_propagate ? 'enabled' : 'disabled'}`);
+  }
+  if (r.nh_id !== undefined && ctx.details > 0) {
+    const nh = ctx.nexthops?.get(r.nh_id);
+    if (nh) {
+      o.fp(`${o.sl}\tnh_info `);
+      printNexthop(o, ctx, nh, false, 'nh_info');
+    }
   }
   if (r.multipath) printMultipath(o, ctx, r, r.multipath);
   o.fp('\n');

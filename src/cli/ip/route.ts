@@ -1,7 +1,7 @@
 // `nlkit ip route`: show/list (with iproute2's selectors, `table all`, -d), add, del, change,
 // replace, append, prepend, flush and get — over nlkit/route.
 import {
-  addRoute, appendRoute, changeRoute, deleteRoute, dumpRoutes, encodeRoute, getRoute, prependRoute, replaceRoute, RTM,
+  addRoute, appendRoute, changeRoute, deleteRoute, dumpNexthops, dumpRoutes, encodeRoute, getRoute, prependRoute, replaceRoute, RTM,
   type Route, type RouteSpec, type NexthopSpec, type RouteQuery, type Metrics,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
@@ -558,6 +558,15 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
       shown.iif = true;
     }
     const pctx = await s.printContext();
+    if (ctx.opts.details) {
+      // -d prints a route's nexthop object ("nh_info"); ip looks each one up, one dump does here.
+      pctx.nexthops = new Map();
+      try {
+        for await (const nh of dumpNexthops({}, s.opts)) if (nh.id !== undefined) pctx.nexthops.set(nh.id, nh);
+      } catch {
+        // kernels without nexthop objects
+      }
+    }
     const dump = dumpRoutes({
       ...(fam ? { family: familyName(fam)! } : {}),
       ...(typeof f.table === 'number' ? { table: f.table } : {}),
