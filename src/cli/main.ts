@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // nlkit: the command line. Subcommands follow iproute2's grammar where one exists.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { packageRoot } from '../package-root.js';
 import { commands } from './commands.js';
 import { EXIT_USAGE, UsageError } from './usage.js';
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const file = path.join(packageRoot(import.meta.url), 'package.json');
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { version: string };
   return pkg.version;
 }
 

@@ -1,7 +1,6 @@
 // Loads the native addon (prebuilt via prebuildify, or compiled by node-gyp on install).
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
+import { packageRoot } from '../package-root.js';
 
 /** The receive callback: one call per datagram or error, synchronously from the poll wake-up. */
 export type RecvCallback = (
@@ -41,15 +40,13 @@ interface Addon {
 }
 
 const require = createRequire(import.meta.url);
-// dist/src/socket -> package root
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 let addon: Addon | undefined;
 
 /** The loaded addon; loading is deferred so that pure users of wire/ never need it. */
 export function loadAddon(): Addon {
   if (!addon) {
     const load = require('node-gyp-build') as (dir: string) => Addon;
-    addon = load(root);
+    addon = load(packageRoot(import.meta.url));
   }
   return addon;
 }
