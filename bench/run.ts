@@ -27,7 +27,7 @@ const RUNS = Number(opt.runs);
 const NS = 'nlbench';
 const NS2 = 'nlbench-2';
 const node = process.execPath;
-const cli = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const cli = path.join(ROOT, 'dist', 'bundle', 'main.js'); // what the nlkit bin runs
 const child = (name: string) => path.join(ROOT, 'dist', 'bench', `${name}.js`);
 
 interface Row {
