@@ -2,7 +2,7 @@
 // compare their outputs, and wait for a namespace to settle.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ip } from './netns.js';
+import { ip, ipBatch } from './netns.js';
 
 /** The built CLI entry point. */
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -114,4 +114,128 @@ export function mask<T>(v: T, keys: readonly string[]): T {
 /** Disables IPv6 duplicate address detection in a namespace so addresses do not change state under a test. */
 export function noDad(ns: string): void {
   spawnSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0'], { stdio: 'ignore' });
+}
+
+// Values that change between two runs a few milliseconds apart, masked on both sides (the key
+// stays, so presence and order are still compared):
+export const LINK_VOLATILE = [
+  // bridge and bridge-port timers tick in centiseconds
+  'hello_timer', 'tcn_timer', 'topology_change_timer', 'gc_timer', 'hold_timer', 'message_age_timer', 'forward_delay_timer',
+];
+// interface counters move with every neighbour solicitation or multicast report
+export const STATS_VOLATILE = ['stats64', 'stats'];
+// neighbour cache ages (seconds since last use/confirmation/update)
+export const NEIGH_VOLATILE = ['used', 'confirmed', 'updated'];
+
+/** A namespace with every kind of object the show tests compare. */
+export const SETUP = [
+  'link add v0 type veth peer name v1',
+  'link add br0 type bridge',
+  'link set v1 master br0',
+  'link add vx0 type vxlan id 42 dstport 4789 local 10.0.0.1',
+  'link add mv0 link v0 type macvlan mode bridge',
+  'link set v0 up',
+  'link set v1 up',
+  'link set br0 up',
+  'link set mv0 up',
+  'link property add dev v0 altname vethzero',
+  'link set v0 alias "the alias"',
+  'addr add 10.0.0.1/24 dev v0 broadcast + label v0:1',
+  'addr add 10.0.1.1/24 dev v0',
+  'addr add 10.0.0.7/24 dev v0',
+  'addr add 10.9.9.9/24 dev v0 metric 5 noprefixroute',
+  'addr add 10.10.10.1 peer 10.10.10.2/32 dev v0',
+  'addr add 2001:db8::1/64 dev v0',
+  'addr add 2001:db8:5::1/64 dev v0 nodad',
+  'addr add 192.168.5.1/16 dev br0',
+  'route add 10.1.0.0/16 via 10.0.0.2 dev v0 metric 100 proto static',
+  'route add blackhole 10.2.0.0/16',
+  'route add unreachable 10.3.0.0/16',
+  'route add prohibit 10.4.0.0/16',
+  'route add throw 10.8.0.0/16',
+  'route add 10.5.0.0/16 dev v0 scope link src 10.0.0.1 table 100',
+  'route add 10.6.0.0/16 nexthop via 10.0.0.2 dev v0 weight 2 nexthop via 10.0.1.2 dev v0 weight 3',
+  'route add 2001:db8:1::/64 via 2001:db8::2 dev v0',
+  'route add 2001:db8:9::/48 dev v0 pref high metric 50',
+  'route add default via 10.0.0.254 dev v0',
+  'route add 10.7.0.0/16 dev v0 mtu lock 1400 advmss 1300 rtt 50ms',
+  'route add 10.11.0.0/16 via 10.0.0.2 realms 3/4 tos 0x10',
+  'neigh add 10.0.0.5 lladdr 02:00:00:00:00:05 dev v0 nud permanent',
+  'neigh add 10.0.0.6 lladdr 02:00:00:00:00:06 dev v0 nud stale',
+  'neigh add 10.0.0.20 lladdr 02:00:00:00:00:20 dev v0 router nud stale',
+  'neigh add proxy 10.0.0.21 dev v0',
+  'neigh add 10.0.0.24 lladdr 02:00:00:00:00:24 dev v0 protocol static',
+  'neigh add 2001:db8::5 lladdr 02:00:00:00:00:07 dev v0 nud noarp',
+  'rule add from 10.0.0.0/8 table 100 priority 1000',
+  'rule add to 10.9.0.0/16 iif v0 table 100 priority 1001 fwmark 0x10/0xff',
+  'rule add uidrange 100-200 ipproto tcp sport 80 dport 1000-2000 table 100 priority 1002',
+  'rule add oif v0 table main priority 1003',
+  'rule add ipproto 253 table 100 priority 2000',
+  'rule add not from 1.2.3.0/24 table 7 prio 3000',
+  'rule add iif v0 goto 32766 prio 3001',
+  'rule add fwmark 5 prohibit prio 3002',
+  'rule add from all lookup 9 suppress_prefixlength 0 prio 3003 proto static',
+  'nexthop add id 1 via 10.0.0.2 dev v0',
+  'nexthop add id 2 via 10.0.1.2 dev v0',
+  'nexthop add id 3 group 1,2/2,3',
+  'nexthop add id 4 blackhole',
+  'nexthop add id 5 via 10.0.0.9 dev v0 onlink',
+  'nexthop add id 6 group 1/2 type resilient buckets 8',
+  'route add 10.12.0.0/16 nhid 3',
+];
+
+/** Both outputs of one command, run concurrently. */
+export function both(ns: string, args: string[]): Promise<[string, string, string]> {
+  const run = (cmd: string, argv: string[]) => new Promise<string>((resolve, reject) => {
+    const c = spawn(cmd, argv, { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    c.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    c.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    c.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}: ${err}`))));
+  });
+  return Promise.all([run('ip', ['-n', ns, ...args]), run(process.execPath, [CLI, 'ip', '-n', ns, ...args]), Promise.resolve(args.join(' '))]);
+}
+
+/** Runs the cases a few at a time (2 cores: ip and node in parallel). */
+export async function pairs(ns: string, cases: string[][]): Promise<[string, string, string][]> {
+  const out: [string, string, string][] = [];
+  for (let i = 0; i < cases.length; i += 3) out.push(...await Promise.all(cases.slice(i, i + 3).map((c) => both(ns, c))));
+  return out;
+}
+
+export async function settle(ns: string): Promise<void> {
+  // Links come up through linkwatch (operstate follows the carrier a moment later).
+  await waitFor(() => {
+    const links = ipJsonRaw<{ ifname: string; operstate: string; flags: string[] }[]>(ns, 'link show');
+    return links.every((l) => !l.flags.includes('UP') || l.operstate === 'UP' || l.operstate === 'UNKNOWN');
+  });
+  // IPv6 multicast joins add NOARP neighbours and local routes shortly after the links come up.
+  let last = '';
+  await waitFor(() => {
+    const now = ip(ns, 'neigh show nud all') + ip(ns, '-6 route show table all') + ip(ns, 'addr show');
+    const same = now === last;
+    last = now;
+    return same;
+  }, 3000);
+}
+
+/** Builds SETUP in `ns` (IPv6 DAD off) and waits until it is quiet. */
+export async function buildShowcase(ns: string): Promise<void> {
+  noDad(ns);
+  ipBatch(ns, SETUP);
+  ip(ns, ['-6', 'rule', 'add', 'from', '2001:db8::/32', 'table', '50', 'prio', '100']);
+  await settle(ns);
+}
+
+/** Compares `ip -j CASE` and `nlkit ip -j CASE` for each case: ordered JSON equality, volatile keys masked. */
+export async function compareJson(ns: string, cases: readonly (readonly [string, readonly string[]])[], check: (ip: unknown, nl: unknown, label: string) => void): Promise<void> {
+  const results = await pairs(ns, cases.map(([c]) => ['-j', ...c.split(' ')]));
+  for (let i = 0; i < cases.length; i++) {
+    const [c, volatile] = cases[i]!;
+    const [a, b] = results[i]!;
+    const ja = a.trim() === '' ? [] : JSON.parse(a);
+    const jb = JSON.parse(b);
+    check(mask(ja, volatile), mask(jb, volatile), c);
+  }
 }

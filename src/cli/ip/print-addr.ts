@@ -2,9 +2,8 @@
 // its lifetimes, in text, brief (-br) and JSON forms.
 import type { Address } from '../../route/codecs.js';
 import { addressFlags } from '../../route/enums.js';
-import { flagsNum, printHeader, type PrintContext } from './common.js';
+import { flagsNum, printHeader, scopeText, type PrintContext } from './common.js';
 import type { Output } from './output.js';
-import { scopeText } from './print-route.js';
 
 const INFINITY = 0xffffffff;
 

@@ -1,9 +1,8 @@
 // A neighbour as `ip neigh` prints it (ipneigh.c's print_neigh).
 import type { Neighbour } from '../../route/codecs.js';
 import { neighFlags, neighState } from '../../route/enums.js';
-import { flagsNum, printHeader, type PrintContext } from './common.js';
+import { flagsNum, printHeader, protoText, type PrintContext } from './common.js';
 import type { Output } from './output.js';
-import { protoText } from './print-route.js';
 
 const NUD_ORDER: [number, string][] = [
   [0x01, 'INCOMPLETE'], [0x02, 'REACHABLE'], [0x04, 'STALE'], [0x08, 'DELAY'], [0x10, 'PROBE'], [0x20, 'FAILED'],

@@ -1,9 +1,8 @@
 // A nexthop object as `ip nexthop` prints it (ipnexthop.c's print_nexthop).
 import type { Nexthop } from '../../route/codecs.js';
 import { nexthopFlags } from '../../route/enums.js';
-import { flagsNum, printHeader, type PrintContext } from './common.js';
+import { flagsNum, printHeader, printRtFlags, protoText, scopeText, type PrintContext } from './common.js';
 import type { Output } from './output.js';
-import { printRtFlags, protoText, scopeText } from './print-route.js';
 
 /**
  * print_nexthop: one nexthop object or group. `key` nests it as a JSON field and leaves the text

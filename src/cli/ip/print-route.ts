@@ -3,8 +3,8 @@
 import type { Route } from '../../route/codecs.js';
 import type { MultipathNexthop } from '../../route/attrs.js';
 import { metricFeatures, routeFlags } from '../../route/enums.js';
-import { flagsNum, hostLen, printHeader, type PrintContext } from './common.js';
-import { dsfieldName, protocols, realms, scopes, tables } from './names.js';
+import { flagsNum, hostLen, printHeader, printRtFlags, protoText, scopeText, tableId, tableText, typeText, type PrintContext } from './common.js';
+import { dsfieldName, realms } from './names.js';
 import { printNexthop } from './print-nexthop.js';
 import type { Output } from './output.js';
 
@@ -34,38 +34,6 @@ export interface RouteFilter {
   realms?: boolean;
 }
 
-/** A table value as decoded ('main', 'local', 100) -> ip's name ("main", "100" or rt_tables' name). */
-export function tableText(t: string | number | undefined): string {
-  if (typeof t === 'string') return t;
-  return tables.n2a(t ?? 0);
-}
-
-/** The numeric table id of a decoded value. */
-export function tableId(t: string | number | undefined): number {
-  if (typeof t === 'number') return t;
-  switch (t) {
-    case 'main': return 254;
-    case 'local': return 255;
-    case 'default': return 253;
-    default: return 0;
-  }
-}
-
-/** A protocol as decoded -> ip's name. */
-export function protoText(p: string | number | undefined): string {
-  return typeof p === 'string' ? p : protocols.n2a(p ?? 0);
-}
-
-/** A scope as decoded -> ip's name. */
-export function scopeText(s: string | number | undefined): string {
-  return typeof s === 'string' ? s : scopes.n2a(s ?? 0);
-}
-
-/** A route type as decoded -> ip's name (RTN_UNSPEC is "none"). */
-export function typeText(t: string | number | undefined): string {
-  return typeof t === 'string' ? t : String(t ?? 0);
-}
-
 /** Writes a realm value ("realms FROM/TO" / JSON flow object) as print_rta_flow does. */
 function printFlow(o: Output, flow: number): void {
   const from = flow >>> 16;
@@ -80,18 +48,6 @@ function printFlow(o: Output, flow: number): void {
     if (from) o.fp(`${realms.n2a(from)}/`);
     o.fp(`${realms.n2a(to)} `);
   }
-}
-
-const RT_FLAG_ORDER: [number, string][] = [
-  [0x01, 'dead'], [0x04, 'onlink'], [0x02, 'pervasive'], [0x08, 'offload'], [0x40, 'trap'], [0x100, 'notify'],
-  [0x10, 'linkdown'], [0x20, 'unresolved'], [0x2000, 'rt_offload'], [0x4000, 'rt_trap'], [0x8000, 'rt_offload_failed'],
-];
-
-/** print_rt_flags: a JSON array always, the names in text. */
-export function printRtFlags(o: Output, flags: number): void {
-  o.openArray('flags');
-  if (flags) for (const [bit, name] of RT_FLAG_ORDER) if (flags & bit) o.item(name, `${name} `);
-  o.closeArray();
 }
 
 const MX_ORDER = [

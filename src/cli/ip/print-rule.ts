@@ -1,10 +1,9 @@
 // A rule as `ip rule` prints it (iprule.c's print_rule).
 import type { Rule } from '../../route/codecs.js';
 import { ruleFlags } from '../../route/enums.js';
-import { flagsNum, hostLen, printHeader, type PrintContext } from './common.js';
+import { flagsNum, hostLen, printHeader, protoText, tableId, tableText, type PrintContext } from './common.js';
 import { dsfieldName, groups, ipProtoName, realms } from './names.js';
 import type { Output } from './output.js';
-import { protoText, tableId, tableText } from './print-route.js';
 
 const FIB_RULE_INVERT = 0x2, FIB_RULE_UNRESOLVED = 0x4, FIB_RULE_IIF_DETACHED = 0x8, FIB_RULE_OIF_DETACHED = 0x10;
 

@@ -10,7 +10,8 @@ import {
 } from './argv.js';
 import type { IpContext } from './index.js';
 import { dsfields, ipProtoNumber, parseUnsigned, protocols, realms, routeTypeNumber, ROUTE_TYPES, scopes, tables } from './names.js';
-import { printRoute, tableId, type RouteFilter } from './print-route.js';
+import { tableId } from './common.js';
+import { printRoute, type RouteFilter } from './print-route.js';
 import { withSession, type Session } from './session.js';
 
 const USAGE = `Usage: nlkit ip route { list | flush } SELECTOR

@@ -5,7 +5,7 @@ import { addrBytes, Args, inPrefix, matches, parsePrefix, type Family, type Pref
 import type { IpContext } from './index.js';
 import { dsfields, groups, ipProtoNumber, parseUnsigned, protocols, realms, routeTypeNumber, tables } from './names.js';
 import { printRule } from './print-rule.js';
-import { tableId } from './print-route.js';
+import { tableId } from './common.js';
 import { withSession } from './session.js';
 
 const USAGE = `Usage: nlkit ip rule { add | del } SELECTOR ACTION
