@@ -178,7 +178,8 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     }, s.opts);
     const keep = (nh: Nexthop) => (f.protocol === undefined || protoOf(nh) === f.protocol) && (f.id === undefined || nh.id === f.id);
     if (flush) {
-      const list = (await dump.toArray()).filter(keep);
+      // Groups go first, as with ip: deleting its last member would take a group with it.
+      const list = (await dump.toArray()).filter(keep).sort((a, b) => (b.group ? 1 : 0) - (a.group ? 1 : 0));
       let n = 0;
       for (const nh of list) {
         try {
