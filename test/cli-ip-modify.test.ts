@@ -7,9 +7,15 @@ import { nlkit, nlkitIp, noDad } from './helpers/cli-ip.js';
 
 type J = Record<string, any>;
 
-/** Runs several `nlkit ip -n NS …` commands, each must exit 0. */
+/** Runs `nlkit ip -n NS …` commands in one process (`-batch -`, like ip's); each must succeed. */
 function run(ns: string, ...cmds: string[]): void {
-  for (const c of cmds) nlkitIp(ns, c);
+  // Options inside a line ("-6 rule add …") need their own process.
+  const plain = cmds.filter((c) => !c.startsWith('-'));
+  if (plain.length) {
+    const r = nlkit(['ip', '-n', ns, '-batch', '-'], plain.join('\n') + '\n');
+    if (r.status !== 0) throw new Error(`nlkit ip -batch failed (${r.status}): ${r.stderr}`);
+  }
+  for (const c of cmds.filter((x) => x.startsWith('-'))) nlkitIp(ns, c);
 }
 
 test('ip link: add veth/bridge/vxlan/macvlan, set up/mtu/address/master/nomaster/name/alias/netns, delete', async (t) => {

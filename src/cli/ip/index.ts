@@ -25,6 +25,10 @@ export interface IpOptions {
   netns: string | undefined;
   /** -a: all (used by netns). */
   all: boolean;
+  /** -b FILE / -batch FILE: commands one per line ("-" is stdin). */
+  batch?: string;
+  /** -force: go on after a failed batch line. */
+  force?: boolean;
 }
 
 /** What an object module exports. */
@@ -91,7 +95,8 @@ export const USAGE = `Usage: nlkit ip [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { address | link | route | rule | neigh | nexthop | monitor | netns }
        OPTIONS := { -s[tatistics] | -d[etails] | -j[son] | -p[retty] | -br[ief] | -o[neline] |
                     -4 | -6 | -0 | -f[amily] { inet | inet6 | link } |
-                    -n[etns] NAME | --netns NAME | -t[imestamp] | -ts[hort] }
+                    -n[etns] NAME | --netns NAME | -t[imestamp] | -ts[hort] |
+                    -b[atch] FILE | -force }
 Output matches iproute2's: text in ip's shape, JSON field for field like ip -j.
 ip monitor -j prints one JSON object per line (NDJSON).
 `;
@@ -153,9 +158,9 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
     } else if (matches(opt, '-tshort')) {
       opts.timestamp = 2;
     } else if (matches(opt, '-force')) {
-      // Only meaningful with -batch.
+      opts.force = true;
     } else if (matches(opt, '-batch')) {
-      throw new UsageError('Option "-batch" is not supported by nlkit ip.', hintIp());
+      opts.batch = value(opt);
     } else if (matches(opt, '-brief')) {
       opts.brief = true;
     } else if (matches(opt, '-json')) {
@@ -201,19 +206,75 @@ export function resolveObject(word: string): { name: string; load: Loader } {
 /** Entry point of `nlkit ip`. */
 export async function run(argv: string[]): Promise<number> {
   const { opts, rest } = parseOptions(argv);
+  if (opts.batch !== undefined) return runBatch(opts, opts.batch);
   if (rest.length === 0) {
     process.stderr.write(USAGE);
     return EXIT_USAGE;
   }
-  const { name, load } = resolveObject(rest[0]!);
-  const mod = await load();
+  return runOne(opts, rest);
+}
+
+/** Runs one command line (the object and its arguments) and reports its failure like ip. */
+async function runOne(opts: IpOptions, words: string[]): Promise<number> {
   const out = new Output({ json: opts.json, pretty: opts.pretty, oneline: opts.oneline });
   try {
-    return await mod.run({ opts, out, object: name }, rest.slice(1));
+    const { name, load } = resolveObject(words[0]!);
+    const mod = await load();
+    return await mod.run({ opts, out, object: name }, words.slice(1));
   } catch (e) {
     await out.flush().catch(() => undefined);
     return reportIpError(e);
   }
+}
+
+/** iproute2's makeargs: words split on blanks, '…' or "…" quoting, # to the end of the line a comment. */
+export function splitBatchLine(line: string): string[] {
+  const words: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i]!;
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '#') break;
+    if (c === '"' || c === "'") {
+      const end = line.indexOf(c, i + 1);
+      if (end < 0) throw new UsageError(`Unterminated quoted string in batch line: ${line}`, hintIp());
+      words.push(line.slice(i + 1, end));
+      i = end + 1;
+      continue;
+    }
+    let j = i;
+    while (j < line.length && !' \t\r#'.includes(line[j]!)) j++;
+    words.push(line.slice(i, j));
+    i = j;
+  }
+  return words;
+}
+
+/** `nlkit ip -batch FILE`: each line is one `ip` command (options from the command line apply). */
+async function runBatch(opts: IpOptions, file: string): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`Cannot open file "${file}" for reading: ${(e as Error).message}`, hintIp());
+  }
+  let status = EXIT_OK;
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const words = splitBatchLine(lines[n]!);
+    if (words.length === 0) continue;
+    const rc = await runOne(opts, words);
+    if (rc !== EXIT_OK) {
+      process.stderr.write(`Command failed ${file}:${n + 1}\n`);
+      status = rc;
+      if (!opts.force) break;
+    }
+  }
+  return status;
 }
 
 /**
