@@ -10,7 +10,7 @@ const PROBE = '198.51.100.0/24';
 
 /** Waits until every monitor printed the probe route: they are all listening from then on. */
 async function listening(ns: string, mons: Running[]): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 30; i++) {
     ip(ns, `route add ${PROBE} dev lo`);
     const ok = await waitFor(() => mons.every((m) => m.stdout().includes('198.51.100.0/24')), 300);
     ip(ns, `route del ${PROBE} dev lo`);
@@ -25,7 +25,7 @@ async function listening(ns: string, mons: Running[]): Promise<void> {
       return;
     }
   }
-  throw new Error('the monitors never started listening');
+  throw new Error(`the monitors never started listening: ${mons.map((m) => JSON.stringify(m.stderr())).join(', ')}`);
 }
 
 /** What a monitor printed after the last probe's deletion (monitors that started sooner saw more probes). */
