@@ -52,6 +52,8 @@ export class UsersockListener {
   readonly portid: number;
   /** The protocol. */
   readonly protocol: number;
+  /** Counters: datagrams taken in, requests lost to truncation, dump parts retried after EAGAIN. */
+  readonly stats = { received: 0, truncated: 0, retries: 0 };
   private readonly sock: Transport;
   private buffer = new Uint8Array(64 * 1024);
   private closed = false;
@@ -103,6 +105,7 @@ export class UsersockListener {
   private readonly onDatagram = (status: number, length: number, portid: number, groups: number, group: number, _nsid: number, truncated: boolean): void => {
     if (this.closed || status < 0) return; // ENOBUFS: requests were lost; their senders time out
     if (truncated) {
+      this.stats.truncated++;
       // The request is lost (as a kernel would drop a message running past the skb); make room.
       let size = this.buffer.byteLength * 2;
       while (size < length) size *= 2;
@@ -111,6 +114,7 @@ export class UsersockListener {
       return;
     }
     if (group > 0 || groups !== 0) return;
+    this.stats.received++;
     this.server.input(this.buffer.slice(0, length), portid);
   };
 
@@ -151,6 +155,7 @@ export class UsersockListener {
           return;
         }
         // The reader's queue was full: try again a little later, backing off to 50 ms.
+        this.stats.retries++;
         const t = setTimeout(() => {
           this.timers.delete(t);
           if (!this.closed) fn();
