@@ -8,7 +8,9 @@ import {
   HOST_LE, MessageWriter, NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_ERROR, NLMSG_NOOP, NetlinkError,
   NetlinkSocket, SocketError, parseAck, type NetlinkEvent, type Overrun,
 } from '../src/index.js';
-import { ClassicServer, NetlinkBus, buildMessage, definePolicy, errno, nla } from '../src/server/index.js';
+import {
+  ClassicServer, NL_VALIDATE_STRICT, NetlinkBus, buildMessage, definePolicy, errno, nla, parseAttributes,
+} from '../src/server/index.js';
 
 const PROTO = 21; // NETLINK_EXAMPLE of the tutorial: any free protocol number will do on the bus
 const T_GET = 0x10;
@@ -471,6 +473,94 @@ describe('netlink_rcv_skb', () => {
       } finally {
         s.close();
       }
+    }
+  });
+});
+
+describe('lost and late datagrams', () => {
+  test('a dropped ACK leaves its request waiting (until aborted); the next request is answered', async () => {
+    const w = world();
+    const s = w.open();
+    try {
+      const rule = w.bus.fault({ action: 'drop', to: s.portid, match: (d) => new DataView(d.buffer, d.byteOffset).getUint16(4, HOST_LE) === NLMSG_ERROR });
+      await assert.rejects(s.request(msg(T_GET), { signal: AbortSignal.timeout(100) }), { name: 'TimeoutError' });
+      assert.equal(rule.hits, 1);
+      assert.equal((await s.request(msg(T_GET))).messages.length, 1);
+    } finally {
+      s.close();
+    }
+  });
+
+  test('a dropped dump datagram is a gap: the dump goes on and ends with DONE', async () => {
+    const w = world({ rows: 300 });
+    const s = w.open();
+    try {
+      let n = 0;
+      w.bus.fault({ action: 'drop', to: s.portid, match: () => ++n === 3 });
+      const rows = (await s.dump(msg(T_TABLE)).toArray()).map((m) => valueOf(m.payload));
+      assert.ok(rows.length < 300 && rows.length > 250, `${rows.length} rows`);
+      const gapAt = rows.findIndex((v, i) => v !== i);
+      assert.ok(gapAt > 0, 'rows before the gap are in order');
+      assert.deepEqual(rows.slice(gapAt), w.table.rows.slice(gapAt + 300 - rows.length), 'and after it');
+    } finally {
+      s.close();
+    }
+  });
+
+  test('a delayed reply arrives late, and nothing overtakes it', async () => {
+    const w = world();
+    const s = w.open({ groups: [GROUP] });
+    try {
+      const it = s.events();
+      w.bus.fault({ action: 'delay', ms: 120, to: s.portid, kind: 'unicast' });
+      const t0 = performance.now();
+      const reply = s.request(msg(T_GET), { ack: false });
+      w.server.multicast(GROUP, buildMessage(T_GET, 0, 0, 0, (m) => m.attrU32(ATTR_VALUE, 5)));
+      const order: string[] = [];
+      await Promise.all([
+        reply.then(() => order.push('reply')),
+        it.next().then(() => order.push('event')),
+      ]);
+      assert.ok(performance.now() - t0 >= 110, 'the reply waited');
+      assert.deepEqual(order, ['reply', 'event']);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('required attributes', () => {
+  test('a handler names an attribute missing inside a nest (MISS_TYPE and MISS_NEST)', async () => {
+    const inner = definePolicy({ 1: nla.u32(), 2: nla.u32() });
+    const outer = definePolicy({ 1: nla.nested(inner) });
+    const w = world();
+    w.server.on(0x21, {
+      policy: outer,
+      validate: NL_VALIDATE_STRICT,
+      doit: (req) => {
+        if (req.missing(req.attrs, 1)) return -errno.EINVAL;
+        const [start, end] = req.attrs!.range(1)!;
+        const nested = parseAttributes(req.buf, req.view, start, end, inner, NL_VALIDATE_STRICT, req.extack);
+        if (typeof nested === 'number') return nested;
+        if (req.missing(nested, 2, req.attrs!.offset(1))) return -errno.EINVAL;
+        return 0;
+      },
+    });
+    const s = w.open();
+    try {
+      const top = await s.request(msg(0x21)).catch((e: unknown) => e);
+      assert.ok(top instanceof NetlinkError);
+      assert.deepEqual([top.code, top.missingType, top.missingNest], ['EINVAL', 1, undefined]);
+      const req = msg(0x21, 0, (m) => {
+        const n = m.beginNest(1);
+        m.attrU32(1, 5);
+        m.endNest(n);
+      });
+      const inNest = await s.request(req).catch((e: unknown) => e);
+      assert.ok(inNest instanceof NetlinkError);
+      assert.deepEqual([inNest.code, inNest.missingType, inNest.missingNest], ['EINVAL', 2, 16]);
+    } finally {
+      s.close();
     }
   });
 });
