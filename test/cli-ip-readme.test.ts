@@ -1,0 +1,54 @@
+// The README's `nlkit ip` block runs as written: `nlkit` is this package's CLI (a shim on PATH)
+// and the namespace name is replaced by one of the test's own.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { netnsName, requireRoot } from './helpers/netns.js';
+import { CLI, cliEnv } from './helpers/cli-ip.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The first ```sh block of the README's "### `nlkit ip`" section. */
+function block(): string {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const at = readme.indexOf('### `nlkit ip`');
+  assert.ok(at >= 0, 'the README has an nlkit ip section');
+  const m = /```sh\n([\s\S]*?)```/.exec(readme.slice(at));
+  assert.ok(m, 'the section has a sh block');
+  return m[1]!;
+}
+
+test('the README\'s nlkit ip block runs as written', (t) => {
+  if (!requireRoot(t)) return;
+  const ns = netnsName();
+  const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-ip-readme-'));
+  try {
+    const shim = path.join(dir, 'nlkit');
+    writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(shim, 0o755);
+    const script = block().replaceAll('demo-ip', ns);
+    const r = spawnSync('bash', ['-c', script], {
+      encoding: 'utf8', env: { ...cliEnv(), PATH: `${dir}:${process.env.PATH}` }, timeout: 30_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^v0@v1 +[A-Z]+ +10\.0\.0\.1\/24 /m, '-br address');
+    const pretty = /^\[ \{\n[\s\S]*?\n {4}\} \]\n/m.exec(r.stdout);
+    assert.ok(pretty, '-j -p route show table all');
+    const routes = JSON.parse(pretty[0]) as { dst: string; nexthops?: { weight: number }[] }[];
+    assert.deepEqual(routes.find((x) => x.dst === '10.2.0.0/16')?.nexthops?.map((n) => n.weight), [2, 1]);
+    assert.match(r.stdout, /^3: v0@v1: <[A-Z_,-]*UP[A-Z_,-]*>[^\n]*\n {4}link\/ether [^\n]* promiscuity 0 [^\n]*\n {4}veth addrgenmode /m, '-d link show');
+    assert.match(r.stderr, /^Error: Unknown device type\.\n/m);
+    assert.match(r.stdout, /^exit 1$/m);
+    const event = r.stdout.split('\n').find((l) => l.startsWith('{"object":"route","deleted":true'));
+    assert.ok(event, 'the monitor printed the deletion');
+    assert.equal(JSON.parse(event).dst, '10.1.0.0/16');
+    assert.ok(!existsSync(`/run/netns/${ns}`), 'the namespace is gone');
+  } finally {
+    if (existsSync(`/run/netns/${ns}`)) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
