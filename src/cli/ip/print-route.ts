@@ -189,6 +189,8 @@ export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: Route
   const flags = flagsNum(routeFlags, r.flags as (string | number)[] | undefined);
   const cloned = (flags & 0x200) !== 0;
   const host = hostLen(r.family);
+  // Text only in text mode: a 100,000-route JSON dump should not build strings it throws away.
+  const T = !o.json;
   o.openObject();
   printHeader(o, ctx, '[ROUTE]');
   if (deleted) o.field('deleted', true, 'Deleted ');
@@ -201,7 +203,7 @@ export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: Route
   if (r.dst !== undefined) dst = r.dst_len !== host ? `${r.dst}/${r.dst_len ?? 0}` : r.dst;
   else if (r.dst_len) dst = `0/${r.dst_len} `;
   else dst = 'default';
-  o.field('dst', dst, `${dst} `);
+  o.field('dst', dst, T ? dst + ' ' : undefined);
   if (r.src !== undefined) {
     const s = r.src_len !== host ? `${r.src}/${r.src_len ?? 0}` : r.src;
     o.field('from', s, `from ${s} `);
@@ -215,29 +217,29 @@ export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: Route
     const t = dsfieldName(r.tos);
     o.field('tos', t, `tos ${t} `);
   }
-  if (r.gateway !== undefined && !filter.viaHost) o.field('gateway', r.gateway, `via ${r.gateway} `);
+  if (r.gateway !== undefined && !filter.viaHost) o.field('gateway', r.gateway, T ? `via ${r.gateway} ` : undefined);
   if (r.via !== undefined) printVia(o, r.via);
   if (r.oif !== undefined && !filter.oif) {
     const dev = ctx.names.name(r.oif);
-    o.field('dev', dev, `dev ${dev} `);
+    o.field('dev', dev, T ? `dev ${dev} ` : undefined);
   }
   const table = tableId(r.table);
   if (table && (table !== 254 || ctx.details > 0) && !filter.table) {
     const t = tableText(r.table);
-    o.field('table', t, `table ${t} `);
+    o.field('table', t, T ? `table ${t} ` : undefined);
   }
   if (!cloned) {
     if ((r.protocol !== 'boot' || ctx.details > 0) && !filter.protocol) {
       const p = protoText(r.protocol);
-      o.field('protocol', p, `proto ${p} `);
+      o.field('protocol', p, T ? `proto ${p} ` : undefined);
     }
     if (((r.scope ?? 'global') !== 'global' || ctx.details > 0) && !filter.scope) {
       const s = scopeText(r.scope ?? 'global');
-      o.field('scope', s, `scope ${s} `);
+      o.field('scope', s, T ? `scope ${s} ` : undefined);
     }
   }
-  if (r.prefsrc !== undefined && !filter.prefsrcHost) o.field('prefsrc', r.prefsrc, `src ${r.prefsrc} `);
-  if (r.priority !== undefined && !filter.metric) o.field('metric', r.priority, `metric ${r.priority} `);
+  if (r.prefsrc !== undefined && !filter.prefsrcHost) o.field('prefsrc', r.prefsrc, T ? `src ${r.prefsrc} ` : undefined);
+  if (r.priority !== undefined && !filter.metric) o.field('metric', r.priority, T ? `metric ${r.priority} ` : undefined);
   printRtFlags(o, flags);
   if (r.mark) {
     if (o.json) o.jfield('mark', r.mark);
