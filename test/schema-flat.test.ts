@@ -99,3 +99,29 @@ test('SetCodec.decode into an object and encode with skip', async () => {
   assert.equal(out, into);
   assert.deepEqual({ ...out }, { family: 2, dst: '10.0.0.1', oif: 7 });
 });
+
+test('a deferred sub-message keeps its NLA_F_NESTED bit and, when it does not fit, its position', async () => {
+  const { compileSet, nest, string, subMessage, u8 } = await import('../src/schema/index.js');
+  const inner = attrs('inner', { x: [1, u8()] });
+  const outer = attrs('outer', {
+    data: [2, subMessage('kind', { a: nest(inner) })],
+    kind: [1, string()],
+    after: [3, u32()],
+  });
+  const c = compileSet(outer);
+  for (const kind of ['a', 'zz']) {
+    const w = new MessageWriter();
+    const n = w.beginNest(2, true); // NLA_F_NESTED set, before its selector
+    w.attr(1, Uint8Array.of(7));
+    w.endNest(n);
+    w.attrString(1, kind);
+    w.attr(3, Uint8Array.of(1, 0, 0, 0));
+    const bytes = w.toBytes();
+    const obj = c.decode(bytes, new DataView(bytes.buffer), 0, bytes.length) as Record<string, any>;
+    if (kind === 'a') assert.deepEqual({ ...obj.data }, { x: 7 });
+    else assert.equal(obj.$unknown?.[0]?.at, 0);
+    const back = new MessageWriter();
+    c.encode(back, obj as never);
+    assert.deepEqual(back.toBytes(), bytes, kind);
+  }
+});

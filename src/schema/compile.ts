@@ -368,7 +368,7 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
       const obj = (into ?? {}) as Record<string, unknown>;
       let unknown: UnknownAttr[] | undefined;
       let flags: Map<string, number> | undefined;
-      let deferred: [Entry, number, number][] | undefined;
+      let deferred: [Entry, number, number, number, number][] | undefined;
       let pos = start;
       let idx = 0;
       const limit = Math.min(end, buf.byteLength);
@@ -388,7 +388,7 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
         let kept = false;
         if (ent !== undefined) {
           if (ent.deferred && !(ent.name in obj)) {
-            (deferred ??= []).push([ent, s, e]);
+            (deferred ??= []).push([ent, s, e, raw, idx]);
             obj[ent.name] = undefined; // hold the property's place in the order
             kept = true;
           } else if (ent.repeated || !(ent.name in obj)) {
@@ -409,12 +409,17 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
         pos += align4(len);
       }
       if (deferred) {
-        for (const [ent, s, e] of deferred) {
+        for (const [ent, s, e, raw, at] of deferred) {
           const v = ent.dec(buf, dv, s, e, obj);
           if (v === NOFIT) {
             delete obj[ent.name];
-            (unknown ??= []).push({ type: ent.type, bytes: buf.slice(s, e), at: -1 });
-          } else obj[ent.name] = v;
+            (unknown ??= []).push({ type: raw, bytes: buf.slice(s, e), at });
+            unknown.sort((a, b) => a.at - b.at);
+          } else {
+            obj[ent.name] = v;
+            const expected = expectedFlags(ent, set.nestedFlag);
+            if ((raw & ~NLA_TYPE_MASK & 0xffff) !== expected) (flags ??= new Map()).set(ent.name, raw & ~NLA_TYPE_MASK & 0xffff);
+          }
         }
       }
       if (unknown) obj.$unknown = unknown;
@@ -472,6 +477,7 @@ function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['
   const env: Record<string, unknown> = {
     NOFIT, ATTR_FLAGS, u64num, s64num, formatIp, formatMac, cstrAttr, D: entries.map((e) => e.dec),
     NAMES: entries.map((e) => e.name), TYPES: entries.map((e) => e.type),
+    EXPECTED: entries.map((e) => expectedFlags(e, set.nestedFlag)),
   };
   const cases: string[] = [];
   entries.forEach((ent, i) => {
@@ -510,7 +516,7 @@ function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['
     }
     const flagCheck = `if ((raw & 0xc000) !== ${expected}) (flags ??= new Map()).set(${JSON.stringify(ent.name)}, raw & 0xc000);`;
     if (ent.deferred) {
-      cases.push(`case ${ent.type}: if (!(${JSON.stringify(ent.name)} in obj)) { (deferred ??= []).push(${i}, s, e); obj${P} = undefined; v = null; } break;`);
+      cases.push(`case ${ent.type}: if (!(${JSON.stringify(ent.name)} in obj)) { (deferred ??= []).push(${i}, s, e, raw, idx); obj${P} = undefined; v = null; } break;`);
     } else if (ent.repeated) {
       cases.push(`case ${ent.type}: { ${compute} if (v !== NOFIT) { (obj${P} ??= []).push(v); ${flagCheck} } break; }`);
     } else {
@@ -540,14 +546,19 @@ function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['
     pos += (len + 3) & ~3;
   }
   if (deferred !== undefined) {
-    for (let k = 0; k < deferred.length; k += 3) {
-      const i = deferred[k], s = deferred[k + 1], e = deferred[k + 2];
+    for (let k = 0; k < deferred.length; k += 5) {
+      const i = deferred[k], s = deferred[k + 1], e = deferred[k + 2], raw = deferred[k + 3], at = deferred[k + 4];
       const name = NAMES[i];
       const v = D[i](buf, dv, s, e, obj);
       if (v === NOFIT) {
         delete obj[name];
-        (unknown ??= []).push({ type: TYPES[i], bytes: buf.slice(s, e), at: -1 });
-      } else obj[name] = v;
+        (unknown ??= []).push({ type: raw, bytes: buf.slice(s, e), at });
+        unknown.sort((a, b) => a.at - b.at);
+      } else {
+        obj[name] = v;
+        // A deferred sub-message keeps its NLA_F_NESTED bit like any attribute.
+        if ((raw & 0xc000) !== EXPECTED[i]) (flags ??= new Map()).set(name, raw & 0xc000);
+      }
     }
   }
   if (unknown !== undefined) obj.$unknown = unknown;
