@@ -6,7 +6,8 @@ import {
   NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO, SO_RCVBUF, SO_RCVBUFFORCE,
   SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK, SOL_SOCKET,
 } from '../wire/index.js';
-import { EADDRINUSE, EAGAIN, EINVAL, ENOBUFS, ENOPROTOOPT, EPERM } from './errno.js';
+import { errnoName } from '../socket/errno.js';
+import { EBADF, ECONNREFUSED, EAGAIN, EINVAL, EMSGSIZE, ENOBUFS, ENOPROTOOPT, EPERM } from './errno.js';
 import type { Delivery } from './faults.js';
 
 /** The kernel's rmem_default / rmem_max: the default and the cap of SO_RCVBUF without FORCE. */
@@ -39,13 +40,9 @@ export interface PortHost {
   closed(port: BusPort): void;
 }
 
-/** Makes the Error a native socket method would throw. */
+/** Makes the Error a native socket method would throw: message, errno, code and syscall. */
 export function errnoError(errno: number, syscall: string): Error {
-  const names: Record<number, string> = {
-    [EADDRINUSE]: 'EADDRINUSE', [EAGAIN]: 'EAGAIN', [EINVAL]: 'EINVAL', [ENOPROTOOPT]: 'ENOPROTOOPT', [EPERM]: 'EPERM',
-    9: 'EBADF', 90: 'EMSGSIZE', 111: 'ECONNREFUSED', 105: 'ENOBUFS',
-  };
-  const code = names[errno] ?? `E${errno}`;
+  const code = errnoName(errno);
   return Object.assign(new Error(`${syscall} failed: ${code}`), { errno, code, syscall });
 }
 
@@ -154,7 +151,7 @@ export class BusPort implements Transport {
 
   send(data: Uint8Array, portid: number, groups: number): number {
     this.assertOpen('sendto');
-    if (data.byteLength > this.sndbuf - 32) throw errnoError(90, 'sendto');
+    if (data.byteLength > this.sndbuf - 32) throw errnoError(EMSGSIZE, 'sendto');
     const r = this.host.route(this, data, portid >>> 0, groups >>> 0);
     if (r < 0) throw errnoError(-r, 'sendto');
     return r;
@@ -221,7 +218,7 @@ export class BusPort implements Transport {
    * dropped and reported as an overrun.
    */
   enqueue(d: Delivery, opts: { dumpPart?: boolean; truncate?: boolean; delay?: number } = {}): number {
-    if (this.isClosed) return -111;
+    if (this.isClosed) return -ECONNREFUSED;
     if (this.queued > this.rcvbuf) {
       if (!opts.dumpPart) this.overrun();
       return -EAGAIN;
@@ -329,6 +326,6 @@ export class BusPort implements Transport {
   }
 
   private assertOpen(syscall: string): void {
-    if (this.isClosed) throw errnoError(9, syscall);
+    if (this.isClosed) throw errnoError(EBADF, syscall);
   }
 }

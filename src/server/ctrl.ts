@@ -109,7 +109,7 @@ export function registerController(
     const all = server.families();
     while (cb.state < all.length) {
       const f = all[cb.state]!;
-      if (!ctrl.put(cb as DumpCallback<unknown>, CTRL_CMD_NEWFAMILY, (w) => fillFamily(w, f))) return;
+      if (!ctrl.put(cb, CTRL_CMD_NEWFAMILY, (w) => fillFamily(w, f))) return;
       cb.state++;
     }
   };
@@ -149,7 +149,7 @@ export function registerController(
 
   const policyDump = (cb: DumpCallback<PolicyDumpState | undefined>): void => {
     const st = cb.state!;
-    const put = (fill: (w: MessageWriter) => void) => ctrl.put(cb as DumpCallback<unknown>, CTRL_CMD_GETPOLICY, (w) => {
+    const put = (fill: (w: MessageWriter) => void) => ctrl.put(cb, CTRL_CMD_GETPOLICY, (w) => {
       w.attrU16(CTRL_ATTR_FAMILY_ID, st.family.id);
       fill(w);
     });

@@ -7,6 +7,8 @@ export const EPERM = 1;
 export const ENOENT = 2;
 /** No multicast listener (netlink_broadcast found nobody). */
 export const ESRCH = 3;
+/** A closed socket. */
+export const EBADF = 9;
 /** The receiver's queue is full and the sender does not wait. */
 export const EAGAIN = 11;
 /** A dump is already running on this socket. */

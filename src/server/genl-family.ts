@@ -124,7 +124,7 @@ export class Family {
   }
 
   /** Appends one message of this family to a dump (false when the datagram is full). */
-  put(cb: DumpCallback<unknown>, cmd: number, fill?: Fill, flags = 0): boolean {
+  put<S>(cb: DumpCallback<S>, cmd: number, fill?: Fill, flags = 0): boolean {
     return cb.put(this.id, (w) => {
       this.putHeader(w, cmd);
       fill?.(w);

@@ -1,6 +1,6 @@
 // Generic netlink in user space (net/netlink/genetlink.c): a registry of families with
 // dynamic ids and multicast group ids, genl_rcv_msg() dispatch, and the nlctrl controller.
-import { HOST_LE, NLM_F_DUMP } from '../wire/index.js';
+import { HOST_LE, NLM_F_DUMP, NLMSG_HDRLEN } from '../wire/index.js';
 import { registerController } from './ctrl.js';
 import type { DumpCallback } from './dump.js';
 import { EINVAL, ENOENT, EOPNOTSUPP, EPERM } from './errno.js';
@@ -87,7 +87,7 @@ export class GenlServer extends NetlinkServer {
     const family = this.byId.get(req.type);
     if (!family) return -ENOENT;
     const hdrlen = GENL_HDRLEN + family.hdrsize;
-    if (req.length < 16 + hdrlen) return -EINVAL;
+    if (req.length < NLMSG_HDRLEN + hdrlen) return -EINVAL;
     const cmd = req.view.getUint8(req.payloadStart);
     const reserved = req.view.getUint16(req.payloadStart + 2, HOST_LE);
     if (cmd >= (family.def.resvStartOp ?? 0) && reserved !== 0) {
