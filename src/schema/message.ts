@@ -1,6 +1,7 @@
 // A message type's codec: a fixed header struct followed by an attribute set.
 import { HOST_LE, MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
 import { compileSet, compileStruct, enumName, flagNames, intSize, intValue, type SetCodec, type StructCodec } from './compile.js';
+import { build, intReadExpr, prop } from './codegen.js';
 import type { AttributeSet, EnumSpec, FlagsSpec, IntType, StructExtras, StructSpec } from './types.js';
 
 
@@ -129,6 +130,7 @@ export class FlatMessageCodec<H, A> {
   private readonly lead: StructCodec<Record<string, unknown>>;
   private readonly shadowed: { name: string; at: number; type: IntType; narrow: (v: number) => number; enum?: EnumSpec; flags?: FlagsSpec; dec: (v: number) => unknown }[];
   private readonly skip: Set<string>;
+  private readonly fixShadowed: (obj: Record<string, unknown>, dv: DataView, start: number, he: number) => void;
 
   constructor(header: StructSpec & { _t?: H }, attrs: AttributeSet<A>, opts: FlatOptions = {}) {
     this.header = compileStruct<H & StructExtras>(header);
@@ -155,6 +157,7 @@ export class FlatMessageCodec<H, A> {
       return { name: f.name, type: 'pad' as const, len: size };
     });
     this.lead = this.shadowed.length ? compileStruct({ name: header.name, fields }) : (this.header as unknown as StructCodec<Record<string, unknown>>);
+    this.fixShadowed = genShadowFix(this.shadowed);
     this.skip = new Set(['$header', '$absent', '$tail', '$len']);
     for (const f of header.fields) if (f.type !== 'pad' && !shadow[f.name]) this.skip.add(f.name);
   }
@@ -174,28 +177,7 @@ export class FlatMessageCodec<H, A> {
     const he = Math.min(start + this.headerSize, end);
     const obj = this.lead.decode(buf, dv, start, he) as Record<string, unknown>;
     this.attrs.decode(buf, dv, start + align4(this.headerSize), end, obj);
-    const sh = this.shadowed;
-    for (let i = 0; i < sh.length; i++) {
-      const s = sh[i]!;
-      if (s.at + intSize(s.type) > he - start) continue;
-      const raw = Number(readIntAt(dv, start + s.at, s.type));
-      const v = obj[s.name];
-      if (v === undefined) {
-        obj[s.name] = s.dec(raw);
-        ((obj.$absent ??= []) as string[]).push(s.name);
-      } else {
-        // Usually a number or an enum name: look it up directly, the general path is slow.
-        let n: number | undefined = typeof v === 'number' ? v : typeof v === 'string' && s.enum ? (s.enum.values as Record<string, number>)[v] : undefined;
-        if (n === undefined) {
-          try {
-            n = Number(intValue(v, 'u32', s.enum, s.flags, s.name));
-          } catch {
-            n = NaN;
-          }
-        }
-        if (s.narrow(n) !== raw) ((obj.$header ??= {}) as Record<string, number>)[s.name] = raw;
-      }
-    }
+    this.fixShadowed(obj, dv, start, he);
     return obj as H & A & FlatExtras;
   }
 
@@ -232,20 +214,38 @@ export class FlatMessageCodec<H, A> {
   }
 }
 
-function readIntAt(dv: DataView, at: number, t: IntType): number | bigint {
-  switch (t) {
-    case 'u8': return dv.getUint8(at);
-    case 's8': return dv.getInt8(at);
-    case 'u16': return dv.getUint16(at, HOST_LE);
-    case 's16': return dv.getInt16(at, HOST_LE);
-    case 'u16be': return dv.getUint16(at, false);
-    case 's16be': return dv.getInt16(at, false);
-    case 'u32be': return dv.getUint32(at, false);
-    case 's32be': return dv.getInt32(at, false);
-    case 's32': case 'sint': return dv.getInt32(at, HOST_LE);
-    case 'u64': return dv.getBigUint64(at, HOST_LE);
-    case 's64': return dv.getBigInt64(at, HOST_LE);
-    case 'u64be': return dv.getBigUint64(at, false);
-    default: return dv.getUint32(at, HOST_LE);
-  }
+/**
+ * Generates the step that settles shadowed header fields after the attributes: the header's
+ * value when no attribute gave one (remembered in $absent), else the header's raw value when it
+ * is not what the attribute's value narrows to (remembered in $header, for byte-exact encoding).
+ */
+function genShadowFix(sh: FlatMessageCodec<unknown, unknown>['shadowed']): (obj: Record<string, unknown>, dv: DataView, start: number, he: number) => void {
+  const env: Record<string, unknown> = { u64num: Number, s64num: Number };
+  const parts = sh.map((x, i) => {
+    env[`dec${i}`] = x.dec;
+    env[`narrow${i}`] = x.narrow;
+    env[`vals${i}`] = x.enum ? x.enum.values : {};
+    env[`slow${i}`] = (v: unknown) => {
+      try {
+        return Number(intValue(v, 'u32', x.enum, x.flags, x.name));
+      } catch {
+        return NaN;
+      }
+    };
+    const P = prop(x.name);
+    return `if (he - start >= ${x.at + intSize(x.type)}) {
+    const raw = Number(${intReadExpr(x.type, `start + ${x.at}`)});
+    const v = obj${P};
+    if (v === undefined) {
+      obj${P} = dec${i}(raw);
+      (obj.$absent ??= []).push(${JSON.stringify(x.name)});
+    } else {
+      let n = typeof v === 'number' ? v : typeof v === 'string' ? vals${i}[v] : undefined;
+      if (n === undefined) n = slow${i}(v);
+      if (narrow${i}(n) !== raw) (obj.$header ??= {})${P} = raw;
+    }
+  }`;
+  });
+  return build(env, `return function fixShadowed(obj, dv, start, he) {\n  ${parts.join('\n  ')}\n};`);
 }
+
