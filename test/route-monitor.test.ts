@@ -54,6 +54,7 @@ test('monitor sees ip route add / ip route del (the reference walk-through)', as
     ip(ns, 'route add 192.168.1.10 via 192.168.2.200');
     ip(ns, 'route del 192.168.1.10');
     const items = await collect(mon, (xs) => xs.filter((x) => 'event' in x && x.event === 'del').length >= 1);
+    mon.close();
     const evs = items.filter((x): x is RouteEvent => 'event' in x && x.kind === 'route' && x.object.dst === '192.168.1.10');
     assert.deepEqual(evs.map((e) => e.event), ['new', 'del']);
     for (const e of evs) {
@@ -75,6 +76,7 @@ test('monitor: link, address and neighbour events are typed; close() ends the it
     await addAddress({ dev: 'm0', address: '10.20.0.1/24' }, { netns: ns });
     ip(ns, 'neigh add 10.20.0.9 lladdr 02:00:00:00:00:09 dev m0');
     const items = await collect(mon, (xs) => xs.some((x) => 'kind' in x && x.kind === 'neighbour'));
+    // collect() leaves the iteration open, so close() is what ends it.
     const kinds = new Set(items.map((x) => ('kind' in x ? x.kind : 'overrun')));
     for (const k of ['link', 'address', 'route', 'neighbour']) assert.ok(kinds.has(k as never), `saw ${k} events: ${[...kinds].join(',')}`);
     const addr = items.find((x): x is Extract<RouteEvent, { kind: 'address' }> => 'kind' in x && x.kind === 'address' && x.object.family === 'inet');
