@@ -22,12 +22,27 @@ export interface Ran {
   stderr: string;
 }
 
+/**
+ * True when a run failed because the module graph was caught half-written: a `tsc` elsewhere
+ * rewriting dist/ while this process imported it (consistent failures are not this).
+ */
+export function halfBuilt(status: number | null, stderr: string): boolean {
+  return status !== 0 && /SyntaxError: The requested module '[^']+' does not provide an export named/.test(stderr);
+}
+
 /** Runs `nlkit ARGS…` synchronously. */
 export function nlkit(args: string[], input?: string): Ran {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    encoding: 'utf8', env: cliEnv(), input, maxBuffer: 256 * 1024 * 1024, timeout: 30_000,
-  });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  for (let attempt = 0; ; attempt++) {
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      encoding: 'utf8', env: cliEnv(), input, maxBuffer: 256 * 1024 * 1024, timeout: 30_000,
+    });
+    const ran = { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+    if (attempt < 2 && halfBuilt(ran.status, ran.stderr)) {
+      spawnSync('sleep', ['1']);
+      continue;
+    }
+    return ran;
+  }
 }
 
 /** Runs `nlkit ip -n NS ARGS…`; throws with stderr unless it exits 0. */
@@ -186,13 +201,17 @@ export const SETUP = [
 
 /** Both outputs of one command, run concurrently. */
 export function both(ns: string, args: string[]): Promise<[string, string, string]> {
-  const run = (cmd: string, argv: string[]) => new Promise<string>((resolve, reject) => {
+  const run = (cmd: string, argv: string[], attempt = 0): Promise<string> => new Promise<string>((resolve, reject) => {
     const c = spawn(cmd, argv, { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     c.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     c.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    c.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}: ${err}`))));
+    c.on('close', (code) => {
+      if (code === 0) resolve(out);
+      else if (attempt < 2 && halfBuilt(code, err)) setTimeout(() => run(cmd, argv, attempt + 1).then(resolve, reject), 1000);
+      else reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}: ${err}`));
+    });
   });
   return Promise.all([run('ip', ['-n', ns, ...args]), run(process.execPath, [CLI, 'ip', '-n', ns, ...args]), Promise.resolve(args.join(' '))]);
 }
