@@ -3,7 +3,7 @@
 // text), and the text output equal byte for byte.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { requireRoot, withNetns } from './helpers/netns.js';
+import { ip, requireRoot, withNetns } from './helpers/netns.js';
 import { buildShowcase, compareJson, LINK_VOLATILE, ordered, pairs, STATS_VOLATILE } from './helpers/cli-ip.js';
 
 const JSON_CASES: [string, readonly string[]][] = [
@@ -55,5 +55,23 @@ test('links and addresses: nlkit ip -j equals ip -j (names, types, order), -j -p
       const strip = (s: string) => s.replace(/(_timer)\s+[\d.]+/g, '$1 T');
       assert.equal(strip(b), strip(a), `nlkit ip ${c}`);
     }
+  });
+});
+
+test('a veth whose peer lives in another namespace: link_index/link_netnsid in JSON, link-netns NAME in text', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    await withNetns(async (peer) => {
+      ip(ns, ['link', 'add', 'p0', 'type', 'veth', 'peer', 'name', 'p1', 'netns', peer]);
+      ip(ns, 'link set p0 up');
+      await compareJson(ns, [['link show dev p0', []], ['-d link show', LINK_VOLATILE], ['address show dev p0', []]], (a, b, c) => {
+        assert.equal(ordered(b), ordered(a), `nlkit ip -j ${c}`);
+      });
+      assert.match(JSON.stringify(JSON.parse(ip(ns, '-j link show dev p0'))), /"link_index":\d+,"ifname":"p0".*"link_netnsid":0/);
+      for (const [a, b, c] of await pairs(ns, [['link', 'show', 'dev', 'p0'], ['address', 'show', 'dev', 'p0']])) {
+        assert.equal(b, a, `nlkit ip ${c}`);
+        assert.match(a, new RegExp(`link-netns ${peer}`));
+      }
+    });
   });
 });

@@ -292,6 +292,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       : await dumpLinks({
         stats: showStats, ...(lf.kind ? { kind: lf.kind } : {}), ...(lf.master !== undefined ? { master: lf.master } : {}),
       }, s.opts).toArray();
+    await s.peerNamespaces(pctx, links);
     const byLink = new Map<number, Address[]>();
     const packet = family === 17;
     if (!packet) {

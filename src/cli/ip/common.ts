@@ -90,6 +90,8 @@ export interface PrintContext {
   monitor?: MonitorHeader;
   /** Nexthop objects by id, for a route's "nh_info" under -d. */
   nexthops?: Map<number, Nexthop>;
+  /** Names of peer namespaces by nsid (text "link-netns NAME"). */
+  nsNames?: Map<number, string>;
 }
 
 /** How monitor events are introduced: ip's print_headers(). */

@@ -511,10 +511,11 @@ async function show(ctx: IpContext, args: Args): Promise<number> {
     out.begin();
     const links = index !== undefined
       ? [await getLink(index, { ...s.opts, stats: ctx.opts.stats > 0 })]
-      : dumpLinks({
+      : await dumpLinks({
         stats: ctx.opts.stats > 0, ...(f.kind ? { kind: f.kind } : {}), ...(f.master !== undefined ? { master: f.master } : {}),
-      }, s.opts);
-    for await (const l of links) {
+      }, s.opts).toArray();
+    await s.peerNamespaces(pctx, links);
+    for (const l of links) {
       if (f.nomaster && l.master) continue;
       if (!linkMatches(l, f)) {
         // ip opens each link's JSON object before its print-time filters (up, group, slave

@@ -81,7 +81,7 @@ async function list(ctx: IpContext): Promise<number> {
 }
 
 /** The id the current namespace gives the namespace at `path` (RTM_GETNSID), or undefined. */
-async function nsidOf(sock: NetlinkSocket, path: string): Promise<number | undefined> {
+export async function nsidOf(sock: NetlinkSocket, path: string): Promise<number | undefined> {
   let fd: number;
   try {
     fd = openSync(path, fsc.O_RDONLY);
@@ -108,6 +108,22 @@ async function nsidOf(sock: NetlinkSocket, path: string): Promise<number | undef
   } finally {
     closeSync(fd);
   }
+}
+
+/** nsid -> name of the namespaces under /run/netns that have an id here (ip's netns map). */
+export async function nsidNames(sock: NetlinkSocket): Promise<Map<number, string>> {
+  const map = new Map<number, string>();
+  let names: string[] = [];
+  try {
+    names = readdirSync(RUN_DIR);
+  } catch {
+    return map;
+  }
+  for (const name of names) {
+    const id = await nsidOf(sock, `${RUN_DIR}/${name}`);
+    if (id !== undefined && id >= 0 && !map.has(id)) map.set(id, name);
+  }
+  return map;
 }
 
 function sh(cmd: string, argv: string[]): { ok: boolean; err: string } {

@@ -576,7 +576,11 @@ export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrint
   }
   if (l.link_netnsid !== undefined) {
     if (o.json) o.jfield('link_netnsid', l.link_netnsid);
-    else o.fp(l.link_netnsid >= 0 ? ` link-netnsid ${l.link_netnsid}` : ' link-netnsid unknown');
+    else if (l.link_netnsid < 0) o.fp(' link-netnsid unknown');
+    else {
+      const name = ctx.nsNames?.get(l.link_netnsid);
+      o.fp(name !== undefined ? ` link-netns ${name}` : ` link-netnsid ${l.link_netnsid}`);
+    }
   }
   if (l.proto_down) o.field('proto_down', true, ' protodown on ');
   if (ctx.details) {

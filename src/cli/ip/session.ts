@@ -39,6 +39,18 @@ export class Session {
     return { names: await this.linkNames(), details: this.ctx.opts.details, stats: this.ctx.opts.stats };
   }
 
+  /** For text output: names of the peer namespaces the links point into (link-netns NAME). */
+  async peerNamespaces(ctx: PrintContext, links: Iterable<Link>): Promise<void> {
+    if (this.ctx.opts.json) return;
+    for (const l of links) {
+      if (l.link_netnsid !== undefined && l.link_netnsid >= 0) {
+        const { nsidNames } = await import('./netns.js');
+        ctx.nsNames = await nsidNames(this.sock);
+        return;
+      }
+    }
+  }
+
   /** All links (without statistics), dumped once. */
   async allLinks(): Promise<Link[]> {
     if (!this.links) this.links = await dumpLinks({ stats: false }, this.opts).toArray();
