@@ -20,13 +20,16 @@ export const NLE_MAX = 1;
 /** Classic flavour: the notification group (NLEX_GRP_MYVAR is the bind() mask 1 << 0, group 1). */
 export const NLEX_GRP_MYVAR = 1;
 
-/** Generic netlink flavour: commands (the tutorial's second header numbers them from 0). */
+/** Generic netlink flavour: update myvar (the tutorial's second header numbers commands from 0). */
 export const NLEX_CMD_UPD = 0;
+/** Generic netlink flavour: get myvar, answered with an NLEX_CMD_UPD message. */
 export const NLEX_CMD_GET = 1;
 
-/** Generic netlink flavour: family name, version and multicast group name. */
+/** Generic netlink flavour: the family name. */
 export const NLEX_FAMILY = 'nlex';
+/** Generic netlink flavour: the family version. */
 export const NLEX_VERSION = 1;
+/** Generic netlink flavour: the multicast group of changes. */
 export const NLEX_GROUP = 'example';
 
 /**
@@ -36,4 +39,5 @@ export const NLEX_GROUP = 'example';
  * of the other (their message types overlap: 0x10 is NLEX_MSG_UPD and GENL_ID_CTRL).
  */
 export const NLEX_PORT = 0x4e4c4558;
+/** Default port id of the classic flavour's server ("NLEC"). */
 export const NLEX_CLASSIC_PORT = 0x4e4c4543;
