@@ -2,6 +2,7 @@
 // demand: overruns, interrupted dumps, truncated datagrams, replies from an unexpected port,
 // and netlink_rcv_skb's rules on crafted batches. NetlinkSocket runs unchanged on the bus.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import {
@@ -562,5 +563,27 @@ describe('required attributes', () => {
     } finally {
       s.close();
     }
+  });
+});
+
+describe('process lifetime', () => {
+  // Like a native socket's poll handle: a listening bus socket keeps the process alive unless unref()ed.
+  const script = (unref: boolean) => `
+    import { NetlinkSocket } from ${JSON.stringify(new URL('../src/index.js', import.meta.url).href)};
+    import { NetlinkBus } from ${JSON.stringify(new URL('../src/server/index.js', import.meta.url).href)};
+    const s = NetlinkSocket.open(21, { transport: new NetlinkBus().transport(), groups: [1] });
+    ${unref ? 's.unref();' : ''}
+    s.events().next().then(() => console.log('event'));
+    console.log('listening');
+  `;
+  const run = (unref: boolean) => spawnSync(process.execPath, ['--input-type=module', '-e', script(unref)], { encoding: 'utf8', timeout: 1500 });
+
+  test('an unref()ed listener lets the process exit; a referenced one keeps it running', () => {
+    const idle = run(true);
+    assert.equal(idle.status, 0);
+    assert.equal(idle.stdout, 'listening\n');
+    const held = run(false);
+    assert.equal(held.signal, 'SIGTERM', 'still running when the 1.5 s timeout killed it');
+    assert.equal(held.stdout, 'listening\n');
   });
 });
