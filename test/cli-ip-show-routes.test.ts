@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireRoot, withNetns } from './helpers/netns.js';
-import { buildShowcase, compareJson, NEIGH_VOLATILE, ordered, pairs } from './helpers/cli-ip.js';
+import { batched, buildShowcase, compareJson, NEIGH_VOLATILE, ordered } from './helpers/cli-ip.js';
 
 const JSON_CASES: [string, readonly string[]][] = [
   ['route show', []],
@@ -53,7 +53,7 @@ test('routes, neighbours, rules, nexthops: nlkit ip -j equals ip -j (names, type
       assert.equal(ordered(b), ordered(a), `nlkit ip -j ${c}`);
     });
     const pretty = ['route show', '-d route show table all', 'neigh show', 'rule show', 'nexthop show'];
-    for (const [a, b, c] of await pairs(ns, pretty.map((c) => ['-j', '-p', ...c.split(' ')]))) assert.equal(b, a, `nlkit ip ${c}`);
-    for (const [a, b, c] of await pairs(ns, TEXT_CASES.map((c) => c.split(' ')))) assert.equal(b, a, `nlkit ip ${c}`);
+    for (const [a, b, c] of await batched(ns, pretty.map((c) => ['-j', '-p', ...c.split(' ')]), false)) assert.equal(b, a, `nlkit ip ${c}`);
+    for (const [a, b, c] of await batched(ns, TEXT_CASES.map((c) => c.split(' ')), false)) assert.equal(b, a, `nlkit ip ${c}`);
   });
 });
