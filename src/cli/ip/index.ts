@@ -211,6 +211,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return EXIT_USAGE;
   }
+  if (matches(rest[0], 'help')) {
+    process.stdout.write(USAGE);
+    return EXIT_OK;
+  }
   return runOne(opts, rest);
 }
 
