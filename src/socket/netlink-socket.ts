@@ -178,6 +178,8 @@ interface BatchItem {
   index: number;
   bytes: Uint8Array;
   batch: BatchState;
+  /** The requests packed in the same datagram; only the last of them asks for an ACK. */
+  datagram: number[];
 }
 
 type Pending = PendingRequest | DumpState<unknown> | BatchItem;
@@ -562,9 +564,15 @@ export class NetlinkSocket implements AsyncDisposable {
     let pack = new Uint8Array(dgram);
     let packView = viewOf(pack);
     let used = 0;
+    let lastAt = -1;
+    let group: number[] = [];
     let sent = 0;
+    // Only the last request of each datagram carries NLM_F_ACK: the kernel handles a datagram's
+    // messages in order and always answers a failure, so that one ACK settles the requests
+    // before it that drew no error. One ACK per datagram instead of one per request.
     const flush = () => {
       if (used === 0) return;
+      packView.setUint16(lastAt + 6, packView.getUint16(lastAt + 6, HOST_LE) | NLM_F_ACK, HOST_LE);
       try {
         this.send(pack.subarray(0, used), this.peer, 0);
       } catch (e) {
@@ -573,6 +581,8 @@ export class NetlinkSocket implements AsyncDisposable {
       pack = new Uint8Array(dgram);
       packView = viewOf(pack);
       used = 0;
+      lastAt = -1;
+      group = [];
     };
     const waitBelow = async (limit: number) => {
       while (st.inflight > limit && !st.failure && !this.closed) {
@@ -595,11 +605,13 @@ export class NetlinkSocket implements AsyncDisposable {
       const at = used;
       pack.set(msg, at);
       used += (msg.byteLength + 3) & ~3;
+      lastAt = at;
       const dv = packView;
       const seq = this.nextSeq();
-      dv.setUint16(at + 6, dv.getUint16(at + 6, HOST_LE) | NLM_F_REQUEST | NLM_F_ACK, HOST_LE);
+      dv.setUint16(at + 6, (dv.getUint16(at + 6, HOST_LE) | NLM_F_REQUEST) & ~NLM_F_ACK, HOST_LE);
       dv.setUint32(at + 8, seq, HOST_LE);
-      this.pending.set(seq, { kind: 'batch', seq, index, bytes: msg, batch: st });
+      group.push(seq);
+      this.pending.set(seq, { kind: 'batch', seq, index, bytes: msg, batch: st, datagram: group });
       st.inflight++;
       sent++;
       index++;
@@ -932,14 +944,26 @@ export class NetlinkSocket implements AsyncDisposable {
   private onBatchMessage(p: BatchItem, r: MessageReader): void {
     if (r.type !== NLMSG_ERROR) return; // echoes and replies of batched requests are not kept
     const st = p.batch;
+    const code = r.payloadEnd - r.payloadStart >= 4 ? r.view.getInt32(r.payloadStart, HOST_LE) : 0;
     this.pending.delete(p.seq);
     st.inflight--;
-    const code = r.payloadEnd - r.payloadStart >= 4 ? r.view.getInt32(r.payloadStart, HOST_LE) : 0;
     if (code === 0) st.acked++;
     else {
       const ack = parseAck(r.buf, r.payloadStart, r.payloadEnd, r.flags);
       const a: Ack = ack instanceof Error ? { error: code, request: { length: 0, type: 0, flags: 0, seq: p.seq, pid: 0 } } : ack;
       st.errors.push({ index: p.index, error: this.makeError(this.opName(viewOf(p.bytes).getUint16(4, HOST_LE)), a, p.bytes, st.headerSize) });
+    }
+    const dg = p.datagram;
+    if (dg[dg.length - 1] === p.seq) {
+      // The datagram's last request is answered: every earlier one without an error succeeded.
+      for (let i = 0; i < dg.length - 1; i++) {
+        const q = this.pending.get(dg[i]!);
+        if (q !== undefined && !(q instanceof DumpState) && q.kind === 'batch' && q.batch === st) {
+          this.pending.delete(dg[i]!);
+          st.inflight--;
+          st.acked++;
+        }
+      }
     }
     st.settle();
   }
