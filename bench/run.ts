@@ -27,7 +27,7 @@ const RUNS = Number(opt.runs);
 const NS = 'nlbench';
 const NS2 = 'nlbench-2';
 const node = process.execPath;
-const cli = path.join(ROOT, 'dist', 'bundle', 'main.js'); // what the nlkit bin runs
+const cli = path.join(ROOT, 'dist', 'bundle', 'main.js'); // the nlkit bin, run as an executable like npx does
 const child = (name: string) => path.join(ROOT, 'dist', 'bench', `${name}.js`);
 
 interface Row {
@@ -77,8 +77,8 @@ async function dumpBench(bins: { floor: string; measure: string }): Promise<void
     const floor = timeIt(bins.measure, [bins.floor, NS]);
     const ipText = timeIt(bins.measure, ['ip', '-n', NS, 'route', 'show']);
     const ipJson = timeIt(bins.measure, ['ip', '-n', NS, '-j', 'route', 'show']);
-    const nlkitJson = timeIt(bins.measure, [node, cli, 'ip', '-n', NS, '-j', 'route', 'show']);
-    const nlkitText = timeIt(bins.measure, [node, cli, 'ip', '-n', NS, 'route', 'show']);
+    const nlkitJson = timeIt(bins.measure, [cli, 'ip', '-n', NS, '-j', 'route', 'show']);
+    const nlkitText = timeIt(bins.measure, [cli, 'ip', '-n', NS, 'route', 'show']);
     const lib = inProcess(child('lib-dump'), [NS, 'typed']);
     const raw = inProcess(child('lib-dump'), [NS, 'raw']);
     const rows: Row[] = [
