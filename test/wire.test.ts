@@ -206,6 +206,13 @@ describe('MessageWriter and readers round trip', () => {
     w.attr(1, new Uint8Array(65531)); // exactly the largest value that fits nla_len
     w.end();
     assert.equal(parseMessages(w.finish())[0]!.payload.byteLength, align4(65535));
+    // A nest whose contents outgrow nla_len's 16 bits is refused, not wrapped around.
+    const n = new MessageWriter();
+    n.begin(0x10, 0);
+    const nest = n.beginNest(1);
+    n.attr(2, new Uint8Array(40000));
+    n.attr(3, new Uint8Array(40000));
+    assert.throws(() => n.endNest(nest), /exceeds the 65535/);
   });
 
   test('align4 is NLMSG_ALIGN', () => {

@@ -146,7 +146,10 @@ export class MessageWriter {
 
   /** Closes a nested attribute opened at `at` by writing its length. */
   endNest(at: number): void {
-    this.dv.setUint16(at, this.len - at, HOST_LE);
+    const len = this.len - at;
+    // nla_len is 16 bits: a longer nest cannot be expressed, and silently wrapping would corrupt it.
+    if (len > 0xffff) throw new RangeError(`nested attribute of ${len} bytes exceeds the 65535 an nla_len can hold`);
+    this.dv.setUint16(at, len, HOST_LE);
   }
 
   /** A view of the bytes written (shares memory with the writer). */
