@@ -112,7 +112,7 @@ export interface EventOptions<T> {
 
 const MIN_BUFFER = 32 * 1024;
 const DEFAULT_BUFFER = 64 * 1024;
-const DUMP_HIGH_WATER = 4; // datagrams buffered per dump before reading pauses
+const DUMP_HIGH_WATER = 8; // datagrams buffered per dump before reading pauses
 const EVENT_HIGH_WATER = 65536;
 const MAX_ABANDONED = 1024; // aborted requests whose late replies are still dropped
 // Listeners get a large kernel receive buffer unless told otherwise: an event storm (tens of
