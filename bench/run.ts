@@ -79,6 +79,7 @@ async function dumpBench(bins: { floor: string; measure: string }): Promise<void
     const ipJson = timeIt(bins.measure, ['ip', '-n', NS, '-j', 'route', 'show']);
     const nlkitJson = timeIt(bins.measure, [cli, 'ip', '-n', NS, '-j', 'route', 'show']);
     const nlkitText = timeIt(bins.measure, [cli, 'ip', '-n', NS, 'route', 'show']);
+    const libWhole = timeIt(bins.measure, [node, child('lib-dump'), NS, 'typed']);
     const lib = inProcess(child('lib-dump'), [NS, 'typed']);
     const raw = inProcess(child('lib-dump'), [NS, 'raw']);
     const rows: Row[] = [
@@ -87,12 +88,15 @@ async function dumpBench(bins: { floor: string; measure: string }): Promise<void
       { name: 'ip -j route show', ...ipJson },
       { name: 'nlkit ip route show (whole process)', ...nlkitText },
       { name: 'nlkit ip -j route show (whole process)', ...nlkitJson },
+      { name: 'nlkit library: typed routes (whole process)', ...libWhole, note: 'node start + import + one dump' },
       { name: 'nlkit library: typed routes, first dump', ms: lib.ms, rssMiB: lib.rssMiB, note: `in-process, cold JIT, ${lib.count} routes` },
       { name: 'nlkit library: typed routes, warm', ms: lib.warmMs, rssMiB: lib.rssMiB, note: 'in-process, later dumps' },
       { name: 'nlkit library: raw dump(), first dump', ms: raw.ms, rssMiB: raw.rssMiB, note: 'in-process, no decoding' },
       { name: 'nlkit library: raw dump(), warm', ms: raw.warmMs, rssMiB: raw.rssMiB, note: 'in-process, no decoding' },
     ];
     table(`Dump of ${N} IPv4 routes (${RUNS} runs, medians)`, rows, floor.ms);
+    console.log(`ratios: library typed dump, whole process / ip -j = ${(libWhole.ms / ipJson.ms).toFixed(2)} (target < 1), ` +
+      `/ ip route show = ${(libWhole.ms / ipText.ms).toFixed(2)} (target <= 2)`);
     console.log(`ratios: nlkit -j / ip -j = ${(nlkitJson.ms / ipJson.ms).toFixed(2)} (target <= 0.8); ` +
       `library typed / C floor = ${(lib.warmMs / floor.ms).toFixed(2)} warm, ${(lib.ms / floor.ms).toFixed(2)} first dump (target <= 2); ` +
       `nlkit -j / ip route show = ${(nlkitJson.ms / ipText.ms).toFixed(2)}`);
