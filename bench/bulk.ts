@@ -1,8 +1,9 @@
 // Child of run.ts: adds N routes (the same ones run.ts gives `ip -batch`) with the pipelined
 // requestBatch API, and exits non-zero if any was refused.
-import { NLM_F_CREATE, NLM_F_EXCL } from '../src/index.js';
-import { RTM, encodeRoute, linkIndex, openRoute } from '../src/route/index.js';
-import { prefix } from './ns.js';
+import { importNlkit, prefix } from './ns.js';
+
+const { NLM_F_CREATE, NLM_F_EXCL } = await importNlkit('');
+const { RTM, encodeRoute, linkIndex, openRoute } = await importNlkit('/route');
 
 const [ns = 'nlbench', n = '100000'] = process.argv.slice(2);
 const N = Number(n);

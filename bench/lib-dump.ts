@@ -2,8 +2,10 @@
 // { count, ms, rssMiB }. `typed` decodes into route objects (dumpRoutes, one array per datagram), `items` the same
 // one route per await, `raw` yields raw
 // messages (NetlinkSocket.dump, no attribute decoding). Time counts from before the socket opens.
-import { MessageWriter, NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REQUEST, NetlinkSocket } from '../src/index.js';
-import { dumpRoutes } from '../src/route/index.js';
+import { importNlkit } from './ns.js';
+
+const { MessageWriter, NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REQUEST, NetlinkSocket } = await importNlkit('');
+const { dumpRoutes } = await importNlkit('/route');
 
 const [ns = 'nlbench', mode = 'typed'] = process.argv.slice(2);
 let count = 0;

@@ -2,8 +2,10 @@
 // buffer with `tiny`), counts them until `expected` arrived or SIGINT, and prints one JSON
 // line { events, overruns, resyncRoutes?, resyncMs? }. After an overrun it resynchronises with
 // a dump, as a routing daemon would.
-import { NETLINK_ROUTE, NetlinkSocket } from '../src/index.js';
-import { RTM, RTNLGRP, dumpRoutes, routeCodec } from '../src/route/index.js';
+import { importNlkit } from './ns.js';
+
+const { NETLINK_ROUTE, NetlinkSocket } = await importNlkit('');
+const { RTM, RTNLGRP, dumpRoutes, routeCodec } = await importNlkit('/route');
 
 const [ns = 'nlbench', expected = '0', size = 'default'] = process.argv.slice(2);
 const sock = NetlinkSocket.open(NETLINK_ROUTE, {

@@ -83,3 +83,13 @@ export function median(xs: number[]): number {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+type Entries = { '': typeof import('../src/index.js'); '/route': typeof import('../src/route/index.js') };
+
+/**
+ * Imports an entry point the way a user of the package does (`nlkit`, `nlkit/route`: the
+ * bundled build the exports map points at), typed by the sources.
+ */
+export async function importNlkit<K extends keyof Entries>(sub: K): Promise<Entries[K]> {
+  return (await import(`nlkit${sub}`)) as Entries[K];
+}
