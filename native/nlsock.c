@@ -95,6 +95,14 @@ static int get_i64(napi_env env, napi_value v, int64_t* out) {
   return napi_get_value_int64(env, v, out) == napi_ok;
 }
 
+// The bytes of a Uint8Array argument; false (nothing thrown) when `v` is not one.
+static int get_bytes(napi_env env, napi_value v, void** data, size_t* len) {
+  napi_typedarray_type tt;
+  napi_value ab;
+  size_t off;
+  return napi_get_typedarray_info(env, v, &tt, len, data, &ab, &off) == napi_ok && tt == napi_uint8_array;
+}
+
 // ---- opening, possibly inside another network namespace ----
 
 typedef struct {
@@ -338,11 +346,7 @@ static napi_value nl_send(napi_env env, napi_callback_info info) {
   if (!s) return NULL;
   void* data;
   size_t len;
-  napi_typedarray_type tt;
-  napi_value ab;
-  size_t off;
-  if (argc < 1 || napi_get_typedarray_info(env, argv[0], &tt, &len, &data, &ab, &off) != napi_ok ||
-      tt != napi_uint8_array) {
+  if (argc < 1 || !get_bytes(env, argv[0], &data, &len)) {
     napi_throw_type_error(env, NULL, "send() takes a Uint8Array");
     return NULL;
   }
@@ -476,11 +480,7 @@ static napi_value nl_start(napi_env env, napi_callback_info info) {
   }
   void* data;
   size_t len;
-  napi_typedarray_type tt;
-  napi_value ab;
-  size_t off;
-  if (napi_get_typedarray_info(env, argv[1], &tt, &len, &data, &ab, &off) != napi_ok || tt != napi_uint8_array ||
-      len == 0) {
+  if (!get_bytes(env, argv[1], &data, &len) || len == 0) {
     napi_throw_type_error(env, NULL, "start() needs a non-empty Uint8Array");
     return NULL;
   }
@@ -520,11 +520,7 @@ static napi_value nl_set_buffer(napi_env env, napi_callback_info info) {
   if (!s) return NULL;
   void* data;
   size_t len;
-  napi_typedarray_type tt;
-  napi_value ab;
-  size_t off;
-  if (argc < 1 || napi_get_typedarray_info(env, argv[0], &tt, &len, &data, &ab, &off) != napi_ok ||
-      tt != napi_uint8_array || len == 0) {
+  if (argc < 1 || !get_bytes(env, argv[0], &data, &len) || len == 0) {
     napi_throw_type_error(env, NULL, "setBuffer() needs a non-empty Uint8Array");
     return NULL;
   }
