@@ -271,15 +271,9 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     const names = await s.linkNames();
     let index: number | undefined;
     if (dev !== undefined) {
-      index = names.index(dev) || undefined;
-      if (index === undefined) {
-        try {
-          index = await s.ifindex(dev);
-        } catch {
-          process.stderr.write(`Device "${dev}" does not exist.\n`);
-          return 1;
-        }
-      }
+      const i = await s.showDevIndex(dev);
+      if (i === null) return 1;
+      index = i;
     }
     if (masterDev !== undefined) lf.master = await s.ifindex(masterDev);
     const famName = family === 4 ? 'inet' : family === 6 ? 'inet6' : undefined;

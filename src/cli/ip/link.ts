@@ -491,18 +491,11 @@ async function show(ctx: IpContext, args: Args): Promise<number> {
     }
   }
   return withSession(ctx, async (s) => {
-    const names = await s.linkNames();
     let index: number | undefined;
     if (dev !== undefined) {
-      index = names.index(dev) || undefined;
-      if (index === undefined) {
-        try {
-          index = await s.ifindex(dev);
-        } catch {
-          process.stderr.write(`Device "${dev}" does not exist.\n`);
-          return 1;
-        }
-      }
+      const i = await s.showDevIndex(dev);
+      if (i === null) return 1;
+      index = i;
     }
     if (masterDev !== undefined) f.master = await s.ifindex(masterDev);
     const pctx = await s.printContext();

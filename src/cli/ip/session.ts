@@ -78,6 +78,17 @@ export class Session {
     throw new NoDeviceError(dev);
   }
 
+  /** For `show dev X`: the index, or null once ip's `Device "X" does not exist.` is printed. */
+  async showDevIndex(dev: string): Promise<number | null> {
+    try {
+      return await this.ifindex(dev);
+    } catch (e) {
+      if (!(e instanceof NoDeviceError)) throw e;
+      process.stderr.write(`Device "${dev}" does not exist.\n`);
+      return null;
+    }
+  }
+
   close(): void {
     this.sock.close();
   }
