@@ -181,6 +181,13 @@ export class FlatMessageCodec<H, A> {
     return obj as H & A & FlatExtras;
   }
 
+  /** Appends one message to a writer without copying it out (e.g. a requestBatch item). */
+  encodeInto(w: MessageWriter, type: number, flags: number, obj: Partial<H> & Partial<A> & FlatExtras): void {
+    w.begin(type, flags);
+    this.encodeBody(w, obj);
+    w.end();
+  }
+
   /** Encodes one message from a flat object (header fields and attributes side by side). */
   encode(type: number, flags: number, obj: Partial<H> & Partial<A> & FlatExtras, writer?: MessageWriter): Uint8Array {
     return encodeWith(writer, (w) => {

@@ -2,7 +2,7 @@
 export {
   NetlinkSocket, DumpIterable, copyMessage,
   type OpenOptions, type RequestOptions, type DumpOptions, type Decoder, type Reply, type NetlinkEvent,
-  type Overrun, type EventMeta, type EventOptions,
+  type Overrun, type EventMeta, type EventOptions, type BatchRequest, type BatchOptions, type BatchResult,
 } from './netlink-socket.js';
 export { NetlinkError, SocketError } from './netlink-error.js';
 export { errnoName, errnoMessage, errnoValue } from './errno.js';

@@ -3,7 +3,7 @@ import {
   NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO,
   NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_ECHO, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN,
   NLMSG_MIN_TYPE, NLMSG_NOOP, NLMSG_OVERRUN, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK, SOL_SOCKET,
-  attributePathAt, parseAck, readAckTlvs, viewOf, NLM_F_ACK_TLVS, type Ack, type NetlinkMessage,
+  MessageWriter, attributePathAt, parseAck, readAckTlvs, viewOf, NLM_F_ACK_TLVS, type Ack, type NetlinkMessage,
 } from '../wire/index.js';
 import { errnoName } from './errno.js';
 import { NetlinkError, SocketError, wrapNative } from './netlink-error.js';
@@ -134,6 +134,12 @@ interface PendingRequest {
   cleanup(): void;
 }
 
+/**
+ * One request of a batch: its bytes, or a function that appends it to the batch's writer
+ * (`w.begin(…)`/…/`w.end()`, e.g. `codec.encodeInto(w, …)`), which spares a copy per request.
+ */
+export type BatchRequest = Uint8Array | ((w: MessageWriter) => void);
+
 /** Options of {@link NetlinkSocket.requestBatch}. */
 export interface BatchOptions {
   /** Requests sent but not yet acknowledged, at most (default 1024). */
@@ -176,7 +182,9 @@ interface BatchItem {
   kind: 'batch';
   seq: number;
   index: number;
-  bytes: Uint8Array;
+  /** The datagram the request went out in, and where in it: cut out only if it is refused. */
+  pack: Uint8Array;
+  at: number;
   batch: BatchState;
   /** The requests packed in the same datagram; only the last of them asks for an ACK. */
   datagram: number[];
@@ -554,16 +562,14 @@ export class NetlinkSocket implements AsyncDisposable {
    * their ACKs. Refusals do not stop the batch; they are collected with their index. This is
    * what makes bulk changes faster than one request per round trip (`ip -batch`).
    */
-  async requestBatch(messages: Iterable<Uint8Array>, opts: BatchOptions = {}): Promise<BatchResult> {
+  async requestBatch(messages: Iterable<BatchRequest>, opts: BatchOptions = {}): Promise<BatchResult> {
     this.assertOpen();
     const window = Math.max(1, opts.window ?? 1024);
     const dgram = Math.max(NLMSG_HDRLEN, opts.datagramSize ?? 32 * 1024);
     const st = new BatchState('batch request', opts.headerSize ?? -1);
     // Every request in flight has an ACK coming back: make room for all of them.
     this.ensureReceiveBuffer(window * ACK_TRUESIZE * 2);
-    let pack = new Uint8Array(dgram);
-    let packView = viewOf(pack);
-    let used = 0;
+    let w = new MessageWriter(dgram + 1024);
     let lastAt = -1;
     let group: number[] = [];
     let sent = 0;
@@ -571,16 +577,16 @@ export class NetlinkSocket implements AsyncDisposable {
     // messages in order and always answers a failure, so that one ACK settles the requests
     // before it that drew no error. One ACK per datagram instead of one per request.
     const flush = () => {
-      if (used === 0) return;
-      packView.setUint16(lastAt + 6, packView.getUint16(lastAt + 6, HOST_LE) | NLM_F_ACK, HOST_LE);
+      if (w.length === 0) return;
+      const pack = w.finish();
+      w.view.setUint16(lastAt + 6, w.view.getUint16(lastAt + 6, HOST_LE) | NLM_F_ACK, HOST_LE);
       try {
-        this.send(pack.subarray(0, used), this.peer, 0);
+        this.send(pack, this.peer, 0);
       } catch (e) {
         st.failure = e as Error;
       }
-      pack = new Uint8Array(dgram);
-      packView = viewOf(pack);
-      used = 0;
+      // The items keep the sent datagram for error reports; the next one gets a fresh writer.
+      w = new MessageWriter(dgram + 1024);
       lastAt = -1;
       group = [];
     };
@@ -594,30 +600,33 @@ export class NetlinkSocket implements AsyncDisposable {
     let index = 0;
     for (const msg of messages) {
       if (opts.signal?.aborted || st.failure || this.closed) break;
-      if (msg.byteLength < NLMSG_HDRLEN) throw new TypeError(`batch message ${index} is not a complete netlink message`);
-      if (used + msg.byteLength > pack.byteLength) {
-        flush();
-        if (msg.byteLength > pack.byteLength) {
-          pack = new Uint8Array(msg.byteLength);
-          packView = viewOf(pack);
-        }
+      let at = w.length;
+      if (typeof msg === 'function') msg(w);
+      else w.bytes(msg);
+      if (w.length - at < NLMSG_HDRLEN || w.view.getUint32(at, HOST_LE) < NLMSG_HDRLEN) {
+        throw new TypeError(`batch message ${index} is not a complete netlink message`);
       }
-      const at = used;
-      pack.set(msg, at);
-      used += (msg.byteLength + 3) & ~3;
+      if (w.length > dgram && at > 0) {
+        // It overflowed the datagram: send what came before, and start the next with it.
+        const moved = w.finish().slice(at);
+        w.truncate(at);
+        flush();
+        at = 0;
+        w.bytes(moved);
+      }
       lastAt = at;
-      const dv = packView;
+      const dv = w.view;
       const seq = this.nextSeq();
       dv.setUint16(at + 6, (dv.getUint16(at + 6, HOST_LE) | NLM_F_REQUEST) & ~NLM_F_ACK, HOST_LE);
       dv.setUint32(at + 8, seq, HOST_LE);
       group.push(seq);
-      this.pending.set(seq, { kind: 'batch', seq, index, bytes: msg, batch: st, datagram: group });
+      this.pending.set(seq, { kind: 'batch', seq, index, pack: w.finish(), at, batch: st, datagram: group });
       st.inflight++;
       sent++;
       index++;
-      if (st.inflight >= window) {
+      if (st.inflight >= window || w.length >= dgram) {
         flush();
-        await waitBelow(window >> 1);
+        if (st.inflight >= window) await waitBelow(window >> 1);
       }
     }
     flush();
@@ -951,7 +960,9 @@ export class NetlinkSocket implements AsyncDisposable {
     else {
       const ack = parseAck(r.buf, r.payloadStart, r.payloadEnd, r.flags);
       const a: Ack = ack instanceof Error ? { error: code, request: { length: 0, type: 0, flags: 0, seq: p.seq, pid: 0 } } : ack;
-      st.errors.push({ index: p.index, error: this.makeError(this.opName(viewOf(p.bytes).getUint16(4, HOST_LE)), a, p.bytes, st.headerSize) });
+      const dv = viewOf(p.pack);
+      const bytes = p.pack.slice(p.at, p.at + dv.getUint32(p.at, HOST_LE));
+      st.errors.push({ index: p.index, error: this.makeError(this.opName(dv.getUint16(p.at + 4, HOST_LE)), a, bytes, st.headerSize) });
     }
     const dg = p.datagram;
     if (dg[dg.length - 1] === p.seq) {

@@ -44,6 +44,12 @@ export class MessageWriter {
     return this;
   }
 
+  /** Drops everything written after the first `len` bytes. */
+  truncate(len: number): this {
+    if (len < this.len) this.len = Math.max(0, len);
+    return this;
+  }
+
   /** Reserves `n` zeroed bytes, 4-byte aligned, and returns their offset. */
   reserve(n: number): number {
     const at = this.len;
