@@ -364,67 +364,10 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
   const byName = new Map<string, Entry>();
   const codec: SetCodec<T> = {
     set,
-    decode(buf, dv, start, end, into) {
-      const obj = (into ?? {}) as Record<string, unknown>;
-      let unknown: UnknownAttr[] | undefined;
-      let flags: Map<string, number> | undefined;
-      let deferred: [Entry, number, number, number, number][] | undefined;
-      let pos = start;
-      let idx = 0;
-      const limit = Math.min(end, buf.byteLength);
-      while (limit - pos >= NLA_HDRLEN) {
-        const len = dv.getUint16(pos, HOST_LE);
-        const raw = dv.getUint16(pos + 2, HOST_LE);
-        if (len < NLA_HDRLEN || len > limit - pos) {
-          // Malformed: keep the rest verbatim so nothing is lost and re-encoding reproduces it.
-          (unknown ??= []).push({ type: -1, bytes: buf.slice(pos, limit), at: idx });
-          pos = limit;
-          break;
-        }
-        const type = raw & NLA_TYPE_MASK;
-        const ent = byType[type];
-        const s = pos + NLA_HDRLEN;
-        const e = pos + len;
-        let kept = false;
-        if (ent !== undefined) {
-          if (ent.deferred && !(ent.name in obj)) {
-            (deferred ??= []).push([ent, s, e, raw, idx]);
-            obj[ent.name] = undefined; // hold the property's place in the order
-            kept = true;
-          } else if (ent.repeated || !(ent.name in obj)) {
-            const v = ent.dec(buf, dv, s, e, obj);
-            if (v !== NOFIT) {
-              if (ent.repeated) {
-                const arr = (obj[ent.name] ??= []) as unknown[];
-                arr.push(v);
-              } else obj[ent.name] = v;
-              const expected = expectedFlags(ent, set.nestedFlag);
-              if ((raw & ~NLA_TYPE_MASK & 0xffff) !== expected) (flags ??= new Map()).set(ent.name, raw & ~NLA_TYPE_MASK & 0xffff);
-              kept = true;
-            }
-          }
-        }
-        if (!kept) (unknown ??= []).push({ type: raw, bytes: buf.slice(s, e), at: idx });
-        idx++;
-        pos += align4(len);
-      }
-      if (deferred) {
-        for (const [ent, s, e, raw, at] of deferred) {
-          const v = ent.dec(buf, dv, s, e, obj);
-          if (v === NOFIT) {
-            delete obj[ent.name];
-            (unknown ??= []).push({ type: raw, bytes: buf.slice(s, e), at });
-            unknown.sort((a, b) => a.at - b.at);
-          } else {
-            obj[ent.name] = v;
-            const expected = expectedFlags(ent, set.nestedFlag);
-            if ((raw & ~NLA_TYPE_MASK & 0xffff) !== expected) (flags ??= new Map()).set(ent.name, raw & ~NLA_TYPE_MASK & 0xffff);
-          }
-        }
-      }
-      if (unknown) obj.$unknown = unknown;
-      if (flags) Object.defineProperty(obj, ATTR_FLAGS, { value: flags, enumerable: false });
-      return obj as T;
+    // Replaced by the generated decoder (genSetDecoder) before compileSet returns; the entries
+    // it needs are built after the codec is cached, so that recursive sets find it.
+    decode() {
+      throw new Error(`schema: the decoder of ${set.name} was used before it was compiled`);
     },
     encode(w, value, skip) {
       const obj = value as Record<string, unknown>;
