@@ -197,6 +197,17 @@ interface Waiter {
   reject(e: Error): void;
 }
 
+/**
+ * The data messages of a dump that arrived in one datagram: a copy of the datagram and where
+ * the messages start in it. They are decoded when the consumer asks for them, so that a
+ * consumer that is behind holds compact bytes, not thousands of decoded objects (which the
+ * garbage collector would copy again and again while they wait).
+ */
+interface ReceivedBatch {
+  bytes: Uint8Array;
+  offsets: number[];
+}
+
 /** State of one dump: sent when its turn comes, filled per datagram, drained by its iterator. */
 class DumpState<T> {
   seq = 0;
@@ -205,22 +216,48 @@ class DumpState<T> {
   cancelled = false;
   interrupted = false;
   error: Error | null = null;
-  batches: T[][] = [];
-  current: T[] | null = null;
+  received: ReceivedBatch[] = [];
+  current: ReceivedBatch | null = null;
   waiter: Waiter | null = null;
   constructor(
     readonly op: string,
     readonly bytes: Uint8Array,
     readonly decode: Decoder<T>,
     readonly headerSize: number,
+    /** Cancels the dump on its socket (the rest is read and dropped), e.g. when decoding fails. */
+    readonly cancel: () => void,
   ) {}
+
+  /** Decodes the oldest received batch; a decoder failure becomes the dump's error (null returned). */
+  take(): T[] | null {
+    const b = this.received.shift()!;
+    const r = new MessageReader(b.bytes, 0, b.bytes.byteLength, undefined, true);
+    const offsets = b.offsets;
+    const out: T[] = [];
+    let i = 0;
+    try {
+      while (i < offsets.length && r.next()) {
+        if (r.offset === offsets[i]) {
+          i++;
+          out.push(this.decode(r));
+        }
+      }
+    } catch (e) {
+      if (!this.error) this.error = e instanceof Error ? e : new Error(String(e));
+      this.cancel();
+      return null;
+    }
+    return out;
+  }
 
   wake(): void {
     const w = this.waiter;
     if (!w) return;
-    if (this.batches.length > 0) {
+    if (this.received.length > 0) {
+      const v = this.take();
       this.waiter = null;
-      w.resolve({ value: this.batches.shift()!, done: false });
+      if (v) w.resolve({ value: v, done: false });
+      else w.reject(this.error!);
     } else if (this.error) {
       this.waiter = null;
       w.reject(this.error);
@@ -273,10 +310,10 @@ export class DumpIterable<T> implements AsyncIterable<T> {
     sock['enqueueDump'](st);
     const it: AsyncIterableIterator<T[]> = {
       next(): Promise<IteratorResult<T[]>> {
-        if (st.batches.length > 0) {
-          const v = st.batches.shift()!;
+        if (st.received.length > 0) {
+          const v = st.take();
           sock['maybeResume']();
-          return Promise.resolve({ value: v, done: false });
+          if (v) return Promise.resolve({ value: v, done: false });
         }
         if (st.error) {
           detach();
@@ -648,7 +685,7 @@ export class NetlinkSocket implements AsyncDisposable {
     const dv = viewOf(msg);
     const op = this.opName(dv.getUint16(4, HOST_LE));
     const decode = (opts.decode ?? copyMessage) as Decoder<T>;
-    const st = new DumpState<T>(op, msg, decode, opts.headerSize ?? -1);
+    const st = new DumpState<T>(op, msg, decode, opts.headerSize ?? -1, () => this.cancelDump(st as DumpState<unknown>));
     if (this.closed) st.error = closedError();
     return new DumpIterable<T>(this, st, opts.signal);
   }
@@ -806,7 +843,7 @@ export class NetlinkSocket implements AsyncDisposable {
 
   private finishDump(st: DumpState<unknown>, err: Error | null): void {
     if (st.current) {
-      if (!st.cancelled) st.batches.push(st.current);
+      if (!st.cancelled) st.received.push(st.current);
       st.current = null;
     }
     if (err && !st.cancelled && !st.error) st.error = err;
@@ -821,7 +858,8 @@ export class NetlinkSocket implements AsyncDisposable {
   private cancelDump(st: DumpState<unknown>): void {
     if (st.finished) return;
     st.cancelled = true;
-    st.batches.length = 0;
+    st.received.length = 0;
+    st.current = null;
     if (!st.started) {
       const i = this.dumpQueue.indexOf(st);
       if (i >= 0) this.dumpQueue.splice(i, 1);
@@ -836,7 +874,7 @@ export class NetlinkSocket implements AsyncDisposable {
     if (this.paused || this.closed) return;
     for (const p of this.pending.values()) if (!(p instanceof DumpState)) return;
     const d = this.activeDump;
-    let behind = d !== null && !d.cancelled && d.batches.length >= DUMP_HIGH_WATER;
+    let behind = d !== null && !d.cancelled && d.received.length >= DUMP_HIGH_WATER;
     if (!behind) for (const s of this.subscribers) if (s.queue.length >= s.highWaterMark) behind = true;
     if (behind) {
       this.paused = true;
@@ -847,7 +885,7 @@ export class NetlinkSocket implements AsyncDisposable {
   private maybeResume(): void {
     if (!this.paused || this.closed) return;
     const d = this.activeDump;
-    let behind = d !== null && !d.cancelled && d.batches.length >= DUMP_HIGH_WATER;
+    let behind = d !== null && !d.cancelled && d.received.length >= DUMP_HIGH_WATER;
     for (const s of this.subscribers) if (s.queue.length >= s.highWaterMark) behind = true;
     let requestWaiting = false;
     for (const p of this.pending.values()) if (!(p instanceof DumpState)) requestWaiting = true;
@@ -910,8 +948,8 @@ export class NetlinkSocket implements AsyncDisposable {
       }
       if (r.error) this.onMalformed(r.error);
       const active = this.activeDump;
-      if (active && active.current && active.current.length > 0) {
-        active.batches.push(active.current);
+      if (active && active.current) {
+        active.received.push(active.current);
         active.current = null;
         active.wake();
       }
@@ -1019,21 +1057,9 @@ export class NetlinkSocket implements AsyncDisposable {
 
   private onDumpData(d: DumpState<unknown>, r: MessageReader): void {
     if (r.flags & NLM_F_DUMP_INTR) d.interrupted = true;
-    let item: unknown;
-    try {
-      item = d.decode(r);
-    } catch (e) {
-      // A decoder failure is the dump's error; the remaining messages are drained.
-      if (!d.error) {
-        d.error = e instanceof Error ? e : new Error(String(e));
-        d.cancelled = true;
-        d.batches.length = 0;
-        d.current = null;
-        d.wake();
-      }
-      return;
-    }
-    (d.current ??= []).push(item);
+    // One copy of the datagram for all its messages; they are decoded when taken (DumpState.take).
+    const c = (d.current ??= { bytes: r.buf.slice(0, r.end), offsets: [] });
+    c.offsets.push(r.offset);
   }
 
   private onEvent(r: MessageReader, group: number, portid: number, nsid: number | undefined): void {

@@ -38,15 +38,21 @@ export class MessageReader {
 
   readonly buf: Uint8Array;
   readonly view: DataView;
+  /** Offset one past the last byte of the datagram. */
+  readonly end: number;
   private pos: number;
-  private readonly end: number;
   private copied: Uint8Array | undefined;
 
-  constructor(buf: Uint8Array, start = 0, end = buf.byteLength, view?: DataView) {
+  /**
+   * Walks `buf` from `start` to `end`. `owned` says the bytes are already a copy that the
+   * messages may keep (payloadCopy() then returns views of it instead of copying again).
+   */
+  constructor(buf: Uint8Array, start = 0, end = buf.byteLength, view?: DataView, owned = false) {
     this.buf = buf;
     this.view = view ?? viewOf(buf);
     this.pos = start;
     this.end = Math.min(end, buf.byteLength);
+    if (owned) this.copied = buf;
   }
 
   /**
