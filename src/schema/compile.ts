@@ -143,6 +143,66 @@ function reverseEnum(spec: EnumSpec): Map<number, string> {
   return m;
 }
 
+const denseCache = new WeakMap<object, (string | undefined)[] | null>();
+
+/**
+ * An enum's names indexed by value, when its values are small non-negative integers (an array
+ * lookup in generated code instead of a call), else null.
+ */
+function denseEnum(spec: EnumSpec): (string | undefined)[] | null {
+  let a = denseCache.get(spec);
+  if (a === undefined) {
+    const m = reverseEnum(spec);
+    let max = -1;
+    let ok = true;
+    for (const v of m.keys()) {
+      if (!Number.isInteger(v) || v < 0 || v > 4096) ok = false;
+      else if (v > max) max = v;
+    }
+    a = ok ? new Array<string | undefined>(max + 1).fill(undefined) : null;
+    if (a) for (const [v, k] of m) a[v] = k;
+    denseCache.set(spec, a);
+  }
+  return a;
+}
+
+function enumOr(m: Map<number, string>, v: number): string | number {
+  return m.get(v) ?? v;
+}
+
+/**
+ * Generated source that decodes the integer `read` reads: its enum name, its flag names, or
+ * the number. What the source refers to is put in `env` under `key`.
+ */
+function intDecodeSource(read: string, f: { type: IntType; enum?: EnumSpec | undefined; flags?: FlagsSpec | undefined }, env: Record<string, unknown>, key: string): string {
+  if (f.enum) {
+    const dense = INT_SIZE[f.type] !== 0 && INT_SIZE[f.type] <= 4 ? denseEnum(f.enum) : null;
+    if (dense) {
+      env[key] = dense;
+      return `(${key}[${read}] ?? ${read})`;
+    }
+    env[key] = reverseEnum(f.enum);
+    env.enumOr = enumOr;
+    return `enumOr(${key}, Number(${read}))`;
+  }
+  if (f.flags) {
+    env[key] = f.flags;
+    env.flagNames = flagNames;
+    return `(${read} === 0 ? [] : flagNames(${key}, Number(${read})))`;
+  }
+  return read;
+}
+
+// Decimal octets with and without a trailing dot: generated code formats an IPv4 address with
+// four lookups and three concatenations, no number-to-string conversions.
+const OCTET_DOT = Array.from({ length: 256 }, (_, i) => `${i}.`);
+const OCTET = Array.from({ length: 256 }, (_, i) => String(i));
+
+/** Generated source formatting the 4 bytes at `p` of `buf` as a dotted quad (env needs OCTET_DOT, OCTET). */
+function ip4Source(p: string): string {
+  return `OCTET_DOT[buf[${p}]] + OCTET_DOT[buf[${p} + 1]] + OCTET_DOT[buf[${p} + 2]] + OCTET[buf[${p} + 3]]`;
+}
+
 const flagCache = new WeakMap<object, [string, number][]>();
 
 /** Splits a bit mask into flag names; leftover bits come last as one number. */
@@ -216,20 +276,9 @@ const structCache = new WeakMap<StructSpec, StructCodec<unknown>>();
 export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): StructCodec<T> {
   const hit = structCache.get(spec);
   if (hit) return hit as StructCodec<T>;
-  const fields = spec.fields.map((f) => {
-    if (f.type === 'binary' && f.struct) return { f, size: f.len ?? compileStruct(f.struct).size };
-    const size = f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr' || f.type === 'string'
-      ? (f.len ?? (f.type === 'ip4' ? 4 : f.type === 'ip6' ? 16 : f.type === 'mac' ? 6 : 0))
-      : INT_SIZE[f.type];
-    return { f, size };
-  });
-  let off = 0;
-  const layout = fields.map(({ f, size }) => {
-    const at = off;
-    off += size;
-    return { f, size, at };
-  });
-  const size = off;
+  const layout = structLayout(spec);
+  const last = layout[layout.length - 1];
+  const size = last ? last.at + last.size : 0;
   const whats = layout.map(({ f }) => `${spec.name}.${f.name}`);
   const codec: StructCodec<T> = {
     spec,
@@ -306,44 +355,64 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
 
 type Layout = { f: StructSpec['fields'][number]; size: number; at: number }[];
 
-function genStructDecoder<T>(layout: Layout, size: number, slow: StructCodec<T>['decode']): StructCodec<T>['decode'] {
-  const env: Record<string, unknown> = { slow, u64num, s64num, formatIp, formatMac, utf8d };
-  const props: string[] = [];
-  layout.forEach(({ f, size: sz, at }, i) => {
-    const p = `s + ${at}`;
-    let expr: string;
-    switch (f.type) {
-      case 'pad': return;
-      case 'binary':
-        if (f.struct) {
-          env[`st${i}`] = compileStruct(f.struct);
-          expr = `st${i}.decode(buf, dv, ${p}, ${p} + ${sz})`;
-        } else expr = `buf.slice(${p}, ${p} + ${sz})`;
-        break;
-      case 'mac': expr = `formatMac(buf, ${p}, ${sz})`; break;
-      case 'ip4': case 'ip6': case 'ipaddr': expr = `formatIp(buf, ${p}, ${sz})`; break;
-      case 'string': expr = `cstr${i}(buf, ${p}, ${p} + ${sz})`; env[`cstr${i}`] = cstr; break;
-      default: {
-        expr = intReadExpr(f.type, p);
-        if (f.enum) {
-          env[`en${i}`] = reverseEnum(f.enum);
-          env[`enf${i}`] = (m: Map<number, string>, v: number) => m.get(v) ?? v;
-          expr = `enf${i}(en${i}, ${intReadExpr(f.type, p)})`;
-        } else if (f.flags) {
-          env[`fl${i}`] = f.flags;
-          env.flagNames = flagNames;
-          expr = `flagNames(fl${i}, Number(${expr}))`;
-        }
-      }
-    }
-    props.push(`${JSON.stringify(f.name)}: ${expr}`);
+/** Each field of a struct with its size and offset. */
+function structLayout(spec: StructSpec): Layout {
+  let off = 0;
+  return spec.fields.map((f) => {
+    const size = f.type === 'binary' && f.struct ? (f.len ?? compileStruct(f.struct).size)
+      : f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr' || f.type === 'string'
+        ? (f.len ?? (f.type === 'ip4' ? 4 : f.type === 'ip6' ? 16 : f.type === 'mac' ? 6 : 0))
+        : INT_SIZE[f.type];
+    const at = off;
+    off += size;
+    return { f, size, at };
   });
+}
+
+/** The declared size of a struct in bytes, without compiling it. */
+export function structSize(spec: StructSpec): number {
+  const l = structLayout(spec);
+  const last = l[l.length - 1];
+  return last ? last.at + last.size : 0;
+}
+
+function genStructDecoder<T>(layout: Layout, size: number, slow: StructCodec<T>['decode']): StructCodec<T>['decode'] {
+  const env: Record<string, unknown> = { slow };
+  const props = structProps(layout, env, 's', 'f');
   return build(env, `return function decodeStruct(buf, dv, s, e) {
   if (e - s < ${size}) return slow(buf, dv, s, e);
   const o = { ${props.join(',\n    ')} };
   if (e - s > ${size}) o.$tail = buf.slice(s + ${size}, e);
   return o;
 };`);
+}
+
+/**
+ * Generated source of a struct's fields as object literal properties (`"name": expr`), read at
+ * offsets from the variable `base`; env keys are prefixed with `tag`.
+ */
+function structProps(layout: Layout, env: Record<string, unknown>, base: string, tag: string): string[] {
+  Object.assign(env, { u64num, s64num, formatIp, formatMac, utf8d, OCTET_DOT, OCTET });
+  const props: string[] = [];
+  layout.forEach(({ f, size: sz, at }, i) => {
+    const p = `${base} + ${at}`;
+    let expr: string;
+    switch (f.type) {
+      case 'pad': return;
+      case 'binary':
+        if (f.struct) {
+          env[`${tag}st${i}`] = compileStruct(f.struct);
+          expr = `${tag}st${i}.decode(buf, dv, ${p}, ${p} + ${sz})`;
+        } else expr = `buf.slice(${p}, ${p} + ${sz})`;
+        break;
+      case 'mac': expr = `formatMac(buf, ${p}, ${sz})`; break;
+      case 'ip4': case 'ip6': case 'ipaddr': expr = sz === 4 ? ip4Source(p) : `formatIp(buf, ${p}, ${sz})`; break;
+      case 'string': expr = `${tag}cstr${i}(buf, ${p}, ${p} + ${sz})`; env[`${tag}cstr${i}`] = cstr; break;
+      default: expr = intDecodeSource(intReadExpr(f.type, p), { type: f.type, enum: f.enum, flags: f.flags }, env, `${tag}${i}`);
+    }
+    props.push(`${JSON.stringify(f.name)}: ${expr}`);
+  });
+  return props;
 }
 
 function cstr(buf: Uint8Array, s: number, e: number): string {
@@ -355,6 +424,7 @@ function cstr(buf: Uint8Array, s: number, e: number): string {
 // ---- attribute sets ----
 
 const setCache = new WeakMap<AttributeSet<unknown>, SetCodec<unknown>>();
+const setEntries = new WeakMap<AttributeSet<unknown>, Entry[]>();
 
 /** Compiles an attribute set (cached per declaration object; recursion through thunks is fine). */
 export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
@@ -411,17 +481,33 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
     byType[a.type] = ent;
     byName.set(a.name, ent);
   }
-  codec.decode = genSetDecoder<T>(set, [...byName.values()]);
+  const entries = [...byName.values()];
+  setEntries.set(set as AttributeSet<unknown>, entries);
+  codec.decode = genSetDecoder<T>(set, entries);
   return codec;
 }
 
 /** Generates a set's decoder: a switch on the attribute type with scalar reads inlined. */
 function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['decode'] {
-  const env: Record<string, unknown> = {
-    NOFIT, ATTR_FLAGS, u64num, s64num, formatIp, formatMac, cstrAttr, D: entries.map((e) => e.dec),
+  const env: Record<string, unknown> = {};
+  const walk = setWalkSource(set as AttributeSet<unknown>, entries, env);
+  return build(env, `return function decodeSet(buf, dv, start, end, into) {
+  const obj = into === undefined ? {} : into;
+  ${walk}
+  return obj;
+};`);
+}
+
+/**
+ * Generated source that adds the attributes from `start` to `end` of `buf` to `obj`: a switch
+ * on the attribute type with scalar reads inlined; what does not fit is kept in $unknown.
+ */
+function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record<string, unknown>): string {
+  Object.assign(env, {
+    NOFIT, ATTR_FLAGS, u64num, s64num, formatIp, formatMac, cstrAttr, OCTET_DOT, OCTET, D: entries.map((e) => e.dec),
     NAMES: entries.map((e) => e.name), TYPES: entries.map((e) => e.type),
     EXPECTED: entries.map((e) => expectedFlags(e, set.nestedFlag)),
-  };
+  });
   const cases: string[] = [];
   entries.forEach((ent, i) => {
     const f = ent.repeated ? (set.attrs.find((a) => a.name === ent.name)!.field as { item: Field }).item : set.attrs.find((a) => a.name === ent.name)!.field;
@@ -435,21 +521,13 @@ function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['
         if (f.type === 'uint' || f.type === 'sint') {
           read = `(e - s === 8 ? ${f.type === 'uint' ? 'u64num(dv.getBigUint64(s, ' + String(HOST_LE) + '))' : 's64num(dv.getBigInt64(s, ' + String(HOST_LE) + '))'} : ${read})`;
         }
-        if (f.enum) {
-          env[`en${i}`] = reverseEnum(f.enum);
-          env.enumOr = (m: Map<number, string>, v: number) => m.get(v) ?? v;
-          read = `enumOr(en${i}, Number(${read}))`;
-        } else if (f.flags) {
-          env[`fl${i}`] = f.flags;
-          env.flagNames = flagNames;
-          read = `flagNames(fl${i}, Number(${read}))`;
-        }
+        read = intDecodeSource(read, f, env, `a${i}`);
         const cond = size ? `e - s === ${size}` : `(e - s === 4 || e - s === 8)`;
         compute = `if (${cond}) v = ${read};`;
         break;
       }
       case 'ipaddr':
-        compute = `if (e - s === 4) v = buf[s] + '.' + buf[s + 1] + '.' + buf[s + 2] + '.' + buf[s + 3]; else if (e - s === 16) v = formatIp(buf, s, 16);`;
+        compute = `if (e - s === 4) v = ${ip4Source('s')}; else if (e - s === 16) v = formatIp(buf, s, 16);`;
         break;
       case 'string': compute = `v = cstrAttr(buf, s, e);`; break;
       case 'flag': compute = `if (e === s) v = true;`; break;
@@ -467,9 +545,7 @@ function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['
     }
   });
   const le = String(HOST_LE);
-  return build(env, `return function decodeSet(buf, dv, start, end, into) {
-  const obj = into === undefined ? {} : into;
-  let unknown, flags, deferred;
+  return `let unknown, flags, deferred;
   let pos = start, idx = 0;
   const limit = end < buf.byteLength ? end : buf.byteLength;
   while (limit - pos >= 4) {
@@ -505,7 +581,30 @@ function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['
     }
   }
   if (unknown !== undefined) obj.$unknown = unknown;
-  if (flags !== undefined) Object.defineProperty(obj, ATTR_FLAGS, { value: flags, enumerable: false });
+  if (flags !== undefined) Object.defineProperty(obj, ATTR_FLAGS, { value: flags, enumerable: false });`;
+}
+
+/** A flat message decoder: header and attributes from `start` to `end` of `buf` in one object. */
+export type FlatDecode = (buf: Uint8Array, dv: DataView, start: number, end: number) => Record<string, unknown>;
+
+/**
+ * Generates the decoder of a flat message (see FlatMessageCodec) as one function: the header's
+ * fields in one object literal, the set's attributes added to it, then `after` (generated
+ * source using obj, dv, hs (header start) and he (header end)). A header shorter than declared
+ * goes to `slow`.
+ */
+export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, after: string, afterEnv: Record<string, unknown>, slow: FlatDecode): FlatDecode {
+  const st = compileStruct(header);
+  compileSet(set);
+  const env: Record<string, unknown> = { ...afterEnv, slow };
+  const props = structProps(structLayout(header), env, 'hs', 'h');
+  const walk = setWalkSource(set, setEntries.get(set)!, env);
+  return build(env, `return function decodeFlat(buf, dv, hs, end) {
+  if (end - hs < ${st.size}) return slow(buf, dv, hs, end);
+  const obj = { ${props.join(',\n    ')} };
+  const start = hs + ${align4(st.size)}, he = hs + ${st.size};
+  ${walk}
+  ${after}
   return obj;
 };`);
 }

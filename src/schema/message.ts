@@ -1,6 +1,6 @@
 // A message type's codec: a fixed header struct followed by an attribute set.
 import { HOST_LE, MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
-import { compileSet, compileStruct, enumName, flagNames, intSize, intValue, type SetCodec, type StructCodec } from './compile.js';
+import { compileSet, compileStruct, enumName, flagNames, genFlatDecoder, intSize, intValue, structSize, type FlatDecode, type SetCodec, type StructCodec } from './compile.js';
 import { build, intReadExpr, prop } from './codegen.js';
 import type { AttributeSet, EnumSpec, FlagsSpec, IntType, StructExtras, StructSpec } from './types.js';
 
@@ -113,58 +113,61 @@ export interface FlatOptions {
   shadow?: Record<string, (value: number) => number>;
 }
 
+/** What a FlatMessageCodec compiles on first use. */
+interface FlatCompiled {
+  header: StructCodec<Record<string, unknown> & StructExtras>;
+  attrs: SetCodec<unknown>;
+  shadowed: Shadowed[];
+  skip: Set<string>;
+  decode: FlatDecode;
+}
+
+interface Shadowed {
+  name: string;
+  at: number;
+  type: IntType;
+  narrow: (v: number) => number;
+  enum?: EnumSpec;
+  flags?: FlagsSpec;
+  dec: (v: number) => unknown;
+}
+
 /**
  * FlatMessageCodec decodes a message into ONE object holding the family header's fields and
  * the attributes side by side (`{ family, dst_len, table, dst, gateway, … }`), the shape
  * pyroute2 and vishvananda users expect, without an intermediate object per message. Header
  * and attribute names must differ, except for shadowed fields (see FlatOptions), which the
  * attribute supersedes. Encoding reproduces decoded kernel messages byte for byte.
+ *
+ * The codec compiles on first use: a program that imports every rtnetlink codec and dumps
+ * routes pays for the route codec only.
  */
 export class FlatMessageCodec<H, A> {
-  /** The compiled header struct (all fields). */
-  readonly header: StructCodec<H & StructExtras>;
-  /** The compiled attribute set. */
-  readonly attrs: SetCodec<A>;
   /** The fixed header size. */
   readonly headerSize: number;
-  private readonly lead: StructCodec<Record<string, unknown>>;
-  private readonly shadowed: { name: string; at: number; type: IntType; narrow: (v: number) => number; enum?: EnumSpec; flags?: FlagsSpec; dec: (v: number) => unknown }[];
-  private readonly skip: Set<string>;
-  private readonly fixShadowed: (obj: Record<string, unknown>, dv: DataView, start: number, he: number) => void;
+  private compiled: FlatCompiled | undefined;
 
-  constructor(header: StructSpec & { _t?: H }, attrs: AttributeSet<A>, opts: FlatOptions = {}) {
-    this.header = compileStruct<H & StructExtras>(header);
-    this.attrs = compileSet(attrs);
-    this.headerSize = this.header.size;
-    const shadow = opts.shadow ?? {};
-    this.shadowed = [];
-    // The header decoded first lacks the shadowed fields (they become padding), so that the
-    // attribute decoder sees them unset; they are filled in after the attributes.
-    let at = 0;
-    const fields = header.fields.map((f) => {
-      const size = f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'string' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr'
-        ? (f.len ?? (f.type === 'ip4' ? 4 : f.type === 'ip6' ? 16 : f.type === 'mac' ? 6 : 0))
-        : intSize(f.type);
-      const here = at;
-      at += size;
-      const narrow = shadow[f.name];
-      if (!narrow || f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'string' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr') return f;
-      const en = f.enum, fl = f.flags;
-      this.shadowed.push({
-        name: f.name, at: here, type: f.type, narrow, ...(en ? { enum: en } : {}), ...(fl ? { flags: fl } : {}),
-        dec: en ? (v) => enumName(en, v) : fl ? (v) => flagNames(fl, v) : (v) => v,
-      });
-      return { name: f.name, type: 'pad' as const, len: size };
-    });
-    this.lead = this.shadowed.length ? compileStruct({ name: header.name, fields }) : (this.header as unknown as StructCodec<Record<string, unknown>>);
-    this.fixShadowed = genShadowFix(this.shadowed);
-    this.skip = new Set(['$header', '$absent', '$tail', '$len']);
-    for (const f of header.fields) if (f.type !== 'pad' && !shadow[f.name]) this.skip.add(f.name);
+  constructor(
+    private readonly headerSpec: StructSpec & { _t?: H },
+    private readonly attrSet: AttributeSet<A>,
+    private readonly opts: FlatOptions = {},
+  ) {
+    this.headerSize = structSize(headerSpec);
+  }
+
+  /** The compiled header struct (all fields). */
+  get header(): StructCodec<H & StructExtras> {
+    return this.compile().header as StructCodec<H & StructExtras>;
+  }
+
+  /** The compiled attribute set. */
+  get attrs(): SetCodec<A> {
+    return this.compile().attrs as SetCodec<A>;
   }
 
   /** Decodes the message the reader is on into one object (copying only what it keeps). */
   decode(r: MessageReader): H & A & FlatExtras {
-    return this.decodeRange(r.buf, r.view, r.payloadStart, r.payloadEnd);
+    return (this.compiled ?? this.compile()).decode(r.buf, r.view, r.payloadStart, r.payloadEnd) as H & A & FlatExtras;
   }
 
   /** Decodes a payload (bytes after the nlmsghdr). */
@@ -174,11 +177,7 @@ export class FlatMessageCodec<H, A> {
 
   /** Decodes header and attributes from `start` to `end` of `buf` (a payload or a nested message). */
   decodeRange(buf: Uint8Array, dv: DataView, start: number, end: number): H & A & FlatExtras {
-    const he = Math.min(start + this.headerSize, end);
-    const obj = this.lead.decode(buf, dv, start, he) as Record<string, unknown>;
-    this.attrs.decode(buf, dv, start + align4(this.headerSize), end, obj);
-    this.fixShadowed(obj, dv, start, he);
-    return obj as H & A & FlatExtras;
+    return (this.compiled ?? this.compile()).decode(buf, dv, start, end) as H & A & FlatExtras;
   }
 
   /** Appends one message to a writer without copying it out (e.g. a requestBatch item). */
@@ -199,40 +198,91 @@ export class FlatMessageCodec<H, A> {
 
   /** Appends the header and attributes (no nlmsghdr) to the writer, e.g. inside a nest. */
   encodeBody(w: MessageWriter, obj: Partial<H> & Partial<A> & FlatExtras): void {
+    const c = this.compiled ?? this.compile();
     const o = obj as Record<string, unknown> & FlatExtras;
     let h: Record<string, unknown> = o;
-    if (this.shadowed.length) {
+    if (c.shadowed.length) {
       h = { ...o };
-      for (const s of this.shadowed) {
+      for (const s of c.shadowed) {
         const raw = o.$header?.[s.name];
         if (raw !== undefined) h[s.name] = raw;
         else if (o[s.name] !== undefined) h[s.name] = s.narrow(Number(intValue(o[s.name], 'u32', s.enum, s.flags, s.name)));
       }
     }
     const at = w.struct(this.headerSize);
-    this.header.write(w.view, w.finish(), at, h as Partial<H & StructExtras>);
+    c.header.write(w.view, w.finish(), at, h);
     if (o.$tail) w.bytes(o.$tail);
-    let skip = this.skip;
+    let skip = c.skip;
     if (o.$absent?.length) {
       skip = new Set(skip);
       for (const n of o.$absent) skip.add(n);
     }
-    this.attrs.encode(w, obj as A, skip);
+    c.attrs.encode(w, obj, skip);
+  }
+
+  private compile(): FlatCompiled {
+    if (this.compiled) return this.compiled;
+    const header = this.headerSpec;
+    const shadow = this.opts.shadow ?? {};
+    const shadowed: Shadowed[] = [];
+    // The header decoded first lacks the shadowed fields (they become padding), so that the
+    // attribute decoder sees them unset; they are filled in after the attributes.
+    let at = 0;
+    const fields = header.fields.map((f) => {
+      const size = f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'string' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr'
+        ? (f.len ?? (f.type === 'ip4' ? 4 : f.type === 'ip6' ? 16 : f.type === 'mac' ? 6 : 0))
+        : intSize(f.type);
+      const here = at;
+      at += size;
+      const narrow = shadow[f.name];
+      if (!narrow || f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'string' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr') return f;
+      const en = f.enum, fl = f.flags;
+      shadowed.push({
+        name: f.name, at: here, type: f.type, narrow, ...(en ? { enum: en } : {}), ...(fl ? { flags: fl } : {}),
+        dec: en ? (v) => enumName(en, v) : fl ? (v) => flagNames(fl, v) : (v) => v,
+      });
+      return { name: f.name, type: 'pad' as const, len: size };
+    });
+    const fullHeader = compileStruct<Record<string, unknown> & StructExtras>(header);
+    const attrs = compileSet(this.attrSet as AttributeSet<unknown>);
+    const leadSpec = shadowed.length ? { name: header.name, fields } : header;
+    const lead = compileStruct<Record<string, unknown>>(leadSpec);
+    const fix = shadowFix(shadowed);
+    const fixShadowed = build<(obj: Record<string, unknown>, dv: DataView, hs: number, he: number) => void>(
+      fix.env, `return function fixShadowed(obj, dv, hs, he) {\n  ${fix.source}\n};`);
+    const headerSize = this.headerSize;
+    // A header shorter than declared: decoded field by field (it records $len).
+    const slow: FlatDecode = (buf, dv, start, end) => {
+      const he = Math.min(start + headerSize, end);
+      const obj = lead.decode(buf, dv, start, he);
+      attrs.decode(buf, dv, start + align4(headerSize), end, obj);
+      fixShadowed(obj, dv, start, he);
+      return obj;
+    };
+    const skip = new Set(['$header', '$absent', '$tail', '$len']);
+    for (const f of header.fields) if (f.type !== 'pad' && !shadow[f.name]) skip.add(f.name);
+    this.compiled = {
+      header: fullHeader, attrs, shadowed, skip,
+      decode: genFlatDecoder(leadSpec, this.attrSet as AttributeSet<unknown>, fix.source, fix.env, slow),
+    };
+    return this.compiled;
   }
 }
 
 /**
- * Generates the step that settles shadowed header fields after the attributes: the header's
- * value when no attribute gave one (remembered in $absent), else the header's raw value when it
- * is not what the attribute's value narrows to (remembered in $header, for byte-exact encoding).
+ * Generated source (and what it refers to) of the step that settles shadowed header fields
+ * after the attributes: the header's value when no attribute gave one (remembered in
+ * $absent), else the header's raw value when it is not what the attribute's value narrows to
+ * (remembered in $header, for byte-exact encoding). It uses obj, dv, hs (header start) and he
+ * (header end).
  */
-function genShadowFix(sh: FlatMessageCodec<unknown, unknown>['shadowed']): (obj: Record<string, unknown>, dv: DataView, start: number, he: number) => void {
+function shadowFix(sh: Shadowed[]): { source: string; env: Record<string, unknown> } {
   const env: Record<string, unknown> = { u64num: Number, s64num: Number };
   const parts = sh.map((x, i) => {
-    env[`dec${i}`] = x.dec;
-    env[`narrow${i}`] = x.narrow;
-    env[`vals${i}`] = x.enum ? x.enum.values : {};
-    env[`slow${i}`] = (v: unknown) => {
+    env[`sdec${i}`] = x.dec;
+    env[`snarrow${i}`] = x.narrow;
+    env[`svals${i}`] = x.enum ? x.enum.values : {};
+    env[`sslow${i}`] = (v: unknown) => {
       try {
         return Number(intValue(v, 'u32', x.enum, x.flags, x.name));
       } catch {
@@ -240,19 +290,18 @@ function genShadowFix(sh: FlatMessageCodec<unknown, unknown>['shadowed']): (obj:
       }
     };
     const P = prop(x.name);
-    return `if (he - start >= ${x.at + intSize(x.type)}) {
-    const raw = Number(${intReadExpr(x.type, `start + ${x.at}`)});
+    return `if (he - hs >= ${x.at + intSize(x.type)}) {
+    const raw = Number(${intReadExpr(x.type, `hs + ${x.at}`)});
     const v = obj${P};
     if (v === undefined) {
-      obj${P} = dec${i}(raw);
+      obj${P} = sdec${i}(raw);
       (obj.$absent ??= []).push(${JSON.stringify(x.name)});
     } else {
-      let n = typeof v === 'number' ? v : typeof v === 'string' ? vals${i}[v] : undefined;
-      if (n === undefined) n = slow${i}(v);
-      if (narrow${i}(n) !== raw) (obj.$header ??= {})${P} = raw;
+      let n = typeof v === 'number' ? v : typeof v === 'string' ? svals${i}[v] : undefined;
+      if (n === undefined) n = sslow${i}(v);
+      if (snarrow${i}(n) !== raw) (obj.$header ??= {})${P} = raw;
     }
   }`;
   });
-  return build(env, `return function fixShadowed(obj, dv, start, he) {\n  ${parts.join('\n  ')}\n};`);
+  return { source: parts.join('\n  '), env };
 }
-
