@@ -1,5 +1,7 @@
 // Loads the native addon (prebuilt via prebuildify, or compiled by node-gyp on install).
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 
 /** The receive callback: one call per datagram or error, synchronously from the poll wake-up. */
@@ -39,14 +41,23 @@ interface Addon {
   NativeSocket: new (protocol: number, nspath: string | null) => NativeSocket;
 }
 
-const require = createRequire(import.meta.url);
 let addon: Addon | undefined;
 
 /** The loaded addon; loading is deferred so that pure users of wire/ never need it. */
 export function loadAddon(): Addon {
   if (!addon) {
-    const load = require('node-gyp-build') as (dir: string) => Addon;
-    addon = load(packageRoot(import.meta.url));
+    const root = packageRoot(import.meta.url);
+    // node-gyp-build's first choice, a local build, opened directly: its search (package.json,
+    // directory listings, the CommonJS loader) costs a few milliseconds of every process's start.
+    const local = path.join(root, 'build', 'Release', 'nlsock.node');
+    if (!process.env.PREBUILDS_ONLY && !process.env.NLKIT_PREBUILD && existsSync(local)) {
+      const m = { exports: {} as Addon };
+      process.dlopen(m, local);
+      addon = m.exports;
+    } else {
+      const load = createRequire(import.meta.url)('node-gyp-build') as (dir: string) => Addon;
+      addon = load(root);
+    }
   }
   return addon;
 }
