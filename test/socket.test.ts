@@ -13,7 +13,7 @@ import { hasTool, ip, ipBatch, ipJson, requireRoot, sh, skipUnless, withNetns } 
 import {
   IFINFOMSG_SIZE, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, IFLA_MTU, RTM_GETLINK, RTM_NEWADDR,
   RTM_NEWLINK, RTM_NEWNEXTHOP, RTM_NEWROUTE, RTM_NEWTCLASS, RTNLGRP_LINK, decodeLinkName, getAddrs, getLink,
-  getLinks, getNexthops, getRoutes, linkName,
+  getLinks, getNexthops, getRoutes, linkName, routeDst,
 } from './helpers/rtnl.js';
 
 /** An RTM_NEWLINK create request for `name` of `kind`, with optional raw IFLA_INFO_DATA children. */
@@ -338,6 +338,48 @@ test('a request is answered while a slow consumer holds a large dump', async (t)
       }
       assert.ok(answered);
       assert.ok(n >= 20000);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+test('a batch decoder gets each datagram of a dump once; a failing decoder fails the dump and the socket goes on', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++) lines.push(`route add blackhole 10.4.${i >> 8}.${i & 255}/32`);
+    ipBatch(ns, lines);
+    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
+    try {
+      const perMessage = await s.dump(getRoutes(), { decode: (r) => routeDst(r.buf.subarray(r.payloadStart, r.payloadEnd)) }).toArray();
+      let calls = 0;
+      const batched: (string | undefined)[] = [];
+      for await (const batch of s.dump<string | undefined>(getRoutes(), {
+        decodeBatch: (buf, dv, offsets, out) => {
+          calls++;
+          for (const at of offsets) {
+            assert.equal(dv.getUint16(at + 4, true), RTM_NEWROUTE, 'each offset is an nlmsghdr of a data message');
+            out.push(routeDst(buf.subarray(at + 16, at + dv.getUint32(at, true))));
+          }
+        },
+      }).batches()) batched.push(...batch);
+      assert.deepEqual(batched, perMessage, 'the same routes in the same order as decoded one by one');
+      assert.ok(perMessage.length >= 5000 && calls > 1 && calls < perMessage.length, `${calls} calls for ${perMessage.length} routes`);
+      // A decoder that throws mid-dump: the dump rejects with its error, the rest is drained.
+      let n = 0;
+      await assert.rejects(s.dump(getRoutes(), {
+        decode: () => {
+          if (++n === 3000) throw new Error('decoder gave up');
+          return n;
+        },
+      }).toArray(), /decoder gave up/);
+      await assert.rejects(s.dump(getRoutes(), {
+        decodeBatch: () => {
+          throw new Error('batch decoder gave up');
+        },
+      }).toArray(), /batch decoder gave up/);
+      assert.equal((await s.dump(getRoutes()).toArray()).length, perMessage.length, 'a later dump on the socket runs to the end');
     } finally {
       s.close();
     }

@@ -26,7 +26,6 @@ export interface AddressFilter {
   label?: string;
 }
 
-const decodeAddress = (r: Parameters<typeof addressCodec.decode>[0]): Address => addressCodec.decode(r) as Address;
 
 /**
  * Dumps addresses (RTM_GETADDR, NLM_F_DUMP) as typed objects: `{ family, prefixlen, flags,
@@ -36,8 +35,8 @@ export function dumpAddresses(filter: AddressFilter = {}, opts: RouteOptions = {
   const pred = userFilter(filter);
   const build = (ifindex: number) => addressCodec.encode(RTM.GETADDR, 0, { family: filter.family ?? 'unspec', ifindex } as Address);
   const dev = filter.dev;
-  if (dev === undefined) return new RouteDump(opts, build(0), decodeAddress, HDR, pred);
-  return new RouteDump(opts, async (sock) => build(await resolveLink(dev, sock)), decodeAddress, HDR, pred);
+  if (dev === undefined) return new RouteDump(opts, build(0), addressCodec, pred);
+  return new RouteDump(opts, async (sock) => build(await resolveLink(dev, sock)), addressCodec, pred);
 }
 
 function userFilter(f: AddressFilter): ((a: Address) => boolean) | undefined {

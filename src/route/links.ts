@@ -36,7 +36,6 @@ function extMask(f: { stats?: boolean; extMask?: number }): number {
   return RTEXT_FILTER.VF | (f.stats === false ? RTEXT_FILTER.SKIP_STATS : 0);
 }
 
-const decodeLink = (r: Parameters<typeof linkCodec.decode>[0]): Link => linkCodec.decode(r) as Link;
 
 /**
  * Dumps links (RTM_GETLINK, NLM_F_DUMP) as typed objects.
@@ -47,12 +46,12 @@ export function dumpLinks(filter: LinkFilter = {}, opts: RouteOptions = {}): Rou
   const msg: Record<string, unknown> = { family: filter.family ?? 'unspec', ext_mask: extMask(filter) };
   if (filter.kind) msg.linkinfo = { kind: filter.kind };
   const master = filter.master;
-  if (master === undefined) return new RouteDump<Link>(opts, linkCodec.encode(RTM.GETLINK, 0, msg as Link), decodeLink, HDR);
+  if (master === undefined) return new RouteDump<Link>(opts, linkCodec.encode(RTM.GETLINK, 0, msg as Link), linkCodec);
   // A master given by name is resolved on the dump's socket when the dump starts.
   return new RouteDump<Link>(opts, async (sock) => {
     msg.master = await resolveLink(master, sock);
     return linkCodec.encode(RTM.GETLINK, 0, msg as Link);
-  }, decodeLink, HDR);
+  }, linkCodec);
 }
 
 /** Options of single-link requests. */

@@ -27,7 +27,6 @@ export interface NeighbourFilter {
   state?: NeighState[];
 }
 
-const decodeNeighbour = (r: Parameters<typeof neighCodec.decode>[0]): Neighbour => neighCodec.decode(r) as Neighbour;
 
 /** Dumps neighbour entries (RTM_GETNEIGH, NLM_F_DUMP) as typed objects: `{ family, ifindex, state, flags, type, dst, lladdr, … }`. */
 export function dumpNeighbours(filter: NeighbourFilter = {}, opts: RouteOptions = {}): RouteDump<Neighbour> {
@@ -39,7 +38,7 @@ export function dumpNeighbours(filter: NeighbourFilter = {}, opts: RouteOptions 
     if (filter.dev !== undefined) o.nda_ifindex = await resolveLink(filter.dev, sock);
     if (filter.master !== undefined) o.master = await resolveLink(filter.master, sock);
     return neighCodec.encode(RTM.GETNEIGH, 0, o as Neighbour);
-  }, decodeNeighbour, HDR, pred);
+  }, neighCodec, pred);
 }
 
 /** A neighbour to create, change or delete (a decoded Neighbour works too). */

@@ -9,12 +9,10 @@ import { RouteDump, withSocket, type RouteOptions } from './socket.js';
 
 export type { Netconf, Nsid } from './codecs.js';
 
-const decodeNetconf = (r: Parameters<typeof netconfCodec.decode>[0]): Netconf => netconfCodec.decode(r) as Netconf;
-const decodeNsid = (r: Parameters<typeof nsidCodec.decode>[0]): Nsid => nsidCodec.decode(r) as Nsid;
 
 /** Dumps netconf entries (RTM_GETNETCONF, NLM_F_DUMP) of one family or all: `{ family, ifindex, forwarding, rp_filter, … }`. */
 export function dumpNetconf(filter: { family?: Family | number } = {}, opts: RouteOptions = {}): RouteDump<Netconf> {
-  return new RouteDump(opts, netconfCodec.encode(RTM.GETNETCONF, 0, { family: filter.family ?? 'unspec' } as Netconf), decodeNetconf, 1);
+  return new RouteDump(opts, netconfCodec.encode(RTM.GETNETCONF, 0, { family: filter.family ?? 'unspec' } as Netconf), netconfCodec);
 }
 
 /** Gets the netconf of one link, or 'all' / 'default' (RTM_GETNETCONF request, `ip netconf show dev X`). */
@@ -30,7 +28,7 @@ export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'a
 
 /** Dumps the ids this namespace gave its peers (RTM_GETNSID, NLM_F_DUMP, `ip netns list-id`). */
 export function dumpNsids(opts: RouteOptions = {}): RouteDump<Nsid> {
-  return new RouteDump(opts, nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec' } as Nsid), decodeNsid, 1);
+  return new RouteDump(opts, nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec' } as Nsid), nsidCodec);
 }
 
 /** The NETNSA_PID / NETNSA_FD attribute naming a namespace; an fd opened here is closed by `done`. */

@@ -29,7 +29,6 @@ export interface NexthopFilter {
   fdb?: boolean;
 }
 
-const decodeNexthop = (r: Parameters<typeof nexthopCodec.decode>[0]): Nexthop => nexthopCodec.decode(r) as Nexthop;
 
 /** Dumps nexthops (RTM_GETNEXTHOP, NLM_F_DUMP): `{ family, scope, protocol, flags, id, oif, gateway, group, … }`. */
 export function dumpNexthops(filter: NexthopFilter = {}, opts: RouteOptions = {}): RouteDump<Nexthop> {
@@ -40,7 +39,7 @@ export function dumpNexthops(filter: NexthopFilter = {}, opts: RouteOptions = {}
     if (filter.groups) o.groups = true;
     if (filter.fdb) o.fdb = true;
     return nexthopCodec.encode(RTM.GETNEXTHOP, 0, o as Nexthop);
-  }, decodeNexthop, HDR);
+  }, nexthopCodec);
 }
 
 /** Gets one nexthop by id (RTM_GETNEXTHOP request). */

@@ -33,7 +33,6 @@ export interface RouteFilter {
   cloned?: boolean;
 }
 
-const decodeRoute = (r: Parameters<typeof routeCodec.decode>[0]): Route => routeCodec.decode(r) as Route;
 
 /**
  * Dumps routes (RTM_GETROUTE, NLM_F_DUMP) as typed objects: `{ family, dst_len, src_len, tos,
@@ -51,8 +50,8 @@ export function dumpRoutes(filter: RouteFilter = {}, opts: RouteOptions = {}): R
     return routeCodec.encode(RTM.GETROUTE, 0, o as Route);
   };
   const oif = filter.oif;
-  if (oif === undefined) return new RouteDump(opts, build(undefined), decodeRoute, HDR);
-  return new RouteDump(opts, async (sock) => build(await resolveLink(oif, sock)), decodeRoute, HDR);
+  if (oif === undefined) return new RouteDump(opts, build(undefined), routeCodec);
+  return new RouteDump(opts, async (sock) => build(await resolveLink(oif, sock)), routeCodec);
 }
 
 /** One nexthop of a multipath route to create. */

@@ -13,11 +13,10 @@ export type { Rule } from './codecs.js';
 
 const HDR = HEADER_SIZES.fib_rule_hdr;
 
-const decodeRule = (r: Parameters<typeof ruleCodec.decode>[0]): Rule => ruleCodec.decode(r) as Rule;
 
 /** Dumps rules (RTM_GETRULE, NLM_F_DUMP); the kernel filters by family only. */
 export function dumpRules(filter: { family?: Family | number } = {}, opts: RouteOptions = {}): RouteDump<Rule> {
-  return new RouteDump(opts, ruleCodec.encode(RTM.GETRULE, 0, { family: filter.family ?? 'unspec' } as Rule), decodeRule, HDR);
+  return new RouteDump(opts, ruleCodec.encode(RTM.GETRULE, 0, { family: filter.family ?? 'unspec' } as Rule), ruleCodec);
 }
 
 /** A rule to add or delete (a decoded Rule works too). */

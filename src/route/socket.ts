@@ -2,7 +2,8 @@
 // opened for the call (in `netns` when given) and closed when the call, or the iteration of a
 // dump, ends.
 import { NetlinkSocket, type DumpIterable, type NetnsSpec } from '../socket/index.js';
-import { NETLINK_ROUTE, type MessageReader } from '../wire/index.js';
+import type { FlatMessageCodec } from '../schema/index.js';
+import { NETLINK_ROUTE } from '../wire/index.js';
 import { rtmName } from './codecs.js';
 
 /** Options every route/ function takes. */
@@ -54,8 +55,8 @@ export class RouteDump<T> implements AsyncIterable<T> {
   constructor(
     private readonly opts: RouteOptions,
     private readonly request: Uint8Array | ((sock: NetlinkSocket) => Promise<Uint8Array>),
-    private readonly decode: (r: MessageReader) => T,
-    private readonly headerSize: number,
+    /** The codec of the dumped objects: it decodes each datagram in one call. */
+    private readonly codec: FlatMessageCodec<unknown, unknown>,
     private readonly filter?: (item: T) => boolean,
   ) {}
 
@@ -70,8 +71,12 @@ export class RouteDump<T> implements AsyncIterable<T> {
     const sock = this.opts.socket ?? owned!;
     try {
       const bytes = typeof this.request === 'function' ? await this.request(sock) : this.request;
+      const codec = this.codec;
       this.inner = sock.dump(bytes, {
-        decode: this.decode, headerSize: this.headerSize, ...(this.opts.signal ? { signal: this.opts.signal } : {}),
+        decode: (r) => codec.decode(r) as T,
+        decodeBatch: (buf, dv, offsets, out) => codec.decodeAll(buf, dv, offsets, out as never[]),
+        headerSize: codec.headerSize,
+        ...(this.opts.signal ? { signal: this.opts.signal } : {}),
       });
       const f = this.filter;
       for await (const batch of this.inner.batches()) {

@@ -2,7 +2,7 @@
 // walks the attributes with a type-indexed table of small functions (no per-message lookups by
 // name, no reflection) and is lossless: what it does not know is kept as bytes with its
 // position, so encode(decode(x)) reproduces x byte for byte.
-import { HOST_LE, MessageWriter, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, align4 } from '../wire/index.js';
+import { HOST_LE, MessageWriter, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN, align4 } from '../wire/index.js';
 import { formatIp, formatMac, parseIp, parseMac } from './addresses.js';
 import { build, intReadExpr, prop } from './codegen.js';
 import type { AttributeSet, EnumSpec, Field, FlagsSpec, IntType, StructSpec, UnknownAttr } from './types.js';
@@ -587,26 +587,43 @@ function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record
 /** A flat message decoder: header and attributes from `start` to `end` of `buf` in one object. */
 export type FlatDecode = (buf: Uint8Array, dv: DataView, start: number, end: number) => Record<string, unknown>;
 
+/** Decodes the netlink messages starting at `offsets` of `buf` (header included) and appends them to `out`. */
+export type FlatDecodeAll = (buf: Uint8Array, dv: DataView, offsets: readonly number[], out: unknown[]) => void;
+
 /**
- * Generates the decoder of a flat message (see FlatMessageCodec) as one function: the header's
- * fields in one object literal, the set's attributes added to it, then `after` (generated
- * source using obj, dv, hs (header start) and he (header end)). A header shorter than declared
- * goes to `slow`.
+ * Generates the decoders of a flat message (see FlatMessageCodec): the header's fields in one
+ * object literal, the set's attributes added to it, then `after` (generated source using obj,
+ * dv, hs (header start) and he (header end)), all in one function; and the same inlined in a
+ * loop over the messages of a datagram, so that a dump costs no call per message. A header
+ * shorter than declared goes to `slow`.
  */
-export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, after: string, afterEnv: Record<string, unknown>, slow: FlatDecode): FlatDecode {
+export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, after: string, afterEnv: Record<string, unknown>, slow: FlatDecode): { one: FlatDecode; all: FlatDecodeAll } {
   const st = compileStruct(header);
   compileSet(set);
   const env: Record<string, unknown> = { ...afterEnv, slow };
   const props = structProps(structLayout(header), env, 'hs', 'h');
   const walk = setWalkSource(set, setEntries.get(set)!, env);
-  return build(env, `return function decodeFlat(buf, dv, hs, end) {
-  if (end - hs < ${st.size}) return slow(buf, dv, hs, end);
-  const obj = { ${props.join(',\n    ')} };
+  const body = `const obj = { ${props.join(',\n    ')} };
   const start = hs + ${align4(st.size)}, he = hs + ${st.size};
   ${walk}
-  ${after}
+  ${after}`;
+  return build(env, `return {
+  one: function decodeFlat(buf, dv, hs, end) {
+  if (end - hs < ${st.size}) return slow(buf, dv, hs, end);
+  ${body}
   return obj;
-};`);
+},
+  all: function decodeFlatAll(buf, dv, offsets, out) {
+  for (let m = 0; m < offsets.length; m++) {
+    const at = offsets[m], hs = at + ${NLMSG_HDRLEN}, end = at + dv.getUint32(at, ${String(HOST_LE)});
+    if (end - hs < ${st.size}) {
+      out.push(slow(buf, dv, hs, end));
+      continue;
+    }
+    ${body}
+    out.push(obj);
+  }
+} };`);
 }
 
 function cstrAttr(buf: Uint8Array, s: number, e: number): string | typeof NOFIT {

@@ -1,6 +1,6 @@
 // A message type's codec: a fixed header struct followed by an attribute set.
 import { HOST_LE, MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
-import { compileSet, compileStruct, enumName, flagNames, genFlatDecoder, intSize, intValue, structSize, type FlatDecode, type SetCodec, type StructCodec } from './compile.js';
+import { compileSet, compileStruct, enumName, flagNames, genFlatDecoder, intSize, intValue, structSize, type FlatDecode, type FlatDecodeAll, type SetCodec, type StructCodec } from './compile.js';
 import { build, intReadExpr, prop } from './codegen.js';
 import type { AttributeSet, EnumSpec, FlagsSpec, IntType, StructExtras, StructSpec } from './types.js';
 
@@ -120,6 +120,7 @@ interface FlatCompiled {
   shadowed: Shadowed[];
   skip: Set<string>;
   decode: FlatDecode;
+  decodeAll: FlatDecodeAll;
 }
 
 interface Shadowed {
@@ -178,6 +179,14 @@ export class FlatMessageCodec<H, A> {
   /** Decodes header and attributes from `start` to `end` of `buf` (a payload or a nested message). */
   decodeRange(buf: Uint8Array, dv: DataView, start: number, end: number): H & A & FlatExtras {
     return (this.compiled ?? this.compile()).decode(buf, dv, start, end) as H & A & FlatExtras;
+  }
+
+  /**
+   * Decodes the messages starting at `offsets` of `buf` (each from its nlmsghdr) and appends
+   * them to `out`: a dump's datagram in one call (see DumpOptions.decodeBatch).
+   */
+  decodeAll(buf: Uint8Array, dv: DataView, offsets: readonly number[], out: (H & A & FlatExtras)[]): void {
+    (this.compiled ?? this.compile()).decodeAll(buf, dv, offsets, out);
   }
 
   /** Appends one message to a writer without copying it out (e.g. a requestBatch item). */
@@ -261,10 +270,8 @@ export class FlatMessageCodec<H, A> {
     };
     const skip = new Set(['$header', '$absent', '$tail', '$len']);
     for (const f of header.fields) if (f.type !== 'pad' && !shadow[f.name]) skip.add(f.name);
-    this.compiled = {
-      header: fullHeader, attrs, shadowed, skip,
-      decode: genFlatDecoder(leadSpec, this.attrSet as AttributeSet<unknown>, fix.source, fix.env, slow),
-    };
+    const gen = genFlatDecoder(leadSpec, this.attrSet as AttributeSet<unknown>, fix.source, fix.env, slow);
+    this.compiled = { header: fullHeader, attrs, shadowed, skip, decode: gen.one, decodeAll: gen.all };
     return this.compiled;
   }
 }

@@ -1,7 +1,7 @@
 // nlkit/socket: NetlinkSocket and what it reports.
 export {
   NetlinkSocket, DumpIterable, copyMessage,
-  type OpenOptions, type RequestOptions, type DumpOptions, type Decoder, type Reply, type NetlinkEvent,
+  type OpenOptions, type RequestOptions, type DumpOptions, type Decoder, type BatchDecoder, type Reply, type NetlinkEvent,
   type Overrun, type EventMeta, type EventOptions, type BatchRequest, type BatchOptions, type BatchResult,
 } from './netlink-socket.js';
 export { NetlinkError, SocketError } from './netlink-error.js';

@@ -58,12 +58,20 @@ export interface RequestOptions {
 /** A decoder runs synchronously on a message in the borrowed receive buffer; it copies what it keeps. */
 export type Decoder<T> = (r: MessageReader) => T;
 
+/**
+ * Decodes the data messages of one datagram of a dump at once: those starting (at their
+ * nlmsghdr) at `offsets` of `buf`, appended to `out`. The bytes are a copy the result may keep.
+ */
+export type BatchDecoder<T> = (buf: Uint8Array, view: DataView, offsets: readonly number[], out: T[]) => void;
+
 /** Options of a dump. */
 export interface DumpOptions<T> {
   /** Abort the dump; the rest of it is drained and discarded. */
   signal?: AbortSignal;
   /** Decode each message in place; the default copies it as a NetlinkMessage. */
   decode?: Decoder<T>;
+  /** Decode a datagram's messages in one call (no call per message); used instead of `decode`. */
+  decodeBatch?: BatchDecoder<T>;
   /** Size of the family's fixed header, to resolve attribute offsets in errors. */
   headerSize?: number;
 }
@@ -223,6 +231,7 @@ class DumpState<T> {
     readonly op: string,
     readonly bytes: Uint8Array,
     readonly decode: Decoder<T>,
+    readonly decodeBatch: BatchDecoder<unknown> | undefined,
     readonly headerSize: number,
     /** Cancels the dump on its socket (the rest is read and dropped), e.g. when decoding fails. */
     readonly cancel: () => void,
@@ -231,11 +240,15 @@ class DumpState<T> {
   /** Decodes the oldest received batch; a decoder failure becomes the dump's error (null returned). */
   take(): T[] | null {
     const b = this.received.shift()!;
-    const r = new MessageReader(b.bytes, 0, b.bytes.byteLength, undefined, true);
     const offsets = b.offsets;
     const out: T[] = [];
     let i = 0;
     try {
+      if (this.decodeBatch) {
+        this.decodeBatch(b.bytes, viewOf(b.bytes), offsets, out);
+        return out;
+      }
+      const r = new MessageReader(b.bytes, 0, b.bytes.byteLength, undefined, true);
       while (i < offsets.length && r.next()) {
         if (r.offset === offsets[i]) {
           i++;
@@ -679,13 +692,14 @@ export class NetlinkSocket implements AsyncDisposable {
    */
   dump(msg: Uint8Array): DumpIterable<NetlinkMessage>;
   dump<T>(msg: Uint8Array, opts: DumpOptions<T> & { decode: Decoder<T> }): DumpIterable<T>;
+  dump<T>(msg: Uint8Array, opts: DumpOptions<T> & { decodeBatch: BatchDecoder<T> }): DumpIterable<T>;
   dump(msg: Uint8Array, opts: DumpOptions<NetlinkMessage>): DumpIterable<NetlinkMessage>;
   dump<T>(msg: Uint8Array, opts: DumpOptions<T> = {}): DumpIterable<T> {
     if (msg.byteLength < NLMSG_HDRLEN) throw new TypeError('dump needs a complete netlink message');
     const dv = viewOf(msg);
     const op = this.opName(dv.getUint16(4, HOST_LE));
     const decode = (opts.decode ?? copyMessage) as Decoder<T>;
-    const st = new DumpState<T>(op, msg, decode, opts.headerSize ?? -1, () => this.cancelDump(st as DumpState<unknown>));
+    const st = new DumpState<T>(op, msg, decode, opts.decodeBatch as BatchDecoder<unknown> | undefined, opts.headerSize ?? -1, () => this.cancelDump(st as DumpState<unknown>));
     if (this.closed) st.error = closedError();
     return new DumpIterable<T>(this, st, opts.signal);
   }
