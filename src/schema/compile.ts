@@ -512,7 +512,6 @@ function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record
   entries.forEach((ent, i) => {
     const f = ent.repeated ? (set.attrs.find((a) => a.name === ent.name)!.field as { item: Field }).item : set.attrs.find((a) => a.name === ent.name)!.field;
     const P = prop(ent.name);
-    const expected = expectedFlags(ent, set.nestedFlag);
     let compute: string;
     switch (f.kind) {
       case 'int': {
@@ -535,13 +534,15 @@ function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record
       case 'mac': compute = `if (e > s) v = formatMac(buf, s, e - s);`; break;
       default: compute = `v = D[${i}](buf, dv, s, e, obj);`;
     }
-    const flagCheck = `if ((raw & 0xc000) !== ${expected}) (flags ??= new Map()).set(${JSON.stringify(ent.name)}, raw & 0xc000);`;
+    // Each case leaves the value in v (NOFIT: kept raw) and its entry in k; the flag bits are
+    // checked once after the switch, which keeps the generated function small (it is
+    // optimised sooner and faster).
     if (ent.deferred) {
       cases.push(`case ${ent.type}: if (!(${JSON.stringify(ent.name)} in obj)) { (deferred ??= []).push(${i}, s, e, raw, idx); obj${P} = undefined; v = null; } break;`);
     } else if (ent.repeated) {
-      cases.push(`case ${ent.type}: { ${compute} if (v !== NOFIT) { (obj${P} ??= []).push(v); ${flagCheck} } break; }`);
+      cases.push(`case ${ent.type}: { ${compute} if (v !== NOFIT) (obj${P} ??= []).push(v); k = ${i}; break; }`);
     } else {
-      cases.push(`case ${ent.type}: if (obj${P} === undefined) { ${compute} if (v !== NOFIT) { obj${P} = v; ${flagCheck} } } break;`);
+      cases.push(`case ${ent.type}: if (obj${P} === undefined) { ${compute} if (v !== NOFIT) obj${P} = v; k = ${i}; } break;`);
     }
   });
   const le = String(HOST_LE);
@@ -556,11 +557,12 @@ function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record
       break;
     }
     const s = pos + 4, e = pos + len;
-    let v = NOFIT;
+    let v = NOFIT, k = -1;
     switch (raw & 0x3fff) {
       ${cases.join('\n      ')}
     }
     if (v === NOFIT) (unknown ??= []).push({ type: raw, bytes: buf.slice(s, e), at: idx });
+    else if (k >= 0 && (raw & 0xc000) !== EXPECTED[k]) (flags ??= new Map()).set(NAMES[k], raw & 0xc000);
     idx++;
     pos += (len + 3) & ~3;
   }
@@ -593,9 +595,8 @@ export type FlatDecodeAll = (buf: Uint8Array, dv: DataView, offsets: readonly nu
 /**
  * Generates the decoders of a flat message (see FlatMessageCodec): the header's fields in one
  * object literal, the set's attributes added to it, then `after` (generated source using obj,
- * dv, hs (header start) and he (header end)), all in one function; and the same inlined in a
- * loop over the messages of a datagram, so that a dump costs no call per message. A header
- * shorter than declared goes to `slow`.
+ * dv, hs (header start) and he (header end)), all in one function; and a loop over the
+ * messages of a datagram calling it. A header shorter than declared goes to `slow`.
  */
 export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, after: string, afterEnv: Record<string, unknown>, slow: FlatDecode): { one: FlatDecode; all: FlatDecodeAll } {
   const st = compileStruct(header);
@@ -607,23 +608,20 @@ export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, a
   const start = hs + ${align4(st.size)}, he = hs + ${st.size};
   ${walk}
   ${after}`;
-  return build(env, `return {
-  one: function decodeFlat(buf, dv, hs, end) {
+  const one = build<FlatDecode>(env, `return function decodeFlat(buf, dv, hs, end) {
   if (end - hs < ${st.size}) return slow(buf, dv, hs, end);
   ${body}
   return obj;
-},
-  all: function decodeFlatAll(buf, dv, offsets, out) {
+};`);
+  // The loop stays a small function of its own: the decoder is optimised as soon as it is hot
+  // (a loop around the inlined body waited for the optimisation of a much larger function).
+  const all = build<FlatDecodeAll>({ one }, `return function decodeFlatAll(buf, dv, offsets, out) {
   for (let m = 0; m < offsets.length; m++) {
-    const at = offsets[m], hs = at + ${NLMSG_HDRLEN}, end = at + dv.getUint32(at, ${String(HOST_LE)});
-    if (end - hs < ${st.size}) {
-      out.push(slow(buf, dv, hs, end));
-      continue;
-    }
-    ${body}
-    out.push(obj);
+    const at = offsets[m];
+    out.push(one(buf, dv, at + ${NLMSG_HDRLEN}, at + dv.getUint32(at, ${String(HOST_LE)})));
   }
-} };`);
+};`);
+  return { one, all };
 }
 
 function cstrAttr(buf: Uint8Array, s: number, e: number): string | typeof NOFIT {
