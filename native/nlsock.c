@@ -8,17 +8,25 @@
 //
 // Sockets in another network namespace are opened on a short-lived thread that calls setns()
 // and returns the fd: the calling thread's namespace never changes.
+//
+// Read-ahead mode (start(cb, buf, true)): a thread of the socket's own receives into a small
+// ring of buffers while JS handles what came before, and a uv_async hands them over in order.
+// The kernel builds each chunk of a dump inside recvmsg(), so on a big dump the kernel's work
+// and the decoding in JS overlap instead of taking turns. Flow control is the same: pause()
+// stops the thread reading once the ring is full or at its next datagram.
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <node_api.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
@@ -30,6 +38,19 @@
 // Datagrams read per wake-up. The kernel builds each dump chunk inside recvmsg, so an
 // unbounded loop would starve the event loop while a huge table streams in.
 #define MAX_PER_WAKE 64
+
+// Datagrams the read-ahead thread may hold before JS has taken them.
+#define AHEAD_SLOTS 8
+
+typedef struct ahead_slot {
+  uint8_t* data;
+  size_t cap;
+  ssize_t len;  // the datagram's full length (more than cap when truncated)
+  int status;   // 0, or a negative errno
+  uint32_t portid, groups;
+  int64_t group, nsid;
+  int truncated;
+} ahead_slot;
 
 typedef struct nlsock {
   napi_env env;
@@ -49,6 +70,20 @@ typedef struct nlsock {
   // While the poll handle exists: makes environment teardown (a worker exiting, the process
   // exiting) wait until the handle is closed, before the addon can be unloaded.
   napi_async_cleanup_hook_handle cleanup;
+  // Read-ahead mode: the handle is `async` instead of `poll`.
+  int ahead;
+  uv_async_t async;
+  pthread_t thread;
+  int thread_started;
+  int wakefd;  // eventfd: wakes the thread out of poll() to stop
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  // Under mu:
+  int stop;         // the thread must exit
+  int tpaused;      // pause() seen by the thread
+  size_t want_cap;  // the size of a slot (the JS buffer's length)
+  int head, count;  // the ring: JS takes at head, the thread fills at head + count
+  ahead_slot ring[AHEAD_SLOTS];
 } nlsock;
 
 static napi_value throw_errno(napi_env env, const char* syscall, int err) {
@@ -169,7 +204,21 @@ static void begin_close(nlsock* s) {
     napi_async_destroy(s->env, s->async_ctx);
     s->async_ctx = NULL;
   }
-  if (s->handle_init) {
+  if (s->handle_init && s->ahead) {
+    // The thread is joined before the fd closes, so it never reads a closed or reused fd.
+    if (s->thread_started) {
+      pthread_mutex_lock(&s->mu);
+      s->stop = 1;
+      pthread_cond_signal(&s->cv);
+      pthread_mutex_unlock(&s->mu);
+      uint64_t one = 1;
+      ssize_t w = write(s->wakefd, &one, sizeof one);
+      (void)w;
+      pthread_join(s->thread, NULL);
+      s->thread_started = 0;
+    }
+    uv_close((uv_handle_t*)&s->async, on_handle_closed);
+  } else if (s->handle_init) {
     if (s->polling) uv_poll_stop(&s->poll);
     s->polling = 0;
     uv_close((uv_handle_t*)&s->poll, on_handle_closed);
@@ -185,6 +234,17 @@ static void on_handle_closed(uv_handle_t* h) {
   if (s->fd >= 0) close(s->fd);
   s->fd = -1;
   s->handle_init = 0;
+  if (s->ahead) {
+    if (s->wakefd >= 0) close(s->wakefd);
+    s->wakefd = -1;
+    for (int i = 0; i < AHEAD_SLOTS; i++) {
+      free(s->ring[i].data);
+      s->ring[i].data = NULL;
+      s->ring[i].cap = 0;
+    }
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+  }
   if (s->cleanup) {
     napi_remove_async_cleanup_hook(s->cleanup);
     s->cleanup = NULL;
@@ -257,6 +317,7 @@ static napi_value nl_construct(napi_env env, napi_callback_info info) {
   }
   s->env = env;
   s->fd = job.fd;
+  s->wakefd = -1;
   s->refed = 1;
   if (napi_wrap(env, obj, s, finalize_sock, NULL, &s->wrapper) != napi_ok) {
     close(s->fd);
@@ -467,10 +528,192 @@ static void on_poll(uv_poll_t* h, int status, int events) {
   napi_close_handle_scope(env, hscope);
 }
 
-// start(callback, uint8array): begins polling; the buffer is borrowed for every receive.
+// ---- read-ahead mode ----
+
+// The thread: waits for room in the ring (and for resume()), then for a datagram, and
+// receives it into the next slot. It touches only the slot past the ones JS has yet to take.
+static void* ahead_thread(void* arg) {
+  nlsock* s = (nlsock*)arg;
+  char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
+  for (;;) {
+    pthread_mutex_lock(&s->mu);
+    while (!s->stop && (s->tpaused || s->count == AHEAD_SLOTS)) pthread_cond_wait(&s->cv, &s->mu);
+    if (s->stop) {
+      pthread_mutex_unlock(&s->mu);
+      break;
+    }
+    ahead_slot* sl = &s->ring[(s->head + s->count) % AHEAD_SLOTS];
+    size_t want = s->want_cap;
+    pthread_mutex_unlock(&s->mu);
+    if (sl->cap < want) {
+      uint8_t* d = realloc(sl->data, want);
+      if (d) {  // without memory the old slot stays: an oversized datagram is reported truncated
+        sl->data = d;
+        sl->cap = want;
+      }
+    }
+    struct pollfd p[2] = {{s->fd, POLLIN, 0}, {s->wakefd, POLLIN, 0}};
+    if (poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      sl->status = -errno;  // cannot wait on the socket: report it and stop reading
+      sl->len = 0;
+      pthread_mutex_lock(&s->mu);
+      s->count++;
+      pthread_mutex_unlock(&s->mu);
+      uv_async_send(&s->async);
+      break;
+    }
+    if (p[1].revents) continue;  // woken to stop
+    // Peek at the length first and grow the slot: whether a datagram fits is decided later,
+    // against the JS buffer when it is handed over, as in the other mode.
+    ssize_t need = recv(s->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+    if (need < 0) {
+      int err = errno;
+      if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
+      sl->status = -err;  // e.g. ENOBUFS, which the peek reports (and clears)
+      sl->len = 0;
+      sl->truncated = 0;
+      pthread_mutex_lock(&s->mu);
+      s->count++;
+      pthread_mutex_unlock(&s->mu);
+      uv_async_send(&s->async);
+      continue;
+    }
+    if ((size_t)need > sl->cap) {
+      uint8_t* d = realloc(sl->data, (size_t)need);
+      if (d) {
+        sl->data = d;
+        sl->cap = (size_t)need;
+      }
+    }
+    struct sockaddr_nl sa;
+    struct iovec iov = {sl->data, sl->cap};
+    struct msghdr mh;
+    memset(&mh, 0, sizeof mh);
+    memset(&sa, 0, sizeof sa);
+    mh.msg_name = &sa;
+    mh.msg_namelen = sizeof sa;
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = cbuf;
+    mh.msg_controllen = sizeof cbuf;
+    ssize_t n = recvmsg(s->fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
+    if (n < 0) {
+      int err = errno;
+      if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
+      sl->status = -err;
+      sl->len = 0;
+      sl->truncated = 0;
+    } else {
+      sl->status = 0;
+      sl->len = n;
+      sl->portid = sa.nl_pid;
+      sl->groups = sa.nl_groups;
+      sl->group = -1;
+      sl->nsid = -1;
+      for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level != SOL_NETLINK) continue;
+        if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
+          struct nl_pktinfo pi;
+          memcpy(&pi, CMSG_DATA(c), sizeof pi);
+          sl->group = pi.group;
+        } else if (c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+          int v;
+          memcpy(&v, CMSG_DATA(c), sizeof v);
+          sl->nsid = v;
+        }
+      }
+      sl->truncated = (size_t)n > sl->cap || (mh.msg_flags & MSG_TRUNC);
+    }
+    pthread_mutex_lock(&s->mu);
+    s->count++;
+    pthread_mutex_unlock(&s->mu);
+    uv_async_send(&s->async);
+  }
+  return NULL;
+}
+
+// On the loop: hands the received datagrams to JS in order, copied into the borrowed buffer.
+static void on_async(uv_async_t* h) {
+  nlsock* s = (nlsock*)h->data;
+  if (s->closing || !s->callback) return;
+  napi_env env = s->env;
+  napi_handle_scope hscope;
+  if (napi_open_handle_scope(env, &hscope) != napi_ok) return;
+  napi_value cb, recv;
+  napi_get_reference_value(env, s->callback, &cb);
+  napi_get_undefined(env, &recv);
+  if (s->wrapper) napi_get_reference_value(env, s->wrapper, &recv);
+  napi_callback_scope cscope;
+  napi_value resource;
+  napi_create_object(env, &resource);
+  if (napi_open_callback_scope(env, resource, s->async_ctx, &cscope) != napi_ok) {
+    napi_close_handle_scope(env, hscope);
+    return;
+  }
+  int more = 0;
+  for (int i = 0; !s->closing && s->callback && !s->paused; i++) {
+    pthread_mutex_lock(&s->mu);
+    int have = s->count;
+    pthread_mutex_unlock(&s->mu);
+    if (!have) break;
+    if (i == MAX_PER_WAKE) {
+      more = 1;
+      break;
+    }
+    // The head slot is JS's until it is released below: the thread does not touch it.
+    ahead_slot* sl = &s->ring[s->head];
+    ssize_t len = sl->len;
+    size_t n = len > 0 ? (size_t)len : 0;
+    if (n > sl->cap) n = sl->cap;
+    if (n > s->buflen) n = s->buflen;
+    if (n && s->buf) memcpy(s->buf, sl->data, n);
+    int status = sl->status, truncated = sl->truncated || (len > 0 && (size_t)len > s->buflen);
+    uint32_t portid = sl->portid, groups = sl->groups;
+    int64_t group = sl->group, nsid = sl->nsid;
+    pthread_mutex_lock(&s->mu);
+    s->head = (s->head + 1) % AHEAD_SLOTS;
+    s->count--;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    int rc = status < 0 ? deliver(s, cb, recv, status, 0, 0, 0, -1, -1, 0)
+                        : deliver(s, cb, recv, 0, len, portid, groups, group, nsid, truncated);
+    if (rc < 0) break;
+  }
+  if (more && !s->closing) uv_async_send(&s->async);  // the rest on the next turn of the loop
+  napi_close_callback_scope(env, cscope);
+  napi_close_handle_scope(env, hscope);
+}
+
+static int start_ahead(napi_env env, nlsock* s, uv_loop_t* loop) {
+  s->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (s->wakefd < 0) return -errno;
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_cond_init(&s->cv, NULL);
+  s->want_cap = s->buflen;
+  int rc = uv_async_init(loop, &s->async, on_async);
+  if (rc < 0) {
+    close(s->wakefd);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    return rc;
+  }
+  s->async.data = s;
+  s->ahead = 1;
+  s->handle_init = 1;
+  if (!s->refed) uv_unref((uv_handle_t*)&s->async);
+  if (napi_add_async_cleanup_hook(env, on_env_cleanup, s, &s->cleanup) != napi_ok) s->cleanup = NULL;
+  rc = pthread_create(&s->thread, NULL, ahead_thread, s);
+  if (rc != 0) return -rc;  // the handle is closed with the socket
+  s->thread_started = 1;
+  return 0;
+}
+
+// start(callback, uint8array): begins receiving; the buffer is borrowed
+// for every receive. With readAhead true, a thread receives ahead (see the top of the file).
 static napi_value nl_start(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   nlsock* s = unwrap_this(env, info, &argc, argv);
   if (!s) return NULL;
   napi_valuetype t;
@@ -494,6 +737,25 @@ static napi_value nl_start(napi_env env, napi_callback_info info) {
     napi_value name;
     napi_create_string_utf8(env, "nlkit:netlink", NAPI_AUTO_LENGTH, &name);
     CHECK(napi_async_init(env, NULL, name, &s->async_ctx));
+  }
+  bool ahead = false;
+  if (argc >= 3) napi_get_value_bool(env, argv[2], &ahead);
+  if (s->ahead) {
+    s->paused = 0;
+    pthread_mutex_lock(&s->mu);
+    s->tpaused = 0;
+    s->want_cap = len;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+  }
+  if (!s->handle_init && ahead) {
+    uv_loop_t* loop;
+    CHECK(napi_get_uv_event_loop(env, &loop));
+    int rc = start_ahead(env, s, loop);
+    if (rc < 0) return throw_errno(env, "start", -rc);
+    s->paused = 0;
+    return NULL;
   }
   if (!s->handle_init) {
     uv_loop_t* loop;
@@ -528,6 +790,11 @@ static napi_value nl_set_buffer(napi_env env, napi_callback_info info) {
   CHECK(napi_create_reference(env, argv[0], 1, &s->buffer));
   s->buf = data;
   s->buflen = len;
+  if (s->ahead) {
+    pthread_mutex_lock(&s->mu);
+    s->want_cap = len;
+    pthread_mutex_unlock(&s->mu);
+  }
   return NULL;
 }
 
@@ -536,9 +803,17 @@ static napi_value nl_pause(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   nlsock* s = unwrap_this(env, info, &argc, NULL);
   if (!s) return NULL;
+  s->paused = 1;
+  if (s->ahead) {
+    pthread_mutex_lock(&s->mu);
+    s->tpaused = 1;
+    pthread_mutex_unlock(&s->mu);
+    // Like a stopped poll handle, a paused socket does not keep the loop alive.
+    if (s->handle_init) uv_unref((uv_handle_t*)&s->async);
+    return NULL;
+  }
   if (s->handle_init && s->polling) uv_poll_stop(&s->poll);
   s->polling = 0;
-  s->paused = 1;
   return NULL;
 }
 
@@ -547,6 +822,16 @@ static napi_value nl_resume(napi_env env, napi_callback_info info) {
   nlsock* s = unwrap_this(env, info, &argc, NULL);
   if (!s) return NULL;
   s->paused = 0;
+  if (s->ahead) {
+    if (!s->handle_init || s->closing) return NULL;
+    pthread_mutex_lock(&s->mu);
+    s->tpaused = 0;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    if (s->refed) uv_ref((uv_handle_t*)&s->async);
+    uv_async_send(&s->async);  // hand over what arrived meanwhile
+    return NULL;
+  }
   if (!s->handle_init || !s->callback || s->polling) return NULL;
   int rc = uv_poll_start(&s->poll, UV_READABLE, on_poll);
   if (rc < 0) return throw_errno(env, "uv_poll_start", -rc);
@@ -559,7 +844,11 @@ static napi_value nl_ref(napi_env env, napi_callback_info info) {
   nlsock* s = unwrap_this(env, info, &argc, NULL);
   if (!s) return NULL;
   s->refed = 1;
-  if (s->handle_init) uv_ref((uv_handle_t*)&s->poll);
+  if (s->handle_init && s->ahead) {
+    if (!s->paused) uv_ref((uv_handle_t*)&s->async);
+  } else if (s->handle_init) {
+    uv_ref((uv_handle_t*)&s->poll);
+  }
   return NULL;
 }
 
@@ -568,7 +857,7 @@ static napi_value nl_unref(napi_env env, napi_callback_info info) {
   nlsock* s = unwrap_this(env, info, &argc, NULL);
   if (!s) return NULL;
   s->refed = 0;
-  if (s->handle_init) uv_unref((uv_handle_t*)&s->poll);
+  if (s->handle_init) uv_unref(s->ahead ? (uv_handle_t*)&s->async : (uv_handle_t*)&s->poll);
   return NULL;
 }
 

@@ -40,40 +40,42 @@ test('syscall failures throw errors that carry errno, code and syscall', (t) => 
   a.close(); // idempotent
 });
 
-test('pause() called while ENOBUFS is delivered holds until resume()', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    const { NativeSocket } = loadAddon();
-    const s = new NativeSocket(NETLINK_ROUTE, `/run/netns/${ns}`);
-    try {
-      s.setsockopt(SOL_SOCKET, SO_RCVBUFFORCE, 4096);
-      s.bind(0, 0);
-      s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, RTNLGRP_IPV4_ROUTE);
-      const calls: number[] = [];
-      let pausedAt = -1;
-      s.start((status) => {
-        calls.push(status);
-        if (status === -ENOBUFS && pausedAt < 0) {
-          pausedAt = calls.length;
-          s.pause();
-        }
-      }, new Uint8Array(64 * 1024));
-      const lines: string[] = [];
-      for (let i = 0; i < 2000; i++) lines.push(`route add blackhole 10.8.${i >> 8}.${i & 255}/32`);
-      ipBatch(ns, lines); // synchronous: the tiny buffer overflows before anything is read
-      for (let i = 0; i < 50 && pausedAt < 0; i++) await sleep(10);
-      assert.ok(pausedAt > 0, `ENOBUFS was delivered (calls: ${calls.slice(0, 5).join(',')})`);
-      await sleep(100);
-      assert.equal(calls.length, pausedAt, 'nothing is read while paused');
-      s.resume();
-      for (let i = 0; i < 50 && calls.length === pausedAt; i++) await sleep(10);
-      assert.ok(calls.length > pausedAt, 'reading goes on after resume()');
-      assert.ok(calls.slice(pausedAt).every((st) => st === 0), 'queued events are read');
-    } finally {
-      s.close();
-    }
+for (const readAhead of [false, true]) {
+  test(`pause() called while ENOBUFS is delivered holds until resume()${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const { NativeSocket } = loadAddon();
+      const s = new NativeSocket(NETLINK_ROUTE, `/run/netns/${ns}`);
+      try {
+        s.setsockopt(SOL_SOCKET, SO_RCVBUFFORCE, 4096);
+        s.bind(0, 0);
+        s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, RTNLGRP_IPV4_ROUTE);
+        const calls: number[] = [];
+        let pausedAt = -1;
+        s.start((status) => {
+          calls.push(status);
+          if (status === -ENOBUFS && pausedAt < 0) {
+            pausedAt = calls.length;
+            s.pause();
+          }
+        }, new Uint8Array(64 * 1024), readAhead);
+        const lines: string[] = [];
+        for (let i = 0; i < 2000; i++) lines.push(`route add blackhole 10.8.${i >> 8}.${i & 255}/32`);
+        ipBatch(ns, lines); // synchronous: the tiny buffer overflows before anything is read
+        for (let i = 0; i < 50 && pausedAt < 0; i++) await sleep(10);
+        assert.ok(pausedAt > 0, `ENOBUFS was delivered (calls: ${calls.slice(0, 5).join(',')})`);
+        await sleep(100);
+        assert.equal(calls.length, pausedAt, 'nothing is read while paused');
+        s.resume();
+        for (let i = 0; i < 50 && calls.length === pausedAt; i++) await sleep(10);
+        assert.ok(calls.length > pausedAt, 'reading goes on after resume()');
+        assert.ok(calls.slice(pausedAt).every((st) => st === 0), 'queued events are read');
+      } finally {
+        s.close();
+      }
+    });
   });
-});
+}
 
 test('an exception thrown by the receive callback surfaces as uncaughtException, not a crash', (t) => {
   if (!requireRoot(t)) return;
@@ -96,36 +98,38 @@ test('an exception thrown by the receive callback surfaces as uncaughtException,
   assert.ok(getLink(1)); // the helper used by the child builds a request
 });
 
-test('worker threads open, use and drop sockets, closed or not, without crashing at exit', async (t) => {
-  if (!requireRoot(t)) return;
-  const index = new URL('../src/index.js', import.meta.url).href;
-  const rtnl = new URL('./helpers/rtnl.js', import.meta.url).href;
-  for (const close of [true, false]) {
-    const code = `
-      import { parentPort } from 'node:worker_threads';
-      import { NetlinkSocket, NETLINK_ROUTE } from ${JSON.stringify(index)};
-      import { getLinks } from ${JSON.stringify(rtnl)};
-      const s = NetlinkSocket.open(NETLINK_ROUTE, { groups: [1] });
-      const links = await s.dump(getLinks()).toArray();
-      ${close ? 's.close();' : '// left open: terminate() must tear it down'}
-      parentPort.postMessage(links.length);
-    `;
-    // Run in a child process so that a crash at worker teardown fails this test, not the runner.
-    const harness = `
-      import { Worker } from 'node:worker_threads';
-      const url = 'data:text/javascript,' + encodeURIComponent(${JSON.stringify(code)});
-      for (let i = 0; i < 3; i++) {
-        const w = new Worker(new URL(url));
-        const n = await new Promise((res, rej) => { w.once('message', res); w.once('error', rej); });
-        await w.terminate();
-        console.log(n > 0 ? 'ok' : 'no links');
-      }
-    `;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', harness], { encoding: 'utf8', timeout: 20_000 });
-    assert.equal(r.signal, null, `worker harness died of ${r.signal} (close=${close})`);
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, 'ok\nok\nok\n');
-  }
-  assert.ok(Worker);
-  assert.ok(fileURLToPath(index));
-});
+for (const readAhead of [false, true]) {
+  test(`worker threads open, use and drop sockets, closed or not, without crashing at exit${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    const index = new URL('../src/index.js', import.meta.url).href;
+    const rtnl = new URL('./helpers/rtnl.js', import.meta.url).href;
+    for (const close of [true, false]) {
+      const code = `
+        import { parentPort } from 'node:worker_threads';
+        import { NetlinkSocket, NETLINK_ROUTE } from ${JSON.stringify(index)};
+        import { getLinks } from ${JSON.stringify(rtnl)};
+        const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead: ${readAhead}, groups: [1] });
+        const links = await s.dump(getLinks()).toArray();
+        ${close ? 's.close();' : '// left open: terminate() must tear it down'}
+        parentPort.postMessage(links.length);
+      `;
+      // Run in a child process so that a crash at worker teardown fails this test, not the runner.
+      const harness = `
+        import { Worker } from 'node:worker_threads';
+        const url = 'data:text/javascript,' + encodeURIComponent(${JSON.stringify(code)});
+        for (let i = 0; i < 3; i++) {
+          const w = new Worker(new URL(url));
+          const n = await new Promise((res, rej) => { w.once('message', res); w.once('error', rej); });
+          await w.terminate();
+          console.log(n > 0 ? 'ok' : 'no links');
+        }
+      `;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', harness], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(r.signal, null, `worker harness died of ${r.signal} (close=${close}, readAhead=${readAhead})`);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'ok\nok\nok\n');
+    }
+    assert.ok(Worker);
+    assert.ok(fileURLToPath(index));
+  });
+}

@@ -25,52 +25,54 @@ function burst(prefix: string, n: number): string[] {
   return lines;
 }
 
-test('an ENOBUFS overrun is an event, and the socket still works afterwards', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns, rcvbuf: 4096, groups: [RTNLGRP_IPV4_ROUTE] });
-    try {
-      assert.ok(s.receiveBufferSize <= 16384, `SO_RCVBUF is ${s.receiveBufferSize}`);
-      const it = s.events();
-      // ip runs synchronously: this process reads nothing meanwhile, so the 4 KiB buffer overflows.
-      ipBatch(ns, burst('10.5', 3000));
-      let overruns = 0;
-      let routes = 0;
-      for (;;) {
-        const r = await nextWithin(it, 500);
-        if (r === 'timeout' || r.done) break;
-        const ev = r.value as NetlinkEvent | Overrun;
-        if ('overrun' in ev) {
-          assert.equal(ev.code, 'ENOBUFS');
-          overruns++;
-        } else {
-          assert.equal(ev.type, RTM_NEWROUTE);
-          assert.equal(ev.group, RTNLGRP_IPV4_ROUTE);
-          routes++;
+for (const readAhead of [false, true]) {
+  test(`an ENOBUFS overrun is an event, and the socket still works afterwards${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead, netns: ns, rcvbuf: 4096, groups: [RTNLGRP_IPV4_ROUTE] });
+      try {
+        assert.ok(s.receiveBufferSize <= 16384, `SO_RCVBUF is ${s.receiveBufferSize}`);
+        const it = s.events();
+        // ip runs synchronously: this process reads nothing meanwhile, so the 4 KiB buffer overflows.
+        ipBatch(ns, burst('10.5', 3000));
+        let overruns = 0;
+        let routes = 0;
+        for (;;) {
+          const r = await nextWithin(it, 500);
+          if (r === 'timeout' || r.done) break;
+          const ev = r.value as NetlinkEvent | Overrun;
+          if ('overrun' in ev) {
+            assert.equal(ev.code, 'ENOBUFS');
+            overruns++;
+          } else {
+            assert.equal(ev.type, RTM_NEWROUTE);
+            assert.equal(ev.group, RTNLGRP_IPV4_ROUTE);
+            routes++;
+          }
         }
+        assert.ok(overruns >= 1, 'an overrun was reported');
+        assert.ok(routes < 3000, `only some events fit (${routes})`);
+  
+        // The socket is not closed by the overrun: a request succeeds …
+        const reply = await s.request(getLink(1), { ack: false });
+        assert.equal(linkName(reply.messages[0]!.payload), 'lo');
+        // … and later events arrive on the same iterator.
+        ip(ns, 'route add blackhole 10.6.6.6/32');
+        let seen = false;
+        for (let i = 0; i < 10 && !seen; i++) {
+          const r = await nextWithin(it, 2000);
+          assert.notEqual(r, 'timeout', 'an event arrives after the overrun');
+          const ev = (r as IteratorResult<NetlinkEvent | Overrun>).value;
+          if (!('overrun' in ev)) seen = routeDst(ev.payload) === '10.6.6.6';
+        }
+        assert.ok(seen);
+        await it.return!();
+      } finally {
+        s.close();
       }
-      assert.ok(overruns >= 1, 'an overrun was reported');
-      assert.ok(routes < 3000, `only some events fit (${routes})`);
-
-      // The socket is not closed by the overrun: a request succeeds …
-      const reply = await s.request(getLink(1), { ack: false });
-      assert.equal(linkName(reply.messages[0]!.payload), 'lo');
-      // … and later events arrive on the same iterator.
-      ip(ns, 'route add blackhole 10.6.6.6/32');
-      let seen = false;
-      for (let i = 0; i < 10 && !seen; i++) {
-        const r = await nextWithin(it, 2000);
-        assert.notEqual(r, 'timeout', 'an event arrives after the overrun');
-        const ev = (r as IteratorResult<NetlinkEvent | Overrun>).value;
-        if (!('overrun' in ev)) seen = routeDst(ev.payload) === '10.6.6.6';
-      }
-      assert.ok(seen);
-      await it.return!();
-    } finally {
-      s.close();
-    }
+    });
   });
-});
+}
 
 test('with noEnobufs the kernel drops events silently and no overrun is reported', async (t) => {
   if (!requireRoot(t)) return;

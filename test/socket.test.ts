@@ -275,149 +275,157 @@ test('a warning on success comes back in the ACK (HTB quantum)', async (t) => {
   });
 });
 
-test('three different dumps run concurrently on one socket, plus requests meanwhile', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    ip(ns, 'link add v0 type veth peer name v1');
-    ip(ns, 'link set v0 up');
-    const lines: string[] = [];
-    for (let i = 0; i < 300; i++) lines.push(`addr add 10.1.${i >> 8}.${i & 255}/32 dev v0`);
-    for (let i = 0; i < 3000; i++) lines.push(`route add blackhole 10.2.${i >> 8}.${i & 255}/32`);
-    ipBatch(ns, lines);
-    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
-    try {
-      const order: string[] = [];
-      const collect = async (tag: string, it: AsyncIterable<NetlinkMessage[]>) => {
-        const out: NetlinkMessage[] = [];
-        for await (const batch of it) {
-          order.push(tag);
-          out.push(...batch);
-        }
-        return out;
-      };
-      const [links, addrs, routes, lo] = await Promise.all([
-        collect('links', s.dump(getLinks()).batches()),
-        collect('addrs', s.dump(getAddrs(2)).batches()),
-        collect('routes', s.dump(getRoutes()).batches()),
-        s.request(getLink(1), { ack: false }),
-      ]);
-      assert.deepEqual(new Set(links.map((m) => m.type)), new Set([RTM_NEWLINK]));
-      assert.deepEqual(new Set(addrs.map((m) => m.type)), new Set([RTM_NEWADDR]));
-      assert.deepEqual(new Set(routes.map((m) => m.type)), new Set([RTM_NEWROUTE]));
-      assert.equal(linkName(lo.messages[0]!.payload), 'lo');
-      assert.equal(links.length, ipJson<unknown[]>(ns, 'link show').length);
-      const addrCount = ipJson<{ addr_info: unknown[] }[]>(ns, '-4 addr show').reduce((n, l) => n + l.addr_info.length, 0);
-      assert.equal(addrs.length, addrCount);
-      assert.equal(routes.length, ipJson<unknown[]>(ns, '-4 route show table all').length);
-      assert.ok(routes.length > 3000);
-      assert.ok(order.filter((x) => x === 'routes').length > 1, 'the route dump spans several datagrams');
-    } finally {
-      s.close();
-    }
-  });
-});
-
-test('a request is answered while a slow consumer holds a large dump', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    const lines: string[] = [];
-    for (let i = 0; i < 20000; i++) lines.push(`route add blackhole 10.3.${i >> 8}.${i & 255}/32`);
-    ipBatch(ns, lines);
-    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
-    try {
-      let n = 0;
-      let answered = false;
-      for await (const batch of s.dump(getRoutes()).batches()) {
-        if (n === 0) {
-          // Reading paused behind this unconsumed dump; the request must still get its reply.
-          await sleep(50);
-          const r = await s.request(getLink(1), { ack: false });
-          answered = linkName(r.messages[0]!.payload) === 'lo';
-        }
-        n += batch.length;
-      }
-      assert.ok(answered);
-      assert.ok(n >= 20000);
-    } finally {
-      s.close();
-    }
-  });
-});
-
-test('a batch decoder gets each datagram of a dump once; a failing decoder fails the dump and the socket goes on', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    const lines: string[] = [];
-    for (let i = 0; i < 5000; i++) lines.push(`route add blackhole 10.4.${i >> 8}.${i & 255}/32`);
-    ipBatch(ns, lines);
-    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
-    try {
-      const perMessage = await s.dump(getRoutes(), { decode: (r) => routeDst(r.buf.subarray(r.payloadStart, r.payloadEnd)) }).toArray();
-      let calls = 0;
-      const batched: (string | undefined)[] = [];
-      for await (const batch of s.dump<string | undefined>(getRoutes(), {
-        decodeBatch: (buf, dv, offsets, out) => {
-          calls++;
-          for (const at of offsets) {
-            assert.equal(dv.getUint16(at + 4, true), RTM_NEWROUTE, 'each offset is an nlmsghdr of a data message');
-            out.push(routeDst(buf.subarray(at + 16, at + dv.getUint32(at, true))));
-          }
-        },
-      }).batches()) batched.push(...batch);
-      assert.deepEqual(batched, perMessage, 'the same routes in the same order as decoded one by one');
-      assert.ok(perMessage.length >= 5000 && calls > 1 && calls < perMessage.length, `${calls} calls for ${perMessage.length} routes`);
-      // A decoder that throws mid-dump: the dump rejects with its error, the rest is drained.
-      let n = 0;
-      await assert.rejects(s.dump(getRoutes(), {
-        decode: () => {
-          if (++n === 3000) throw new Error('decoder gave up');
-          return n;
-        },
-      }).toArray(), /decoder gave up/);
-      await assert.rejects(s.dump(getRoutes(), {
-        decodeBatch: () => {
-          throw new Error('batch decoder gave up');
-        },
-      }).toArray(), /batch decoder gave up/);
-      assert.equal((await s.dump(getRoutes()).toArray()).length, perMessage.length, 'a later dump on the socket runs to the end');
-    } finally {
-      s.close();
-    }
-  });
-});
-
-test('NLM_F_DUMP_INTR is surfaced when the table changes mid-dump', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    const lines: string[] = [];
-    for (let i = 1; i <= 20000; i++) lines.push(`nexthop add id ${i} blackhole`);
-    try {
+for (const readAhead of [false, true]) {
+  test(`three different dumps run concurrently on one socket, plus requests meanwhile${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      ip(ns, 'link add v0 type veth peer name v1');
+      ip(ns, 'link set v0 up');
+      const lines: string[] = [];
+      for (let i = 0; i < 300; i++) lines.push(`addr add 10.1.${i >> 8}.${i & 255}/32 dev v0`);
+      for (let i = 0; i < 3000; i++) lines.push(`route add blackhole 10.2.${i >> 8}.${i & 255}/32`);
       ipBatch(ns, lines);
-    } catch (e) {
-      t.skip(`nexthop objects are unavailable: ${(e as Error).message}`);
-      return;
-    }
-    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
-    try {
-      const calm = s.dump(getNexthops());
-      assert.equal((await calm.toArray()).length, 20000);
-      assert.equal(calm.interrupted, false);
-
-      const busy = s.dump(getNexthops());
-      let n = 0;
-      for await (const batch of busy.batches()) {
-        // Reading has paused after a few datagrams; the kernel builds the later ones after this.
-        if (n === 0) ip(ns, 'nexthop add id 30000 blackhole');
-        n += batch.length;
-        assert.ok(batch.every((m) => m.type === RTM_NEWNEXTHOP));
+      const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead, netns: ns });
+      try {
+        const order: string[] = [];
+        const collect = async (tag: string, it: AsyncIterable<NetlinkMessage[]>) => {
+          const out: NetlinkMessage[] = [];
+          for await (const batch of it) {
+            order.push(tag);
+            out.push(...batch);
+          }
+          return out;
+        };
+        const [links, addrs, routes, lo] = await Promise.all([
+          collect('links', s.dump(getLinks()).batches()),
+          collect('addrs', s.dump(getAddrs(2)).batches()),
+          collect('routes', s.dump(getRoutes()).batches()),
+          s.request(getLink(1), { ack: false }),
+        ]);
+        assert.deepEqual(new Set(links.map((m) => m.type)), new Set([RTM_NEWLINK]));
+        assert.deepEqual(new Set(addrs.map((m) => m.type)), new Set([RTM_NEWADDR]));
+        assert.deepEqual(new Set(routes.map((m) => m.type)), new Set([RTM_NEWROUTE]));
+        assert.equal(linkName(lo.messages[0]!.payload), 'lo');
+        assert.equal(links.length, ipJson<unknown[]>(ns, 'link show').length);
+        const addrCount = ipJson<{ addr_info: unknown[] }[]>(ns, '-4 addr show').reduce((n, l) => n + l.addr_info.length, 0);
+        assert.equal(addrs.length, addrCount);
+        assert.equal(routes.length, ipJson<unknown[]>(ns, '-4 route show table all').length);
+        assert.ok(routes.length > 3000);
+        assert.ok(order.filter((x) => x === 'routes').length > 1, 'the route dump spans several datagrams');
+      } finally {
+        s.close();
       }
-      assert.ok(n >= 20000);
-      assert.equal(busy.interrupted, true);
-    } finally {
-      s.close();
-    }
+    });
   });
-});
+}
+
+for (const readAhead of [false, true]) {
+  test(`a request is answered while a slow consumer holds a large dump${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const lines: string[] = [];
+      for (let i = 0; i < 20000; i++) lines.push(`route add blackhole 10.3.${i >> 8}.${i & 255}/32`);
+      ipBatch(ns, lines);
+      const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead, netns: ns });
+      try {
+        let n = 0;
+        let answered = false;
+        for await (const batch of s.dump(getRoutes()).batches()) {
+          if (n === 0) {
+            // Reading paused behind this unconsumed dump; the request must still get its reply.
+            await sleep(50);
+            const r = await s.request(getLink(1), { ack: false });
+            answered = linkName(r.messages[0]!.payload) === 'lo';
+          }
+          n += batch.length;
+        }
+        assert.ok(answered);
+        assert.ok(n >= 20000);
+      } finally {
+        s.close();
+      }
+    });
+  });
+}
+
+for (const readAhead of [false, true]) {
+  test(`a batch decoder gets each datagram of a dump once; a failing decoder fails the dump and the socket goes on${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const lines: string[] = [];
+      for (let i = 0; i < 5000; i++) lines.push(`route add blackhole 10.4.${i >> 8}.${i & 255}/32`);
+      ipBatch(ns, lines);
+      const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead, netns: ns });
+      try {
+        const perMessage = await s.dump(getRoutes(), { decode: (r) => routeDst(r.buf.subarray(r.payloadStart, r.payloadEnd)) }).toArray();
+        let calls = 0;
+        const batched: (string | undefined)[] = [];
+        for await (const batch of s.dump<string | undefined>(getRoutes(), {
+          decodeBatch: (buf, dv, offsets, out) => {
+            calls++;
+            for (const at of offsets) {
+              assert.equal(dv.getUint16(at + 4, true), RTM_NEWROUTE, 'each offset is an nlmsghdr of a data message');
+              out.push(routeDst(buf.subarray(at + 16, at + dv.getUint32(at, true))));
+            }
+          },
+        }).batches()) batched.push(...batch);
+        assert.deepEqual(batched, perMessage, 'the same routes in the same order as decoded one by one');
+        assert.ok(perMessage.length >= 5000 && calls > 1 && calls < perMessage.length, `${calls} calls for ${perMessage.length} routes`);
+        // A decoder that throws mid-dump: the dump rejects with its error, the rest is drained.
+        let n = 0;
+        await assert.rejects(s.dump(getRoutes(), {
+          decode: () => {
+            if (++n === 3000) throw new Error('decoder gave up');
+            return n;
+          },
+        }).toArray(), /decoder gave up/);
+        await assert.rejects(s.dump(getRoutes(), {
+          decodeBatch: () => {
+            throw new Error('batch decoder gave up');
+          },
+        }).toArray(), /batch decoder gave up/);
+        assert.equal((await s.dump(getRoutes()).toArray()).length, perMessage.length, 'a later dump on the socket runs to the end');
+      } finally {
+        s.close();
+      }
+    });
+  });
+}
+
+for (const readAhead of [false, true]) {
+  test(`NLM_F_DUMP_INTR is surfaced when the table changes mid-dump${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const lines: string[] = [];
+      for (let i = 1; i <= 20000; i++) lines.push(`nexthop add id ${i} blackhole`);
+      try {
+        ipBatch(ns, lines);
+      } catch (e) {
+        t.skip(`nexthop objects are unavailable: ${(e as Error).message}`);
+        return;
+      }
+      const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead, netns: ns });
+      try {
+        const calm = s.dump(getNexthops());
+        assert.equal((await calm.toArray()).length, 20000);
+        assert.equal(calm.interrupted, false);
+  
+        const busy = s.dump(getNexthops());
+        let n = 0;
+        for await (const batch of busy.batches()) {
+          // Reading has paused after a few datagrams; the kernel builds the later ones after this.
+          if (n === 0) ip(ns, 'nexthop add id 30000 blackhole');
+          n += batch.length;
+          assert.ok(batch.every((m) => m.type === RTM_NEWNEXTHOP));
+        }
+        assert.ok(n >= 20000);
+        assert.equal(busy.interrupted, true);
+      } finally {
+        s.close();
+      }
+    });
+  });
+}
 
 test('sockets open in a namespace by name, path, pid and fd, and see its links', async (t) => {
   if (!requireRoot(t)) return;
@@ -481,60 +489,62 @@ test('sockets open in a namespace by name, path, pid and fd, and see its links',
   assert.throws(() => NetlinkSocket.open(NETLINK_ROUTE, { netns: '..' }), TypeError);
 });
 
-test('AbortSignal cancels requests and dumps; the socket keeps working', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    const lines: string[] = [];
-    for (let i = 0; i < 20000; i++) lines.push(`route add blackhole 10.4.${i >> 8}.${i & 255}/32`);
-    ipBatch(ns, lines);
-    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
-    try {
-      // Like fetch(): a rejection carries the signal's reason (an AbortError DOMException by default).
-      const isAbort = (e: unknown) => e instanceof Error && e.name === 'AbortError';
-      // Already aborted: rejects at once.
-      await assert.rejects(s.request(getLink(1), { signal: AbortSignal.abort() }), isAbort);
-      await assert.rejects(s.dump(getLinks(), { signal: AbortSignal.abort() }).toArray(), isAbort);
-      // A reason that is not an Error becomes a SocketError with code ABORT_ERR.
-      await assert.rejects(s.request(getLink(1), { signal: AbortSignal.abort('nope') }), (e: unknown) => e instanceof SocketError && e.code === 'ABORT_ERR');
-      // Aborted while in flight: rejects with the signal's reason; the late reply is dropped,
-      // not handed to event listeners as if the kernel had sent it unasked.
-      const events = s.events();
-      const firstEvent = events.next();
-      for (const ack of [true, false]) {
-        const ac = new AbortController();
-        const p = s.request(getLink(1), { signal: ac.signal, ack });
-        ac.abort(new Error('changed my mind'));
-        await assert.rejects(p, /changed my mind/);
-      }
-      const after = await s.request(getLink(1), { ack: false }); // the late replies arrived before this one
-      assert.equal(linkName(after.messages[0]!.payload), 'lo');
-      await events.return!();
-      assert.deepEqual(await firstEvent, { value: undefined, done: true });
-      // Aborted mid-dump: the iterator rejects, the rest of the dump is drained.
-      const ac2 = new AbortController();
-      let seen = 0;
-      await assert.rejects(async () => {
-        for await (const batch of s.dump(getRoutes(), { signal: ac2.signal }).batches()) {
-          seen += batch.length;
-          ac2.abort();
+for (const readAhead of [false, true]) {
+  test(`AbortSignal cancels requests and dumps; the socket keeps working${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const lines: string[] = [];
+      for (let i = 0; i < 20000; i++) lines.push(`route add blackhole 10.4.${i >> 8}.${i & 255}/32`);
+      ipBatch(ns, lines);
+      const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead, netns: ns });
+      try {
+        // Like fetch(): a rejection carries the signal's reason (an AbortError DOMException by default).
+        const isAbort = (e: unknown) => e instanceof Error && e.name === 'AbortError';
+        // Already aborted: rejects at once.
+        await assert.rejects(s.request(getLink(1), { signal: AbortSignal.abort() }), isAbort);
+        await assert.rejects(s.dump(getLinks(), { signal: AbortSignal.abort() }).toArray(), isAbort);
+        // A reason that is not an Error becomes a SocketError with code ABORT_ERR.
+        await assert.rejects(s.request(getLink(1), { signal: AbortSignal.abort('nope') }), (e: unknown) => e instanceof SocketError && e.code === 'ABORT_ERR');
+        // Aborted while in flight: rejects with the signal's reason; the late reply is dropped,
+        // not handed to event listeners as if the kernel had sent it unasked.
+        const events = s.events();
+        const firstEvent = events.next();
+        for (const ack of [true, false]) {
+          const ac = new AbortController();
+          const p = s.request(getLink(1), { signal: ac.signal, ack });
+          ac.abort(new Error('changed my mind'));
+          await assert.rejects(p, /changed my mind/);
         }
-      }, isAbort);
-      assert.ok(seen > 0 && seen < 20000);
-      // A dump queued behind the aborted one runs to the end.
-      const all = await s.dump(getRoutes()).toArray();
-      assert.ok(all.length >= 20000);
-      // Breaking out of a dump also cancels it cleanly.
-      for await (const m of s.dump(getRoutes())) {
-        assert.equal(m.type, RTM_NEWROUTE);
-        break;
+        const after = await s.request(getLink(1), { ack: false }); // the late replies arrived before this one
+        assert.equal(linkName(after.messages[0]!.payload), 'lo');
+        await events.return!();
+        assert.deepEqual(await firstEvent, { value: undefined, done: true });
+        // Aborted mid-dump: the iterator rejects, the rest of the dump is drained.
+        const ac2 = new AbortController();
+        let seen = 0;
+        await assert.rejects(async () => {
+          for await (const batch of s.dump(getRoutes(), { signal: ac2.signal }).batches()) {
+            seen += batch.length;
+            ac2.abort();
+          }
+        }, isAbort);
+        assert.ok(seen > 0 && seen < 20000);
+        // A dump queued behind the aborted one runs to the end.
+        const all = await s.dump(getRoutes()).toArray();
+        assert.ok(all.length >= 20000);
+        // Breaking out of a dump also cancels it cleanly.
+        for await (const m of s.dump(getRoutes())) {
+          assert.equal(m.type, RTM_NEWROUTE);
+          break;
+        }
+        const again = await s.request(getLink(1), { ack: false });
+        assert.equal(linkName(again.messages[0]!.payload), 'lo');
+      } finally {
+        s.close();
       }
-      const again = await s.request(getLink(1), { ack: false });
-      assert.equal(linkName(again.messages[0]!.payload), 'lo');
-    } finally {
-      s.close();
-    }
+    });
   });
-});
+}
 
 test('await using closes the socket; close() rejects what is pending', async (t) => {
   if (!requireRoot(t)) return;
@@ -565,31 +575,33 @@ test('await using closes the socket; close() rejects what is pending', async (t)
   });
 });
 
-test('events carry their multicast group and the sender', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns, groups: [RTNLGRP_LINK] });
-    try {
-      const ac = new AbortController();
-      const got: string[] = [];
-      const done = (async () => {
-        for await (const ev of s.events({ signal: ac.signal })) {
-          if ('overrun' in ev) continue;
-          assert.equal(ev.group, RTNLGRP_LINK);
-          assert.equal(ev.portid, 0);
-          assert.equal(ev.nsid, undefined);
-          if (ev.type === RTM_NEWLINK) got.push(linkName(ev.payload) ?? '?');
-          if (got.includes('ev0')) ac.abort();
-        }
-      })();
-      ip(ns, 'link add ev0 type veth peer name ev1');
-      await done;
-      assert.ok(got.includes('ev0'));
-    } finally {
-      s.close();
-    }
+for (const readAhead of [false, true]) {
+  test(`events carry their multicast group and the sender${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead, netns: ns, groups: [RTNLGRP_LINK] });
+      try {
+        const ac = new AbortController();
+        const got: string[] = [];
+        const done = (async () => {
+          for await (const ev of s.events({ signal: ac.signal })) {
+            if ('overrun' in ev) continue;
+            assert.equal(ev.group, RTNLGRP_LINK);
+            assert.equal(ev.portid, 0);
+            assert.equal(ev.nsid, undefined);
+            if (ev.type === RTM_NEWLINK) got.push(linkName(ev.payload) ?? '?');
+            if (got.includes('ev0')) ac.abort();
+          }
+        })();
+        ip(ns, 'link add ev0 type veth peer name ev1');
+        await done;
+        assert.ok(got.includes('ev0'));
+      } finally {
+        s.close();
+      }
+    });
   });
-});
+}
 
 test('NETLINK_LISTEN_ALL_NSID tags events from a peer namespace with its nsid', async (t) => {
   if (!requireRoot(t)) return;
@@ -616,50 +628,54 @@ test('NETLINK_LISTEN_ALL_NSID tags events from a peer namespace with its nsid', 
   });
 });
 
-test('a datagram larger than the receive buffer is reported and the buffer grows', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    const rx = NetlinkSocket.open(NETLINK_USERSOCK, { netns: ns, bufferSize: 32 * 1024 });
-    const tx = NetlinkSocket.open(NETLINK_USERSOCK, { netns: ns, peer: rx.portid });
-    try {
-      const big = (fill: number) => {
-        const w = new MessageWriter();
-        w.begin(0x20, 0);
-        w.attr(1, new Uint8Array(60000).fill(fill));
-        w.end();
-        return w.toBytes();
-      };
-      const it = rx.events();
-      tx.send(big(1));
-      assert.deepEqual((await it.next()).value, { overrun: true, code: 'EMSGSIZE' });
-      tx.send(big(2));
-      const { value } = await it.next();
-      assert.ok(value && !('overrun' in value));
-      assert.equal(value.type, 0x20);
-      assert.equal(value.portid, tx.portid);
-      assert.equal(value.group, 0);
-      assert.equal(value.payload.byteLength, 60004);
-      assert.equal(value.payload[4], 2);
-    } finally {
-      rx.close();
-      tx.close();
-    }
+for (const readAhead of [false, true]) {
+  test(`a datagram larger than the receive buffer is reported and the buffer grows${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const rx = NetlinkSocket.open(NETLINK_USERSOCK, { readAhead, netns: ns, bufferSize: 32 * 1024 });
+      const tx = NetlinkSocket.open(NETLINK_USERSOCK, { netns: ns, peer: rx.portid });
+      try {
+        const big = (fill: number) => {
+          const w = new MessageWriter();
+          w.begin(0x20, 0);
+          w.attr(1, new Uint8Array(60000).fill(fill));
+          w.end();
+          return w.toBytes();
+        };
+        const it = rx.events();
+        tx.send(big(1));
+        assert.deepEqual((await it.next()).value, { overrun: true, code: 'EMSGSIZE' });
+        tx.send(big(2));
+        const { value } = await it.next();
+        assert.ok(value && !('overrun' in value));
+        assert.equal(value.type, 0x20);
+        assert.equal(value.portid, tx.portid);
+        assert.equal(value.group, 0);
+        assert.equal(value.payload.byteLength, 60004);
+        assert.equal(value.payload[4], 2);
+      } finally {
+        rx.close();
+        tx.close();
+      }
+    });
   });
-});
+}
 
-test('sockets can be unref()ed so that idle listeners do not keep the process alive', async (t) => {
-  if (!requireRoot(t)) return;
-  await withNetns(async (ns) => {
-    const url = new URL('../src/index.js', import.meta.url).href;
-    const script = `
-      import { NetlinkSocket, NETLINK_ROUTE } from ${JSON.stringify(url)};
-      const s = NetlinkSocket.open(NETLINK_ROUTE, { netns: ${JSON.stringify(ns)}, groups: [1] }).unref();
-      s.events().next().then(() => console.log('event'));
-      setTimeout(() => console.log('timer'), 10);
-    `;
-    const started = Date.now();
-    const out = sh(`timeout 10 node --input-type=module -e '${script.replace(/'/g, `'\\''`)}'`);
-    assert.equal(out.trim(), 'timer');
-    assert.ok(Date.now() - started < 9000);
+for (const readAhead of [false, true]) {
+  test(`sockets can be unref()ed so that idle listeners do not keep the process alive${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const url = new URL('../src/index.js', import.meta.url).href;
+      const script = `
+        import { NetlinkSocket, NETLINK_ROUTE } from ${JSON.stringify(url)};
+        const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead: ${readAhead}, netns: ${JSON.stringify(ns)}, groups: [1] }).unref();
+        s.events().next().then(() => console.log('event'));
+        setTimeout(() => console.log('timer'), 10);
+      `;
+      const started = Date.now();
+      const out = sh(`timeout 10 node --input-type=module -e '${script.replace(/'/g, `'\\''`)}'`);
+      assert.equal(out.trim(), 'timer');
+      assert.ok(Date.now() - started < 9000);
+    });
   });
-});
+}

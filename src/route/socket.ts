@@ -20,8 +20,9 @@ export interface RouteOptions {
  * Opens a NETLINK_ROUTE socket whose errors name rtnetlink message types ('RTM_NEWLINK: File
  * exists (EEXIST)'). Pass it as `{ socket }` to run many calls on one socket; close() it after.
  */
-export function openRoute(opts: { netns?: NetnsSpec; groups?: number[]; rcvbuf?: number; capture?: string } = {}): NetlinkSocket {
+export function openRoute(opts: { netns?: NetnsSpec; groups?: number[]; rcvbuf?: number; capture?: string; readAhead?: boolean } = {}): NetlinkSocket {
   return NetlinkSocket.open(NETLINK_ROUTE, {
+    ...(opts.readAhead ? { readAhead: true } : {}),
     ...(opts.netns !== undefined ? { netns: opts.netns } : {}),
     ...(opts.groups ? { groups: opts.groups } : {}),
     ...(opts.rcvbuf ? { rcvbuf: opts.rcvbuf } : {}),
@@ -67,7 +68,9 @@ export class RouteDump<T> implements AsyncIterable<T> {
 
   /** One array of objects per received datagram. */
   async *batches(): AsyncGenerator<T[], void, undefined> {
-    const owned = this.opts.socket ? undefined : openRoute(this.opts.netns !== undefined ? { netns: this.opts.netns } : {});
+    // A socket opened for the dump receives ahead on its own thread: the kernel builds the
+    // next chunks while this one is decoded.
+    const owned = this.opts.socket ? undefined : openRoute({ readAhead: true, ...(this.opts.netns !== undefined ? { netns: this.opts.netns } : {}) });
     const sock = this.opts.socket ?? owned!;
     try {
       const bytes = typeof this.request === 'function' ? await this.request(sock) : this.request;

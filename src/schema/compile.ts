@@ -349,7 +349,10 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
     },
   };
   structCache.set(spec, codec as StructCodec<unknown>);
-  codec.decode = genStructDecoder(layout, size, codec.decode);
+  // The decoder is generated on first use: a codec compiled only to encode, or only as part of
+  // a flat message decoder, never pays for it.
+  const slow = codec.decode;
+  codec.decode = (buf, dv, start, end) => (codec.decode = genStructDecoder(layout, size, slow))(buf, dv, start, end);
   return codec;
 }
 
@@ -483,7 +486,8 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
   }
   const entries = [...byName.values()];
   setEntries.set(set as AttributeSet<unknown>, entries);
-  codec.decode = genSetDecoder<T>(set, entries);
+  // Generated on first use, like a struct's decoder.
+  codec.decode = (buf, dv, start, end, into) => (codec.decode = genSetDecoder<T>(set, entries))(buf, dv, start, end, into);
   return codec;
 }
 

@@ -21,7 +21,8 @@ export interface Transport {
   setsockopt(level: number, name: number, value: number): void;
   getsockopt(level: number, name: number): number;
   send(data: Uint8Array, portid: number, groups: number): number;
-  start(cb: RecvCallback, buffer: Uint8Array): void;
+  /** Starts receiving into `buffer`; with `readAhead`, on a thread of its own (see OpenOptions.readAhead). */
+  start(cb: RecvCallback, buffer: Uint8Array, readAhead?: boolean): void;
   setBuffer(buffer: Uint8Array): void;
   pause(): void;
   resume(): void;
