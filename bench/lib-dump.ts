@@ -18,7 +18,7 @@ async function once(): Promise<number> {
   count = 0;
   const t0 = performance.now();
   if (mode === 'raw') {
-    const sock = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns });
+    const sock = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns, readAhead: true });
     const w = new MessageWriter();
     w.begin(26 /* RTM_GETROUTE */, NLM_F_REQUEST | NLM_F_DUMP);
     const at = w.struct(12);

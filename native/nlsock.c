@@ -532,6 +532,12 @@ static void on_poll(uv_poll_t* h, int status, int events) {
 
 // The thread: waits for room in the ring (and for resume()), then for a datagram, and
 // receives it into the next slot. It touches only the slot past the ones JS has yet to take.
+//
+// EINVAL is not an error here. A receive lets the kernel build the next chunk of a running
+// dump (netlink_dump() from netlink_recvmsg()). A small dump started by JS on the loop thread
+// finishes inside send(), and wakes this thread before it marks itself finished: a receive
+// then sees the dump running, and netlink_dump(), once it has the callback mutex, finds none
+// and leaves -EINVAL in sk_err for the next receive. Nothing was lost; one thread never sees it.
 static void* ahead_thread(void* arg) {
   nlsock* s = (nlsock*)arg;
   char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
@@ -569,7 +575,7 @@ static void* ahead_thread(void* arg) {
     ssize_t need = recv(s->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
     if (need < 0) {
       int err = errno;
-      if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
+      if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || err == EINVAL) continue;
       sl->status = -err;  // e.g. ENOBUFS, which the peek reports (and clears)
       sl->len = 0;
       sl->truncated = 0;
@@ -600,7 +606,7 @@ static void* ahead_thread(void* arg) {
     ssize_t n = recvmsg(s->fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
     if (n < 0) {
       int err = errno;
-      if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK) continue;
+      if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || err == EINVAL) continue;
       sl->status = -err;
       sl->len = 0;
       sl->truncated = 0;

@@ -26,7 +26,8 @@ export class Session {
   constructor(readonly ctx: IpContext) {
     const ns = ctx.opts.netns;
     if (ns !== undefined && !existsSync(`/run/netns/${ns}`)) throw new NetnsMissingError(ns);
-    this.sock = openRoute(ns !== undefined ? { netns: ns } : {});
+    // A command is mostly dumps: the kernel builds the next chunks while one is printed.
+    this.sock = openRoute({ readAhead: true, ...(ns !== undefined ? { netns: ns } : {}) });
   }
 
   /** `{ socket }` for route/ calls. */
