@@ -1,9 +1,10 @@
 // `nlkit ip route|neigh|rule|nexthop … show` against `ip` 6.x on the same namespace: ordered
 // JSON equality (names, value types, order), -j -p and text byte for byte.
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireRoot, withNetns } from './helpers/netns.js';
-import { batched, buildShowcase, compareJson, NEIGH_VOLATILE, ordered } from './helpers/cli-ip.js';
+import { batched, buildShowcase, compareJson, NEIGH_VOLATILE, nlkit, ordered } from './helpers/cli-ip.js';
 
 const JSON_CASES: [string, readonly string[]][] = [
   ['route show', []],
@@ -56,4 +57,19 @@ test('routes, neighbours, rules, nexthops: nlkit ip -j equals ip -j (names, type
     for (const [a, b, c] of await batched(ns, pretty.map((c) => ['-j', '-p', ...c.split(' ')]), false)) assert.equal(b, a, `nlkit ip ${c}`);
     for (const [a, b, c] of await batched(ns, TEXT_CASES.map((c) => c.split(' ')), false)) assert.equal(b, a, `nlkit ip ${c}`);
   });
+});
+
+test('in a namespace without routes: the main table shows empty, other tables end the dump as ip does', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    // lo stays down: neither the main nor the local table exists yet.
+    for (const args of ['route show', '-j route show', '-6 route show', 'route show table main', 'route show table 100', '-6 route show table 100', 'route show table local']) {
+      const argv = ['-n', ns, ...args.split(' ')];
+      const want = spawnSync('ip', argv, { encoding: 'utf8' });
+      const got = nlkit(['ip', ...argv]);
+      assert.equal(got.status, want.status, `${args}: exit status (${got.stderr})`);
+      assert.equal(got.stderr, want.stderr, `${args}: stderr`);
+      if (want.status === 0) assert.equal(got.stdout, want.stdout, `${args}: stdout`);
+    }
+  }, { loUp: false });
 });

@@ -18,6 +18,14 @@ export class NoDeviceError extends Error {
   }
 }
 
+/** A dump that failed part way: ip prints the error, then "Dump terminated", and exits 2. */
+export class DumpTerminated extends Error {
+  constructor(readonly reason: unknown) {
+    super('Dump terminated', { cause: reason });
+    this.name = 'DumpTerminated';
+  }
+}
+
 /** A cursor over one command's arguments. */
 export class Args {
   private i = 0;

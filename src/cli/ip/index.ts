@@ -3,7 +3,7 @@
 // `nlkit ip route show` loads the route printer and nothing else.
 import { NetlinkError, SocketError } from '../../socket/index.js';
 import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UsageError } from '../errors.js';
-import { matches, NoDeviceError } from './argv.js';
+import { DumpTerminated, matches, NoDeviceError } from './argv.js';
 import type { Family } from './argv.js';
 import { Output } from './output.js';
 
@@ -289,6 +289,11 @@ async function runBatch(opts: IpOptions, file: string): Promise<number> {
 export function reportIpError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
   if (e instanceof UsageError) {
     write(`${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
+    return EXIT_USAGE;
+  }
+  if (e instanceof DumpTerminated) {
+    reportIpError(e.reason, write);
+    write('Dump terminated\n');
     return EXIT_USAGE;
   }
   if (e instanceof NoDeviceError || (e instanceof Error && e.name === 'NetnsMissingError')) {

@@ -1,12 +1,13 @@
 // `nlkit ip route`: show/list (with iproute2's selectors, `table all`, -d), add, del, change,
 // replace, append, prepend, flush and get — over nlkit/route.
 import {
-  addRoute, appendRoute, changeRoute, deleteRoute, dumpNexthops, dumpRoutes, encodeRoute, getRoute, prependRoute, replaceRoute, RTM,
+  addRoute, appendRoute, changeRoute, deleteRoute, dumpNexthops, dumpRoutes, encodeRoute, getRoute, prependRoute, replaceRoute, RT_TABLE, RTM,
   type Route, type RouteSpec, type NexthopSpec, type RouteQuery, type Metrics,
 } from '../../route/index.js';
+import { NetlinkError } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
 import {
-  addrBytes, Args, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix,
+  addrBytes, Args, DumpTerminated, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix,
 } from './argv.js';
 import type { IpContext } from './index.js';
 import { dsfields, ipProtoNumber, parseUnsigned, protocols, realms, routeTypeNumber, ROUTE_TYPES, scopes, tables } from './names.js';
@@ -579,16 +580,22 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
     if (action === 'flush') return flush(ctx, s, dump, f, cloned);
     const out = ctx.out;
     out.begin();
-    for await (const batch of dump.batches()) {
-      for (const r of batch) {
-        const isCloned = Array.isArray(r.flags) && r.flags.includes('cloned');
-        if (isCloned !== cloned) continue;
-        if (typeof f.table === 'number' && tableId(r.table) !== f.table) continue;
-        if (!routeMatches(r, f)) continue;
-        printRoute(out, pctx, r, shown);
+    try {
+      for await (const batch of dump.batches()) {
+        for (const r of batch) {
+          const isCloned = Array.isArray(r.flags) && r.flags.includes('cloned');
+          if (isCloned !== cloned) continue;
+          if (typeof f.table === 'number' && tableId(r.table) !== f.table) continue;
+          if (!routeMatches(r, f)) continue;
+          printRoute(out, pctx, r, shown);
+        }
+        const d = out.drain();
+        if (d) await d;
       }
-      const d = out.drain();
-      if (d) await d;
+    } catch (e) {
+      // A namespace without routes has no main table yet: ip shows it empty. Any other table
+      // that does not exist, like other failures, ends the dump with the kernel's text.
+      if (!(e instanceof NetlinkError && e.code === 'ENOENT' && f.table === RT_TABLE.MAIN)) throw new DumpTerminated(e);
     }
     await out.end();
     return 0;
