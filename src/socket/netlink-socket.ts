@@ -385,6 +385,27 @@ function abortError(signal: AbortSignal): Error {
   return new SocketError('The operation was aborted', 'ABORT_ERR');
 }
 
+/**
+ * Records the leading data messages of dump `d` in a datagram (see DumpState.take) and returns
+ * where the first other message, or a malformed header, starts.
+ */
+function scanDumpData(d: DumpState<unknown>, buf: Uint8Array, length: number): number {
+  const dv = viewOf(buf);
+  const seq = d.seq;
+  let at = 0;
+  let c = d.current;
+  while (length - at >= NLMSG_HDRLEN) {
+    const len = dv.getUint32(at, HOST_LE);
+    if (len < NLMSG_HDRLEN || len > length - at) break;
+    if (dv.getUint16(at + 4, HOST_LE) < NLMSG_MIN_TYPE || dv.getUint32(at + 8, HOST_LE) !== seq) break;
+    if (dv.getUint16(at + 6, HOST_LE) & NLM_F_DUMP_INTR) d.interrupted = true;
+    if (c === null) c = d.current = { bytes: buf.slice(0, length), offsets: [] };
+    c.offsets.push(at);
+    at += (len + 3) & ~3;
+  }
+  return at < length ? at : length;
+}
+
 /** Copies a message out of the receive buffer. */
 export const copyMessage: Decoder<NetlinkMessage> = (r) => ({
   type: r.type,
@@ -932,11 +953,13 @@ export class NetlinkSocket implements AsyncDisposable {
       }
       this.pcap?.write(buf.subarray(0, length), false);
       const multicast = group > 0 || groups !== 0;
-      const r = new MessageReader(buf, 0, length);
       const d = this.activeDump;
       const dseq = d !== null && !multicast && portid === this.peer ? d.seq : -1;
+      // The hot path: the data messages of the running dump are recorded with one look at each
+      // header; the reader takes over at the first other message (DONE, mostly).
+      const at = dseq >= 0 && !d!.cancelled ? scanDumpData(d!, buf, length) : 0;
+      const r = new MessageReader(buf, at, length);
       while (r.next()) {
-        // The hot path: a data message of the running dump, decoded straight into its batch.
         if (r.seq === dseq && r.type >= NLMSG_MIN_TYPE && !d!.cancelled) {
           this.onDumpData(d!, r);
           continue;
