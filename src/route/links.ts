@@ -1,6 +1,6 @@
 // Links: dump, get, add (veth, bridge, vxlan, macvlan, vlan, … with NLM_F_ECHO), change (name,
 // mtu, address, up/down, master/nomaster, netns, …), delete, and name <-> index helpers.
-import { closeSync, openSync } from 'node:fs';
+import { fs } from '../builtins.js';
 import { netnsPath, NetlinkError, type NetlinkSocket, type NetnsSpec } from '../socket/index.js';
 import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL } from '../wire/index.js';
 import { linkCodec, type Link } from './codecs.js';
@@ -146,7 +146,7 @@ async function linkMessage(spec: LinkSpec, sock: NetlinkSocket, fds: number[]): 
     else if (typeof spec.netns === 'object' && 'pid' in spec.netns) o.net_ns_pid = spec.netns.pid;
     else if (typeof spec.netns === 'object' && 'fd' in spec.netns) o.net_ns_fd = spec.netns.fd;
     else {
-      const fd = openSync(netnsPath(spec.netns), 'r');
+      const fd = fs.openSync(netnsPath(spec.netns), 'r');
       fds.push(fd);
       o.net_ns_fd = fd;
     }
@@ -195,7 +195,7 @@ export async function addLink(spec: LinkSpec, opts: LinkChangeOptions = {}): Pro
       if (spec.ifname === undefined) throw new Error('addLink: the kernel did not echo the new link and no name was given');
       return getLink(spec.ifname, { socket: sock });
     } finally {
-      for (const fd of fds) closeSync(fd);
+      for (const fd of fds) fs.closeSync(fd);
     }
   });
 }
@@ -217,7 +217,7 @@ export async function changeLink(ref: LinkRef, changes: LinkSpec, opts: LinkChan
       else Object.assign(msg, refFields(ref));
       await sock.request(linkCodec.encode(RTM.NEWLINK, opts.flags ?? 0, msg as Link), { headerSize: HDR, ...sig(opts) });
     } finally {
-      for (const fd of fds) closeSync(fd);
+      for (const fd of fds) fs.closeSync(fd);
     }
   });
 }

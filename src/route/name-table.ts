@@ -1,6 +1,6 @@
 // A two-way number <-> name table read from an iproute2 configuration file (rt_tables,
 // rt_protos, …) over built-in names, as iproute2 itself resolves them. Files are read lazily, once.
-import { readdirSync, readFileSync } from 'node:fs';
+import { fs } from '../builtins.js';
 
 const CONF_DIRS = ['/etc/iproute2', '/usr/share/iproute2', '/usr/lib/iproute2'];
 
@@ -22,7 +22,7 @@ export class NameTable {
     const read = (path: string) => {
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = fs.readFileSync(path, 'utf8');
       } catch {
         return false;
       }
@@ -41,7 +41,7 @@ export class NameTable {
     for (const dir of CONF_DIRS) {
       if (!read(`${dir}/${this.file}`)) continue;
       try {
-        for (const f of readdirSync(`${dir}/${this.file}.d`).sort()) if (f.endsWith('.conf')) read(`${dir}/${this.file}.d/${f}`);
+        for (const f of fs.readdirSync(`${dir}/${this.file}.d`).sort()) if (f.endsWith('.conf')) read(`${dir}/${this.file}.d/${f}`);
       } catch {
         // no .d directory
       }

@@ -1,5 +1,5 @@
 // Netconf: per-device forwarding settings (RTM_GETNETCONF), and namespace ids (RTM_*NSID).
-import { closeSync, openSync } from 'node:fs';
+import { fs } from '../builtins.js';
 import { netnsPath, type NetnsSpec } from '../socket/index.js';
 import { netconfCodec, nsidCodec, type Netconf, type Nsid } from './codecs.js';
 import { RTM } from './constants.js';
@@ -36,8 +36,8 @@ function peerAttr(target: NetnsSpec): { attr: Record<string, number>; done: () =
   if (typeof target === 'number') return { attr: { pid: target }, done: () => {} };
   if (typeof target === 'object' && 'pid' in target) return { attr: { pid: target.pid }, done: () => {} };
   if (typeof target === 'object' && 'fd' in target) return { attr: { fd: target.fd }, done: () => {} };
-  const fd = openSync(netnsPath(target), 'r');
-  return { attr: { fd }, done: () => closeSync(fd) };
+  const fd = fs.openSync(netnsPath(target), 'r');
+  return { attr: { fd }, done: () => fs.closeSync(fd) };
 }
 
 /** The id this namespace has for namespace `target` (RTM_GETNSID request); nsid is -1 when none is assigned. */

@@ -1,4 +1,4 @@
-import os from 'node:os';
+import { os } from '../builtins.js';
 
 const names = new Map<number, string>();
 for (const [name, value] of Object.entries(os.constants.errno)) {

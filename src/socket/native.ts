@@ -1,7 +1,5 @@
 // Loads the native addon (prebuilt via prebuildify, or compiled by node-gyp on install).
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { fs, nodeModule, path } from '../builtins.js';
 import { packageRoot } from '../package-root.js';
 
 /** The receive callback: one call per datagram or error, synchronously from the poll wake-up. */
@@ -51,12 +49,12 @@ export function loadAddon(): Addon {
     // node-gyp-build's first choice, a local build, opened directly: its search (package.json,
     // directory listings, the CommonJS loader) costs a few milliseconds of every process's start.
     const local = path.join(root, 'build', 'Release', 'nlsock.node');
-    if (!process.env.PREBUILDS_ONLY && !process.env.NLKIT_PREBUILD && existsSync(local)) {
+    if (!process.env.PREBUILDS_ONLY && !process.env.NLKIT_PREBUILD && fs.existsSync(local)) {
       const m = { exports: {} as Addon };
       process.dlopen(m, local);
       addon = m.exports;
     } else {
-      const load = createRequire(import.meta.url)('node-gyp-build') as (dir: string) => Addon;
+      const load = nodeModule.createRequire(import.meta.url)('node-gyp-build') as (dir: string) => Addon;
       addon = load(root);
     }
   }

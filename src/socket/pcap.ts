@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { fs } from '../builtins.js';
 
 /** LINKTYPE_NETLINK, the pcap link type for Netlink with the 16-byte cooked header. */
 export const LINKTYPE_NETLINK = 253;
