@@ -2,12 +2,16 @@
 // { count, ms, rssMiB }. `typed` decodes into route objects (dumpRoutes, one array per datagram), `items` the same
 // one route per await, `raw` yields raw
 // messages (NetlinkSocket.dump, no attribute decoding). Time counts from before the socket opens.
-import { importNlkit } from './ns.js';
+//
+// As a whole process it stands for a program that dumps routes: it imports `nlkit/route` and
+// nothing else (no bench helpers: node:child_process alone costs milliseconds to load).
+type RouteEntry = typeof import('../src/route/index.js');
+type RootEntry = typeof import('../src/index.js');
 
-const { MessageWriter, NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REQUEST, NetlinkSocket } = await importNlkit('');
-const { dumpRoutes } = await importNlkit('/route');
+const { dumpRoutes } = (await import('nlkit/route')) as RouteEntry;
 
 const [ns = 'nlbench', mode = 'typed'] = process.argv.slice(2);
+const root = mode === 'raw' ? ((await import('nlkit')) as RootEntry) : undefined;
 let count = 0;
 let peak = 0;
 const sample = () => {
@@ -18,6 +22,7 @@ async function once(): Promise<number> {
   count = 0;
   const t0 = performance.now();
   if (mode === 'raw') {
+    const { MessageWriter, NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REQUEST, NetlinkSocket } = root!;
     const sock = NetlinkSocket.open(NETLINK_ROUTE, { netns: ns, readAhead: true });
     const w = new MessageWriter();
     w.begin(26 /* RTM_GETROUTE */, NLM_F_REQUEST | NLM_F_DUMP);

@@ -37,16 +37,30 @@ interface Row {
   note?: string;
 }
 
-function timeIt(bin: string, cmd: string[]): { ms: number; rssMiB: number } {
-  try {
-    measure(bin, cmd); // warm-up: page cache, kernel caches
-  } catch (e) {
-    console.error(`  (${(e as Error).message}: row left out)`);
-    return { ms: NaN, rssMiB: NaN };
-  }
-  const samples: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) samples.push(measure(bin, cmd));
-  return { ms: median(samples.map((s) => s.ms)), rssMiB: Math.max(...samples.map((s) => s.rssKiB)) / 1024 };
+/** A whole process's median wall time and peak RSS. */
+type Timed = { ms: number; rssMiB: number };
+
+/**
+ * Times whole processes: each command once to warm up (page cache, kernel caches), then RUNS
+ * rounds that run every command once, in turn, so that a machine getting faster or slower
+ * during the run weighs on all of them alike. Returns the median wall time and the peak RSS of
+ * each; a command that fails is left out (NaN).
+ */
+function timeAll(bin: string, cmds: string[][]): Timed[] {
+  const ok = cmds.map((cmd) => {
+    try {
+      measure(bin, cmd);
+      return true;
+    } catch (e) {
+      console.error(`  (${(e as Error).message}: row left out)`);
+      return false;
+    }
+  });
+  const samples: Sample[][] = cmds.map(() => []);
+  for (let i = 0; i < RUNS; i++) cmds.forEach((cmd, k) => ok[k] && samples[k]!.push(measure(bin, cmd)));
+  return samples.map((ss, k) => ok[k]
+    ? { ms: median(ss.map((x) => x.ms)), rssMiB: Math.max(...ss.map((x) => x.rssKiB)) / 1024 }
+    : { ms: NaN, rssMiB: NaN });
 }
 
 /** Runs a child script that reports JSON on stdout; returns the parsed medians of `runs` runs. */
@@ -74,12 +88,14 @@ async function dumpBench(bins: { floor: string; measure: string }): Promise<void
   try {
     addGatewayDevice(NS);
     fillRoutes(NS, N);
-    const floor = timeIt(bins.measure, [bins.floor, NS]);
-    const ipText = timeIt(bins.measure, ['ip', '-n', NS, 'route', 'show']);
-    const ipJson = timeIt(bins.measure, ['ip', '-n', NS, '-j', 'route', 'show']);
-    const nlkitJson = timeIt(bins.measure, [cli, 'ip', '-n', NS, '-j', 'route', 'show']);
-    const nlkitText = timeIt(bins.measure, [cli, 'ip', '-n', NS, 'route', 'show']);
-    const libWhole = timeIt(bins.measure, [node, child('lib-dump'), NS, 'typed']);
+    const [floor, ipText, ipJson, nlkitJson, nlkitText, libWhole] = timeAll(bins.measure, [
+      [bins.floor, NS],
+      ['ip', '-n', NS, 'route', 'show'],
+      ['ip', '-n', NS, '-j', 'route', 'show'],
+      [cli, 'ip', '-n', NS, '-j', 'route', 'show'],
+      [cli, 'ip', '-n', NS, 'route', 'show'],
+      [node, child('lib-dump'), NS, 'typed'],
+    ]) as [Timed, Timed, Timed, Timed, Timed, Timed];
     const lib = inProcess(child('lib-dump'), [NS, 'typed']);
     const raw = inProcess(child('lib-dump'), [NS, 'raw']);
     const rows: Row[] = [
