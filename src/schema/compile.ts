@@ -616,10 +616,10 @@ export type FlatDecode = (buf: Uint8Array, dv: DataView, start: number, end: num
 export type FlatDecodeAll = (buf: Uint8Array, dv: DataView, offsets: readonly number[], out: unknown[]) => void;
 
 /**
- * Generates the decoders of a flat message (see FlatMessageCodec): the header's fields in one
- * object literal, the set's attributes added to it, then `after` (generated source using obj,
- * dv, hs (header start) and he (header end)), all in one function; and a loop over the
- * messages of a datagram calling it. A header shorter than declared goes to `slow`.
+ * Generates the decoders of a flat message (see FlatMessageCodec): the header's fields set by
+ * one constructor, the set's attributes added to the object, then `after` (generated source
+ * using obj, buf, dv, hs (header start) and he (header end)), all in one function; and a loop
+ * over the messages of a datagram calling it. A header shorter than declared goes to `slow`.
  */
 export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, after: string, afterEnv: Record<string, unknown>, slow: FlatDecode): { one: FlatDecode; all: FlatDecodeAll } {
   const st = compileStruct(header);

@@ -257,15 +257,15 @@ export class FlatMessageCodec<H, A> {
     const leadSpec = shadowed.length ? { name: header.name, fields } : header;
     const lead = compileStruct<Record<string, unknown>>(leadSpec);
     const fix = shadowFix(shadowed);
-    const fixShadowed = build<(obj: Record<string, unknown>, dv: DataView, hs: number, he: number) => void>(
-      fix.env, `return function fixShadowed(obj, dv, hs, he) {\n  ${fix.source}\n};`);
+    const fixShadowed = build<(obj: Record<string, unknown>, buf: Uint8Array, dv: DataView, hs: number, he: number) => void>(
+      fix.env, `return function fixShadowed(obj, buf, dv, hs, he) {\n  ${fix.source}\n};`);
     const headerSize = this.headerSize;
     // A header shorter than declared: decoded field by field (it records $len).
     const slow: FlatDecode = (buf, dv, start, end) => {
       const he = Math.min(start + headerSize, end);
       const obj = lead.decode(buf, dv, start, he);
       attrs.decode(buf, dv, start + align4(headerSize), end, obj);
-      fixShadowed(obj, dv, start, he);
+      fixShadowed(obj, buf, dv, start, he);
       return obj;
     };
     const skip = new Set(['$header', '$absent', '$tail', '$len']);
@@ -280,8 +280,8 @@ export class FlatMessageCodec<H, A> {
  * Generated source (and what it refers to) of the step that settles shadowed header fields
  * after the attributes: the header's value when no attribute gave one (remembered in
  * $absent), else the header's raw value when it is not what the attribute's value narrows to
- * (remembered in $header, for byte-exact encoding). It uses obj, dv, hs (header start) and he
- * (header end).
+ * (remembered in $header, for byte-exact encoding). It uses obj, buf, dv, hs (header start) and
+ * he (header end).
  */
 function shadowFix(sh: Shadowed[]): { source: string; env: Record<string, unknown> } {
   const env: Record<string, unknown> = { u64num: Number, s64num: Number };
