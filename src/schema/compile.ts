@@ -198,6 +198,31 @@ function intDecodeSource(read: string, f: { type: IntType; enum?: EnumSpec | und
 const OCTET_DOT = Array.from({ length: 256 }, (_, i) => `${i}.`);
 const OCTET = Array.from({ length: 256 }, (_, i) => String(i));
 
+/**
+ * The text of the IPv4 addresses of one attribute. Addresses repeat (a gateway, a source) or
+ * share their first three octets (the destinations of a sorted table): the last address and
+ * /24 prefix are kept, so most addresses cost one string or none instead of three.
+ */
+class Ip4Text {
+  private last = -1;
+  private lastText = '';
+  private prefix = -1;
+  private prefixText = '';
+
+  /** The dotted quad of the 4 bytes at `s`. */
+  at(buf: Uint8Array, dv: DataView, s: number): string {
+    const w = dv.getUint32(s, HOST_LE);
+    if (w === this.last) return this.lastText;
+    const h = (buf[s]! << 16) | (buf[s + 1]! << 8) | buf[s + 2]!;
+    if (h !== this.prefix) {
+      this.prefix = h;
+      this.prefixText = OCTET_DOT[buf[s]!]! + OCTET_DOT[buf[s + 1]!]! + OCTET_DOT[buf[s + 2]!]!;
+    }
+    this.last = w;
+    return (this.lastText = this.prefixText + OCTET[buf[s + 3]!]!);
+  }
+}
+
 /** Generated source formatting the 4 bytes at `p` of `buf` as a dotted quad (env needs OCTET_DOT, OCTET). */
 function ip4Source(p: string): string {
   return `OCTET_DOT[buf[${p}]] + OCTET_DOT[buf[${p} + 1]] + OCTET_DOT[buf[${p} + 2]] + OCTET[buf[${p} + 3]]`;
@@ -494,9 +519,8 @@ export function compileSet<T>(set: AttributeSet<T>): SetCodec<T> {
 /** Generates a set's decoder: a switch on the attribute type with scalar reads inlined. */
 function genSetDecoder<T>(set: AttributeSet<T>, entries: Entry[]): SetCodec<T>['decode'] {
   const env: Record<string, unknown> = {};
-  const { state, walk } = setWalkSource(set as AttributeSet<unknown>, entries, env);
-  return build(env, `${state}
-return function decodeSet(buf, dv, start, end, into) {
+  const walk = setWalkSource(set as AttributeSet<unknown>, entries, env);
+  return build(env, `return function decodeSet(buf, dv, start, end, into) {
   const obj = into === undefined ? {} : into;
   ${walk}
   return obj;
@@ -506,10 +530,8 @@ return function decodeSet(buf, dv, start, end, into) {
 /**
  * Generated source that adds the attributes from `start` to `end` of `buf` to `obj`: a switch
  * on the attribute type with scalar reads inlined; what does not fit is kept in $unknown.
- * `state` declares what the walk keeps between calls (it goes in the enclosing scope).
  */
-function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record<string, unknown>): { state: string; walk: string } {
-  const state: string[] = [];
+function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record<string, unknown>): string {
   Object.assign(env, {
     NOFIT, ATTR_FLAGS, u64num, s64num, formatIp, formatMac, cstrAttr, OCTET_DOT, OCTET, D: entries.map((e) => e.dec),
     NAMES: entries.map((e) => e.name), TYPES: entries.map((e) => e.type),
@@ -533,23 +555,8 @@ function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record
         break;
       }
       case 'ipaddr':
-        // IPv4 addresses repeat (a gateway, a source) or share their first three octets (the
-        // destinations of a sorted table): the last address and /24 prefix of each attribute
-        // are kept, so most addresses cost one string or none instead of three.
-        state.push(`let ipw${i} = -1, ips${i} = '', iph${i} = -1, ipp${i} = '';`);
-        compute = `if (e - s === 4) {
-          const w = dv.getUint32(s, ${String(HOST_LE)});
-          if (w === ipw${i}) v = ips${i};
-          else {
-            const h = (buf[s] << 16) | (buf[s + 1] << 8) | buf[s + 2];
-            if (h !== iph${i}) {
-              iph${i} = h;
-              ipp${i} = OCTET_DOT[buf[s]] + OCTET_DOT[buf[s + 1]] + OCTET_DOT[buf[s + 2]];
-            }
-            v = ips${i} = ipp${i} + OCTET[buf[s + 3]];
-            ipw${i} = w;
-          }
-        } else if (e - s === 16) v = formatIp(buf, s, 16);`;
+        env[`ip${i}`] = new Ip4Text();
+        compute = `if (e - s === 4) v = ip${i}.at(buf, dv, s); else if (e - s === 16) v = formatIp(buf, s, 16);`;
         break;
       case 'string': compute = `v = cstrAttr(buf, s, e);`; break;
       case 'flag': compute = `if (e === s) v = true;`; break;
@@ -569,7 +576,7 @@ function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record
     }
   });
   const le = String(HOST_LE);
-  return { state: state.join('\n'), walk: `let unknown, flags, deferred;
+  return `let unknown, flags, deferred;
   let pos = start, idx = 0;
   const limit = end < buf.byteLength ? end : buf.byteLength;
   while (limit - pos >= 4) {
@@ -606,7 +613,7 @@ function setWalkSource(set: AttributeSet<unknown>, entries: Entry[], env: Record
     }
   }
   if (unknown !== undefined) obj.$unknown = unknown;
-  if (flags !== undefined) Object.defineProperty(obj, ATTR_FLAGS, { value: flags, enumerable: false });` };
+  if (flags !== undefined) Object.defineProperty(obj, ATTR_FLAGS, { value: flags, enumerable: false });`;
 }
 
 /** A flat message decoder: header and attributes from `start` to `end` of `buf` in one object. */
@@ -626,7 +633,7 @@ export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, a
   compileSet(set);
   const env: Record<string, unknown> = { ...afterEnv, slow };
   const props = structProps(structLayout(header), env, 'hs', 'h');
-  const { state, walk } = setWalkSource(set, setEntries.get(set)!, env);
+  const walk = setWalkSource(set, setEntries.get(set)!, env);
   // The header's fields are set by a constructor rather than an object literal: V8 sizes the
   // objects a constructor makes after the first few, attributes included, so a decoded message
   // holds all its properties in one allocation (a literal's object grows a second store for
@@ -635,8 +642,7 @@ export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, a
     const i = p.indexOf(': ');
     return `this[${p.slice(0, i)}] = ${p.slice(i + 2)};`;
   });
-  const one = build<FlatDecode>(env, `${state}
-const Flat = function Flat(buf, dv, hs) {
+  const one = build<FlatDecode>(env, `const Flat = function Flat(buf, dv, hs) {
   ${fields.join('\n  ')}
 };
 Flat.prototype = Object.prototype;
