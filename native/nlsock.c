@@ -42,14 +42,20 @@
 // Datagrams the read-ahead thread may hold before JS has taken them.
 #define AHEAD_SLOTS 8
 
+// What recvmsg() said besides the bytes: the sender, the group (NETLINK_PKTINFO), the nsid
+// (NETLINK_LISTEN_ALL_NSID) and whether the datagram was cut.
+typedef struct {
+  uint32_t portid, groups;
+  int64_t group, nsid;
+  int truncated;
+} recv_info;
+
 typedef struct ahead_slot {
   uint8_t* data;
   size_t cap;
   ssize_t len;  // the datagram's full length (more than cap when truncated)
   int status;   // 0, or a negative errno
-  uint32_t portid, groups;
-  int64_t group, nsid;
-  int truncated;
+  recv_info ri;
 } ahead_slot;
 
 typedef struct nlsock {
@@ -452,25 +458,77 @@ static int deliver(nlsock* s, napi_value cb, napi_value recv, int status, ssize_
   return st == napi_ok ? 0 : -1;
 }
 
+// Receives one datagram of at most `cap` bytes without waiting. Returns the datagram's full
+// length (more than cap when it was cut, see ri->truncated) or -errno.
+static ssize_t recv_datagram(int fd, void* buf, size_t cap, recv_info* ri) {
+  char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
+  struct sockaddr_nl sa;
+  struct iovec iov = {buf, cap};
+  struct msghdr mh;
+  memset(&mh, 0, sizeof mh);
+  memset(&sa, 0, sizeof sa);
+  mh.msg_name = &sa;
+  mh.msg_namelen = sizeof sa;
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = cbuf;
+  mh.msg_controllen = sizeof cbuf;
+  ssize_t n = recvmsg(fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
+  if (n < 0) return -errno;
+  ri->portid = sa.nl_pid;
+  ri->groups = sa.nl_groups;
+  ri->group = -1;
+  ri->nsid = -1;
+  for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+    if (c->cmsg_level != SOL_NETLINK) continue;
+    if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
+      struct nl_pktinfo pi;
+      memcpy(&pi, CMSG_DATA(c), sizeof pi);
+      ri->group = pi.group;
+    } else if (c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+      int v;
+      memcpy(&v, CMSG_DATA(c), sizeof v);
+      ri->nsid = v;
+    }
+  }
+  ri->truncated = (size_t)n > cap || (mh.msg_flags & MSG_TRUNC);
+  return n;
+}
+
+// What a wake-up needs to call into JS: one handle scope and one callback scope around all the
+// deliveries of the wake-up.
+typedef struct {
+  napi_handle_scope hscope;
+  napi_callback_scope cscope;
+  napi_value cb, recv;
+} js_entry;
+
+static int enter_js(nlsock* s, js_entry* j) {
+  napi_env env = s->env;
+  if (napi_open_handle_scope(env, &j->hscope) != napi_ok) return -1;
+  napi_get_reference_value(env, s->callback, &j->cb);
+  napi_get_undefined(env, &j->recv);
+  if (s->wrapper) napi_get_reference_value(env, s->wrapper, &j->recv);
+  napi_value resource;
+  napi_create_object(env, &resource);
+  if (napi_open_callback_scope(env, resource, s->async_ctx, &j->cscope) != napi_ok) {
+    napi_close_handle_scope(env, j->hscope);
+    return -1;
+  }
+  return 0;
+}
+
+static void leave_js(nlsock* s, js_entry* j) {
+  napi_close_callback_scope(s->env, j->cscope);
+  napi_close_handle_scope(s->env, j->hscope);
+}
+
 static void on_poll(uv_poll_t* h, int status, int events) {
   (void)events;
   nlsock* s = (nlsock*)h->data;
   if (s->closing || !s->callback) return;
-  napi_env env = s->env;
-  napi_handle_scope hscope;
-  if (napi_open_handle_scope(env, &hscope) != napi_ok) return;
-  napi_value cb, recv;
-  napi_get_reference_value(env, s->callback, &cb);
-  napi_get_undefined(env, &recv);
-  if (s->wrapper) napi_get_reference_value(env, s->wrapper, &recv);
-  napi_callback_scope cscope;
-  napi_value resource;
-  napi_create_object(env, &resource);
-  if (napi_open_callback_scope(env, resource, s->async_ctx, &cscope) != napi_ok) {
-    napi_close_handle_scope(env, hscope);
-    return;
-  }
-
+  js_entry j;
+  if (enter_js(s, &j) < 0) return;
   if (status < 0) {
     // libuv turns EPOLLERR into UV_EBADF and stops the handle. On Netlink, EPOLLERR means the
     // socket has a pending error (ENOBUFS after an overrun): read and clear it, report it, and
@@ -481,54 +539,36 @@ static void on_poll(uv_poll_t* h, int status, int events) {
     socklen_t sl = sizeof soerr;
     if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0) soerr = errno;
     if (soerr == 0) soerr = -status;  // libuv errors are negative errno
-    deliver(s, cb, recv, -soerr, 0, 0, 0, -1, -1, 0);
+    deliver(s, j.cb, j.recv, -soerr, 0, 0, 0, -1, -1, 0);
     if (!s->closing && s->callback && !s->paused && !s->polling) {
       s->polling = uv_poll_start(&s->poll, UV_READABLE, on_poll) == 0;
     }
   } else {
-    char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
     for (int i = 0; i < MAX_PER_WAKE && !s->closing && s->polling && s->buf; i++) {
-      struct sockaddr_nl sa;
-      struct iovec iov = {s->buf, s->buflen};
-      struct msghdr mh;
-      memset(&mh, 0, sizeof mh);
-      memset(&sa, 0, sizeof sa);
-      mh.msg_name = &sa;
-      mh.msg_namelen = sizeof sa;
-      mh.msg_iov = &iov;
-      mh.msg_iovlen = 1;
-      mh.msg_control = cbuf;
-      mh.msg_controllen = sizeof cbuf;
-      ssize_t n = recvmsg(s->fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
+      recv_info ri;
+      ssize_t n = recv_datagram(s->fd, s->buf, s->buflen, &ri);
       if (n < 0) {
-        int err = errno;  // saved: the JS callback below may clobber errno
+        int err = (int)-n;
         if (err == EINTR) continue;
         if (err == EAGAIN || err == EWOULDBLOCK) break;  // drained
-        if (deliver(s, cb, recv, -err, 0, 0, 0, -1, -1, 0) < 0 || err != ENOBUFS) break;
+        if (deliver(s, j.cb, j.recv, -err, 0, 0, 0, -1, -1, 0) < 0 || err != ENOBUFS) break;
         continue;
       }
-      int64_t group = -1, nsid = -1;
-      for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-        if (c->cmsg_level != SOL_NETLINK) continue;
-        if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
-          struct nl_pktinfo pi;
-          memcpy(&pi, CMSG_DATA(c), sizeof pi);
-          group = pi.group;
-        } else if (c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
-          int v;
-          memcpy(&v, CMSG_DATA(c), sizeof v);
-          nsid = v;
-        }
-      }
-      int truncated = (size_t)n > s->buflen || (mh.msg_flags & MSG_TRUNC);
-      if (deliver(s, cb, recv, 0, n, sa.nl_pid, sa.nl_groups, group, nsid, truncated) < 0) break;
+      if (deliver(s, j.cb, j.recv, 0, n, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated) < 0) break;
     }
   }
-  napi_close_callback_scope(env, cscope);
-  napi_close_handle_scope(env, hscope);
+  leave_js(s, &j);
 }
 
 // ---- read-ahead mode ----
+
+// Makes the slot past the ones JS has yet to take visible to JS, and wakes the loop.
+static void publish(nlsock* s) {
+  pthread_mutex_lock(&s->mu);
+  s->count++;
+  pthread_mutex_unlock(&s->mu);
+  uv_async_send(&s->async);
+}
 
 // The thread: waits for room in the ring (and for resume()), then for a datagram, and
 // receives it into the next slot. It touches only the slot past the ones JS has yet to take.
@@ -540,7 +580,6 @@ static void on_poll(uv_poll_t* h, int status, int events) {
 // and leaves -EINVAL in sk_err for the next receive. Nothing was lost; one thread never sees it.
 static void* ahead_thread(void* arg) {
   nlsock* s = (nlsock*)arg;
-  char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
   for (;;) {
     pthread_mutex_lock(&s->mu);
     while (!s->stop && (s->tpaused || s->count == AHEAD_SLOTS)) pthread_cond_wait(&s->cv, &s->mu);
@@ -551,90 +590,35 @@ static void* ahead_thread(void* arg) {
     ahead_slot* sl = &s->ring[(s->head + s->count) % AHEAD_SLOTS];
     size_t want = s->want_cap;
     pthread_mutex_unlock(&s->mu);
-    if (sl->cap < want) {
-      uint8_t* d = realloc(sl->data, want);
-      if (d) {  // without memory the old slot stays: an oversized datagram is reported truncated
-        sl->data = d;
-        sl->cap = want;
-      }
-    }
     struct pollfd p[2] = {{s->fd, POLLIN, 0}, {s->wakefd, POLLIN, 0}};
     if (poll(p, 2, -1) < 0) {
       if (errno == EINTR) continue;
       sl->status = -errno;  // cannot wait on the socket: report it and stop reading
       sl->len = 0;
-      pthread_mutex_lock(&s->mu);
-      s->count++;
-      pthread_mutex_unlock(&s->mu);
-      uv_async_send(&s->async);
+      publish(s);
       break;
     }
     if (p[1].revents) continue;  // woken to stop
     // Peek at the length first and grow the slot: whether a datagram fits is decided later,
     // against the JS buffer when it is handed over, as in the other mode.
-    ssize_t need = recv(s->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-    if (need < 0) {
-      int err = errno;
-      if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || err == EINVAL) continue;
-      sl->status = -err;  // e.g. ENOBUFS, which the peek reports (and clears)
-      sl->len = 0;
-      sl->truncated = 0;
-      pthread_mutex_lock(&s->mu);
-      s->count++;
-      pthread_mutex_unlock(&s->mu);
-      uv_async_send(&s->async);
-      continue;
-    }
-    if ((size_t)need > sl->cap) {
-      uint8_t* d = realloc(sl->data, (size_t)need);
-      if (d) {
-        sl->data = d;
-        sl->cap = (size_t)need;
-      }
-    }
-    struct sockaddr_nl sa;
-    struct iovec iov = {sl->data, sl->cap};
-    struct msghdr mh;
-    memset(&mh, 0, sizeof mh);
-    memset(&sa, 0, sizeof sa);
-    mh.msg_name = &sa;
-    mh.msg_namelen = sizeof sa;
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = cbuf;
-    mh.msg_controllen = sizeof cbuf;
-    ssize_t n = recvmsg(s->fd, &mh, MSG_TRUNC | MSG_DONTWAIT);
-    if (n < 0) {
-      int err = errno;
-      if (err == EINTR || err == EAGAIN || err == EWOULDBLOCK || err == EINVAL) continue;
-      sl->status = -err;
-      sl->len = 0;
-      sl->truncated = 0;
-    } else {
-      sl->status = 0;
-      sl->len = n;
-      sl->portid = sa.nl_pid;
-      sl->groups = sa.nl_groups;
-      sl->group = -1;
-      sl->nsid = -1;
-      for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-        if (c->cmsg_level != SOL_NETLINK) continue;
-        if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
-          struct nl_pktinfo pi;
-          memcpy(&pi, CMSG_DATA(c), sizeof pi);
-          sl->group = pi.group;
-        } else if (c->cmsg_type == NETLINK_LISTEN_ALL_NSID && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
-          int v;
-          memcpy(&v, CMSG_DATA(c), sizeof v);
-          sl->nsid = v;
+    ssize_t n = recv(s->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+    if (n >= 0) {
+      if ((size_t)n > want) want = (size_t)n;
+      if (sl->cap < want) {
+        uint8_t* d = realloc(sl->data, want);
+        if (d) {  // without memory the old slot stays: an oversized datagram is reported cut
+          sl->data = d;
+          sl->cap = want;
         }
       }
-      sl->truncated = (size_t)n > sl->cap || (mh.msg_flags & MSG_TRUNC);
+      n = recv_datagram(s->fd, sl->data, sl->cap, &sl->ri);
+    } else {
+      n = -errno;  // e.g. ENOBUFS, which the peek reports (and clears)
     }
-    pthread_mutex_lock(&s->mu);
-    s->count++;
-    pthread_mutex_unlock(&s->mu);
-    uv_async_send(&s->async);
+    if (n == -EINTR || n == -EAGAIN || n == -EWOULDBLOCK || n == -EINVAL) continue;
+    sl->status = n < 0 ? (int)n : 0;
+    sl->len = n < 0 ? 0 : n;
+    publish(s);
   }
   return NULL;
 }
@@ -643,20 +627,8 @@ static void* ahead_thread(void* arg) {
 static void on_async(uv_async_t* h) {
   nlsock* s = (nlsock*)h->data;
   if (s->closing || !s->callback) return;
-  napi_env env = s->env;
-  napi_handle_scope hscope;
-  if (napi_open_handle_scope(env, &hscope) != napi_ok) return;
-  napi_value cb, recv;
-  napi_get_reference_value(env, s->callback, &cb);
-  napi_get_undefined(env, &recv);
-  if (s->wrapper) napi_get_reference_value(env, s->wrapper, &recv);
-  napi_callback_scope cscope;
-  napi_value resource;
-  napi_create_object(env, &resource);
-  if (napi_open_callback_scope(env, resource, s->async_ctx, &cscope) != napi_ok) {
-    napi_close_handle_scope(env, hscope);
-    return;
-  }
+  js_entry j;
+  if (enter_js(s, &j) < 0) return;
   int more = 0;
   for (int i = 0; !s->closing && s->callback && !s->paused; i++) {
     pthread_mutex_lock(&s->mu);
@@ -674,21 +646,20 @@ static void on_async(uv_async_t* h) {
     if (n > sl->cap) n = sl->cap;
     if (n > s->buflen) n = s->buflen;
     if (n && s->buf) memcpy(s->buf, sl->data, n);
-    int status = sl->status, truncated = sl->truncated || (len > 0 && (size_t)len > s->buflen);
-    uint32_t portid = sl->portid, groups = sl->groups;
-    int64_t group = sl->group, nsid = sl->nsid;
+    int status = sl->status;
+    recv_info ri = sl->ri;
+    if (len > 0 && (size_t)len > s->buflen) ri.truncated = 1;
     pthread_mutex_lock(&s->mu);
     s->head = (s->head + 1) % AHEAD_SLOTS;
     s->count--;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
-    int rc = status < 0 ? deliver(s, cb, recv, status, 0, 0, 0, -1, -1, 0)
-                        : deliver(s, cb, recv, 0, len, portid, groups, group, nsid, truncated);
+    int rc = status < 0 ? deliver(s, j.cb, j.recv, status, 0, 0, 0, -1, -1, 0)
+                        : deliver(s, j.cb, j.recv, 0, len, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated);
     if (rc < 0) break;
   }
   if (more && !s->closing) uv_async_send(&s->async);  // the rest on the next turn of the loop
-  napi_close_callback_scope(env, cscope);
-  napi_close_handle_scope(env, hscope);
+  leave_js(s, &j);
 }
 
 static int start_ahead(napi_env env, nlsock* s, uv_loop_t* loop) {
