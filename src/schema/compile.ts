@@ -381,10 +381,11 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
   return codec;
 }
 
-type Layout = { f: StructSpec['fields'][number]; size: number; at: number }[];
-
 /** Each field of a struct with its size and offset. */
-function structLayout(spec: StructSpec): Layout {
+export type Layout = { f: StructSpec['fields'][number]; size: number; at: number }[];
+
+/** The layout of a struct declaration: each field with its size and offset. */
+export function structLayout(spec: StructSpec): Layout {
   let off = 0;
   return spec.fields.map((f) => {
     const size = f.type === 'binary' && f.struct ? (f.len ?? compileStruct(f.struct).size)
@@ -629,10 +630,11 @@ export type FlatDecodeAll = (buf: Uint8Array, dv: DataView, offsets: readonly nu
  * over the messages of a datagram calling it. A header shorter than declared goes to `slow`.
  */
 export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, after: string, afterEnv: Record<string, unknown>, slow: FlatDecode): { one: FlatDecode; all: FlatDecodeAll } {
-  const st = compileStruct(header);
+  const layout = structLayout(header);
+  const size = structSize(header);
   compileSet(set);
   const env: Record<string, unknown> = { ...afterEnv, slow };
-  const props = structProps(structLayout(header), env, 'hs', 'h');
+  const props = structProps(layout, env, 'hs', 'h');
   const walk = setWalkSource(set, setEntries.get(set)!, env);
   // The header's fields are set by a constructor rather than an object literal: V8 sizes the
   // objects a constructor makes after the first few, attributes included, so a decoded message
@@ -647,9 +649,9 @@ export function genFlatDecoder(header: StructSpec, set: AttributeSet<unknown>, a
 };
 Flat.prototype = Object.prototype;
 return function decodeFlat(buf, dv, hs, end) {
-  if (end - hs < ${st.size}) return slow(buf, dv, hs, end);
+  if (end - hs < ${size}) return slow(buf, dv, hs, end);
   const obj = new Flat(buf, dv, hs);
-  const start = hs + ${align4(st.size)}, he = hs + ${st.size};
+  const start = hs + ${align4(size)}, he = hs + ${size};
   ${walk}
   ${after}
   return obj;

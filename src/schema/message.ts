@@ -1,6 +1,6 @@
 // A message type's codec: a fixed header struct followed by an attribute set.
 import { HOST_LE, MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
-import { compileSet, compileStruct, enumName, flagNames, genFlatDecoder, intSize, intValue, structSize, type FlatDecode, type FlatDecodeAll, type SetCodec, type StructCodec } from './compile.js';
+import { compileSet, compileStruct, enumName, flagNames, genFlatDecoder, intSize, intValue, structLayout, structSize, type FlatDecode, type FlatDecodeAll, type SetCodec, type StructCodec } from './compile.js';
 import { build, intReadExpr, prop } from './codegen.js';
 import type { AttributeSet, EnumSpec, FlagsSpec, IntType, StructExtras, StructSpec } from './types.js';
 
@@ -236,18 +236,12 @@ export class FlatMessageCodec<H, A> {
     const shadowed: Shadowed[] = [];
     // The header decoded first lacks the shadowed fields (they become padding), so that the
     // attribute decoder sees them unset; they are filled in after the attributes.
-    let at = 0;
-    const fields = header.fields.map((f) => {
-      const size = f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'string' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr'
-        ? (f.len ?? (f.type === 'ip4' ? 4 : f.type === 'ip6' ? 16 : f.type === 'mac' ? 6 : 0))
-        : intSize(f.type);
-      const here = at;
-      at += size;
+    const fields = structLayout(header).map(({ f, size, at }) => {
       const narrow = shadow[f.name];
       if (!narrow || f.type === 'pad' || f.type === 'binary' || f.type === 'mac' || f.type === 'string' || f.type === 'ip4' || f.type === 'ip6' || f.type === 'ipaddr') return f;
       const en = f.enum, fl = f.flags;
       shadowed.push({
-        name: f.name, at: here, type: f.type, narrow, ...(en ? { enum: en } : {}), ...(fl ? { flags: fl } : {}),
+        name: f.name, at, type: f.type, narrow, ...(en ? { enum: en } : {}), ...(fl ? { flags: fl } : {}),
         dec: en ? (v) => enumName(en, v) : fl ? (v) => flagNames(fl, v) : (v) => v,
       });
       return { name: f.name, type: 'pad' as const, len: size };

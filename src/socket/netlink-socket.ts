@@ -386,6 +386,15 @@ function abortError(signal: AbortSignal): Error {
 }
 
 /**
+ * Records a data message of dump `d` at `at` of a datagram of `length` bytes: one copy of the
+ * datagram serves all its messages, which are decoded when taken (DumpState.take).
+ */
+function recordDumpData(d: DumpState<unknown>, buf: Uint8Array, length: number, at: number, flags: number): void {
+  if (flags & NLM_F_DUMP_INTR) d.interrupted = true;
+  (d.current ??= { bytes: buf.slice(0, length), offsets: [] }).offsets.push(at);
+}
+
+/**
  * Records the leading data messages of dump `d` in a datagram (see DumpState.take) and returns
  * where the first other message, or a malformed header, starts.
  */
@@ -393,14 +402,11 @@ function scanDumpData(d: DumpState<unknown>, buf: Uint8Array, length: number): n
   const dv = viewOf(buf);
   const seq = d.seq;
   let at = 0;
-  let c = d.current;
   while (length - at >= NLMSG_HDRLEN) {
     const len = dv.getUint32(at, HOST_LE);
     if (len < NLMSG_HDRLEN || len > length - at) break;
     if (dv.getUint16(at + 4, HOST_LE) < NLMSG_MIN_TYPE || dv.getUint32(at + 8, HOST_LE) !== seq) break;
-    if (dv.getUint16(at + 6, HOST_LE) & NLM_F_DUMP_INTR) d.interrupted = true;
-    if (c === null) c = d.current = { bytes: buf.slice(0, length), offsets: [] };
-    c.offsets.push(at);
+    recordDumpData(d, buf, length, at, dv.getUint16(at + 6, HOST_LE));
     at += (len + 3) & ~3;
   }
   return at < length ? at : length;
@@ -961,7 +967,7 @@ export class NetlinkSocket implements AsyncDisposable {
       const r = new MessageReader(buf, at, length);
       while (r.next()) {
         if (r.seq === dseq && r.type >= NLMSG_MIN_TYPE && !d!.cancelled) {
-          this.onDumpData(d!, r);
+          recordDumpData(d!, r.buf, r.end, r.offset, r.flags);
           continue;
         }
         if (!multicast && portid === this.peer) {
@@ -1095,14 +1101,7 @@ export class NetlinkSocket implements AsyncDisposable {
       return;
     }
     if (r.type === NLMSG_NOOP || r.type === NLMSG_OVERRUN || d.cancelled) return;
-    this.onDumpData(d, r);
-  }
-
-  private onDumpData(d: DumpState<unknown>, r: MessageReader): void {
-    if (r.flags & NLM_F_DUMP_INTR) d.interrupted = true;
-    // One copy of the datagram for all its messages; they are decoded when taken (DumpState.take).
-    const c = (d.current ??= { bytes: r.buf.slice(0, r.end), offsets: [] });
-    c.offsets.push(r.offset);
+    recordDumpData(d, r.buf, r.end, r.offset, r.flags);
   }
 
   private onEvent(r: MessageReader, group: number, portid: number, nsid: number | undefined): void {
