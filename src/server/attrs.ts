@@ -1,6 +1,5 @@
 import { AttributeReader, HOST_LE, NLA_HDRLEN } from '../wire/index.js';
-
-const utf8 = new TextDecoder();
+import { decodeText } from '../wire/text.js';
 
 /**
  * Attrs is the kernel's `struct nlattr *tb[maxtype + 1]` after nla_parse(): the attributes of
@@ -79,7 +78,7 @@ export class Attrs {
     if (!r) return undefined;
     let e = r[0];
     while (e < r[1] && this.buf[e] !== 0) e++;
-    return utf8.decode(this.buf.subarray(r[0], e));
+    return decodeText(this.buf.subarray(r[0], e));
   }
   /** A copy of the value bytes. */
   bytes(type: number): Uint8Array | undefined {

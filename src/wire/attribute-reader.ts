@@ -2,8 +2,8 @@ import { align4 } from './align.js';
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLA_TYPE_MASK } from './constants.js';
 import { HOST_LE, viewOf } from './endian.js';
 import { WireError } from './errors.js';
+import { decodeText } from './text.js';
 
-const utf8 = new TextDecoder();
 
 /**
  * AttributeReader walks a run of netlink attributes (TLVs) without copying.
@@ -105,12 +105,12 @@ export class AttributeReader {
   u64(): bigint {
     return this.length >= 8 ? this.view.getBigUint64(this.start, !this.netByteOrder && HOST_LE) : 0n;
   }
-  /** The value as a string, up to the first NUL. */
+  /** The value as a string, up to the first NUL; bytes that are not UTF-8 are kept (see decodeText). */
   string(): string {
     let e = this.start;
     const buf = this.buf;
     while (e < this.end && buf[e] !== 0) e++;
-    return utf8.decode(buf.subarray(this.start, e));
+    return decodeText(buf.subarray(this.start, e));
   }
   /** A copy of the value bytes. */
   bytes(): Uint8Array {

@@ -7,3 +7,4 @@ export { MessageReader, parseMessages, type NetlinkMessage } from './message-rea
 export { AttributeReader, parseAttributes, attributePathAt, type Attribute } from './attribute-reader.js';
 export { MessageWriter } from './message-writer.js';
 export { parseAck, readAckTlvs, type Ack, type AckTlvs, type EchoedHeader } from './ack.js';
+export { decodeText, encodeText, hasEscapedBytes } from './text.js';

@@ -1,8 +1,7 @@
 import { align4 } from './align.js';
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLA_HDRLEN, NLMSG_HDRLEN } from './constants.js';
 import { HOST_LE } from './endian.js';
-
-const utf8 = new TextEncoder();
+import { encodeText } from './text.js';
 
 /**
  * MessageWriter builds one or more netlink messages in a growable buffer.
@@ -139,7 +138,7 @@ export class MessageWriter {
 
   /** Appends a NUL-terminated string attribute. */
   attrString(type: number, s: string): void {
-    const enc = utf8.encode(s);
+    const enc = encodeText(s);
     const at = this.attrHeader(type, enc.byteLength + 1);
     this.buf.set(enc, at + NLA_HDRLEN);
     this.buf[at + NLA_HDRLEN + enc.byteLength] = 0;
