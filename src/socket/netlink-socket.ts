@@ -83,9 +83,10 @@ const LISTENER_RCVBUF = 32 * 1024 * 1024;
 const MAX_AUTO_RCVBUF = 8 * 1024 * 1024;
 // A user-space peer may never answer; the kernel always does (lost replies are detected).
 const PEER_TIMEOUT = 30_000;
-// Protocols whose kernel side answers a control message's NLM_F_ACK in order (netlink_rcv_skb):
-// ROUTE, USERSOCK (server/), SOCK_DIAG, XFRM, NETFILTER, GENERIC.
-const BARRIER_PROTOCOLS = new Set([0, 2, 4, 6, 12, 16]);
+// Protocols whose kernel side does not answer a control message's NLM_F_ACK in order with the
+// rest: AUDIT (its own receive loop), CONNECTOR and KOBJECT_UEVENT (no requests). The others go
+// through netlink_rcv_skb, and so do server/'s families.
+const NO_BARRIER_PROTOCOLS = new Set([9, 11, 15]);
 
 let nextSeqBase = (Date.now() >>> 0) & 0x7fffffff;
 
@@ -136,7 +137,7 @@ export class NetlinkSocket implements AsyncDisposable, SocketCore {
       event: (r, o) => this.hub.deliver(r, o),
       eventsLost: (code, cause) => this.hub.lost(code, cause),
       released: (bytes) => this.window.release(bytes),
-    }, { portid, peer: this.peer, barrier: BARRIER_PROTOCOLS.has(protocol), seq: nextSeqBase || 1 });
+    }, { portid, peer: this.peer, barrier: !NO_BARRIER_PROTOCOLS.has(protocol), seq: nextSeqBase || 1 });
     this.window = new SendWindow(0);
     this.dumps = new DumpQueue(this);
     this.hub = new EventHub(() => this.updateReading());

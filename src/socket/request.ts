@@ -5,9 +5,13 @@ import {
 } from '../wire/index.js';
 import { ackError } from './ack-error.js';
 import { abortError, armDeadline, closedError, type SocketCore } from './core.js';
+import { errnoValue } from './errno.js';
 import type { Exchange, Outcome } from './exchange.js';
 import type { Waiting } from './flow.js';
 import { SocketError } from './netlink-error.js';
+
+const EAGAIN = errnoValue('EAGAIN')!;
+const ENOBUFS = errnoValue('ENOBUFS')!;
 
 /** Options of a request. */
 export interface RequestOptions {
@@ -73,6 +77,8 @@ class RequestExchange implements Exchange {
     if (r.type === NLMSG_ERROR) {
       const ack = parseAck(r.buf, r.payloadStart, r.payloadEnd, r.flags);
       if (ack instanceof Error) return new SocketError(`${this.op}: malformed ACK: ${ack.message}`, 'ERR_MALFORMED', undefined, undefined, { cause: ack });
+      // The kernel could not queue the reply (netlink_unicast's EAGAIN, or ENOBUFS): a GET asks again.
+      if ((ack.error === -EAGAIN || ack.error === -ENOBUFS) && this.resend()) return undefined;
       if (ack.error !== 0) return ackError(this.op, ack, this.bytes, this.opts.headerSize ?? -1);
       this.ackv = ack;
       return null;
