@@ -23,12 +23,12 @@ function message(type: number, seq: number, pid = PORT, value = 0): Uint8Array {
 }
 
 /** An NLMSG_ERROR for `seq` with `error` (0: an ACK), capped, echoing a 16-byte request header. */
-function ackFor(seq: number, error = 0, flags = 0): Uint8Array {
+function ackFor(seq: number, error = 0, flags = 0x100 /* NLM_F_CAPPED */): Uint8Array {
   const b = new Uint8Array(36);
   const dv = viewOf(b);
   dv.setUint32(0, 36, HOST_LE);
   dv.setUint16(4, NLMSG_ERROR, HOST_LE);
-  dv.setUint16(6, flags | 0x100 /* NLM_F_CAPPED */, HOST_LE);
+  dv.setUint16(6, flags, HOST_LE);
   dv.setUint32(8, seq, HOST_LE);
   dv.setUint32(12, PORT, HOST_LE);
   dv.setInt32(16, error, HOST_LE);
