@@ -7,10 +7,10 @@
 // kernel's own terms (anchored on names the headers have); where the headers have them too,
 // both must agree.
 //
-//   node scripts/gen-constants.mjs [--out DIR] [--include DIR]    (npm run gen)
+//   node scripts/gen-constants.mjs [--out DIR] [--include DIR] [--newer FILE]   (npm run gen)
 //
 // --out writes the files under DIR instead of the repository (the test diffs the two);
-// --include reads the headers from DIR instead of /usr/include.
+// --include reads the headers from DIR instead of /usr/include; --newer reads another overlay.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const NEWER = join(ROOT, 'scripts', 'uapi-newer.h');
 
 // What to generate. A `table` is an object of one C prefix (`RT_SCOPE` -> RT_SCOPE_*), taken
 // from the enum block that holds `enum` (plus #define aliases of its members) or from the
@@ -127,9 +126,10 @@ const FILES = [
 
 /** Parses the command line. */
 function options(argv) {
-  const o = { out: ROOT, include: '/usr/include', cc: process.env.CC || 'cc' };
+  const o = { out: ROOT, include: '/usr/include', newer: join(ROOT, 'scripts', 'uapi-newer.h'), cc: process.env.CC || 'cc' };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--out') o.out = argv[++i];
+    else if (argv[i] === '--newer') o.newer = argv[++i];
     else if (argv[i] === '--include') o.include = argv[++i];
     else throw new Error(`gen-constants: unknown argument ${argv[i]}`);
   }
@@ -219,8 +219,8 @@ function preprocess(cc, include, includes) {
 }
 
 /** The newer-than-the-headers overlay: its enum members, in order, renamed apart from the headers'. */
-function newerOverlay() {
-  const text = stripComments(readFileSync(NEWER, 'utf8'));
+function newerOverlay(file) {
+  const text = stripComments(readFileSync(file, 'utf8'));
   const members = [];
   for (const m of text.matchAll(/\benum\s*\w*\s*\{([^}]*)\}/g)) for (const [n] of enumMembers(m[1])) members.push(n);
   const own = new Set(members);
@@ -369,7 +369,7 @@ function generate(spec, o, version, overlay) {
 export function main(argv = process.argv.slice(2)) {
   const o = options(argv);
   const version = `${headerVersion(o.cc, o.include)}`;
-  const overlay = newerOverlay();
+  const overlay = newerOverlay(o.newer);
   const written = [];
   for (const spec of FILES) {
     const text = generate(spec, o, version, overlay);
@@ -382,5 +382,10 @@ export function main(argv = process.argv.slice(2)) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  for (const p of main()) process.stdout.write(`${p}\n`);
+  try {
+    for (const p of main()) process.stdout.write(`${p}\n`);
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  }
 }
