@@ -7,6 +7,8 @@ import {
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix } from './argv.js';
 import type { IpContext } from './index.js';
+import { scope } from '../../route/enums.js';
+import { decodedIs } from './common.js';
 import { parseUnsigned, scopes } from './names.js';
 import { printAddr, addrFlagsNum } from './print-addr.js';
 import { linkFlagsNum, linkMatches, printLink, printLinkBrief, printLinkStats, type LinkShowFilter } from './print-link.js';
@@ -193,8 +195,7 @@ function familyNum(a: Address): Family | undefined {
 /** The per-address test print_addrinfo applies (scope, flags, label, prefix). */
 function addrMatches(a: Address, f: AddrFilter, label: string): boolean {
   if (f.scope !== undefined) {
-    const sc = typeof a.scope === 'number' ? a.scope : scopes.a2n(String(a.scope ?? 'global')) ?? 0;
-    if (sc !== f.scope) return false;
+    if (!decodedIs(scope, a.scope as string | number | undefined, f.scope)) return false;
   }
   if (((f.flags ^ addrFlagsNum(a)) & f.flagMask) !== 0) return false;
   if (f.label && !f.label.test(label)) return false;
