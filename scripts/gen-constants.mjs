@@ -48,7 +48,7 @@ const FILES = [
       'sys/socket.h', 'linux/rtnetlink.h', 'linux/if_link.h', 'linux/if_addr.h', 'linux/neighbour.h', 'linux/fib_rules.h',
       'linux/nexthop.h', 'linux/netconf.h', 'linux/net_namespace.h', 'linux/if.h', 'linux/if_arp.h', 'linux/if_bridge.h',
       'linux/veth.h', 'linux/if_tun.h', 'linux/lwtunnel.h', 'linux/mpls_iptunnel.h', 'linux/ip.h', 'linux/ipv6.h',
-      'linux/icmpv6.h', 'linux/if_ether.h',
+      'linux/icmpv6.h', 'linux/if_ether.h', 'linux/in_route.h',
     ],
     tables: [
       { name: 'RTM', enum: 'NEWLINK', exclude: ['BASE'] },
@@ -61,6 +61,8 @@ const FILES = [
       { name: 'RTAX', enum: 'LOCK' },
       { name: 'RTAX_FEATURE', headers: ['linux/rtnetlink.h'], exclude: ['MASK'] },
       { name: 'RTNH_F', headers: ['linux/rtnetlink.h'], exclude: ['COMPARE_MASK'] },
+      // RTCF_NOPMTUDISC names an RTM_F_* the headers no longer have; RTCF_NAT is two flags.
+      { name: 'RTCF', headers: ['linux/in_route.h'], exclude: ['NOPMTUDISC', 'NAT'] },
       { name: 'RTNLGRP', enum: 'LINK' },
       { name: 'RTEXT_FILTER', headers: ['linux/rtnetlink.h'] },
       { name: 'IFLA', enum: 'IFNAME' },

@@ -2,8 +2,9 @@
 // print_opt of veth, bridge, bridge_slave, vxlan, macvlan, tun): text in ip's layout, JSON
 // with ip -j's keys and order, -d details and -s statistics included.
 import type { Link } from '../../route/codecs.js';
-import { AF, IFF } from '../../route/constants.js';
+import { AF, IFF, IFLA_EVENT } from '../../route/constants.js';
 import { linkFlags, linkType } from '../../route/enums.js';
+import { pick } from '../../route/words.js';
 import { enumNum, flagsNum, printHeader, type PrintContext } from './common.js';
 import { groups, isIp4Tunnel, linkTypeText } from './names.js';
 import { RawJson, type Output } from './output.js';
@@ -24,6 +25,12 @@ const { UP: IFF_UP, RUNNING: IFF_RUNNING, POINTOPOINT: IFF_POINTOPOINT } = IFF;
 const FLAG_ORDER: [number, string][] = Object.entries(linkFlags.bits)
   .filter(([name]) => name !== 'RUNNING')
   .map(([name, bit]) => [bit, name]);
+
+/** IFLA_EVENT_* as ip prints them. */
+const LINK_EVENTS: Record<number, string> = Object.fromEntries(Object.entries(pick(IFLA_EVENT, {
+  NONE: 'NONE', REBOOT: 'REBOOT', FEATURES: 'FEATURE CHANGE', BONDING_FAILOVER: 'BONDING FAILOVER',
+  NOTIFY_PEERS: 'NOTIFY PEERS', IGMP_RESEND: 'RESEND IGMP', BONDING_OPTIONS: 'BONDING OPTION',
+})).map(([word, v]) => [v, word]));
 
 /** print_link_flags: `<A,B,C> ` in text, the "flags" array in JSON. */
 export function printLinkFlags(o: Output, flags: number, mdown: boolean): void {
@@ -547,8 +554,7 @@ export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrint
   }
   if (mode.showQueue && l.txqlen) o.field('txqlen', l.txqlen, `qlen ${l.txqlen}`);
   if (l.event) {
-    const EVENTS = ['NONE', 'REBOOT', 'FEATURE CHANGE', 'BONDING FAILOVER', 'NOTIFY PEERS', 'RESEND IGMP', 'BONDING OPTION'];
-    const e = EVENTS[l.event];
+    const e = LINK_EVENTS[l.event];
     if (e) o.field('event', e, `event ${e} `);
     else o.field('event', l.event, `event ${l.event} `);
   }

@@ -464,6 +464,46 @@ export const RTNH_F_NAME: Readonly<Record<number, string>> = {
   64: 'RTNH_F_TRAP',
 };
 
+/** RTCF_* values. */
+export const RTCF = {
+  DEAD: 1,
+  ONLINK: 4,
+  NOTIFY: 0x10000,
+  DIRECTDST: 0x20000,
+  REDIRECTED: 0x40000,
+  TPROXY: 0x80000,
+  FAST: 0x200000,
+  MASQ: 0x400000,
+  SNAT: 0x800000,
+  DOREDIRECT: 0x1000000,
+  DIRECTSRC: 0x4000000,
+  DNAT: 0x8000000,
+  BROADCAST: 0x10000000,
+  MULTICAST: 0x20000000,
+  REJECT: 0x40000000,
+  LOCAL: 0x80000000,
+} as const;
+
+/** The UAPI name of each RTCF_* value (the first, where names share a value). */
+export const RTCF_NAME: Readonly<Record<number, string>> = {
+  1: 'RTCF_DEAD',
+  4: 'RTCF_ONLINK',
+  0x10000: 'RTCF_NOTIFY',
+  0x20000: 'RTCF_DIRECTDST',
+  0x40000: 'RTCF_REDIRECTED',
+  0x80000: 'RTCF_TPROXY',
+  0x200000: 'RTCF_FAST',
+  0x400000: 'RTCF_MASQ',
+  0x800000: 'RTCF_SNAT',
+  0x1000000: 'RTCF_DOREDIRECT',
+  0x4000000: 'RTCF_DIRECTSRC',
+  0x8000000: 'RTCF_DNAT',
+  0x10000000: 'RTCF_BROADCAST',
+  0x20000000: 'RTCF_MULTICAST',
+  0x40000000: 'RTCF_REJECT',
+  0x80000000: 'RTCF_LOCAL',
+};
+
 /** RTNLGRP_* values. */
 export const RTNLGRP = {
   NONE: 0,
