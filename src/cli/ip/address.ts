@@ -7,6 +7,7 @@ import {
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix } from './argv.js';
 import type { IpContext } from './index.js';
+import { AF } from '../../route/constants.js';
 import { scope } from '../../route/enums.js';
 import { decodedIs } from './common.js';
 import { parseUnsigned, scopes } from './names.js';
@@ -289,7 +290,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       }, s.opts).toArray();
     await s.peerNamespaces(pctx, links);
     const byLink = new Map<number, Address[]>();
-    const packet = family === 17;
+    const packet = family === AF.PACKET;
     if (!packet) {
       for await (const a of dumpAddresses({ ...(famName ? { family: famName } : {}) }, s.opts)) {
         const i = a.ifindex ?? 0;
@@ -324,7 +325,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       if (ctx.opts.brief || !noLink) {
         if (!linkMatches(l, lf)) res = false;
         else if (ctx.opts.brief) printLinkBrief(out, pctx, l, packet);
-        else printLink(out, pctx, l, { doLink: false, showQueue: true, family: family === 17 ? 17 : family }, false, false);
+        else printLink(out, pctx, l, { doLink: false, showQueue: true, family: family === AF.PACKET ? AF.PACKET : family }, false, false);
         if (!ctx.opts.brief && res) out.fp('\n');
       }
       if (res && !packet) {

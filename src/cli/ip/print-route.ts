@@ -2,10 +2,10 @@
 // JSON with ip -j's keys, value types and order.
 import type { Route } from '../../route/codecs.js';
 import type { MultipathNexthop } from '../../route/attrs.js';
-import { RTCF, RTM_F } from '../../route/constants.js';
-import { metricFeatures, routeFlags } from '../../route/enums.js';
+import { RT_TABLE, RTCF, RTM_F } from '../../route/constants.js';
+import { metricFeatures, routeFlags, table as tableEnum } from '../../route/enums.js';
 import { pick } from '../../route/words.js';
-import { flagsNum, hostLen, printHeader, printRtFlags, protoText, scopeText, tableId, tableText, typeText, type PrintContext } from './common.js';
+import { decodedIs, flagsNum, hostLen, printHeader, printRtFlags, protoText, scopeText, tableText, typeText, type PrintContext } from './common.js';
 import { dsfieldName, realms } from './names.js';
 import { printNexthop } from './print-nexthop.js';
 import type { Output } from './output.js';
@@ -227,8 +227,8 @@ export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: Route
     const dev = ctx.names.name(r.oif);
     o.field('dev', dev, T ? `dev ${dev} ` : undefined);
   }
-  const table = tableId(r.table);
-  if (table && (table !== 254 || ctx.details > 0) && !filter.table) {
+  const inTable = (n: number) => decodedIs(tableEnum, r.table as string | number | undefined, n);
+  if (!inTable(RT_TABLE.UNSPEC) && (!inTable(RT_TABLE.MAIN) || ctx.details > 0) && !filter.table) {
     const t = tableText(r.table);
     o.field('table', t, T ? `table ${t} ` : undefined);
   }
