@@ -28,7 +28,7 @@ export const scope = enumSpec('rtm_scope', words(RT_SCOPE, { UNIVERSE: 'global' 
 /** Scope names. */
 export type Scope = keyof typeof scope.values;
 
-/** rtm_protocol (RTPROT_*), as in /etc/iproute2/rt_protos. */
+/** rtm_protocol (RTPROT_*), as in /etc/iproute2/rt_protos (which leaves RTPROT_MROUTED unnamed). */
 export const protocol = enumSpec('rtm_protocol', words(RTPROT, { MROUTED: false }));
 /** Route protocol names. */
 export type Protocol = keyof typeof protocol.values;
@@ -73,8 +73,8 @@ function fcFabrics(): Record<`fcfb${number}`, number> {
 }
 
 /**
- * ifi_type (ARPHRD_*), named as iproute2's ll_types: ARPHRD_NETROM (0) is 'netrom' and
- * ARPHRD_CISCO its alias 'hdlc'; types iproute2 does not name print as `[N]`.
+ * ifi_type (ARPHRD_*), named as iproute2's ll_types: ARPHRD_NETROM (0) is 'netrom', ARPHRD_CISCO
+ * (= ARPHRD_HDLC) is 'hdlc'; types iproute2 does not name stay numbers and print as `[N]`.
  */
 export const linkType = enumSpec('ifi_type', {
   ...words(ARPHRD, {
