@@ -7,6 +7,9 @@ import {
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix } from './argv.js';
 import type { IpContext } from './index.js';
+import { AF } from '../../route/constants.js';
+import { scope } from '../../route/enums.js';
+import { decodedIs } from './common.js';
 import { parseUnsigned, scopes } from './names.js';
 import { printAddr, addrFlagsNum } from './print-addr.js';
 import { linkFlagsNum, linkMatches, printLink, printLinkBrief, printLinkStats, type LinkShowFilter } from './print-link.js';
@@ -193,8 +196,7 @@ function familyNum(a: Address): Family | undefined {
 /** The per-address test print_addrinfo applies (scope, flags, label, prefix). */
 function addrMatches(a: Address, f: AddrFilter, label: string): boolean {
   if (f.scope !== undefined) {
-    const sc = typeof a.scope === 'number' ? a.scope : scopes.a2n(String(a.scope ?? 'global')) ?? 0;
-    if (sc !== f.scope) return false;
+    if (!decodedIs(scope, a.scope as string | number | undefined, f.scope)) return false;
   }
   if (((f.flags ^ addrFlagsNum(a)) & f.flagMask) !== 0) return false;
   if (f.label && !f.label.test(label)) return false;
@@ -288,7 +290,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       }, s.opts).toArray();
     await s.peerNamespaces(pctx, links);
     const byLink = new Map<number, Address[]>();
-    const packet = family === 17;
+    const packet = family === AF.PACKET;
     if (!packet) {
       for await (const a of dumpAddresses({ ...(famName ? { family: famName } : {}) }, s.opts)) {
         const i = a.ifindex ?? 0;
@@ -323,7 +325,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       if (ctx.opts.brief || !noLink) {
         if (!linkMatches(l, lf)) res = false;
         else if (ctx.opts.brief) printLinkBrief(out, pctx, l, packet);
-        else printLink(out, pctx, l, { doLink: false, showQueue: true, family: family === 17 ? 17 : family }, false, false);
+        else printLink(out, pctx, l, { doLink: false, showQueue: true, family: family === AF.PACKET ? AF.PACKET : family }, false, false);
         if (!ctx.opts.brief && res) out.fp('\n');
       }
       if (res && !packet) {

@@ -1,7 +1,9 @@
 // What every printer of `nlkit ip` shares: the interface-name cache (ip's ll_map), enum and
 // flag values back to numbers, and the monitor's line headers.
+import { AF } from '../../route/constants.js';
+import { routeFlags, table as tableEnum } from '../../route/enums.js';
 import type { Nexthop } from '../../route/index.js';
-import type { EnumSpec, FlagsSpec } from '../../schema/index.js';
+import { enumName, type EnumSpec, type FlagsSpec } from '../../schema/index.js';
 import { protocols, scopes, tables } from './names.js';
 import type { Output } from './output.js';
 
@@ -58,6 +60,15 @@ export function enumNum(spec: EnumSpec, v: string | number | undefined): number 
   return (spec.values as Record<string, number>)[v] ?? 0;
 }
 
+/**
+ * Whether an enum-decoded value is the number `n` (a filter's value against a decoded object):
+ * `n` is decoded the way the object was, so names are never mapped back to numbers.
+ * A missing value is the enum's 0, as the kernel's zeroed field is.
+ */
+export function decodedIs(spec: EnumSpec, v: string | number | undefined, n: number): boolean {
+  return (v ?? enumName(spec, 0)) === enumName(spec, n);
+}
+
 /** The bit mask a flag-decoded value stands for. */
 export function flagsNum(spec: FlagsSpec, v: readonly (string | number)[] | number | undefined): number {
   if (v === undefined) return 0;
@@ -71,10 +82,10 @@ export function flagsNum(spec: FlagsSpec, v: readonly (string | number)[] | numb
 /** Address bits of a family name: 32 for inet, 128 for inet6, 20 for mpls. */
 export function hostLen(family: string | number | undefined): number {
   switch (family) {
-    case 'inet': case 2: return 32;
-    case 'inet6': case 10: return 128;
-    case 'mpls': case 28: return 20;
-    case 'dnet': case 12: return 16;
+    case 'inet': case AF.INET: return 32;
+    case 'inet6': case AF.INET6: return 128;
+    case 'mpls': case AF.MPLS: return 20;
+    case 'dnet': case AF.DECnet: return 16;
     default: return -1;
   }
 }
@@ -132,13 +143,7 @@ export function tableText(t: string | number | undefined): string {
 
 /** The numeric table id of a decoded value. */
 export function tableId(t: string | number | undefined): number {
-  if (typeof t === 'number') return t;
-  switch (t) {
-    case 'main': return 254;
-    case 'local': return 255;
-    case 'default': return 253;
-    default: return 0;
-  }
+  return enumNum(tableEnum, t);
 }
 
 /** A protocol as decoded -> ip's name. */
@@ -156,10 +161,10 @@ export function typeText(t: string | number | undefined): string {
   return typeof t === 'string' ? t : String(t ?? 0);
 }
 
-const RT_FLAG_ORDER: [number, string][] = [
-  [0x01, 'dead'], [0x04, 'onlink'], [0x02, 'pervasive'], [0x08, 'offload'], [0x40, 'trap'], [0x100, 'notify'],
-  [0x10, 'linkdown'], [0x20, 'unresolved'], [0x2000, 'rt_offload'], [0x4000, 'rt_trap'], [0x8000, 'rt_offload_failed'],
-];
+/** print_rt_flags' order of the route flag words. */
+const RT_FLAG_ORDER: [number, string][] = ([
+  'dead', 'onlink', 'pervasive', 'offload', 'trap', 'notify', 'linkdown', 'unresolved', 'rt_offload', 'rt_trap', 'rt_offload_failed',
+] as const).map((name) => [routeFlags.bits[name], name]);
 
 /** print_rt_flags: a JSON array always, the names in text. */
 export function printRtFlags(o: Output, flags: number): void {

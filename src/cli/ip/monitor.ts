@@ -3,7 +3,7 @@
 // or with -j one JSON object per line (NDJSON), which iproute2 cannot do: each line is the
 // object as `ip -j OBJECT show` prints it, led by "object" (link, address, route, neigh,
 // rule, nexthop, netconf, nsid) and "deleted": true for removals.
-import { getLink, monitor, type Netconf, type Nsid, type RouteEvent } from '../../route/index.js';
+import { getLink, monitor, RTM, type Netconf, type Nsid, type RouteEvent } from '../../route/index.js';
 import type { Overrun } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
 import { Args, matches } from './argv.js';
@@ -235,7 +235,7 @@ function printEvent(out: Output, ctx: PrintContext, ev: RouteEvent, ifindex: num
       break;
     }
     case 'neighbour':
-      printNeigh(out, ctx, ev.object, {}, del ? 'del' : ev.type === 30 ? 'get' : 'new');
+      printNeigh(out, ctx, ev.object, {}, del ? 'del' : ev.type === RTM.GETNEIGH ? 'get' : 'new');
       break;
     case 'rule':
       printRule(out, ctx, ev.object, del);

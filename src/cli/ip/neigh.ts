@@ -6,6 +6,8 @@ import {
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parseLladdr, parsePrefix, type Family, type Prefix } from './argv.js';
 import type { IpContext } from './index.js';
+import { protocol } from '../../route/enums.js';
+import { decodedIs } from './common.js';
 import { parseUnsigned, protocols } from './names.js';
 import { neighFlagsNum, neighStateNum, printNeigh } from './print-neigh.js';
 import { withSession } from './session.js';
@@ -157,8 +159,7 @@ function neighMatches(n: Neighbour, f: NeighFilter, family: Family | undefined):
     const b = addrBytes(n.dst);
     if ((b.length === 4 ? 4 : 6) !== f.pfx.family || !inPrefix(b, addrBytes(f.pfx.addr), f.pfx.len)) return false;
   }
-  const proto = typeof n.protocol === 'number' ? n.protocol : n.protocol ? protocols.a2n(String(n.protocol)) ?? 0 : 0;
-  if (f.protocol && f.protocol !== proto) return false;
+  if (f.protocol && !decodedIs(protocol, n.protocol as string | number | undefined, f.protocol)) return false;
   if (f.unused && n.cacheinfo?.refcnt) return false;
   return true;
 }

@@ -6,6 +6,8 @@ import {
 import { UsageError } from '../errors.js';
 import { Args, matches, parseAddress, type Family } from './argv.js';
 import type { IpContext } from './index.js';
+import { protocol } from '../../route/enums.js';
+import { decodedIs } from './common.js';
 import { parseUnsigned, protocols } from './names.js';
 import { printNexthop } from './print-nexthop.js';
 import { withSession } from './session.js';
@@ -162,7 +164,6 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
   return withSession(ctx, async (s) => {
     const oif = f.dev !== undefined ? await s.ifindex(f.dev) : undefined;
     const master = f.master !== undefined ? await s.ifindex(f.master) : undefined;
-    const protoOf = (nh: Nexthop) => (typeof nh.protocol === 'number' ? nh.protocol : protocols.a2n(String(nh.protocol ?? 'unspec')) ?? 0);
     if (f.id !== undefined && !flush) {
       // `ip nexthop show id N` is a get.
       const nh = await getNexthop(f.id, s.opts);
@@ -176,7 +177,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       ...(family ? { family } : {}), ...(oif !== undefined ? { oif } : {}), ...(master !== undefined ? { master } : {}),
       ...(f.groups ? { groups: true } : {}), ...(f.fdb ? { fdb: true } : {}),
     }, s.opts);
-    const keep = (nh: Nexthop) => (f.protocol === undefined || protoOf(nh) === f.protocol) && (f.id === undefined || nh.id === f.id);
+    const keep = (nh: Nexthop) => (f.protocol === undefined || decodedIs(protocol, nh.protocol as string | number | undefined, f.protocol)) && (f.id === undefined || nh.id === f.id);
     if (flush) {
       // Groups go first, as with ip: deleting its last member would take a group with it.
       const list = (await dump.toArray()).filter(keep).sort((a, b) => (b.group ? 1 : 0) - (a.group ? 1 : 0));

@@ -1,18 +1,15 @@
 // An address as `ip address` prints it (ipaddress.c's print_addrinfo): the `inet …` line with
 // its lifetimes, in text, brief (-br) and JSON forms.
 import type { Address } from '../../route/codecs.js';
+import { IFA_F } from '../../route/constants.js';
 import { addressFlags } from '../../route/enums.js';
 import { flagsNum, printHeader, scopeText, type PrintContext } from './common.js';
 import type { Output } from './output.js';
 
 const INFINITY = 0xffffffff;
 
-/** ifa flag names in ip's print order (IFA_F_PERMANENT prints as "dynamic" when absent). */
-const IFA_FLAG_ORDER: [number, string][] = [
-  [0x01, 'secondary'], [0x02, 'nodad'], [0x04, 'optimistic'], [0x08, 'dadfailed'], [0x10, 'home'],
-  [0x20, 'deprecated'], [0x40, 'tentative'], [0x80, 'permanent'], [0x100, 'mngtmpaddr'], [0x200, 'noprefixroute'],
-  [0x400, 'autojoin'], [0x800, 'stable-privacy'],
-];
+/** ifa flag names in ip's print order, value order (IFA_F_PERMANENT prints as "dynamic" when absent). */
+const IFA_FLAG_ORDER: [number, string][] = Object.entries(addressFlags.bits).map(([name, bit]) => [bit, name]);
 
 function familyName(f: string | number | undefined): string | number {
   return f === 'inet' || f === 'inet6' || f === 'dnet' || f === 'ipx' ? f : (f ?? 0);
@@ -70,10 +67,10 @@ export function printAddr(o: Output, ctx: PrintContext, a: Address, mode: AddrPr
   o.field('scope', scope, `scope ${scope} `);
   let rest = flags;
   for (const [mask, name] of IFA_FLAG_ORDER) {
-    if (mask === 0x80) {
+    if (mask === IFA_F.PERMANENT) {
       if (!(rest & mask)) o.field('dynamic', true, 'dynamic ');
     } else if (rest & mask) {
-      if (mask === 0x01 && a.family === 'inet6') o.field('temporary', true, 'temporary ');
+      if (mask === IFA_F.TEMPORARY && a.family === 'inet6') o.field('temporary', true, 'temporary ');
       else o.field(name, true, `${name} `);
     }
     rest &= ~mask;
@@ -94,7 +91,7 @@ export function printAddr(o: Output, ctx: PrintContext, a: Address, mode: AddrPr
     if (ci.preferred === INFINITY) {
       o.jfield('preferred_life_time', INFINITY);
       o.fp('forever');
-    } else if (flags & 0x20) {
+    } else if (flags & IFA_F.DEPRECATED) {
       const v = ci.preferred | 0;
       o.field('preferred_life_time', v, `${v}sec`);
     } else o.field('preferred_life_time', ci.preferred, `${ci.preferred}sec`);

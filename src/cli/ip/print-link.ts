@@ -2,9 +2,11 @@
 // print_opt of veth, bridge, bridge_slave, vxlan, macvlan, tun): text in ip's layout, JSON
 // with ip -j's keys and order, -d details and -s statistics included.
 import type { Link } from '../../route/codecs.js';
+import { AF, IFF, IFLA_EVENT } from '../../route/constants.js';
 import { linkFlags, linkType } from '../../route/enums.js';
+import { pick } from '../../route/words.js';
 import { enumNum, flagsNum, printHeader, type PrintContext } from './common.js';
-import { groups, llTypeName } from './names.js';
+import { groups, isIp4Tunnel, linkTypeText } from './names.js';
 import { RawJson, type Output } from './output.js';
 
 /** How ip reached print_linkinfo: `ip link` (do_link) shows more than `ip addr`. */
@@ -17,14 +19,18 @@ export interface LinkPrintMode {
   family: 0 | 4 | 6 | 17;
 }
 
-const IFF_UP = 0x1, IFF_RUNNING = 0x40, IFF_POINTOPOINT = 0x10;
+const { UP: IFF_UP, RUNNING: IFF_RUNNING, POINTOPOINT: IFF_POINTOPOINT } = IFF;
 
-const FLAG_ORDER: [number, string][] = [
-  [0x8, 'LOOPBACK'], [0x2, 'BROADCAST'], [0x10, 'POINTOPOINT'], [0x1000, 'MULTICAST'], [0x80, 'NOARP'],
-  [0x200, 'ALLMULTI'], [0x100, 'PROMISC'], [0x400, 'MASTER'], [0x800, 'SLAVE'], [0x4, 'DEBUG'], [0x8000, 'DYNAMIC'],
-  [0x4000, 'AUTOMEDIA'], [0x2000, 'PORTSEL'], [0x20, 'NOTRAILERS'], [0x1, 'UP'], [0x10000, 'LOWER_UP'],
-  [0x20000, 'DORMANT'], [0x40000, 'ECHO'],
-];
+/** ip's flag names in its print order: the link flag enum's, RUNNING aside (ip prints NO-CARRIER). */
+const FLAG_ORDER: [number, string][] = Object.entries(linkFlags.bits)
+  .filter(([name]) => name !== 'RUNNING')
+  .map(([name, bit]) => [bit, name]);
+
+/** IFLA_EVENT_* as ip prints them. */
+const LINK_EVENTS: Record<number, string> = Object.fromEntries(Object.entries(pick(IFLA_EVENT, {
+  NONE: 'NONE', REBOOT: 'REBOOT', FEATURES: 'FEATURE CHANGE', BONDING_FAILOVER: 'BONDING FAILOVER',
+  NOTIFY_PEERS: 'NOTIFY PEERS', IGMP_RESEND: 'RESEND IGMP', BONDING_OPTIONS: 'BONDING OPTION',
+})).map(([word, v]) => [v, word]));
 
 /** print_link_flags: `<A,B,C> ` in text, the "flags" array in JSON. */
 export function printLinkFlags(o: Output, flags: number, mdown: boolean): void {
@@ -63,9 +69,9 @@ function bytesOfMac(s: string): Uint8Array {
   return Uint8Array.from(s.split(':').map((x) => parseInt(x, 16)));
 }
 
-/** ll_addr_n2a for a decoded MAC string and link type. */
-function llText(addr: string, type: number): string {
-  if (type === 768 || type === 776 || type === 778) {
+/** ll_addr_n2a for a decoded MAC string and decoded link type. */
+function llText(addr: string, type: string | number | undefined): string {
+  if (isIp4Tunnel(type)) {
     const b = bytesOfMac(addr);
     if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
   }
@@ -517,7 +523,7 @@ export function linkMatches(l: Link, f: LinkShowFilter): boolean {
  */
 export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrintMode, deleted = false, closeRecord = true): void {
   const flags = linkFlagsNum(l);
-  const type = linkTypeNum(l);
+  const type = l.type as string | number | undefined;
   if (closeRecord) o.openObject();
   printHeader(o, ctx, '[LINK]');
   if (deleted) o.field('deleted', true, 'Deleted ');
@@ -548,14 +554,13 @@ export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrint
   }
   if (mode.showQueue && l.txqlen) o.field('txqlen', l.txqlen, `qlen ${l.txqlen}`);
   if (l.event) {
-    const EVENTS = ['NONE', 'REBOOT', 'FEATURE CHANGE', 'BONDING FAILOVER', 'NOTIFY PEERS', 'RESEND IGMP', 'BONDING OPTION'];
-    const e = EVENTS[l.event];
+    const e = LINK_EVENTS[l.event];
     if (e) o.field('event', e, `event ${e} `);
     else o.field('event', l.event, `event ${l.event} `);
   }
-  if (!mode.family || mode.family === 17 || ctx.details) {
+  if (!mode.family || mode.family === AF.PACKET || ctx.details) {
     o.fp(o.sl);
-    const tn = llTypeName(type);
+    const tn = linkTypeText(type);
     o.field('link_type', tn, `    link/${tn} `);
     if (l.address !== undefined) {
       const a = llText(l.address, type);
@@ -686,7 +691,7 @@ export function printLinkBrief(o: Output, ctx: PrintContext, l: Link, withLink: 
     else o.field('operstate', s, `${s.padEnd(14, ' ')} `);
   }
   if (withLink) {
-    const type = linkTypeNum(l);
+    const type = l.type as string | number | undefined;
     if (l.address !== undefined) {
       const a = llText(l.address, type);
       o.field('address', a, `${a} `);

@@ -1,15 +1,14 @@
 // A neighbour as `ip neigh` prints it (ipneigh.c's print_neigh).
 import type { Neighbour } from '../../route/codecs.js';
+import { NTF } from '../../route/constants.js';
 import { neighFlags, neighState } from '../../route/enums.js';
 import { flagsNum, printHeader, protoText, type PrintContext } from './common.js';
 import type { Output } from './output.js';
 
-const NUD_ORDER: [number, string][] = [
-  [0x01, 'INCOMPLETE'], [0x02, 'REACHABLE'], [0x04, 'STALE'], [0x08, 'DELAY'], [0x10, 'PROBE'], [0x20, 'FAILED'],
-  [0x40, 'NOARP'], [0x80, 'PERMANENT'],
-];
+/** NUD_* states as ip prints them: the state words in upper case, in value order. */
+const NUD_ORDER: [number, string][] = Object.entries(neighState.bits).map(([name, bit]) => [bit, name.toUpperCase()]);
 
-const NTF_PROXY = 0x08, NTF_ROUTER = 0x80, NTF_EXT_LEARNED = 0x10, NTF_OFFLOADED = 0x20;
+const { PROXY: NTF_PROXY, ROUTER: NTF_ROUTER, EXT_LEARNED: NTF_EXT_LEARNED, OFFLOADED: NTF_OFFLOADED } = NTF;
 const USER_HZ = 100;
 
 /** The NUD_* bits of a decoded neighbour. */

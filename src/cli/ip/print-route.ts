@@ -2,8 +2,10 @@
 // JSON with ip -j's keys, value types and order.
 import type { Route } from '../../route/codecs.js';
 import type { MultipathNexthop } from '../../route/attrs.js';
-import { metricFeatures, routeFlags } from '../../route/enums.js';
-import { flagsNum, hostLen, printHeader, printRtFlags, protoText, scopeText, tableId, tableText, typeText, type PrintContext } from './common.js';
+import { RT_TABLE, RTCF, RTM_F } from '../../route/constants.js';
+import { metricFeatures, routeFlags, table as tableEnum } from '../../route/enums.js';
+import { pick } from '../../route/words.js';
+import { decodedIs, flagsNum, hostLen, printHeader, printRtFlags, protoText, scopeText, tableText, typeText, type PrintContext } from './common.js';
 import { dsfieldName, realms } from './names.js';
 import { printNexthop } from './print-nexthop.js';
 import type { Output } from './output.js';
@@ -155,14 +157,16 @@ function printMultipath(o: Output, ctx: PrintContext, r: Route, list: MultipathN
   o.closeArray();
 }
 
+/** RTCF_* flags under iproute2's words, in its print order. */
+const CACHE_FLAGS: [number, string][] = Object.entries(pick(RTCF, {
+  LOCAL: 'local', REJECT: 'reject', MULTICAST: 'mc', BROADCAST: 'brd', DNAT: 'dst-nat', SNAT: 'src-nat', MASQ: 'masq',
+  DIRECTDST: 'dst-direct', DIRECTSRC: 'src-direct', REDIRECTED: 'redirected', DOREDIRECT: 'redirect', FAST: 'fastroute',
+  NOTIFY: 'notify', TPROXY: 'proxy',
+})).map(([word, bit]) => [bit, word]);
+
 function cacheFlags(o: Output, flags: number): void {
   // Cloned IPv4 routes (route cache, "ip route get"): RTCF_* in the high bits.
-  const names: [number, string][] = [
-    [0x80000000, 'local'], [0x40000000, 'reject'], [0x20000000, 'mc'], [0x10000000, 'brd'], [0x08000000, 'dst-nat'],
-    [0x00800000, 'src-nat'], [0x00400000, 'masq'], [0x00020000, 'dst-direct'], [0x04000000, 'src-direct'],
-    [0x00040000, 'redirected'], [0x01000000, 'redirect'], [0x00200000, 'fastroute'], [0x00010000, 'notify'],
-    [0x00080000, 'proxy'],
-  ];
+  const names = CACHE_FLAGS;
   let f = flags & ~0xffff;
   if (o.json) {
     o.openArray('cache');
@@ -187,7 +191,7 @@ const USER_HZ = 100;
 /** Prints one route. `deleted` marks an RTM_DELROUTE (monitor, flush -s -s). */
 export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: RouteFilter, deleted = false): void {
   const flags = flagsNum(routeFlags, r.flags as (string | number)[] | undefined);
-  const cloned = (flags & 0x200) !== 0;
+  const cloned = (flags & RTM_F.CLONED) !== 0;
   const host = hostLen(r.family);
   // Text only in text mode: a 100,000-route JSON dump should not build strings it throws away.
   const T = !o.json;
@@ -223,8 +227,8 @@ export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: Route
     const dev = ctx.names.name(r.oif);
     o.field('dev', dev, T ? `dev ${dev} ` : undefined);
   }
-  const table = tableId(r.table);
-  if (table && (table !== 254 || ctx.details > 0) && !filter.table) {
+  const inTable = (n: number) => decodedIs(tableEnum, r.table as string | number | undefined, n);
+  if (!inTable(RT_TABLE.UNSPEC) && (!inTable(RT_TABLE.MAIN) || ctx.details > 0) && !filter.table) {
     const t = tableText(r.table);
     o.field('table', t, T ? `table ${t} ` : undefined);
   }

@@ -1,11 +1,14 @@
 // A rule as `ip rule` prints it (iprule.c's print_rule).
 import type { Rule } from '../../route/codecs.js';
+import { FIB_RULE, RTN } from '../../route/constants.js';
 import { ruleFlags } from '../../route/enums.js';
 import { flagsNum, hostLen, printHeader, protoText, tableId, tableText, type PrintContext } from './common.js';
 import { dsfieldName, groups, ipProtoName, realms } from './names.js';
 import type { Output } from './output.js';
 
-const FIB_RULE_INVERT = 0x2, FIB_RULE_UNRESOLVED = 0x4, FIB_RULE_IIF_DETACHED = 0x8, FIB_RULE_OIF_DETACHED = 0x10;
+const {
+  INVERT: FIB_RULE_INVERT, UNRESOLVED: FIB_RULE_UNRESOLVED, IIF_DETACHED: FIB_RULE_IIF_DETACHED, OIF_DETACHED: FIB_RULE_OIF_DETACHED,
+} = FIB_RULE;
 
 /** print_rule: one rule. */
 export function printRule(o: Output, ctx: PrintContext, r: Rule, deleted = false): void {
@@ -96,7 +99,8 @@ export function printRule(o: Output, ctx: PrintContext, r: Rule, deleted = false
     if (flags & FIB_RULE_UNRESOLVED) o.field('unresolved', null, ' [unresolved]');
   } else if (action === 'nop') {
     o.field('nop', null, ' nop');
-  } else if (action === 10) {
+  } else if (action === RTN.NAT) {
+    // iproute2 prints a rule whose action is RTN_NAT's number as "masquerade".
     o.field('masquerade', null, ' masquerade');
   } else if (action !== 'to_tbl') {
     const a = typeof action === 'number' ? String(action) : action;

@@ -10,8 +10,9 @@ import {
   addrBytes, Args, DumpTerminated, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix,
 } from './argv.js';
 import type { IpContext } from './index.js';
-import { dsfields, ipProtoNumber, parseUnsigned, protocols, realms, routeTypeNumber, ROUTE_TYPES, scopes, tables } from './names.js';
-import { tableId } from './common.js';
+import { dsfields, ipProtoNumber, isRouteTypeWord, parseUnsigned, protocols, realms, routeTypeNumber, scopes, tables } from './names.js';
+import { decodedIs, tableId } from './common.js';
+import { protocol, routeType, scope } from '../../route/enums.js';
 import { printRoute, type RouteFilter } from './print-route.js';
 import { withSession, type Session } from './session.js';
 
@@ -322,8 +323,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
         let word = a;
         if (word === 'to') word = args.value('to');
         if (!/^[0-9]/.test(word)) {
-          const t = routeTypeNumber(word);
-          if (t !== undefined && ROUTE_TYPES[t] === word) {
+          if (isRouteTypeWord(word)) {
             spec.type = word as never;
             word = args.value(word);
           }
@@ -393,28 +393,10 @@ interface ListFilter {
   realm?: { value: number; mask: number };
 }
 
-const TYPE_NUM: Record<string, number> = Object.fromEntries(ROUTE_TYPES.map((n, i) => [n, i]));
-TYPE_NUM.none = 0;
-
-function valueNum(v: string | number | undefined, table: Record<string, number>): number {
-  if (typeof v === 'number') return v;
-  return v === undefined ? 0 : table[v] ?? 0;
-}
-
-const SCOPE_NUM: Record<string, number> = { global: 0, site: 200, link: 253, host: 254, nowhere: 255 };
-const PROTO_NUM: Record<string, number> = {};
-
-function protoNum(p: string | number | undefined): number {
-  if (typeof p === 'number') return p;
-  if (p === undefined) return 0;
-  if (!(p in PROTO_NUM)) PROTO_NUM[p] = protocols.a2n(p) ?? 0;
-  return PROTO_NUM[p]!;
-}
-
 function routeMatches(r: Route, f: ListFilter): boolean {
-  if (f.protocol !== undefined && protoNum(r.protocol) !== f.protocol) return false;
-  if (f.scope !== undefined && valueNum(r.scope, SCOPE_NUM) !== f.scope) return false;
-  if (f.types && !f.types.has(valueNum(r.type, TYPE_NUM))) return false;
+  if (f.protocol !== undefined && !decodedIs(protocol, r.protocol, f.protocol)) return false;
+  if (f.scope !== undefined && !decodedIs(scope, r.scope, f.scope)) return false;
+  if (f.types && ![...f.types].some((t) => decodedIs(routeType, r.type, t))) return false;
   if (f.tos !== undefined && (r.tos ?? 0) !== f.tos) return false;
   const fam: Family | undefined = r.family === 'inet' ? 4 : r.family === 'inet6' ? 6 : undefined;
   const dstLen = r.dst_len ?? 0;

@@ -5,7 +5,9 @@ import { addrBytes, Args, inPrefix, matches, parsePrefix, type Family, type Pref
 import type { IpContext } from './index.js';
 import { dsfields, groups, ipProtoNumber, parseUnsigned, protocols, realms, routeTypeNumber, tables } from './names.js';
 import { printRule } from './print-rule.js';
-import { tableId } from './common.js';
+import { protocol, ruleAction } from '../../route/enums.js';
+import { enumName } from '../../schema/index.js';
+import { decodedIs, tableId } from './common.js';
 import { withSession } from './session.js';
 
 const USAGE = `Usage: nlkit ip rule { add | del } SELECTOR ACTION
@@ -164,9 +166,14 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
       } else if (matches(v, 'nop')) {
         spec.action = 'nop';
       } else {
+        // iproute2 reads a route type here and uses its RTN_* number as the FR_ACT_* action
+        // (RTN_UNICAST is FR_ACT_TO_TBL, RTN_BLACKHOLE FR_ACT_BLACKHOLE, …).
         const t = routeTypeNumber(v);
-        if (t === undefined || ![6, 7, 8, 1].includes(t)) throw args.invalid(v, 'Failed to parse rule type');
-        spec.action = (t === 6 ? 'blackhole' : t === 7 ? 'unreachable' : t === 8 ? 'prohibit' : 'to_tbl') as never;
+        const action = t === undefined ? undefined : enumName(ruleAction, t);
+        if (action !== 'to_tbl' && action !== 'blackhole' && action !== 'unreachable' && action !== 'prohibit') {
+          throw args.invalid(v, 'Failed to parse rule type');
+        }
+        spec.action = action;
       }
       tableGiven = true;
     }
@@ -231,10 +238,7 @@ function ruleMatches(r: Rule, f: RuleFilter): boolean {
   if (f.dport?.start && (!r.dport_range || r.dport_range.start !== f.dport.start || r.dport_range.end !== f.dport.end)) return false;
   if (f.tunId !== undefined && (r.tun_id === undefined || BigInt(r.tun_id) !== f.tunId)) return false;
   if (f.table && tableId(r.table) !== f.table) return false;
-  if (f.protocol !== undefined) {
-    const p = typeof r.protocol === 'number' ? r.protocol : protocols.a2n(String(r.protocol ?? 'unspec')) ?? 0;
-    if (p !== f.protocol) return false;
-  }
+  if (f.protocol !== undefined && !decodedIs(protocol, r.protocol as string | number | undefined, f.protocol)) return false;
   return true;
 }
 
