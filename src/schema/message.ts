@@ -1,5 +1,5 @@
 // A message type's codec: a fixed header struct followed by an attribute set.
-import { HOST_LE, MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
+import { MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
 import { build, prop } from './codegen.js';
 import { genFlatDecoder, type FlatDecode, type FlatDecodeAll } from './flat.js';
 import { enumName, flagNames, intReadExpr, intSize, intValue } from './ints.js';
