@@ -10,13 +10,17 @@ import type { AttributeSet, StructSpec } from './types.js';
 
 /** A decoder of a whole message held in a field: header members and attributes in one object. */
 export interface MessageDecoder {
+  /** Decodes from `start` to `end` of `buf`; `up` is the frame of the object holding the field. */
   decode(buf: Uint8Array, dv: DataView, start: number, end: number, up?: Frame): Record<string, unknown>;
 }
 
 /** What code generators ask for: the compiled codec of a declaration. */
 export interface Codecs {
+  /** The codec of an attribute set. */
   set<T>(set: AttributeSet<T>): SetCodec<T>;
+  /** The codec of a fixed struct. */
   struct<T>(spec: StructSpec): StructCodec<T>;
+  /** The decoder of a whole message held in a field: `header`, then the attributes of `set`. */
   message(header: StructSpec, set: AttributeSet<unknown>): MessageDecoder;
 }
 
@@ -26,6 +30,7 @@ export class Registry implements Codecs {
   private readonly structs = new WeakMap<StructSpec, StructCodec<unknown>>();
   private readonly messages = new WeakMap<StructSpec, WeakMap<AttributeSet<unknown>, MessageDecoder>>();
 
+  /** The codec of an attribute set, compiled on first request. */
   set<T>(set: AttributeSet<T>): SetCodec<T> {
     let c = this.sets.get(set as AttributeSet<unknown>);
     if (!c) {
@@ -35,6 +40,7 @@ export class Registry implements Codecs {
     return c as SetCodec<T>;
   }
 
+  /** The codec of a fixed struct, compiled on first request. */
   struct<T>(spec: StructSpec): StructCodec<T> {
     let c = this.structs.get(spec);
     if (!c) {
@@ -44,6 +50,7 @@ export class Registry implements Codecs {
     return c as StructCodec<T>;
   }
 
+  /** The decoder of a whole message in a field (header and attributes), generated on first use. */
   message(header: StructSpec, set: AttributeSet<unknown>): MessageDecoder {
     let bySet = this.messages.get(header);
     if (!bySet) this.messages.set(header, (bySet = new WeakMap()));

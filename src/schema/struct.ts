@@ -13,6 +13,7 @@ export interface StructCodec<T> {
   readonly spec: StructSpec;
   /** Declared size in bytes. */
   readonly size: number;
+  /** Decodes the struct from `start` to `end` of `buf` (shorter: $len; longer: $tail). */
   decode(buf: Uint8Array, view: DataView, start: number, end: number): T;
   /** Writes the struct at `at` in the writer's buffer (which must have `size` bytes reserved). */
   write(view: DataView, buf: Uint8Array, at: number, value: Partial<T>): void;
