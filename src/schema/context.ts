@@ -5,10 +5,10 @@ import { WireError } from '../wire/index.js';
 
 /**
  * How deep attribute sets may nest, in decoders and encoders. Real messages stay far below it:
- * the kernel's deepest policies nest a handful of levels (nla_parse refuses policies nested
- * deeper than MAX_POLICY_RECURSION_DEPTH, 10, and tc actions or an ethtool header sit 4 to 6
- * levels down), and a nest costs a few stack frames, so 64 keeps every real message and makes
- * hostile input (5,000 nests in 20 KB) an error instead of a stack overflow.
+ * the kernel refuses policies nested deeper than MAX_POLICY_RECURSION_DEPTH (10, lib/nlattr.c)
+ * and the deepest messages in use nest about 6 levels (a tc filter's action options). Each
+ * level costs a few stack frames, so 64 keeps every real message while hostile input (5,000
+ * nests in 20 KB, or a cyclic object to encode) becomes an error instead of a stack overflow.
  */
 export const MAX_DEPTH = 64;
 
