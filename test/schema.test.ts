@@ -202,3 +202,22 @@ test('IP text forms follow inet_ntop (RFC 5952) and parse back', () => {
   assert.throws(() => parseIp('1:2:3:4:5:6:7:8:9'), /invalid IPv6/);
   assert.throws(() => parseIp('1::2::3'), /invalid IPv6/);
 });
+
+test('a sub-message selector two nests up is found through the frames, decoding and encoding', () => {
+  const app = attrs('app', { n: [1, u32()] });
+  const stats = attrs('stats', { app: [1, subMessage('kind', { fq: nest(app) })] });
+  const qdisc = attrs('qdisc', { kind: [1, string()], stats: [2, nest(attrs('stats2', { inner: [1, nest(stats)] }))] });
+  const c = compileSet(qdisc);
+  const value = { kind: 'fq', stats: { inner: { app: { n: 7 } } } };
+  const w = new MessageWriter();
+  c.encode(w, value as never);
+  const bytes = w.toBytes();
+  const back = c.decode(bytes, new DataView(bytes.buffer), 0, bytes.byteLength);
+  assert.deepEqual(back, value);
+  // Another kind: the selector picks nothing, so the bytes are kept raw.
+  const other = Uint8Array.from(bytes);
+  other[4] = 'x'.charCodeAt(0);
+  const raw = c.decode(other, new DataView(other.buffer), 0, other.byteLength) as { stats: { inner: Record<string, unknown> } };
+  assert.equal(raw.stats.inner.app, undefined);
+  assert.equal((raw.stats.inner.$unknown as unknown[]).length, 1);
+});

@@ -5,7 +5,7 @@
 import { FlatMessageCodec, type FlatExtras, type StructExtras } from '../schema/index.js';
 import { addressAttrs, neighAttrs, netconfAttrs, nexthopAttrs, nsidAttrs, routeAttrs, ruleAttrs } from './attrs.js';
 import { RT_TABLE, RTM } from './constants.js';
-import { linkAttrs, setPeerCodec } from './link-attrs.js';
+import { linkAttrs } from './link-attrs.js';
 import { fibRuleHdr, ifaddrmsg, ifinfomsg, ndmsg, netconfmsg, nhmsg, rtgenmsg, rtmsg } from './structs.js';
 import type { AttributeSet, StructSpec } from '../schema/index.js';
 
@@ -19,7 +19,6 @@ const compatTable = (v: number): number => (v < 256 ? v : RT_TABLE.COMPAT);
 
 /** RTM_*LINK: struct ifinfomsg + IFLA_*. */
 export const linkCodec = new FlatMessageCodec(ifinfomsg, linkAttrs);
-setPeerCodec(() => linkCodec as unknown as FlatMessageCodec<unknown, unknown>);
 /** RTM_*ADDR: struct ifaddrmsg + IFA_* (ifa_flags is the low byte of IFA_FLAGS). */
 export const addressCodec = new FlatMessageCodec(ifaddrmsg, addressAttrs, { shadow: { flags: (v) => v & 0xff } });
 /** RTM_*ROUTE: struct rtmsg + RTA_* (rtm_table derives from RTA_TABLE). */

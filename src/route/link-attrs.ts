@@ -3,10 +3,10 @@
 // per-family af_spec and protinfo nests, alt names, xdp and proto-down reasons. Property names
 // are the C names without their prefix, lower case (IFLA_IFNAME -> ifname).
 import {
-  attrs, array, binary, custom, flag, int, ipaddr, mac, nest, string, struct, subMessage, u16, u32, u64, u8, uint,
+  attrs, array, binary, custom, flag, int, ipaddr, mac, message, nest, string, struct, subMessage, u16, u32, u64, u8, uint,
   type AttributeSet, type CustomCodec, type Decoded,
 } from '../schema/index.js';
-import { HOST_LE, MessageWriter } from '../wire/index.js';
+import { HOST_LE } from '../wire/index.js';
 import {
   AF, DEVCONF, IFLA, IFLA_BR, IFLA_BRIDGE, IFLA_BRPORT, IFLA_INET, IFLA_INET6, IFLA_INFO, IFLA_MACVLAN,
   IFLA_PROTO_DOWN_REASON, IFLA_TUN, IFLA_VLAN, IFLA_VLAN_QOS, IFLA_VXLAN, IFLA_XDP, IPV4_DEVCONF, VETH_INFO,
@@ -16,7 +16,7 @@ import {
   vxlanDf, xdpAttached, xdpFlags,
 } from './enums.js';
 import {
-  brBoolopt, bridgeId, bridgeVlanInfo, iflaCacheinfo, linkIfmap, linkStats32, linkStats64, vlanFlags, vlanQosMapping,
+  brBoolopt, bridgeId, bridgeVlanInfo, iflaCacheinfo, ifinfomsg, linkIfmap, linkStats32, linkStats64, vlanFlags, vlanQosMapping,
   vxlanPortRange,
 } from './structs.js';
 
@@ -288,26 +288,8 @@ export const vlanAttrs = attrs('ifla_vlan', {
  * creating a veth pair; the kernel never reports it).
  */
 export const vethAttrs: AttributeSet<{ peer?: LinkMessage }> = attrs('veth_info', {
-  peer: [VETH_INFO.PEER, custom<LinkMessage>({
-    decode: (buf, dv, s, e) => peerCodec().decodeRange(buf, dv, s, e) as LinkMessage,
-    encode: (v) => {
-      const w = new MessageWriter(256);
-      peerCodec().encodeBody(w, v);
-      return w.toBytes();
-    },
-  })],
+  peer: [VETH_INFO.PEER, message(ifinfomsg, () => linkAttrs as unknown as AttributeSet<LinkMessage>)],
 });
-
-// The link codec is built in links.ts; the veth peer reaches it lazily (the sets are circular).
-let peerCodecRef: (() => import('../schema/index.js').FlatMessageCodec<unknown, unknown>) | undefined;
-function peerCodec(): import('../schema/index.js').FlatMessageCodec<unknown, unknown> {
-  if (!peerCodecRef) throw new Error('link codec not initialised');
-  return peerCodecRef();
-}
-/** Wires the veth peer to the link message codec (called once by links.ts). */
-export function setPeerCodec(f: () => import('../schema/index.js').FlatMessageCodec<unknown, unknown>): void {
-  peerCodecRef = f;
-}
 
 /** IFLA_INFO_*: the linkinfo nest; `data` and `slave_data` are declared by `kind` / `slave_kind`. */
 export const linkinfoAttrs = attrs('ifla_linkinfo', {

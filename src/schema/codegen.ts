@@ -1,30 +1,6 @@
-// Code generation for decoders: each declaration becomes one straight-line function (object
-// literals of a fixed shape, a switch on the attribute type, integer reads inlined), which is
-// several times faster than walking a table per attribute. Built once per declaration.
-import { HOST_LE } from '../wire/index.js';
-import type { IntType } from './types.js';
-
-/** How to read one integer type at byte offset expression `p` (`buf` and its DataView `dv` in scope). */
-export function intReadExpr(t: IntType, p: string): string {
-  const le = String(HOST_LE);
-  switch (t) {
-    case 'u8': return `buf[${p}]`; // an element load: cheaper than a DataView call before optimisation
-    case 's8': return `dv.getInt8(${p})`;
-    case 'u16': return `dv.getUint16(${p}, ${le})`;
-    case 's16': return `dv.getInt16(${p}, ${le})`;
-    case 'u32': return `dv.getUint32(${p}, ${le})`;
-    case 's32': return `dv.getInt32(${p}, ${le})`;
-    case 'u16be': return `dv.getUint16(${p}, false)`;
-    case 's16be': return `dv.getInt16(${p}, false)`;
-    case 'u32be': return `dv.getUint32(${p}, false)`;
-    case 's32be': return `dv.getInt32(${p}, false)`;
-    case 'u64': return `u64num(dv.getBigUint64(${p}, ${le}))`;
-    case 's64': return `s64num(dv.getBigInt64(${p}, ${le}))`;
-    case 'u64be': return `u64num(dv.getBigUint64(${p}, false))`;
-    case 'uint': return `dv.getUint32(${p}, ${le})`;
-    case 'sint': return `dv.getInt32(${p}, ${le})`;
-  }
-}
+// Code generation: each declaration becomes one straight-line function (fixed object shapes, a
+// switch on the attribute type, integer reads inlined), which is several times faster than
+// walking a table per attribute. Built once per declaration, on first use.
 
 /** A property access that works for any name. */
 export function prop(name: string): string {
@@ -37,4 +13,41 @@ export function build<F>(env: Record<string, unknown>, body: string): F {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const factory = new Function(...names, `"use strict";\n${body}`) as (...a: unknown[]) => F;
   return factory(...names.map((n) => env[n]));
+}
+
+/**
+ * The scope of one generated function: the constants it refers to (`env`) and fresh names for
+ * its locals. Field kinds emit source through it (see kinds.ts).
+ */
+export class Gen {
+  /** Constants in the generated function's scope, by name. */
+  readonly env: Record<string, unknown>;
+  private n = 0;
+  private readonly byValue = new Map<unknown, string>();
+
+  constructor(env: Record<string, unknown> = {}) {
+    this.env = env;
+  }
+
+  /** Puts `value` in scope (once per value) and returns its name. */
+  ref(hint: string, value: unknown): string {
+    const hit = this.byValue.get(value);
+    if (hit !== undefined) return hit;
+    const name = `${hint}$${this.n++}`;
+    this.env[name] = value;
+    this.byValue.set(value, name);
+    return name;
+  }
+
+  /** Puts `value` in scope under a name of its own (an object with state, e.g. a cache). */
+  own(hint: string, value: unknown): string {
+    const name = `${hint}$${this.n++}`;
+    this.env[name] = value;
+    return name;
+  }
+
+  /** A fresh local variable name. */
+  local(hint: string): string {
+    return `${hint}_${this.n++}`;
+  }
 }

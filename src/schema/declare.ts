@@ -58,6 +58,14 @@ const thunk = <T>(s: SetOrThunk<T>): (() => AttributeSet<T>) => (typeof s === 'f
 export function nest<T>(set: SetOrThunk<T>, opts: { header?: StructSpec } = {}): Field<T> {
   return { kind: 'nest', set: thunk(set) as () => AttributeSet, ...(opts.header ? { header: opts.header } : {}) };
 }
+/**
+ * A whole message in one attribute: the fixed header `header`, then the attributes of `set`,
+ * decoded into one object like a flat message (the veth peer: ifinfomsg + IFLA_*). It is a
+ * nest that starts with a header.
+ */
+export function message<H, T>(header: StructSpec & { _t?: H }, set: SetOrThunk<T>): Field<Partial<H> & T & StructExtras> {
+  return { kind: 'nest', set: thunk(set) as () => AttributeSet, header };
+}
 /** A nest of nests numbered 1..n, each of the same set (an indexed array). */
 export function nestArray<T>(set: SetOrThunk<T>): Field<T[]> {
   return { kind: 'nest-array', set: thunk(set) as () => AttributeSet };

@@ -1,7 +1,12 @@
 // A message type's codec: a fixed header struct followed by an attribute set.
-import { HOST_LE, MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
-import { compileSet, compileStruct, enumName, flagNames, genFlatDecoder, intSize, intValue, structLayout, structSize, type FlatDecode, type FlatDecodeAll, type SetCodec, type StructCodec } from './compile.js';
-import { build, intReadExpr, prop } from './codegen.js';
+import { MessageWriter, NLMSG_HDRLEN, type MessageReader, align4 } from '../wire/index.js';
+import { build, prop } from './codegen.js';
+import { genFlatDecoder, type FlatDecode, type FlatDecodeAll } from './flat.js';
+import { enumName, flagNames, intReadExpr, intSize, intValue } from './ints.js';
+import { structLayout, structSize } from './layout.js';
+import { compileSet, compileStruct, registry } from './registry.js';
+import type { SetCodec } from './set.js';
+import type { StructCodec } from './struct.js';
 import type { AttributeSet, EnumSpec, FlagsSpec, IntType, StructExtras, StructSpec } from './types.js';
 
 
@@ -255,16 +260,16 @@ export class FlatMessageCodec<H, A> {
       fix.env, `return function fixShadowed(obj, buf, dv, hs, he) {\n  ${fix.source}\n};`);
     const headerSize = this.headerSize;
     // A header shorter than declared: decoded field by field (it records $len).
-    const slow: FlatDecode = (buf, dv, start, end) => {
+    const slow: FlatDecode = (buf, dv, start, end, up) => {
       const he = Math.min(start + headerSize, end);
-      const obj = lead.decode(buf, dv, start, he);
-      attrs.decode(buf, dv, start + align4(headerSize), end, obj);
+      const obj = lead.decode(buf, dv, start, he) as Record<string, unknown>;
+      attrs.decode(buf, dv, start + align4(headerSize), end, obj, up);
       fixShadowed(obj, buf, dv, start, he);
       return obj;
     };
     const skip = new Set(['$header', '$absent', '$tail', '$len']);
     for (const f of header.fields) if (f.type !== 'pad' && !shadow[f.name]) skip.add(f.name);
-    const gen = genFlatDecoder(leadSpec, this.attrSet as AttributeSet<unknown>, fix.source, fix.env, slow);
+    const gen = genFlatDecoder(leadSpec, this.attrSet as AttributeSet<unknown>, fix.source, fix.env, slow, registry);
     this.compiled = { header: fullHeader, attrs, shadowed, skip, decode: gen.one, decodeAll: gen.all };
     return this.compiled;
   }

@@ -1,5 +1,5 @@
 // Declarations: what a family's attribute sets, structs, enums and flags are. Data only; the
-// engine in compile.ts turns them into codecs.
+// engine (kinds.ts and the generators beside it) turns them into codecs.
 
 /** 64-bit integers decode to a number when exact, else to a bigint. */
 export type U64 = number | bigint;
