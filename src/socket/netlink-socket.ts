@@ -945,6 +945,7 @@ export class NetlinkSocket implements AsyncDisposable {
   // Called by the addon once per datagram or error. It must never throw.
   private readonly onDatagram = (
     status: number, length: number, portid: number, groups: number, group: number, nsid: number, truncated: boolean,
+    slot?: Uint8Array,
   ): void => {
     try {
       if (this.closed) return;
@@ -952,7 +953,7 @@ export class NetlinkSocket implements AsyncDisposable {
         this.onSocketError(-status);
         return;
       }
-      const buf = this.buffer;
+      const buf = slot ?? this.buffer;
       if (truncated) {
         this.onTruncated(buf, length);
         return;
