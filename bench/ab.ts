@@ -1,7 +1,8 @@
 // A/B comparison of the dump path: this checkout against another build of nlkit (`--base DIR`,
 // e.g. a copy of main with `npm install` run), on one namespace of N routes, every command of
 // both builds once per round, in turn, so that a shared machine's load weighs on both alike.
-// Prints each command's median for both and the ratio this/base (below 1: this one is faster).
+// Prints each command's median for both and the ratio this/base (below 1: this one is faster);
+// the in-process dumps also by CPU time (all threads), steadier than wall time under load.
 //
 //   node dist/bench/ab.js --base /path/to/other/nlkit [--routes 100000] [--runs 9]
 import path from 'node:path';
@@ -31,7 +32,7 @@ const whole = (root: string): Record<string, string[]> => ({
 });
 const inProcess = (root: string, mode: string): string[] => [path.join(root, 'dist', 'bench', 'lib-dump.js'), NS, mode, '--warm'];
 
-type R = { ms: number; warmMs: number };
+type R = { ms: number; warmMs: number; cpuMs: number; warmCpuMs: number };
 const samples = new Map<string, number[]>();
 const add = (k: string, v: number) => (samples.get(k) ?? samples.set(k, []).get(k)!).push(v);
 
@@ -51,6 +52,9 @@ try {
         if (round >= 0) {
           add(`library ${mode} dump, first (in-process)|${tree}`, r.ms);
           add(`library ${mode} dump, warm (in-process)|${tree}`, r.warmMs);
+          // CPU time: on a shared machine, less at the mercy of other processes than wall time.
+          add(`library ${mode} dump, first, CPU ms|${tree}`, r.cpuMs);
+          add(`library ${mode} dump, warm, CPU ms|${tree}`, r.warmCpuMs);
         }
       }
     }
