@@ -1,6 +1,6 @@
 // nlkit benchmarks: full routing tables, event storms and bulk changes, measured in one run
 // against iproute2 and a C floor. Run as root: `npm run bench` (options: --routes N, --runs K,
-// --storm M, --bulk N, --million). Creates and deletes its own namespaces (nlbench, nlbench-2).
+// --storm M, --bulk N, --million). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
 //
 // Timed commands run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS: that variable makes every
 // Node start read a CA bundle (~95 ms here), which has nothing to do with Netlink.
@@ -24,8 +24,9 @@ const { values: opt } = parseArgs({
 });
 const N = Number(opt.routes);
 const RUNS = Number(opt.runs);
-const NS = 'nlbench';
-const NS2 = 'nlbench-2';
+// Unique per run: two benches at once on one machine must not delete each other's namespace.
+const NS = `nlbench-${process.pid}`;
+const NS2 = `nlbench-${process.pid}-2`;
 const node = process.execPath;
 const cli = path.join(ROOT, 'dist', 'bundle', 'main.js'); // the nlkit bin, run as an executable like npx does
 const child = (name: string) => path.join(ROOT, 'dist', 'bench', `${name}.js`);

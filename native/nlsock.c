@@ -13,7 +13,15 @@
 // ring of buffers while JS handles what came before, and a uv_async hands them over in order.
 // The kernel builds each chunk of a dump inside recvmsg(), so on a big dump the kernel's work
 // and the decoding in JS overlap instead of taking turns. Flow control is the same: pause()
-// stops the thread reading once the ring is full or at its next datagram.
+// stops the thread reading once the ring is full or at its next datagram. The thread receives
+// straight into a slot (no MSG_PEEK); a datagram larger than the slot is reported truncated,
+// as in the other mode, and the slots grow for the next one. JS reads the datagram in the slot
+// itself: each slot has a Uint8Array over its memory, made once per slot size and passed as
+// the callback's last argument, valid during that call only.
+//
+// close() releases everything at once: the poll handle is stopped (libuv removes the fd from
+// epoll right then) and the fd closed in the same call, or the thread woken, joined and both
+// fds closed. Only the handle's memory waits for libuv's close callback.
 
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +31,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +59,24 @@ typedef struct {
   int truncated;
 } recv_info;
 
-typedef struct ahead_slot {
-  uint8_t* data;
+// A slot's memory. Shared by the slot and the Uint8Array JS reads it through, each holding a
+// reference: when the slot grows or the socket closes, an array JS still holds stays valid
+// until it is collected (JS is told to copy what it keeps, but a mistake must not read freed
+// memory).
+typedef struct slot_mem {
+  atomic_int refs;
   size_t cap;
-  ssize_t len;  // the datagram's full length (more than cap when truncated)
-  int status;   // 0, or a negative errno
+  uint8_t data[];
+} slot_mem;
+
+typedef struct ahead_slot {
+  slot_mem* mem;      // NULL until the first datagram
+  ssize_t len;        // the datagram's full length (more than mem->cap when truncated)
+  int status;         // 0, or a negative errno
   recv_info ri;
+  // On the loop thread only: the Uint8Array over view_mem, reused while the slot keeps it.
+  napi_ref view;
+  slot_mem* view_mem;
 } ahead_slot;
 
 typedef struct nlsock {
@@ -63,7 +84,7 @@ typedef struct nlsock {
   uv_poll_t poll;
   int fd;
   int polling;      // uv_poll_start is active
-  int closing;      // close() was called; the fd is closed once the handle has stopped
+  int closing;      // close() was called: the fd is closed, the handle closing
   int handle_init;  // poll handle initialised (needs uv_close)
   int refed;
   int paused;       // pause() was called and not undone by resume()
@@ -87,7 +108,7 @@ typedef struct nlsock {
   // Under mu:
   int stop;         // the thread must exit
   int tpaused;      // pause() seen by the thread
-  size_t want_cap;  // the size of a slot (the JS buffer's length)
+  size_t want_cap;  // the size of a slot: the JS buffer's length, or a truncated datagram's
   int head, count;  // the ring: JS takes at head, the thread fills at head + count
   ahead_slot ring[AHEAD_SLOTS];
 } nlsock;
@@ -200,8 +221,47 @@ static void release_refs(nlsock* s) {
   s->buflen = 0;
 }
 
-// Closing order matters: stop and close the poll handle first, then the fd, otherwise libuv
-// aborts on a reused fd number.
+// ---- slot memory (read-ahead mode) ----
+
+static slot_mem* mem_new(size_t cap) {
+  if (cap > SIZE_MAX - sizeof(slot_mem)) return NULL;
+  slot_mem* m = malloc(sizeof(slot_mem) + cap);
+  if (!m) return NULL;
+  atomic_init(&m->refs, 1);
+  m->cap = cap;
+  return m;
+}
+
+static void mem_unref(slot_mem* m) {
+  if (m && atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) == 1) free(m);
+}
+
+// The finalizer of a slot's ArrayBuffer: JS no longer reads the memory.
+static void mem_finalize(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)data;
+  mem_unref((slot_mem*)hint);
+}
+
+// Wakes the read-ahead thread for good and waits for it to exit.
+static void stop_thread(nlsock* s) {
+  if (!s->thread_started) return;
+  pthread_mutex_lock(&s->mu);
+  s->stop = 1;
+  pthread_cond_signal(&s->cv);
+  pthread_mutex_unlock(&s->mu);
+  // The thread may wait in poll() on the socket: the eventfd wakes it. EAGAIN means the counter
+  // is already non-zero, so the eventfd is readable anyway.
+  uint64_t one = 1;
+  while (write(s->wakefd, &one, sizeof one) < 0 && errno == EINTR) {
+  }
+  pthread_join(s->thread, NULL);  // cannot fail: a joinable thread of ours, joined once
+  s->thread_started = 0;
+}
+
+// Closing order matters: libuv must be done with the fd (uv_close() stops the poll handle and
+// takes the fd out of epoll synchronously) before it is closed, and the read-ahead thread must
+// have exited, so that nothing polls or reads a closed or reused fd number.
 static void begin_close(nlsock* s) {
   if (s->closing) return;
   s->closing = 1;
@@ -211,43 +271,32 @@ static void begin_close(nlsock* s) {
     s->async_ctx = NULL;
   }
   if (s->handle_init && s->ahead) {
-    // The thread is joined before the fd closes, so it never reads a closed or reused fd.
-    if (s->thread_started) {
-      pthread_mutex_lock(&s->mu);
-      s->stop = 1;
-      pthread_cond_signal(&s->cv);
-      pthread_mutex_unlock(&s->mu);
-      uint64_t one = 1;
-      ssize_t w = write(s->wakefd, &one, sizeof one);
-      (void)w;
-      pthread_join(s->thread, NULL);
-      s->thread_started = 0;
-    }
-    uv_close((uv_handle_t*)&s->async, on_handle_closed);
-  } else if (s->handle_init) {
-    if (s->polling) uv_poll_stop(&s->poll);
-    s->polling = 0;
-    uv_close((uv_handle_t*)&s->poll, on_handle_closed);
-  } else {
-    if (s->fd >= 0) close(s->fd);
-    s->fd = -1;
-    if (!s->wrapper) free(s);
-  }
-}
-
-static void on_handle_closed(uv_handle_t* h) {
-  nlsock* s = (nlsock*)h->data;
-  if (s->fd >= 0) close(s->fd);
-  s->fd = -1;
-  s->handle_init = 0;
-  if (s->ahead) {
+    stop_thread(s);
     if (s->wakefd >= 0) close(s->wakefd);
     s->wakefd = -1;
     for (int i = 0; i < AHEAD_SLOTS; i++) {
-      free(s->ring[i].data);
-      s->ring[i].data = NULL;
-      s->ring[i].cap = 0;
+      ahead_slot* sl = &s->ring[i];
+      if (sl->view) napi_delete_reference(s->env, sl->view);
+      sl->view = NULL;
+      sl->view_mem = NULL;
+      mem_unref(sl->mem);
+      sl->mem = NULL;
     }
+    uv_close((uv_handle_t*)&s->async, on_handle_closed);
+  } else if (s->handle_init) {
+    s->polling = 0;
+    uv_close((uv_handle_t*)&s->poll, on_handle_closed);
+  }
+  if (s->fd >= 0) close(s->fd);
+  s->fd = -1;
+  if (!s->handle_init && !s->wrapper) free(s);
+}
+
+// The handle's memory is libuv's until now; everything else was released by begin_close().
+static void on_handle_closed(uv_handle_t* h) {
+  nlsock* s = (nlsock*)h->data;
+  s->handle_init = 0;
+  if (s->ahead) {
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
   }
@@ -433,11 +482,12 @@ static napi_value nl_send(napi_env env, napi_callback_info info) {
 
 // ---- receiving ----
 
-// Calls cb(status, len, portid, groups, group, nsid, truncated) for one datagram or error.
+// Calls cb(status, len, portid, groups, group, nsid, truncated[, buf]) for one datagram or
+// error; `buf` (a slot's array, read-ahead mode) when the datagram is not in the JS buffer.
 static int deliver(nlsock* s, napi_value cb, napi_value recv, int status, ssize_t len, uint32_t portid,
-                   uint32_t groups, int64_t group, int64_t nsid, int truncated) {
+                   uint32_t groups, int64_t group, int64_t nsid, int truncated, napi_value buf) {
   napi_env env = s->env;
-  napi_value argv[7];
+  napi_value argv[8];
   napi_create_int32(env, status, &argv[0]);
   napi_create_int64(env, len, &argv[1]);
   napi_create_uint32(env, portid, &argv[2]);
@@ -445,8 +495,9 @@ static int deliver(nlsock* s, napi_value cb, napi_value recv, int status, ssize_
   napi_create_int64(env, group, &argv[4]);
   napi_create_int64(env, nsid, &argv[5]);
   napi_get_boolean(env, truncated, &argv[6]);
+  argv[7] = buf;
   napi_value result;
-  napi_status st = napi_call_function(env, recv, cb, 7, argv, &result);
+  napi_status st = napi_call_function(env, recv, cb, buf ? 8 : 7, argv, &result);
   if (st == napi_pending_exception) {
     // The JS side never throws by design; if it does anyway, the exception must not escape a
     // libuv callback. Hand it to the process the way an async callback would.
@@ -539,7 +590,7 @@ static void on_poll(uv_poll_t* h, int status, int events) {
     socklen_t sl = sizeof soerr;
     if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0) soerr = errno;
     if (soerr == 0) soerr = -status;  // libuv errors are negative errno
-    deliver(s, j.cb, j.recv, -soerr, 0, 0, 0, -1, -1, 0);
+    deliver(s, j.cb, j.recv, -soerr, 0, 0, 0, -1, -1, 0, NULL);
     if (!s->closing && s->callback && !s->paused && !s->polling) {
       s->polling = uv_poll_start(&s->poll, UV_READABLE, on_poll) == 0;
     }
@@ -551,10 +602,10 @@ static void on_poll(uv_poll_t* h, int status, int events) {
         int err = (int)-n;
         if (err == EINTR) continue;
         if (err == EAGAIN || err == EWOULDBLOCK) break;  // drained
-        if (deliver(s, j.cb, j.recv, -err, 0, 0, 0, -1, -1, 0) < 0 || err != ENOBUFS) break;
+        if (deliver(s, j.cb, j.recv, -err, 0, 0, 0, -1, -1, 0, NULL) < 0 || err != ENOBUFS) break;
         continue;
       }
-      if (deliver(s, j.cb, j.recv, 0, n, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated) < 0) break;
+      if (deliver(s, j.cb, j.recv, 0, n, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated, NULL) < 0) break;
     }
   }
   leave_js(s, &j);
@@ -599,23 +650,31 @@ static void* ahead_thread(void* arg) {
       break;
     }
     if (p[1].revents) continue;  // woken to stop
-    // Peek at the length first and grow the slot: whether a datagram fits is decided later,
-    // against the JS buffer when it is handed over, as in the other mode.
-    ssize_t n = recv(s->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-    if (n >= 0) {
-      if ((size_t)n > want) want = (size_t)n;
-      if (sl->cap < want) {
-        uint8_t* d = realloc(sl->data, want);
-        if (d) {  // without memory the old slot stays: an oversized datagram is reported cut
-          sl->data = d;
-          sl->cap = want;
-        }
+    // The slot grows before the receive (allocated at the first datagram). An array JS holds
+    // keeps the old memory alive through its own reference.
+    if (!sl->mem || sl->mem->cap < want) {
+      slot_mem* m = mem_new(want);
+      if (m) {
+        mem_unref(sl->mem);
+        sl->mem = m;
       }
-      n = recv_datagram(s->fd, sl->data, sl->cap, &sl->ri);
+    }
+    ssize_t n;
+    if (sl->mem) {
+      n = recv_datagram(s->fd, sl->mem->data, sl->mem->cap, &sl->ri);
     } else {
-      n = -errno;  // e.g. ENOBUFS, which the peek reports (and clears)
+      // No memory for a slot at all: drop the datagram (or take the pending error), say so.
+      n = recv(s->fd, NULL, 0, MSG_TRUNC | MSG_DONTWAIT);
+      if (n >= 0) n = -ENOMEM;
+      else n = -errno;
     }
     if (n == -EINTR || n == -EAGAIN || n == -EWOULDBLOCK || n == -EINVAL) continue;
+    if (n >= 0 && sl->ri.truncated) {
+      // Lost (JS is told), but the next datagram of this size fits.
+      pthread_mutex_lock(&s->mu);
+      if ((size_t)n > s->want_cap) s->want_cap = (size_t)n;
+      pthread_mutex_unlock(&s->mu);
+    }
     sl->status = n < 0 ? (int)n : 0;
     sl->len = n < 0 ? 0 : n;
     publish(s);
@@ -623,7 +682,35 @@ static void* ahead_thread(void* arg) {
   return NULL;
 }
 
-// On the loop: hands the received datagrams to JS in order, copied into the borrowed buffer.
+// The Uint8Array over a slot's memory: made when the slot has new memory, reused otherwise.
+// NULL when it cannot be made (e.g. a runtime without external buffers): the caller copies.
+static napi_value slot_view(nlsock* s, ahead_slot* sl) {
+  napi_env env = s->env;
+  napi_value view, ab;
+  if (sl->view && sl->view_mem == sl->mem) {
+    if (napi_get_reference_value(env, sl->view, &view) == napi_ok && view) return view;
+  }
+  if (sl->view) napi_delete_reference(env, sl->view);
+  sl->view = NULL;
+  sl->view_mem = NULL;
+  slot_mem* m = sl->mem;
+  atomic_fetch_add_explicit(&m->refs, 1, memory_order_relaxed);  // the ArrayBuffer's
+  if (napi_create_external_arraybuffer(env, m->data, m->cap, mem_finalize, m, &ab) != napi_ok) {
+    mem_unref(m);
+    return NULL;
+  }
+  // A plain Uint8Array, not a Buffer: its slice() copies, as JS expects of the receive buffer.
+  if (napi_create_typedarray(env, napi_uint8_array, m->cap, ab, 0, &view) != napi_ok ||
+      napi_create_reference(env, view, 1, &sl->view) != napi_ok) {
+    sl->view = NULL;
+    return NULL;
+  }
+  sl->view_mem = m;
+  return view;
+}
+
+// On the loop: hands the received datagrams to JS in order, each in its slot, which goes back
+// to the thread once the callback has returned.
 static void on_async(uv_async_t* h) {
   nlsock* s = (nlsock*)h->data;
   if (s->closing || !s->callback) return;
@@ -642,20 +729,28 @@ static void on_async(uv_async_t* h) {
     // The head slot is JS's until it is released below: the thread does not touch it.
     ahead_slot* sl = &s->ring[s->head];
     ssize_t len = sl->len;
-    size_t n = len > 0 ? (size_t)len : 0;
-    if (n > sl->cap) n = sl->cap;
-    if (n > s->buflen) n = s->buflen;
-    if (n && s->buf) memcpy(s->buf, sl->data, n);
     int status = sl->status;
     recv_info ri = sl->ri;
-    if (len > 0 && (size_t)len > s->buflen) ri.truncated = 1;
+    int rc;
+    if (status < 0) {
+      rc = deliver(s, j.cb, j.recv, status, 0, 0, 0, -1, -1, 0, NULL);
+    } else {
+      napi_value view = slot_view(s, sl);
+      if (!view) {
+        // Copied into the JS buffer instead, cut to its length as in the other mode.
+        size_t n = (size_t)len < sl->mem->cap ? (size_t)len : sl->mem->cap;
+        if (n > s->buflen) n = s->buflen;
+        if (n && s->buf) memcpy(s->buf, sl->mem->data, n);
+        if ((size_t)len > s->buflen) ri.truncated = 1;
+      }
+      rc = deliver(s, j.cb, j.recv, 0, len, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated, view);
+    }
+    if (s->closing) break;  // close() in the callback has stopped the thread and freed the ring
     pthread_mutex_lock(&s->mu);
     s->head = (s->head + 1) % AHEAD_SLOTS;
     s->count--;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
-    int rc = status < 0 ? deliver(s, j.cb, j.recv, status, 0, 0, 0, -1, -1, 0)
-                        : deliver(s, j.cb, j.recv, 0, len, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated);
     if (rc < 0) break;
   }
   if (more && !s->closing) uv_async_send(&s->async);  // the rest on the next turn of the loop
@@ -665,12 +760,18 @@ static void on_async(uv_async_t* h) {
 static int start_ahead(napi_env env, nlsock* s, uv_loop_t* loop) {
   s->wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (s->wakefd < 0) return -errno;
-  pthread_mutex_init(&s->mu, NULL);
-  pthread_cond_init(&s->cv, NULL);
+  int rc = pthread_mutex_init(&s->mu, NULL);
+  if (rc == 0 && (rc = pthread_cond_init(&s->cv, NULL)) != 0) pthread_mutex_destroy(&s->mu);
+  if (rc != 0) {
+    close(s->wakefd);
+    s->wakefd = -1;
+    return -rc;
+  }
   s->want_cap = s->buflen;
-  int rc = uv_async_init(loop, &s->async, on_async);
+  rc = uv_async_init(loop, &s->async, on_async);
   if (rc < 0) {
     close(s->wakefd);
+    s->wakefd = -1;
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     return rc;
@@ -848,7 +949,8 @@ static napi_value nl_fd(napi_env env, napi_callback_info info) {
   return out;
 }
 
-// close(): idempotent. Stops the poll handle, then closes the fd, and drops the callback.
+// close(): idempotent. Releases the fd (and the read-ahead thread) before it returns, and drops
+// the callback; see begin_close().
 static napi_value nl_close(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   napi_value self;

@@ -1,6 +1,7 @@
 // No file descriptor is left behind: not by close(), not by a socket closed mid-dump, not by a
 // never-started native socket that is garbage collected.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +14,7 @@ import { RTNLGRP_LINK, getLink, getLinks } from './helpers/rtnl.js';
 
 const fdCount = () => readdirSync('/proc/self/fd').length;
 
-/** Waits until the fd count drops to `want` (uv_close completes on a later loop turn). */
+/** Waits until the fd count drops to `want` (sockets closed by pending work close a turn later). */
 async function settle(want: number): Promise<number> {
   for (let i = 0; i < 100 && fdCount() > want; i++) await sleep(10);
   return fdCount();
@@ -24,7 +25,6 @@ test('opening and closing many sockets leaves no fd open', async (t) => {
   await withNetns(async (ns) => {
     // Warm up: load the addon and let libuv create what it keeps (epoll fd, signal pipes).
     NetlinkSocket.open(NETLINK_ROUTE).close();
-    await sleep(50); // its fd is closed once libuv has closed the poll handle, a loop turn later
     const before = fdCount();
     for (let i = 0; i < 300; i++) {
       const s = NetlinkSocket.open(i % 2 ? NETLINK_ROUTE : NETLINK_GENERIC, {
@@ -84,3 +84,83 @@ test('a native socket that is garbage collected without close() releases its fd'
   }
   assert.equal(fdCount(), before);
 });
+
+test('10,000 sockets opened and closed one after another at ulimit -n 1024: each close() frees its fd before it returns', (t) => {
+  if (!requireRoot(t)) return;
+  const index = new URL('../src/index.js', import.meta.url).href;
+  const rtnl = new URL('./helpers/rtnl.js', import.meta.url).href;
+  // Synchronous from start to end: no loop turn runs between the opens and closes, so nothing
+  // that close() leaves for later can be released in time.
+  const script = `
+    import { readdirSync } from 'node:fs';
+    import { NetlinkSocket, NETLINK_ROUTE } from ${JSON.stringify(index)};
+    import { getLink } from ${JSON.stringify(rtnl)};
+    const fdCount = () => readdirSync('/proc/self/fd').length;
+    // What the loop creates on first use (epoll fd, async wake-up) is there before the baseline.
+    NetlinkSocket.open(NETLINK_ROUTE).close();
+    NetlinkSocket.open(NETLINK_ROUTE, { readAhead: true }).close();
+    const base = fdCount();
+    const out = { base };
+    for (const [name, readAhead, pendingRead] of [
+      ['poll', false, false], ['poll, reply waiting', false, true],
+      ['read-ahead', true, false], ['read-ahead, reply waiting', true, true],
+    ]) {
+      let leaks = 0, opened = 0, readable = 0;
+      for (let i = 0; i < 10000; i++) {
+        const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead });
+        opened++;
+        if (pendingRead) {
+          s.send(getLink(1)); // the kernel queues the reply inside send(): the fd is readable
+          readable++;
+        }
+        s.close();
+        if (fdCount() !== base) leaks++;
+      }
+      out[name] = { opened, readable, leaks };
+    }
+    console.log(JSON.stringify(out));
+  `;
+  const r = spawnSync('bash', ['-c', 'ulimit -n 1024 && exec "$0" --input-type=module -e "$1"', process.execPath, script],
+    { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.signal, null, `the child died of ${r.signal}: ${r.stderr}`);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, { opened: number; readable: number; leaks: number }>;
+  for (const name of ['poll', 'poll, reply waiting', 'read-ahead', 'read-ahead, reply waiting']) {
+    assert.equal(out[name]!.opened, 10_000, name);
+    assert.equal(out[name]!.readable, name.endsWith('waiting') ? 10_000 : 0, name);
+    assert.equal(out[name]!.leaks, 0, `${name}: fd count above the baseline right after close()`);
+  }
+});
+
+for (const readAhead of [false, true]) {
+  test(`sockets closed while the loop dispatches their replies, and their fd numbers reused at once, lose nothing${readAhead ? ' (read-ahead)' : ''}`, async (t) => {
+    if (!requireRoot(t)) return;
+    const all: NetlinkSocket[] = [];
+    const open = () => {
+      const s = NetlinkSocket.open(NETLINK_ROUTE, { readAhead });
+      all.push(s);
+      return s;
+    };
+    try {
+      for (let round = 0; round < 20; round++) {
+        // Every reply is queued before the loop polls, so one epoll wake-up reports all the
+        // sockets; the first reply's continuation closes the rest while their events are pending.
+        const before = new Set(readdirSync('/proc/self/fd'));
+        const old = Array.from({ length: 16 }, open);
+        const fds = readdirSync('/proc/self/fd').filter((fd) => !before.has(fd));
+        const first = await Promise.race(old.map((s) => s.request(getLink(1), { ack: false })));
+        assert.equal(first.messages.length, 1);
+        for (const s of old) s.close();
+        // The next sockets get the same fd numbers (the lowest free ones) in this same callback.
+        const next = Array.from({ length: 16 }, open);
+        const now = readdirSync('/proc/self/fd');
+        assert.deepEqual(now.filter((fd) => !before.has(fd)).sort(), fds.sort(), 'the closed fd numbers, and only they, are taken again at once');
+        const replies = await Promise.all(next.map((s) => s.request(getLink(1), { ack: false })));
+        for (const r of replies) assert.equal(r.messages.length, 1);
+        for (const s of next) s.close();
+      }
+    } finally {
+      for (const s of all) s.close();
+    }
+  });
+}

@@ -133,3 +133,100 @@ for (const readAhead of [false, true]) {
     assert.ok(fileURLToPath(index));
   });
 }
+
+/** A USERSOCK datagram of `size` bytes: one message header (length, type, seq) and a pattern. */
+function datagram(size: number, seq: number): Uint8Array {
+  const b = new Uint8Array(size);
+  for (let i = 16; i < size; i++) b[i] = (i * 7 + seq) & 0xff;
+  const dv = new DataView(b.buffer);
+  dv.setUint32(0, size, true);
+  dv.setUint16(4, 0x10, true);
+  dv.setUint32(8, seq, true);
+  return b;
+}
+
+for (const readAhead of [false, true]) {
+  test(`a datagram larger than the buffer is reported cut, with its length and header; the next ones arrive whole${readAhead ? ' (read-ahead, no copy)' : ''}`, { timeout: 30_000 }, async (t) => {
+    if (!requireRoot(t)) return;
+    const { NativeSocket } = loadAddon();
+    const rx = new NativeSocket(NETLINK_USERSOCK, null);
+    const tx = new NativeSocket(NETLINK_USERSOCK, null);
+    try {
+      rx.bind(0, 0);
+      tx.bind(0, 0);
+      const [port] = rx.getsockname();
+      type Got = { status: number; length: number; truncated: boolean; seq: number; bytes: Uint8Array; slot: Uint8Array | undefined };
+      const got: Got[] = [];
+      let buffer = new Uint8Array(4096);
+      let done!: () => void;
+      const all = new Promise<void>((r) => (done = r));
+      const sizes = [10_000, 100, 10_000, 6000, 70_000, 300, 70_000];
+      rx.start((status, length, _portid, _groups, _group, _nsid, truncated, slot) => {
+        const b = slot ?? buffer;
+        const seq = b.byteLength >= 16 ? new DataView(b.buffer, b.byteOffset).getUint32(8, true) : -1;
+        got.push({ status, length, truncated, seq, bytes: b.slice(0, Math.min(length, b.byteLength)), slot });
+        if (truncated) {
+          // What NetlinkSocket does (onTruncated): a buffer that fits the next one of this size.
+          let size = b.byteLength * 2;
+          while (size < length) size *= 2;
+          buffer = new Uint8Array(size);
+          rx.setBuffer(buffer);
+        }
+        if (got.length === sizes.length - 2) done();
+      }, buffer, readAhead);
+      sizes.forEach((size, i) => tx.send(datagram(size, i + 1), port, 0));
+      await all;
+      // Cut: the first 10,000-byte one (into 4 KiB) and the first 70,000-byte one (into 16 KiB).
+      const cut = got.filter((g) => g.truncated);
+      assert.deepEqual(cut.map((g) => [g.status, g.length, g.seq]), [[0, 10_000, 1], [0, 70_000, 5]]);
+      const whole = got.filter((g) => !g.truncated);
+      assert.deepEqual(whole.map((g) => g.seq), [2, 3, 4, 6, 7], 'nothing else is lost');
+      for (const g of whole) {
+        assert.equal(g.status, 0);
+        assert.deepEqual(g.bytes, datagram(sizes[g.seq - 1]!, g.seq), `datagram ${g.seq} arrives intact`);
+      }
+      if (readAhead) {
+        for (const g of got) {
+          assert.ok(g.slot, 'the datagram is handed over in its slot');
+          assert.equal(Object.getPrototypeOf(g.slot), Uint8Array.prototype, 'a plain Uint8Array: slice() copies');
+        }
+      } else {
+        assert.ok(got.every((g) => g.slot === undefined), 'poll mode receives into the buffer given');
+      }
+    } finally {
+      rx.close();
+      tx.close();
+    }
+  });
+}
+
+test('read-ahead hands JS one array per slot, reused for every datagram the slot receives', { timeout: 30_000 }, async (t) => {
+  if (!requireRoot(t)) return;
+  const { NativeSocket } = loadAddon();
+  const rx = new NativeSocket(NETLINK_USERSOCK, null);
+  const tx = new NativeSocket(NETLINK_USERSOCK, null);
+  try {
+    rx.bind(0, 0);
+    tx.bind(0, 0);
+    const [port] = rx.getsockname();
+    const N = 200;
+    const arrays = new Set<Uint8Array>();
+    const copies: Uint8Array[] = [];
+    let done!: () => void;
+    const all = new Promise<void>((r) => (done = r));
+    rx.start((status, length, _p, _g, _gr, _n, truncated, slot) => {
+      assert.equal(status, 0);
+      assert.equal(truncated, false);
+      arrays.add(slot!);
+      copies.push(slot!.slice(0, length));
+      if (copies.length === N) done();
+    }, new Uint8Array(8192), true);
+    for (let i = 1; i <= N; i++) tx.send(datagram(64 + i, i), port, 0);
+    await all;
+    assert.ok(arrays.size >= 1 && arrays.size <= 8, `${arrays.size} arrays for ${N} datagrams (a ring of 8 slots)`);
+    copies.forEach((c, i) => assert.deepEqual(c, datagram(64 + i + 1, i + 1)));
+  } finally {
+    rx.close();
+    tx.close();
+  }
+});

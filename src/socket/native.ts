@@ -2,16 +2,23 @@
 import { fs, nodeModule, path } from '../builtins.js';
 import { packageRoot } from '../package-root.js';
 
-/** The receive callback: one call per datagram or error, synchronously from the poll wake-up. */
+/**
+ * The receive callback: one call per datagram or error, synchronously from the poll wake-up.
+ * When `buf` is given, the datagram is in `buf` rather than the buffer given to
+ * start()/setBuffer(): memory of the transport's own (a read-ahead slot), valid during this call
+ * only and reused afterwards, so the callback copies whatever it keeps (as with the buffer).
+ */
 export type RecvCallback = (
   status: number, length: number, portid: number, groups: number, group: number, nsid: number, truncated: boolean,
+  buf?: Uint8Array,
 ) => void;
 
 /**
  * A Transport is what NetlinkSocket drives: the native socket (native/nlsock.c), or another
  * implementation with the same contract such as server/'s in-process bus. Sync methods throw
  * an Error with `errno`, `code` and `syscall`; received datagrams are written into the buffer
- * given to start()/setBuffer() and announced through the callback, which never throws.
+ * given to start()/setBuffer() (or passed as the callback's `buf`) and announced through the
+ * callback, which never throws. close() releases the socket's resources before it returns.
  */
 export interface Transport {
   bind(portid: number, groups: number): void;

@@ -383,14 +383,16 @@ export class NetlinkSocket implements AsyncDisposable, SocketCore {
   // Called by the transport once per datagram or error. It must never throw.
   private readonly onDatagram = (
     status: number, length: number, portid: number, groups: number, group: number, nsid: number, truncated: boolean,
+    slot?: Uint8Array,
   ): void => {
     if (this.closedFlag) return;
     const origin: Origin = { portid, groups, group, nsid };
+    // A read-ahead transport hands over the memory it received into (no copy); else our buffer.
+    const buf = slot ?? this.buffer;
     try {
       if (status < 0) this.onSocketError(-status);
-      else if (truncated) this.onTruncated(length, origin);
+      else if (truncated) this.onTruncated(buf, length, origin);
       else {
-        const buf = this.buffer;
         this.pcap?.write(buf.subarray(0, length), false);
         this.dispatcher.receive(buf, length, origin);
       }
@@ -412,14 +414,14 @@ export class NetlinkSocket implements AsyncDisposable, SocketCore {
     this.dispatcher.failAll(err);
   }
 
-  private onTruncated(length: number, origin: Origin): void {
+  private onTruncated(buf: Uint8Array, length: number, origin: Origin): void {
     // The datagram is lost; grow the buffer so the next one of this size fits.
-    const buf = this.buffer;
-    let size = buf.byteLength * 2;
+    const had = this.buffer.byteLength;
+    let size = had * 2;
     while (size < length) size *= 2;
     this.buffer = new Uint8Array(size);
     this.native.setBuffer(this.buffer);
-    const err = new SocketError(`received a ${length}-byte datagram larger than the ${buf.byteLength}-byte buffer; it was lost`, 'EMSGSIZE');
+    const err = new SocketError(`received a ${length}-byte datagram larger than the ${had}-byte buffer; it was lost`, 'EMSGSIZE');
     this.dispatcher.truncated(buf.subarray(0, Math.min(NLMSG_HDRLEN, buf.byteLength)), err, origin);
   }
 }
