@@ -3,12 +3,11 @@
 // name, no reflection) and is lossless: what it does not know is kept as bytes with its
 // position, so encode(decode(x)) reproduces x byte for byte.
 import { HOST_LE, MessageWriter, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN, align4 } from '../wire/index.js';
+import { decodeText, encodeText } from '../wire/text.js';
 import { formatIp, formatMac, parseIp, parseMac } from './addresses.js';
 import { build, intReadExpr, prop } from './codegen.js';
 import type { AttributeSet, EnumSpec, Field, FlagsSpec, IntType, StructSpec, UnknownAttr } from './types.js';
 
-const utf8d = new TextDecoder();
-const utf8e = new TextEncoder();
 
 /** Flag bits (NLA_F_NESTED / NLA_F_NET_BYTEORDER) that differed from what encoding would set, by property name. */
 export const ATTR_FLAGS: unique symbol = Symbol('nlkit.attrFlags');
@@ -327,7 +326,7 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
           case 'string': {
             let e = p;
             while (e < p + sz && buf[e] !== 0) e++;
-            o[f.name] = utf8d.decode(buf.subarray(p, e));
+            o[f.name] = decodeText(buf.subarray(p, e));
             break;
           }
           default: {
@@ -353,7 +352,7 @@ export function compileStruct<T = Record<string, unknown>>(spec: StructSpec): St
             break;
           case 'mac': buf.set(parseMac(String(x)).subarray(0, sz), p); break;
           case 'ip4': case 'ip6': case 'ipaddr': buf.set(parseIp(String(x)).subarray(0, sz), p); break;
-          case 'string': buf.set(utf8e.encode(String(x)).subarray(0, sz - 1), p); break;
+          case 'string': buf.set(encodeText(String(x)).subarray(0, sz - 1), p); break;
           default: writeInt(dv, p, f.type, intValue(x, f.type, f.enum, f.flags, whats[i]!));
         }
       }
@@ -421,7 +420,7 @@ function genStructDecoder<T>(layout: Layout, size: number, slow: StructCodec<T>[
  * offsets from the variable `base`; env keys are prefixed with `tag`.
  */
 function structProps(layout: Layout, env: Record<string, unknown>, base: string, tag: string): string[] {
-  Object.assign(env, { u64num, s64num, formatIp, formatMac, utf8d, OCTET_DOT, OCTET });
+  Object.assign(env, { u64num, s64num, formatIp, formatMac, OCTET_DOT, OCTET });
   const props: string[] = [];
   layout.forEach(({ f, size: sz, at }, i) => {
     const p = `${base} + ${at}`;
@@ -447,7 +446,7 @@ function structProps(layout: Layout, env: Record<string, unknown>, base: string,
 function cstr(buf: Uint8Array, s: number, e: number): string {
   let z = s;
   while (z < e && buf[z] !== 0) z++;
-  return utf8d.decode(buf.subarray(s, z));
+  return decodeText(buf.subarray(s, z));
 }
 
 // ---- attribute sets ----
@@ -672,7 +671,7 @@ function cstrAttr(buf: Uint8Array, s: number, e: number): string | typeof NOFIT 
   while (z < e && buf[z] !== 0) z++;
   // A string that is not NUL-terminated is accepted; bytes after the NUL are not (kept raw).
   if (z < e - 1) return NOFIT;
-  return utf8d.decode(buf.subarray(s, z));
+  return decodeText(buf.subarray(s, z));
 }
 
 function emitUnknown(w: MessageWriter, u: UnknownAttr): void {
