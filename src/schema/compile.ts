@@ -2,12 +2,10 @@
 // walks the attributes with a type-indexed table of small functions (no per-message lookups by
 // name, no reflection) and is lossless: what it does not know is kept as bytes with its
 // position, so encode(decode(x)) reproduces x byte for byte.
-import { HOST_LE, MessageWriter, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN, align4 } from '../wire/index.js';
-import { decodeText, encodeText } from '../wire/text.js';
+import { HOST_LE, MessageWriter, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN, align4, decodeText, encodeText } from '../wire/index.js';
 import { formatIp, formatMac, parseIp, parseMac } from './addresses.js';
 import { build, intReadExpr, prop } from './codegen.js';
 import type { AttributeSet, EnumSpec, Field, FlagsSpec, IntType, StructSpec, UnknownAttr } from './types.js';
-
 
 /** Flag bits (NLA_F_NESTED / NLA_F_NET_BYTEORDER) that differed from what encoding would set, by property name. */
 export const ATTR_FLAGS: unique symbol = Symbol('nlkit.attrFlags');

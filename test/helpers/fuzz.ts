@@ -17,7 +17,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
   decodeOpPayload, encodeOp, ethtool, loadSpecFile, mptcpPm, netdev, nlctrl, taskstats, tcpMetrics,
-  type FamilyDef, type OpDef,
+  type FamilyDef, type OpDef, type YnlFamily,
 } from '../../src/genl/index.js';
 import {
   RTM, addressCodec, decodeRouteEvent, linkCodec, neighCodec, netconfCodec, nexthopCodec, nsidCodec, routeCodec, ruleCodec,
@@ -495,10 +495,21 @@ function byType(f: FamilyDef, types: Map<Uint8Array, number>): (input: Uint8Arra
   };
 }
 
+const specs = new Map<string, YnlFamily>();
+
+/** A YNL spec by name (rt_link, ovs_flow, …), loaded once. */
+function spec(n: string): YnlFamily {
+  let f = specs.get(n);
+  if (!f) {
+    f = loadSpecFile(existsSync(`${YNL_SPECS}/${n}.yaml.gz`) ? `${YNL_SPECS}/${n}.yaml.gz` : `${YNL_SPECS}/${n}.yaml`);
+    specs.set(n, f);
+  }
+  return f;
+}
+
 /** YNL-loaded decoders, or why there are none. */
 export function ynlTargets(g: Golden): Target[] | string {
   if (!existsSync(YNL_SPECS)) return `${YNL_SPECS} is missing (install linux-doc-6.12)`;
-  const spec = (n: string) => loadSpecFile(existsSync(`${YNL_SPECS}/${n}.yaml.gz`) ? `${YNL_SPECS}/${n}.yaml.gz` : `${YNL_SPECS}/${n}.yaml`);
   const genl = g.genl.map((m) => m.payload);
   const out: Target[] = [];
   const ctrl = spec('nlctrl');
@@ -817,7 +828,7 @@ export function deepCases(levels = 5000): DeepCase[] {
     },
   });
   if (existsSync(YNL_SPECS)) {
-    const ovs = loadSpecFile(`${YNL_SPECS}/ovs_flow.yaml.gz`);
+    const ovs = spec('ovs_flow');
     const get = ovs.ops.get!;
     const keyType = ovs.sets.get('flow-attrs').attrs.find((a) => a.name === 'key')!.type;
     const encapType = ovs.sets.get('key-attrs').attrs.find((a) => a.name === 'encap')!.type;
