@@ -35,6 +35,11 @@ function report(t: { diagnostic(s: string): void }, kinds: { kind: string; count
   return unexpected;
 }
 
+test('the YNL-loaded decoders are fuzzed (the kernel\'s specs are installed)', (t) => {
+  if (skipped.length) return t.skip(skipped.join('; '));
+  assert.ok(targets.some((x) => x.name.startsWith('ynl ')));
+});
+
 test('golden kernel messages re-encode byte for byte through their own decoders', (t) => {
   for (const s of skipped) t.diagnostic(`skipped: ${s}`);
   const failures = checkGoldens(targets).map((f) => ({ kind: failureKind(f), count: 1, message: f.message, input: f.input }));
