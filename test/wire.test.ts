@@ -218,6 +218,12 @@ describe('MessageWriter and readers round trip', () => {
   test('align4 is NLMSG_ALIGN', () => {
     assert.deepEqual([0, 1, 2, 3, 4, 5, 16, 17].map(align4), [0, 4, 4, 4, 4, 8, 16, 20]);
   });
+
+  test('align4 of a u32 at or above 2^31 stays unsigned and exact', () => {
+    // `(len + 3) & ~3` in JavaScript is signed 32-bit: 0x80000000 became -2147483648.
+    const lens = [0x7ffffffd, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffc, 0xfffffffd, 0xffffffff];
+    assert.deepEqual(lens.map(align4), [0x80000000, 0x80000000, 0x80000000, 0x80000004, 0xfffffffc, 0x100000000, 0x100000000]);
+  });
 });
 
 describe('MessageReader on malformed input', () => {
@@ -236,6 +242,13 @@ describe('MessageReader on malformed input', () => {
     { name: 'unaligned message in the middle is read at its aligned end', buf: [...msg(0x10, [1], true), ...ok], types: [0x10, 0x10], error: null },
   ];
   runMalformed(cases, walkMessages, parseMessages);
+
+  test('a start before the buffer is reported, not read', () => {
+    const r = new MessageReader(bytes(msg(0x10, [1, 2, 3, 4])), -16);
+    assert.equal(r.next(), false);
+    assert.ok(r.error instanceof WireError);
+    assert.match(r.error.message, /outside the buffer/);
+  });
 
   test('the reader respects start and end, and payload bounds exclude padding', () => {
     const buf = bytes([0xff, 0xff, 0xff, 0xff, ...msg(0x12, [7, 7, 7], false), 0xee]);
@@ -269,6 +282,15 @@ describe('AttributeReader on malformed input', () => {
     const got = walkAttributes(buf, r.start, r.end);
     assert.deepEqual(got.types, []);
     assert.match(got.error!.message, /runs past its parent \(8 bytes left\)/);
+  });
+
+  test('a start before the buffer (or NaN bounds) is reported, not read', () => {
+    const buf = bytes(attr(1, le32(1)));
+    for (const [start, end] of [[-4, buf.byteLength], [-0x80000000, 8], [NaN, 8], [0, NaN]] as const) {
+      const got = walkAttributes(buf, start, end);
+      assert.deepEqual(got.types, [], `start ${start}, end ${end}`);
+    }
+    assert.match(walkAttributes(buf, -4).error!.message, /outside the buffer/);
   });
 
   test('typed getters never read past a short value', () => {
@@ -339,6 +361,32 @@ describe('parseAck', () => {
     assert.ok(!(ack instanceof WireError));
     assert.equal(ack.message, 'x');
     assert.equal(ack.offset, undefined);
+  });
+
+  test('a hostile echoed nlmsg_len (0x80000000, 0xffffffff) neither throws nor reads outside the payload', () => {
+    // Issue 10: a 36-byte NLMSG_ERROR with NLM_F_ACK_TLVS, error -22, echoed nlmsg_len 0x80000000
+    // sent the TLV reader to a negative offset and the RangeError killed the process.
+    for (const echoed of [0x80000000, 0x80000001, 0xfffffffd, 0xffffffff, 0, 3]) {
+      const dgram = bytes(msg(NLMSG_ERROR, [...le32(-22 >>> 0), ...hdr(echoed, 16, 5, 7, 9)], true, NLM_F_ACK_TLVS));
+      assert.equal(dgram.byteLength, 36);
+      const r = new MessageReader(dgram);
+      assert.ok(r.next());
+      for (const flags of [r.flags, r.flags | NLM_F_CAPPED]) {
+        const ack = parseAck(r.buf, r.payloadStart, r.payloadEnd, flags);
+        assert.ok(!(ack instanceof WireError), `echoed ${echoed}`);
+        assert.equal(ack.error, -22);
+        assert.equal(ack.request.length, echoed);
+        assert.equal(ack.message, undefined);
+        if (ack.requestPayload) assert.equal(ack.requestPayload.byteLength, 0);
+      }
+    }
+  });
+
+  test('a payload range outside the buffer is an error value', () => {
+    const payload = bytes([...le32(-1 >>> 0), ...reqHdr]);
+    const bad = parseAck(payload, -0x80000000, payload.byteLength, NLM_F_ACK_TLVS);
+    assert.ok(bad instanceof WireError);
+    assert.ok(parseAck(payload, 0, payload.byteLength + 100, NLM_F_ACK_TLVS) instanceof Object);
   });
 
   test('an NLMSG_ERROR inside a datagram is parsed at its payload', () => {

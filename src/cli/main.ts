@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { commands } from './commands.js';
+import { commandLineArgs, writeRawBytes } from './stdio.js';
 import { EXIT_USAGE, UsageError } from './usage.js';
 
 function version(): string {
@@ -48,7 +49,12 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
-main(process.argv.slice(2)).then(
+// Names that are not UTF-8 pass through byte for byte: in from the command line, out on stdout
+// and stderr (every printer writes through these two streams).
+writeRawBytes(process.stdout);
+writeRawBytes(process.stderr);
+
+main(commandLineArgs()).then(
   (code) => {
     process.exitCode = code;
   },

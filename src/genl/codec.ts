@@ -90,7 +90,8 @@ export function decodeOpPayload(def: FamilyDef, o: OpDef<any>, payload: Uint8Arr
 }
 
 function decodeRange(def: FamilyDef, o: OpDef<any>, buf: Uint8Array, view: DataView, start: number, end: number): Record<string, unknown> {
-  let at = start + headerOffset(def);
+  // A payload shorter than genlmsghdr leaves nothing for the fixed header: never a start past the end (a negative $len).
+  let at = Math.min(start + headerOffset(def), end);
   let out: Record<string, unknown> = {};
   if (o.header) {
     const c = compileStruct<Record<string, unknown>>(o.header);

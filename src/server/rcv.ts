@@ -1,5 +1,5 @@
 // netlink_rcv_skb(): how the kernel walks a datagram of requests (net/netlink/af_netlink.c).
-import { HOST_LE, NLM_F_ACK, NLM_F_REQUEST, NLMSG_HDRLEN, NLMSG_MIN_TYPE } from '../wire/index.js';
+import { HOST_LE, NLM_F_ACK, NLM_F_REQUEST, NLMSG_HDRLEN, NLMSG_MIN_TYPE, align4 } from '../wire/index.js';
 import { EINTR } from './errno.js';
 import { ExtAck } from './extack.js';
 import type { PeerInfo } from './link.js';
@@ -34,7 +34,8 @@ export function netlinkRcvSkb(
     let err = 0;
     if (req.flags & NLM_F_REQUEST && req.type >= NLMSG_MIN_TYPE) err = handle(req);
     if (err !== -EINTR && (req.flags & NLM_F_ACK || err !== 0)) ack(req, err);
-    const step = Math.min((len + 3) & ~3, data.byteLength - pos);
+    // align4, not `(len + 3) & ~3`: a u32 length stays unsigned.
+    const step = Math.min(align4(len), data.byteLength - pos);
     pos += step;
   }
 }

@@ -1,7 +1,7 @@
 // Policy validation as lib/nlattr.c does it: __nla_validate_parse() and validate_nla(),
 // with the same errno (EINVAL or ERANGE) and the same extended-ACK wording for each failure,
 // so a client cannot tell this server's answers from a kernel's.
-import { HOST_LE, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN } from '../wire/index.js';
+import { HOST_LE, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN, align4 } from '../wire/index.js';
 import { EINVAL, ERANGE } from './errno.js';
 import { Attrs } from './attrs.js';
 import type { ExtAck } from './extack.js';
@@ -67,7 +67,7 @@ export function validateAttributes(
       }
       if (tb && type < tb.length) tb[type] = pos;
     }
-    const step = (len + 3) & ~3;
+    const step = align4(len);
     rem -= step;
     pos += step;
   }
@@ -194,7 +194,7 @@ function validateArray(
       const e = validateAttributes(buf, view, pos + NLA_HDRLEN, pos + len, policy, validate, extack, null, depth + 1);
       if (e < 0) return e;
     }
-    const step = (len + 3) & ~3;
+    const step = align4(len);
     rem -= step;
     pos += step;
   }
@@ -250,6 +250,6 @@ export function parseMessage(
     extack.setMessage('Invalid header length');
     return -EINVAL;
   }
-  const start = offset + NLMSG_HDRLEN + ((hdrlen + 3) & ~3);
+  const start = offset + NLMSG_HDRLEN + align4(hdrlen);
   return parseAttributes(buf, view, start, offset + length, policy, validate, extack);
 }

@@ -47,6 +47,8 @@ export interface Ack {
  * the 16 bytes of the header follow: the TLVs start right after it, so NLM_F_CAPPED decides.
  */
 export function parseAck(buf: Uint8Array, start: number, end: number, flags: number): Ack | WireError {
+  end = Math.min(end, buf.byteLength);
+  if (!(start >= 0)) return new WireError(`NLMSG_ERROR payload starts outside the buffer`, start);
   if (end - start < 4 + NLMSG_HDRLEN) return new WireError(`NLMSG_ERROR payload of ${end - start} bytes is too short`, start);
   const dv = viewOf(buf);
   const error = dv.getInt32(start, HOST_LE);
@@ -62,10 +64,12 @@ export function parseAck(buf: Uint8Array, start: number, end: number, flags: num
   let tlv = h + NLMSG_HDRLEN;
   // An ACK (error 0) never carries the request payload; an error does unless capped.
   if (error !== 0 && !(flags & NLM_F_CAPPED)) {
+    // The echoed nlmsg_len is the peer's word, not a bound: a hostile one (0x80000000,
+    // 0xffffffff) is clamped to this payload, and align4 keeps it unsigned.
     const payloadLen = Math.max(0, request.length - NLMSG_HDRLEN);
     const payloadEnd = Math.min(end, tlv + payloadLen);
     ack.requestPayload = buf.slice(tlv, payloadEnd);
-    tlv = Math.min(end, h + align4(request.length));
+    tlv = Math.min(end, h + align4(Math.max(request.length, NLMSG_HDRLEN)));
   }
   if (flags & NLM_F_ACK_TLVS) readAckTlvs(buf, tlv, end, ack);
   return ack;

@@ -42,13 +42,16 @@ export class AttributeReader {
     this.view = view ?? viewOf(buf);
     this.pos = start;
     this.limit = Math.min(end, buf.byteLength);
+    // A start before the buffer (an offset computed from hostile lengths) is malformed input,
+    // reported like any other; `!(x >= 0)` also catches NaN.
+    if (!(start >= 0)) this.error = new WireError('attributes start outside the buffer', start);
   }
 
   /** Advances to the next attribute; false at the end or on malformed input (see `error`). */
   next(): boolean {
     const at = this.pos;
     const left = this.limit - at;
-    if (left <= 0 || this.error) return false;
+    if (!(left > 0) || this.error) return false;
     if (left < NLA_HDRLEN) {
       // Trailing padding shorter than a header is tolerated, as the kernel's nla_for_each does.
       return false;

@@ -53,6 +53,8 @@ export class MessageReader {
     this.pos = start;
     this.end = Math.min(end, buf.byteLength);
     if (owned) this.copied = buf;
+    // A start before the buffer is malformed input, reported like any other (NaN included).
+    if (!(start >= 0)) this.error = new WireError('messages start outside the buffer', start);
   }
 
   /**
@@ -68,7 +70,7 @@ export class MessageReader {
   next(): boolean {
     const at = this.pos;
     const left = this.end - at;
-    if (left <= 0 || this.error) return false;
+    if (!(left > 0) || this.error) return false;
     if (left < NLMSG_HDRLEN) {
       this.error = new WireError(`short netlink header (${left} bytes)`, at);
       return false;

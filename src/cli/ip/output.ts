@@ -15,6 +15,8 @@
 // Output is streamed: text accumulates in a string that is written to stdout every 64 KiB, and
 // `drain()` waits for the pipe when it is full, so a 100,000-route dump never sits in memory.
 
+import { hasEscapedBytes } from '../../wire/text.js';
+
 /** A JSON number written as is (iproute2 prints some floats with a fixed precision, e.g. 9.40). */
 export class RawJson {
   constructor(readonly text: string) {}
@@ -25,15 +27,25 @@ export type JsonValue = string | number | bigint | boolean | null | RawJson;
 
 const FLUSH_AT = 64 * 1024;
 
-/** Quotes a string as iproute2's writer does (standard JSON escapes; valid JSON). */
+/**
+ * Quotes a string as iproute2's writer does (standard JSON escapes). A byte that is not UTF-8
+ * (U+DC80..U+DCFF from decodeText) stays a raw character rather than a `\udcXX` escape, so the
+ * output stream writes it as the byte itself, as `ip -j` prints such a name.
+ */
 export function jsonString(s: string): string {
   // Names and addresses are plain ASCII: a scan beats a regex in a short-lived process.
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(s);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) {
+      const q = JSON.stringify(s);
+      return hasEscapedBytes(s) ? q.replace(ESCAPED_BYTE_JSON, (_m, bs: string, hex: string) => bs + String.fromCharCode(parseInt(hex, 16))) : q;
+    }
   }
   return '"' + s + '"';
 }
+
+/** JSON.stringify's escape of a lone U+DC80..U+DCFF, not itself escaped (an even run of backslashes before it). */
+const ESCAPED_BYTE_JSON = /(?<!\\)((?:\\\\)*)\\u(dc[89a-f][0-9a-f])/g;
 
 const keyCache = new Map<string, string>();
 const prettyKeyCache = new Map<string, string>();
