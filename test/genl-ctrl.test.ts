@@ -33,10 +33,10 @@ function parseGenl(text: string): Map<string, { id: number; version: number; hdr
   return out;
 }
 
-test('listFamilies equals `genl ctrl list`, family for family, with ops and groups', async (t) => {
+test('dumpFamilies equals `genl ctrl list`, family for family, with ops and groups', async (t) => {
   if (!skipUnless(t, hasTool('genl'), 'iproute2 genl is not installed')) return;
   await using c = GenlClient.open();
-  const ours = await c.controller.listFamilies();
+  const ours = await c.controller.dumpFamilies().toArray();
   const theirs = parseGenl(execFileSync('genl', ['ctrl', 'list'], { encoding: 'utf8' }));
   assert.deepEqual(ours.map((f) => f.name).sort(), [...theirs.keys()].sort());
   for (const f of ours) {
@@ -66,7 +66,7 @@ test('`nlkit genl -j ctrl list` is JSON with the same families', async () => {
   assert.equal(r.status, 0, r.stderr);
   const fams = JSON.parse(r.stdout) as { name: string; id: number; ops: { id: number; capabilities: string[] }[]; mcast_groups: { name: string }[] }[];
   await using c = GenlClient.open();
-  const ours = await c.controller.listFamilies();
+  const ours = await c.controller.dumpFamilies().toArray();
   assert.deepEqual(fams.map((f) => f.name), ours.map((f) => f.name));
   assert.deepEqual(fams.find((f) => f.name === 'nlctrl')!.mcast_groups.map((g) => g.name), ['notify']);
 });
@@ -131,7 +131,7 @@ test('a whole-family policy dump lists every op of families with per-op policies
   assert.match(r.stdout, /attr\[2\]: type=nul-string max len:\d+/);
 });
 
-test('controller notifications decode (NEWFAMILY has the GETFAMILY reply layout); watch() joins notify', async () => {
+test('controller notifications decode (NEWFAMILY has the GETFAMILY reply layout); events() joins notify', async () => {
   await using c = GenlClient.open();
   // The kernel answers GETFAMILY with CTRL_CMD_NEWFAMILY, the very message it multicasts when a
   // family registers: decode real reply bytes as an event.
@@ -156,7 +156,7 @@ test('controller notifications decode (NEWFAMILY has the GETFAMILY reply layout)
   assert.deepEqual(ev.family, expected);
   assert.equal(id, GENL_ID_CTRL);
   const ac = new AbortController();
-  const it = await c.controller.watch({ signal: ac.signal });
+  const it = c.controller.events(['notify'], { signal: ac.signal });
   setTimeout(() => ac.abort(), 50);
   const seen: unknown[] = [];
   for await (const e of it) seen.push(e);

@@ -1,6 +1,6 @@
 // The generic netlink controller (nlctrl): families by name, their operations and groups,
 // attribute policies, and the notify group that reports families coming and going.
-import { NetlinkError, type NetlinkSocket, type Overrun } from '../socket/index.js';
+import { Dump, NetlinkError, Subscription, type FamilyOptions, type NetlinkSocket } from '../socket/index.js';
 import { NLM_F_DUMP, type MessageReader, type NetlinkMessage } from '../wire/index.js';
 import { decodeOp, decodeOpPayload, encodeOp, fixedSize, readGenlHeader } from './codec.js';
 import {
@@ -85,6 +85,10 @@ export class FamilyNotFoundError extends NetlinkError {
   }
 }
 
+// The kernel gives nlctrl's one group, notify, the family's own id (genl_register_family's
+// special case for genl_ctrl), so it is joined without asking the controller first.
+const CTRL_NOTIFY_GROUP = GENL_ID_CTRL;
+
 const CAPS: [number, OpCapability][] = [
   [GENL_ADMIN_PERM, 'admin-perm'], [GENL_UNS_ADMIN_PERM, 'uns-admin-perm'], [GENL_CMD_CAP_DO, 'do'],
   [GENL_CMD_CAP_DUMP, 'dump'], [GENL_CMD_CAP_HASPOL, 'has-policy'],
@@ -152,7 +156,7 @@ export class Controller {
   constructor(readonly socket: NetlinkSocket) {}
 
   /** Resolves a family by name or id. Rejects with FamilyNotFoundError (ENOENT) naming it. */
-  async getFamily(family: string | number, opts: { signal?: AbortSignal } = {}): Promise<FamilyInfo> {
+  async getFamily(family: string | number, opts: Pick<FamilyOptions, 'signal'> = {}): Promise<FamilyInfo> {
     const o = nlctrl.ops.getfamily;
     const req = encodeOp(nlctrl, o, GENL_ID_CTRL, 0, typeof family === 'number' ? { familyId: family } : { familyName: family });
     let messages: NetlinkMessage[];
@@ -167,12 +171,16 @@ export class Controller {
     return familyInfo(decodeOpPayload(nlctrl, o, m.payload) as CtrlMessage);
   }
 
-  /** Every registered family, in the controller's order. */
-  async listFamilies(opts: { signal?: AbortSignal } = {}): Promise<FamilyInfo[]> {
+  /** Every registered family, in the controller's order (`genl ctrl list`). */
+  dumpFamilies(opts: Pick<FamilyOptions, 'signal'> = {}): Dump<FamilyInfo> {
     const o = nlctrl.ops.getfamily;
-    const req = encodeOp(nlctrl, o, GENL_ID_CTRL, NLM_F_DUMP, {});
-    const decode = (r: MessageReader) => familyInfo(decodeOp(nlctrl, o, r) as CtrlMessage);
-    return this.socket.dump(req, { decode, signal: opts.signal, headerSize: fixedSize(nlctrl, o) }).toArray();
+    return new Dump<FamilyInfo>({
+      socket: this.socket,
+      request: encodeOp(nlctrl, o, GENL_ID_CTRL, NLM_F_DUMP, {}),
+      decode: (r) => familyInfo(decodeOp(nlctrl, o, r) as CtrlMessage),
+      headerSize: fixedSize(nlctrl, o),
+      signal: opts.signal,
+    });
   }
 
   /**
@@ -180,14 +188,16 @@ export class Controller {
    * given, else for all of them. Families with per-operation policies report maxattr 0 and
    * are introspected only this way.
    */
-  async getPolicy(family: string | number, opts: { op?: number; signal?: AbortSignal } = {}): Promise<FamilyPolicy> {
+  async getPolicy(family: string | number, opts: Pick<FamilyOptions, 'signal'> & { op?: number } = {}): Promise<FamilyPolicy> {
     const o = nlctrl.ops.getpolicy;
     const value: Record<string, unknown> = typeof family === 'number' ? { familyId: family } : { familyName: family };
     if (opts.op !== undefined) value.op = opts.op;
     const req = encodeOp(nlctrl, o, GENL_ID_CTRL, NLM_F_DUMP, value);
     const out: FamilyPolicy = { familyId: 0, ops: new Map(), policies: new Map() };
     try {
-      const dump = this.socket.dump(req, { decode: (r) => decodeOp(nlctrl, o, r) as CtrlMessage, signal: opts.signal, headerSize: fixedSize(nlctrl, o) });
+      const dump = new Dump<CtrlMessage>({
+        socket: this.socket, request: req, decode: (r) => decodeOp(nlctrl, o, r) as CtrlMessage, headerSize: fixedSize(nlctrl, o), signal: opts.signal,
+      });
       for await (const m of dump) {
         if (m.familyId !== undefined) out.familyId = m.familyId;
         for (const [cmd, p] of Object.entries(m.opPolicy ?? {})) {
@@ -211,16 +221,20 @@ export class Controller {
   }
 
   /**
-   * Joins the controller's `notify` group on this socket and yields families and groups as
-   * they appear and go away. An Overrun item means events were lost: list families again.
+   * Subscribes to the controller's `notify` group (its only one) on this socket: families and
+   * groups as they appear and go away. An Overrun item means events were lost: dump the
+   * families again. Joined when it returns; the socket stays open.
    */
-  async watch(opts: { signal?: AbortSignal } = {}): Promise<AsyncIterableIterator<ControllerEvent | Overrun>> {
-    const self = await this.getFamily('nlctrl', opts);
-    const group = self.groups.find((g) => g.name === 'notify');
-    if (!group) throw new Error('nlctrl has no "notify" group');
-    const it = this.socket.events({ decode: (r) => decodeControllerEvent(r), signal: opts.signal });
-    this.socket.join(group.id);
-    return it;
+  events(groups: readonly 'notify'[] = ['notify'], opts: Pick<FamilyOptions, 'signal'> = {}): Subscription<ControllerEvent> {
+    return new Subscription<ControllerEvent>({
+      socket: this.socket,
+      owned: false,
+      signal: opts.signal,
+      decode: (r) => decodeControllerEvent(r),
+      join: (sock) => {
+        if (groups.length > 0) sock.join(CTRL_NOTIFY_GROUP);
+      },
+    });
   }
 }
 

@@ -7,7 +7,8 @@ import { addressCodec, type Address } from './codecs.js';
 import { RTM } from './constants.js';
 import type { AddressFlag, Family, Scope } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import type { Dump, FamilyOptions } from '../socket/index.js';
+import { routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
 export type { Address } from './codecs.js';
@@ -31,12 +32,12 @@ export interface AddressFilter {
  * Dumps addresses (RTM_GETADDR, NLM_F_DUMP) as typed objects: `{ family, prefixlen, flags,
  * scope, ifindex, address, local, label, broadcast, cacheinfo, … }`.
  */
-export function dumpAddresses(filter: AddressFilter = {}, opts: RouteOptions = {}): RouteDump<Address> {
+export function dumpAddresses(filter: AddressFilter = {}, opts: FamilyOptions = {}): Dump<Address> {
   const pred = userFilter(filter);
   const build = (ifindex: number) => addressCodec.encode(RTM.GETADDR, 0, { family: filter.family ?? 'unspec', ifindex } as Address);
   const dev = filter.dev;
-  if (dev === undefined) return new RouteDump(opts, build(0), addressCodec, pred);
-  return new RouteDump(opts, async (sock) => build(await resolveLink(dev, sock)), addressCodec, pred);
+  if (dev === undefined) return routeDump(opts, build(0), addressCodec, pred);
+  return routeDump(opts, async (sock) => build(await resolveLink(dev, sock)), addressCodec, pred);
 }
 
 function userFilter(f: AddressFilter): ((a: Address) => boolean) | undefined {
@@ -134,7 +135,7 @@ async function addressMessage(spec: AddressSpec, sock: NetlinkSocket, defaults: 
 }
 
 /** Options of address changes. */
-export interface AddressChangeOptions extends RouteOptions {
+export interface AddressChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -177,7 +178,7 @@ export function changeAddress(spec: AddressSpec, opts: AddressChangeOptions = {}
 }
 
 /** Deletes an address (RTM_DELADDR, `ip address del`); a decoded Address works as the spec. */
-export async function deleteAddress(spec: AddressSpec | Address, opts: RouteOptions = {}): Promise<void> {
+export async function deleteAddress(spec: AddressSpec | Address, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await addressMessage(spec as AddressSpec, sock, false);
     await sock.request(addressCodec.encode(RTM.DELADDR, 0, msg as Address), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -189,7 +190,7 @@ export async function deleteAddress(spec: AddressSpec | Address, opts: RouteOpti
  * back as RTM_DELADDR. Resolves with the number deleted. Secondary addresses that vanish with
  * their primary are counted as deleted.
  */
-export async function flushAddresses(filter: AddressFilter = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushAddresses(filter: AddressFilter = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const list = await dumpAddresses(filter, { socket: sock }).toArray();
     if (list.length === 0) return 0;

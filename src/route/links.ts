@@ -6,7 +6,8 @@ import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL } from '../wire/index.js';
 import { linkCodec, type Link } from './codecs.js';
 import { IFF, RTEXT_FILTER, RTM } from './constants.js';
 import type { LinkFlag } from './enums.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import type { Dump, FamilyOptions } from '../socket/index.js';
+import { routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
 export type { Link } from './codecs.js';
@@ -42,20 +43,20 @@ function extMask(f: { stats?: boolean; extMask?: number }): number {
  *
  *   for await (const l of dumpLinks({}, { netns: 'ns1' })) console.log(l.ifindex, l.ifname, l.flags);
  */
-export function dumpLinks(filter: LinkFilter = {}, opts: RouteOptions = {}): RouteDump<Link> {
+export function dumpLinks(filter: LinkFilter = {}, opts: FamilyOptions = {}): Dump<Link> {
   const msg: Record<string, unknown> = { family: filter.family ?? 'unspec', ext_mask: extMask(filter) };
   if (filter.kind) msg.linkinfo = { kind: filter.kind };
   const master = filter.master;
-  if (master === undefined) return new RouteDump<Link>(opts, linkCodec.encode(RTM.GETLINK, 0, msg as Link), linkCodec);
+  if (master === undefined) return routeDump<Link>(opts, linkCodec.encode(RTM.GETLINK, 0, msg as Link), linkCodec);
   // A master given by name is resolved on the dump's socket when the dump starts.
-  return new RouteDump<Link>(opts, async (sock) => {
+  return routeDump<Link>(opts, async (sock) => {
     msg.master = await resolveLink(master, sock);
     return linkCodec.encode(RTM.GETLINK, 0, msg as Link);
   }, linkCodec);
 }
 
 /** Options of single-link requests. */
-export interface LinkGetOptions extends RouteOptions {
+export interface LinkGetOptions extends FamilyOptions {
   /** Include statistics (default true). */
   stats?: boolean;
 }
@@ -72,13 +73,13 @@ export async function getLink(ref: LinkRef, opts: LinkGetOptions = {}): Promise<
 }
 
 /** The index of the link called `name`; rejects with NetlinkError ENODEV when there is none. */
-export async function linkIndex(name: string, opts: RouteOptions = {}): Promise<number> {
+export async function linkIndex(name: string, opts: FamilyOptions = {}): Promise<number> {
   const l = await getLink(name, { ...opts, stats: false });
   return l.ifindex!;
 }
 
 /** The name of the link with index `ifindex`; rejects with NetlinkError ENODEV when there is none. */
-export async function linkName(ifindex: number, opts: RouteOptions = {}): Promise<string> {
+export async function linkName(ifindex: number, opts: FamilyOptions = {}): Promise<string> {
   const l = await getLink(ifindex, { ...opts, stats: false });
   return l.ifname!;
 }
@@ -167,7 +168,7 @@ async function linkMessage(spec: LinkSpec, sock: NetlinkSocket, fds: number[]): 
 }
 
 /** Options of link changes. */
-export interface LinkChangeOptions extends RouteOptions {
+export interface LinkChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags (NLM_F_*) to OR into the request. */
   flags?: number;
 }
@@ -226,7 +227,7 @@ export async function changeLink(ref: LinkRef, changes: LinkSpec, opts: LinkChan
 export const setLink = changeLink;
 
 /** Deletes a link (RTM_DELLINK), by index or name. */
-export async function deleteLink(ref: LinkRef, opts: RouteOptions = {}): Promise<void> {
+export async function deleteLink(ref: LinkRef, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = { family: 'unspec', ...refFields(ref) };
     await sock.request(linkCodec.encode(RTM.DELLINK, 0, msg as Link), { headerSize: HDR, ...sig(opts) });
@@ -238,7 +239,7 @@ export function encodeLink(type: number, flags: number, link: Partial<Link>): Ui
   return linkCodec.encode(type, flags, link as Link);
 }
 
-function sig(opts: RouteOptions): { signal?: AbortSignal } {
+function sig(opts: FamilyOptions): { signal?: AbortSignal } {
   return opts.signal ? { signal: opts.signal } : {};
 }
 

@@ -7,7 +7,8 @@ import { neighCodec, type Neighbour } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, NeighFlag, NeighState } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import type { Dump, FamilyOptions } from '../socket/index.js';
+import { routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
 export type { Neighbour } from './codecs.js';
@@ -29,10 +30,10 @@ export interface NeighbourFilter {
 
 
 /** Dumps neighbour entries (RTM_GETNEIGH, NLM_F_DUMP) as typed objects: `{ family, ifindex, state, flags, type, dst, lladdr, … }`. */
-export function dumpNeighbours(filter: NeighbourFilter = {}, opts: RouteOptions = {}): RouteDump<Neighbour> {
+export function dumpNeighbours(filter: NeighbourFilter = {}, opts: FamilyOptions = {}): Dump<Neighbour> {
   const st = filter.state;
   const pred = st ? (n: Neighbour) => (n.state as string[]).some((s) => st.includes(s as NeighState)) : undefined;
-  return new RouteDump(opts, async (sock) => {
+  return routeDump(opts, async (sock) => {
     const o: Record<string, unknown> = { family: filter.family ?? 'unspec' };
     if (filter.proxy) o.flags = ['proxy'];
     if (filter.dev !== undefined) o.nda_ifindex = await resolveLink(filter.dev, sock);
@@ -72,7 +73,7 @@ async function neighMessage(spec: NeighbourSpec, sock: NetlinkSocket, defaults: 
 }
 
 /** Options of neighbour changes. */
-export interface NeighbourChangeOptions extends RouteOptions {
+export interface NeighbourChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -112,7 +113,7 @@ export function changeNeighbour(spec: NeighbourSpec, opts: NeighbourChangeOption
 }
 
 /** Deletes a neighbour entry (RTM_DELNEIGH, `ip neigh del`). */
-export async function deleteNeighbour(spec: NeighbourSpec, opts: RouteOptions = {}): Promise<void> {
+export async function deleteNeighbour(spec: NeighbourSpec, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await neighMessage(spec, sock, false);
     delete msg.state;
@@ -121,7 +122,7 @@ export async function deleteNeighbour(spec: NeighbourSpec, opts: RouteOptions = 
 }
 
 /** Gets one entry (RTM_GETNEIGH request, `ip neigh get`). */
-export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: number; proxy?: boolean }, opts: RouteOptions = {}): Promise<Neighbour> {
+export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: number; proxy?: boolean }, opts: FamilyOptions = {}): Promise<Neighbour> {
   return withSocket(opts, async (sock) => {
     const ifindex = q.ifindex ?? (q.dev !== undefined ? await resolveLink(q.dev, sock) : 0);
     const o = { family: parseIp(q.dst).length === 4 ? 'inet' : 'inet6', ifindex, dst: q.dst, flags: q.proxy ? ['proxy'] : [] };
@@ -134,7 +135,7 @@ export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: nu
  * Deletes the entries the filter matches (`ip neigh flush`): by default every state except
  * permanent and noarp, as iproute2 does. Resolves with the number deleted.
  */
-export async function flushNeighbours(filter: NeighbourFilter = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushNeighbours(filter: NeighbourFilter = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const list = await dumpNeighbours(filter, { socket: sock }).toArray();
     const victims = filter.state || filter.proxy ? list : list.filter((n) => !(n.state as string[]).some((s) => s === 'permanent' || s === 'noarp'));

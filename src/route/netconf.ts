@@ -5,18 +5,19 @@ import { netconfCodec, nsidCodec, type Netconf, type Nsid } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import type { Dump, FamilyOptions } from '../socket/index.js';
+import { routeDump, withSocket } from './socket.js';
 
 export type { Netconf, Nsid } from './codecs.js';
 
 
 /** Dumps netconf entries (RTM_GETNETCONF, NLM_F_DUMP) of one family or all: `{ family, ifindex, forwarding, rp_filter, … }`. */
-export function dumpNetconf(filter: { family?: Family | number } = {}, opts: RouteOptions = {}): RouteDump<Netconf> {
-  return new RouteDump(opts, netconfCodec.encode(RTM.GETNETCONF, 0, { family: filter.family ?? 'unspec' } as Netconf), netconfCodec);
+export function dumpNetconf(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Dump<Netconf> {
+  return routeDump(opts, netconfCodec.encode(RTM.GETNETCONF, 0, { family: filter.family ?? 'unspec' } as Netconf), netconfCodec);
 }
 
 /** Gets the netconf of one link, or 'all' / 'default' (RTM_GETNETCONF request, `ip netconf show dev X`). */
-export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'all' | 'default' }, opts: RouteOptions = {}): Promise<Netconf> {
+export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'all' | 'default' }, opts: FamilyOptions = {}): Promise<Netconf> {
   return withSocket(opts, async (sock) => {
     const ifindex = q.dev === 'all' || q.dev === 'default' ? q.dev : await resolveLink(q.dev, sock);
     const reply = await sock.request(netconfCodec.encode(RTM.GETNETCONF, 0, { family: q.family, ifindex } as Netconf), {
@@ -27,8 +28,8 @@ export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'a
 }
 
 /** Dumps the ids this namespace gave its peers (RTM_GETNSID, NLM_F_DUMP, `ip netns list-id`). */
-export function dumpNsids(opts: RouteOptions = {}): RouteDump<Nsid> {
-  return new RouteDump(opts, nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec' } as Nsid), nsidCodec);
+export function dumpNsids(opts: FamilyOptions = {}): Dump<Nsid> {
+  return routeDump(opts, nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec' } as Nsid), nsidCodec);
 }
 
 /** The NETNSA_PID / NETNSA_FD attribute naming a namespace; an fd opened here is closed by `done`. */
@@ -41,7 +42,7 @@ function peerAttr(target: NetnsSpec): { attr: Record<string, number>; done: () =
 }
 
 /** The id this namespace has for namespace `target` (RTM_GETNSID request); nsid is -1 when none is assigned. */
-export async function getNsid(target: NetnsSpec, opts: RouteOptions = {}): Promise<Nsid> {
+export async function getNsid(target: NetnsSpec, opts: FamilyOptions = {}): Promise<Nsid> {
   return withSocket(opts, async (sock) => {
     const { attr, done } = peerAttr(target);
     try {
@@ -56,7 +57,7 @@ export async function getNsid(target: NetnsSpec, opts: RouteOptions = {}): Promi
 }
 
 /** Assigns id `nsid` to namespace `target` (RTM_NEWNSID, `ip netns set NAME NSID`); -1 lets the kernel choose. */
-export async function addNsid(target: NetnsSpec, nsid: number, opts: RouteOptions = {}): Promise<void> {
+export async function addNsid(target: NetnsSpec, nsid: number, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const { attr, done } = peerAttr(target);
     try {

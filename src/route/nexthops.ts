@@ -8,7 +8,8 @@ import { nexthopCodec, type Nexthop } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import type { Dump, FamilyOptions } from '../socket/index.js';
+import { routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId } from './tables.js';
 
@@ -31,8 +32,8 @@ export interface NexthopFilter {
 
 
 /** Dumps nexthops (RTM_GETNEXTHOP, NLM_F_DUMP): `{ family, scope, protocol, flags, id, oif, gateway, group, … }`. */
-export function dumpNexthops(filter: NexthopFilter = {}, opts: RouteOptions = {}): RouteDump<Nexthop> {
-  return new RouteDump(opts, async (sock) => {
+export function dumpNexthops(filter: NexthopFilter = {}, opts: FamilyOptions = {}): Dump<Nexthop> {
+  return routeDump(opts, async (sock) => {
     const o: Record<string, unknown> = { family: filter.family ?? 'unspec' };
     if (filter.oif !== undefined) o.oif = await resolveLink(filter.oif, sock);
     if (filter.master !== undefined) o.master = await resolveLink(filter.master, sock);
@@ -43,7 +44,7 @@ export function dumpNexthops(filter: NexthopFilter = {}, opts: RouteOptions = {}
 }
 
 /** Gets one nexthop by id (RTM_GETNEXTHOP request). */
-export async function getNexthop(id: number, opts: RouteOptions = {}): Promise<Nexthop> {
+export async function getNexthop(id: number, opts: FamilyOptions = {}): Promise<Nexthop> {
   return withSocket(opts, async (sock) => {
     const reply = await sock.request(nexthopCodec.encode(RTM.GETNEXTHOP, 0, { family: 'unspec', id } as Nexthop), {
       ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
@@ -88,7 +89,7 @@ async function nexthopMessage(spec: NexthopObjectSpec, sock: NetlinkSocket): Pro
 }
 
 /** Options of nexthop changes. */
-export interface NexthopChangeOptions extends RouteOptions {
+export interface NexthopChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -123,7 +124,7 @@ export function replaceNexthop(spec: NexthopObjectSpec, opts: NexthopChangeOptio
 }
 
 /** Deletes a nexthop by id (RTM_DELNEXTHOP, `ip nexthop del id N`). */
-export async function deleteNexthop(id: number, opts: RouteOptions = {}): Promise<void> {
+export async function deleteNexthop(id: number, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     await sock.request(nexthopCodec.encode(RTM.DELNEXTHOP, 0, { family: 'unspec', id } as Nexthop), {
       headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
@@ -132,7 +133,7 @@ export async function deleteNexthop(id: number, opts: RouteOptions = {}): Promis
 }
 
 /** Deletes every nexthop the filter matches (`ip nexthop flush`), groups first. Resolves with the number deleted. */
-export async function flushNexthops(filter: NexthopFilter = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushNexthops(filter: NexthopFilter = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const list = await dumpNexthops(filter, { socket: sock }).toArray();
     list.sort((a, b) => (b.group ? 1 : 0) - (a.group ? 1 : 0));

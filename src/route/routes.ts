@@ -9,7 +9,8 @@ import { routeCodec, type Route } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, RouteFlag, RouteType, Scope } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import type { Dump, FamilyOptions } from '../socket/index.js';
+import { routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId, tableId } from './tables.js';
 
@@ -39,7 +40,7 @@ export interface RouteFilter {
  * table, protocol, scope, type, flags, dst, gateway, oif, priority, prefsrc, metrics,
  * multipath, … }`. Without `table` all tables are dumped (like `ip route show table all`).
  */
-export function dumpRoutes(filter: RouteFilter = {}, opts: RouteOptions = {}): RouteDump<Route> {
+export function dumpRoutes(filter: RouteFilter = {}, opts: FamilyOptions = {}): Dump<Route> {
   const build = (oif: number | undefined) => {
     const o: Record<string, unknown> = { family: filter.family ?? 'unspec' };
     if (filter.table !== undefined) o.table = tableId(filter.table);
@@ -50,8 +51,8 @@ export function dumpRoutes(filter: RouteFilter = {}, opts: RouteOptions = {}): R
     return routeCodec.encode(RTM.GETROUTE, 0, o as Route);
   };
   const oif = filter.oif;
-  if (oif === undefined) return new RouteDump(opts, build(undefined), routeCodec);
-  return new RouteDump(opts, async (sock) => build(await resolveLink(oif, sock)), routeCodec);
+  if (oif === undefined) return routeDump(opts, build(undefined), routeCodec);
+  return routeDump(opts, async (sock) => build(await resolveLink(oif, sock)), routeCodec);
 }
 
 /** One nexthop of a multipath route to create. */
@@ -173,7 +174,7 @@ async function routeMessage(spec: RouteSpec, sock: NetlinkSocket, cmd: 'new' | '
 }
 
 /** Options of route changes. */
-export interface RouteChangeOptions extends RouteOptions {
+export interface RouteChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -228,7 +229,7 @@ export function prependRoute(spec: RouteSpec, opts: RouteChangeOptions = {}): Pr
  * Deletes a route (RTM_DELROUTE, `ip route del`): what the spec leaves out matches any route
  * (table main unless given). A decoded Route works as the spec.
  */
-export async function deleteRoute(spec: RouteSpec | Route, opts: RouteOptions = {}): Promise<void> {
+export async function deleteRoute(spec: RouteSpec | Route, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await routeMessage(spec as RouteSpec, sock, 'del');
     await sock.request(routeCodec.encode(RTM.DELROUTE, 0, msg as Route), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -240,7 +241,7 @@ export async function deleteRoute(spec: RouteSpec | Route, opts: RouteOptions = 
  * given, 'all' for every table): dumps them and sends each back as RTM_DELROUTE, pipelined.
  * Resolves with the number deleted.
  */
-export async function flushRoutes(filter: RouteFilter & { table?: string | number | 'all' } = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushRoutes(filter: RouteFilter & { table?: string | number | 'all' } = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const f: RouteFilter = { ...filter };
     if (f.table === 'all') delete f.table;
@@ -274,7 +275,7 @@ export interface RouteQuery {
 }
 
 /** Looks a destination up (RTM_GETROUTE request, `ip route get`) and resolves with the route the kernel would use. */
-export async function getRoute(q: RouteQuery, opts: RouteOptions = {}): Promise<Route> {
+export async function getRoute(q: RouteQuery, opts: FamilyOptions = {}): Promise<Route> {
   return withSocket(opts, async (sock) => {
     const bytes = parseIp(q.dst).length;
     const o: Record<string, unknown> = { family: familyOf(bytes), dst_len: bytes * 8, dst: q.dst };

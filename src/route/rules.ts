@@ -5,7 +5,8 @@ import { parseIp } from '../schema/index.js';
 import { ruleCodec, type Rule } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, RuleAction } from './enums.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import type { Dump, FamilyOptions } from '../socket/index.js';
+import { routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId, tableId } from './tables.js';
 
@@ -15,8 +16,8 @@ const HDR = HEADER_SIZES.fib_rule_hdr;
 
 
 /** Dumps rules (RTM_GETRULE, NLM_F_DUMP); the kernel filters by family only. */
-export function dumpRules(filter: { family?: Family | number } = {}, opts: RouteOptions = {}): RouteDump<Rule> {
-  return new RouteDump(opts, ruleCodec.encode(RTM.GETRULE, 0, { family: filter.family ?? 'unspec' } as Rule), ruleCodec);
+export function dumpRules(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Dump<Rule> {
+  return routeDump(opts, ruleCodec.encode(RTM.GETRULE, 0, { family: filter.family ?? 'unspec' } as Rule), ruleCodec);
 }
 
 /** A rule to add or delete (a decoded Rule works too). */
@@ -77,7 +78,7 @@ function ruleMessage(spec: RuleSpec, cmd: 'new' | 'del'): Record<string, unknown
 }
 
 /** Options of rule changes. */
-export interface RuleChangeOptions extends RouteOptions {
+export interface RuleChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -100,7 +101,7 @@ export async function addRule(spec: RuleSpec, opts: RuleChangeOptions = {}): Pro
 }
 
 /** Deletes the first rule matching the spec (RTM_DELRULE, `ip rule del`). */
-export async function deleteRule(spec: RuleSpec | Rule, opts: RouteOptions = {}): Promise<void> {
+export async function deleteRule(spec: RuleSpec | Rule, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = ruleMessage(spec as RuleSpec, 'del');
     await sock.request(ruleCodec.encode(RTM.DELRULE, 0, msg as Rule), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -111,7 +112,7 @@ export async function deleteRule(spec: RuleSpec | Rule, opts: RouteOptions = {})
  * Deletes every rule with a priority (`ip rule flush`: all but the priority-0 local rule, the
  * main and default rules included). Resolves with the number deleted.
  */
-export async function flushRules(filter: { family?: Family | number } = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushRules(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const families: (Family | number)[] = filter.family !== undefined ? [filter.family] : ['inet', 'inet6'];
     let n = 0;
