@@ -1,0 +1,83 @@
+// Dump<T> (what every family's dumpX() returns): an iterator abandoned mid-dump — dropped without
+// return() — releases the socket opened for it (its fd, the read-ahead thread's wake-up fd and
+// the thread) once it is garbage collected, and the process can exit.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { dumpRoutes } from '../src/route/index.js';
+import { ipBatch, requireRoot, withNetns } from './helpers/netns.js';
+import { cliEnv } from './helpers/cli-ip.js';
+
+const ROUTE_BUNDLE = fileURLToPath(new URL('../bundle/route.js', import.meta.url));
+
+// Runs under --expose-gc: abandons `n` dumpRoutes({ netns }) iterators after their first item,
+// then collects garbage until the fd count is back (or 50 rounds passed), and prints the counts.
+const CHILD = `
+import { readdirSync } from 'node:fs';
+import { dumpRoutes } from ${JSON.stringify(ROUTE_BUNDLE)};
+const [ns, n] = [process.argv[2], Number(process.argv[3])];
+const fds = () => readdirSync('/proc/self/fd').length;
+const tick = () => new Promise((r) => setImmediate(r));
+async function settled() {
+  let last = -1;
+  for (let i = 0; i < 50 && fds() !== last; i++) { last = fds(); globalThis.gc(); await tick(); }
+  return fds();
+}
+const rows = (await dumpRoutes({}, { netns: ns }).toArray()).length; // loads the addon, libuv's fds
+const base = await settled();
+async function abandon() {
+  const it = dumpRoutes({}, { netns: ns })[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) throw new Error('the dump was empty');
+}
+for (let i = 0; i < n; i++) await abandon();
+const held = fds();
+let after = held;
+for (let i = 0; i < 50 && after > base; i++) { globalThis.gc(); await tick(); after = fds(); }
+console.log(JSON.stringify({ rows, base, held, after }));
+`;
+
+test('an abandoned dump releases its socket and thread when the iterator is collected', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    ipBatch(ns, ['link add d0 type veth peer name d1', 'link set d0 up',
+      ...Array.from({ length: 2000 }, (_, i) => `route add 10.${i >> 8}.${i & 255}.0/24 dev d0`)]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-dump-gc-'));
+    try {
+      const script = path.join(dir, 'abandon.mjs');
+      writeFileSync(script, CHILD);
+      const n = 20;
+      const r = spawnSync(process.execPath, ['--expose-gc', script, ns, String(n)], { encoding: 'utf8', env: cliEnv(), timeout: 60_000 });
+      assert.equal(r.signal, null, `the child exits on its own (killed: the abandoned sockets kept it alive)\n${r.stderr}`);
+      assert.equal(r.status, 0, r.stderr);
+      const { rows, base, held, after } = JSON.parse(r.stdout) as Record<string, number>;
+      t.diagnostic(`${rows} routes; fds: ${base} before, ${held} with ${n} abandoned dumps, ${after} after GC`);
+      assert.ok(rows > 2000, 'the dump spans many datagrams');
+      assert.ok(held >= base + n, 'each abandoned dump held its socket until collected');
+      assert.ok(after <= base, `every socket of an abandoned dump is closed once collected (${after} fds, ${base} before)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+test('Dump: returned at once, sent on each iteration; a finished or broken iteration closes its socket', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    ipBatch(ns, ['link add d0 type veth peer name d1', 'link set d0 up', 'route add 10.9.0.0/16 dev d0']);
+    const dump = dumpRoutes({ family: 'inet', table: 'main' }, { netns: ns });
+    const first = await dump.toArray();
+    const again = await dump.toArray();
+    assert.deepEqual(again, first, 'each iteration is a new dump');
+    assert.ok(first.some((r) => r.dst === '10.9.0.0'));
+    assert.equal(dump.interrupted, false);
+    for await (const r of dump) {
+      assert.ok(r);
+      break;
+    }
+  });
+});
