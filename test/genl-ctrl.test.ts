@@ -78,7 +78,8 @@ test('a family that does not exist: ENOENT naming it, from the library and the C
     assert.ok(e instanceof NetlinkError);
     assert.equal(e.code, 'ENOENT');
     assert.equal(e.family, 'nlkit-nosuch');
-    assert.match(e.message, /nlkit-nosuch/);
+    assert.match(e.message, /^nlctrl\.getfamily: no generic netlink family "nlkit-nosuch"/);
+    assert.ok(e.cause instanceof NetlinkError && e.cause.code === 'ENOENT', 'the kernel\'s error is its cause');
     return true;
   });
   assert.deepEqual(c.cached, [], 'a failed resolution is not cached');

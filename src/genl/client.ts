@@ -1,7 +1,7 @@
 // GenlClient: one NETLINK_GENERIC socket in one namespace, the controller on it, and a cache of
 // resolved families that the controller's notify group keeps honest.
 import {
-  Dump, NetlinkError, NetlinkSocket, Subscription, type FamilyOptions, type NetlinkEvent, type OpenOptions, type Overrun, type Reply,
+  Dump, NetlinkSocket, Subscription, type FamilyOptions, type NetlinkEvent, type OpenOptions, type Overrun, type Reply,
 } from '../socket/index.js';
 import { MessageWriter, NETLINK_GENERIC, NLM_F_DUMP, type MessageReader, type NetlinkMessage } from '../wire/index.js';
 import { beginGenl, readGenlHeader, type GenlHeader } from './codec.js';
@@ -125,19 +125,6 @@ export class GenlClient implements AsyncDisposable {
       headerSize: GENL_HDRLEN + (opts.headerSize ?? 0),
       signal: opts.signal,
     });
-  }
-
-  /** Joins a family's multicast group by name; returns the group id. */
-  async join(family: string, group: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
-    const info = await this.resolve(family, opts);
-    const g = info.groups.find((x) => x.name === group);
-    if (!g) {
-      throw new NetlinkError(`${family}: join "${group}"`, 2 /* ENOENT */, {
-        message: `${family} has no multicast group "${group}" (it has: ${info.groups.map((x) => x.name).join(', ') || 'none'})`,
-      });
-    }
-    this.socket.join(g.id);
-    return g.id;
   }
 
   /**

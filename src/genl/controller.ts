@@ -79,7 +79,7 @@ export class FamilyNotFoundError extends NetlinkError {
   /** The name or id that was asked for. */
   readonly family: string | number;
   constructor(family: string | number, cause: NetlinkError) {
-    super(`generic netlink family ${JSON.stringify(family)}`, cause.errno, { message: `no generic netlink family ${typeof family === 'number' ? `with id ${family}` : JSON.stringify(family)} (is its module loaded?)` }, cause.request);
+    super('nlctrl.getfamily', cause.errno, { message: `no generic netlink family ${typeof family === 'number' ? `with id ${family}` : JSON.stringify(family)} (is its module loaded?)` }, cause.request, undefined, { cause });
     this.name = 'FamilyNotFoundError';
     this.family = family;
   }
@@ -167,7 +167,7 @@ export class Controller {
       throw e;
     }
     const m = messages.find((x) => x.type === GENL_ID_CTRL);
-    if (!m) throw new NetlinkError(`nlctrl getfamily ${JSON.stringify(family)}`, 61 /* ENODATA */, { message: 'the controller sent no family' });
+    if (!m) throw new NetlinkError('nlctrl.getfamily', 61 /* ENODATA */, { message: `the controller sent no family for ${JSON.stringify(family)}` });
     return familyInfo(decodeOpPayload(nlctrl, o, m.payload) as CtrlMessage);
   }
 
