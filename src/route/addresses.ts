@@ -34,7 +34,7 @@ export interface AddressFilter {
  */
 export function dumpAddresses(filter: AddressFilter = {}, opts: FamilyOptions = {}): Dump<Address> {
   const pred = userFilter(filter);
-  const build = (ifindex: number) => addressCodec.encode(RTM.GETADDR, 0, { family: filter.family ?? 'unspec', ifindex } as Address);
+  const build = (ifindex: number) => addressCodec.encode(RTM.GETADDR, 0, { family: filter.family ?? 'unspec', ifindex } as Partial<Address>);
   const dev = filter.dev;
   if (dev === undefined) return routeDump(opts, build(0), addressCodec, pred);
   return routeDump(opts, async (sock) => build(await resolveLink(dev, sock)), addressCodec, pred);
@@ -143,7 +143,7 @@ export interface AddressChangeOptions extends FamilyOptions {
 async function modify(spec: AddressSpec, nlflags: number, opts: AddressChangeOptions): Promise<Address> {
   return withSocket(opts, async (sock) => {
     const msg = await addressMessage(spec, sock, true);
-    const reply = await sock.request(addressCodec.encode(RTM.NEWADDR, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Address), {
+    const reply = await sock.request(addressCodec.encode(RTM.NEWADDR, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Address>), {
       headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWADDR);
@@ -181,7 +181,7 @@ export function changeAddress(spec: AddressSpec, opts: AddressChangeOptions = {}
 export async function deleteAddress(spec: AddressSpec | Address, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await addressMessage(spec as AddressSpec, sock, false);
-    await sock.request(addressCodec.encode(RTM.DELADDR, 0, msg as Address), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(addressCodec.encode(RTM.DELADDR, 0, msg as Partial<Address>), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
   });
 }
 

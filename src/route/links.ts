@@ -47,11 +47,11 @@ export function dumpLinks(filter: LinkFilter = {}, opts: FamilyOptions = {}): Du
   const msg: Record<string, unknown> = { family: filter.family ?? 'unspec', ext_mask: extMask(filter) };
   if (filter.kind) msg.linkinfo = { kind: filter.kind };
   const master = filter.master;
-  if (master === undefined) return routeDump<Link>(opts, linkCodec.encode(RTM.GETLINK, 0, msg as Link), linkCodec);
+  if (master === undefined) return routeDump<Link>(opts, linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>), linkCodec);
   // A master given by name is resolved on the dump's socket when the dump starts.
   return routeDump<Link>(opts, async (sock) => {
     msg.master = await resolveLink(master, sock);
-    return linkCodec.encode(RTM.GETLINK, 0, msg as Link);
+    return linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>);
   }, linkCodec);
 }
 
@@ -65,7 +65,7 @@ export interface LinkGetOptions extends FamilyOptions {
 export async function getLink(ref: LinkRef, opts: LinkGetOptions = {}): Promise<Link> {
   return withSocket(opts, async (sock) => {
     const msg: Record<string, unknown> = { family: 'unspec', ...refFields(ref), ext_mask: extMask(opts) };
-    const reply = await sock.request(linkCodec.encode(RTM.GETLINK, 0, msg as Link), { ack: false, headerSize: HDR, ...sig(opts) });
+    const reply = await sock.request(linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>), { ack: false, headerSize: HDR, ...sig(opts) });
     const m = reply.messages[0];
     if (!m) throw new NetlinkError('RTM_GETLINK', 19);
     return linkCodec.decodePayload(m.payload) as Link;
@@ -187,7 +187,7 @@ export async function addLink(spec: LinkSpec, opts: LinkChangeOptions = {}): Pro
     try {
       const msg = await linkMessage(spec, sock, fds);
       const flags = NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO | (opts.flags ?? 0);
-      const reply = await sock.request(linkCodec.encode(RTM.NEWLINK, flags, msg as Link), { headerSize: HDR, ...sig(opts) });
+      const reply = await sock.request(linkCodec.encode(RTM.NEWLINK, flags, msg as Partial<Link>), { headerSize: HDR, ...sig(opts) });
       const links = reply.messages.filter((m) => m.type === RTM.NEWLINK).map((m) => linkCodec.decodePayload(m.payload) as Link);
       const mine = links.find((l) => spec.ifname !== undefined && l.ifname === spec.ifname) ?? links[0];
       if (mine) return mine;
@@ -216,7 +216,7 @@ export async function changeLink(ref: LinkRef, changes: LinkSpec, opts: LinkChan
       // A rename needs the index (the new name goes in IFLA_IFNAME); otherwise the name will do.
       if (changes.ifname !== undefined || changes.alt_ifname !== undefined) msg.ifindex = await resolveLink(ref, sock);
       else Object.assign(msg, refFields(ref));
-      await sock.request(linkCodec.encode(RTM.NEWLINK, opts.flags ?? 0, msg as Link), { headerSize: HDR, ...sig(opts) });
+      await sock.request(linkCodec.encode(RTM.NEWLINK, opts.flags ?? 0, msg as Partial<Link>), { headerSize: HDR, ...sig(opts) });
     } finally {
       for (const fd of fds) fs.closeSync(fd);
     }
@@ -230,13 +230,13 @@ export const setLink = changeLink;
 export async function deleteLink(ref: LinkRef, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = { family: 'unspec', ...refFields(ref) };
-    await sock.request(linkCodec.encode(RTM.DELLINK, 0, msg as Link), { headerSize: HDR, ...sig(opts) });
+    await sock.request(linkCodec.encode(RTM.DELLINK, 0, msg as Partial<Link>), { headerSize: HDR, ...sig(opts) });
   });
 }
 
 /** Encodes a link object as a message of `type` (e.g. to re-send a decoded link); flags are nlmsg_flags. */
 export function encodeLink(type: number, flags: number, link: Partial<Link>): Uint8Array {
-  return linkCodec.encode(type, flags, link as Link);
+  return linkCodec.encode(type, flags, link as Partial<Link>);
 }
 
 function sig(opts: FamilyOptions): { signal?: AbortSignal } {

@@ -1,6 +1,6 @@
 // Neighbours (ARP/NDP entries and proxies): dump (filtered by link/master in the kernel), get,
 // add/replace/change with iproute2's defaults (state permanent), delete and flush.
-import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
+import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../wire/index.js';
 import { parseIp } from '../schema/index.js';
 import type { NetlinkSocket } from '../socket/index.js';
 import { neighCodec, type Neighbour } from './codecs.js';
@@ -38,7 +38,7 @@ export function dumpNeighbours(filter: NeighbourFilter = {}, opts: FamilyOptions
     if (filter.proxy) o.flags = ['proxy'];
     if (filter.dev !== undefined) o.nda_ifindex = await resolveLink(filter.dev, sock);
     if (filter.master !== undefined) o.master = await resolveLink(filter.master, sock);
-    return neighCodec.encode(RTM.GETNEIGH, 0, o as Neighbour);
+    return neighCodec.encode(RTM.GETNEIGH, 0, o as Partial<Neighbour>);
   }, neighCodec, pred);
 }
 
@@ -81,12 +81,14 @@ export interface NeighbourChangeOptions extends FamilyOptions {
 async function modify(spec: NeighbourSpec, nlflags: number, opts: NeighbourChangeOptions): Promise<Neighbour> {
   return withSocket(opts, async (sock) => {
     const msg = await neighMessage(spec, sock, true);
-    const reply = await sock.request(neighCodec.encode(RTM.NEWNEIGH, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Neighbour), {
+    // Without an echo (the kernel notifies no one), the object is what was asked for: the request decoded.
+    const request = neighCodec.encode(RTM.NEWNEIGH, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Neighbour>);
+    const reply = await sock.request(request, {
       headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWNEIGH);
     if (echoed) return neighCodec.decodePayload(echoed.payload) as Neighbour;
-    if (spec.proxy) return msg as Neighbour;
+    if (spec.proxy) return neighCodec.decodePayload(request.subarray(NLMSG_HDRLEN)) as Neighbour;
     return getNeighbour({ dst: spec.dst, ifindex: msg.ifindex as number }, { socket: sock });
   });
 }
@@ -117,7 +119,7 @@ export async function deleteNeighbour(spec: NeighbourSpec, opts: FamilyOptions =
   await withSocket(opts, async (sock) => {
     const msg = await neighMessage(spec, sock, false);
     delete msg.state;
-    await sock.request(neighCodec.encode(RTM.DELNEIGH, 0, msg as Neighbour), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(neighCodec.encode(RTM.DELNEIGH, 0, msg as Partial<Neighbour>), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
   });
 }
 
@@ -126,7 +128,7 @@ export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: nu
   return withSocket(opts, async (sock) => {
     const ifindex = q.ifindex ?? (q.dev !== undefined ? await resolveLink(q.dev, sock) : 0);
     const o = { family: parseIp(q.dst).length === 4 ? 'inet' : 'inet6', ifindex, dst: q.dst, flags: q.proxy ? ['proxy'] : [] };
-    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Neighbour), { ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Partial<Neighbour>), { ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
     return neighCodec.decodePayload(reply.messages[0]!.payload) as Neighbour;
   });
 }

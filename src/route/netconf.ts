@@ -13,14 +13,14 @@ export type { Netconf, Nsid } from './codecs.js';
 
 /** Dumps netconf entries (RTM_GETNETCONF, NLM_F_DUMP) of one family or all: `{ family, ifindex, forwarding, rp_filter, … }`. */
 export function dumpNetconf(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Dump<Netconf> {
-  return routeDump(opts, netconfCodec.encode(RTM.GETNETCONF, 0, { family: filter.family ?? 'unspec' } as Netconf), netconfCodec);
+  return routeDump(opts, netconfCodec.encode(RTM.GETNETCONF, 0, { family: filter.family ?? 'unspec' } as Partial<Netconf>), netconfCodec);
 }
 
 /** Gets the netconf of one link, or 'all' / 'default' (RTM_GETNETCONF request, `ip netconf show dev X`). */
 export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'all' | 'default' }, opts: FamilyOptions = {}): Promise<Netconf> {
   return withSocket(opts, async (sock) => {
     const ifindex = q.dev === 'all' || q.dev === 'default' ? q.dev : await resolveLink(q.dev, sock);
-    const reply = await sock.request(netconfCodec.encode(RTM.GETNETCONF, 0, { family: q.family, ifindex } as Netconf), {
+    const reply = await sock.request(netconfCodec.encode(RTM.GETNETCONF, 0, { family: q.family, ifindex } as Partial<Netconf>), {
       ack: false, headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
     });
     return netconfCodec.decodePayload(reply.messages[0]!.payload) as Netconf;
@@ -29,7 +29,7 @@ export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'a
 
 /** Dumps the ids this namespace gave its peers (RTM_GETNSID, NLM_F_DUMP, `ip netns list-id`). */
 export function dumpNsids(opts: FamilyOptions = {}): Dump<Nsid> {
-  return routeDump(opts, nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec' } as Nsid), nsidCodec);
+  return routeDump(opts, nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec' } as Partial<Nsid>), nsidCodec);
 }
 
 /** The NETNSA_PID / NETNSA_FD attribute naming a namespace; an fd opened here is closed by `done`. */
@@ -46,7 +46,7 @@ export async function getNsid(target: NetnsSpec, opts: FamilyOptions = {}): Prom
   return withSocket(opts, async (sock) => {
     const { attr, done } = peerAttr(target);
     try {
-      const reply = await sock.request(nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec', ...attr } as Nsid), {
+      const reply = await sock.request(nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec', ...attr } as Partial<Nsid>), {
         ack: false, headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
       });
       return nsidCodec.decodePayload(reply.messages[0]!.payload) as Nsid;
@@ -61,7 +61,7 @@ export async function addNsid(target: NetnsSpec, nsid: number, opts: FamilyOptio
   await withSocket(opts, async (sock) => {
     const { attr, done } = peerAttr(target);
     try {
-      await sock.request(nsidCodec.encode(RTM.NEWNSID, 0, { family: 'unspec', nsid, ...attr } as Nsid), {
+      await sock.request(nsidCodec.encode(RTM.NEWNSID, 0, { family: 'unspec', nsid, ...attr } as Partial<Nsid>), {
         headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
       });
     } finally {

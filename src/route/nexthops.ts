@@ -1,6 +1,6 @@
 // Nexthop objects and groups: dump (filtered in the kernel), get, add/replace (with echo),
 // delete and flush.
-import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
+import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../wire/index.js';
 import { parseIp } from '../schema/index.js';
 import type { NetlinkSocket } from '../socket/index.js';
 import type { NexthopGroupMember } from './attrs.js';
@@ -39,14 +39,14 @@ export function dumpNexthops(filter: NexthopFilter = {}, opts: FamilyOptions = {
     if (filter.master !== undefined) o.master = await resolveLink(filter.master, sock);
     if (filter.groups) o.groups = true;
     if (filter.fdb) o.fdb = true;
-    return nexthopCodec.encode(RTM.GETNEXTHOP, 0, o as Nexthop);
+    return nexthopCodec.encode(RTM.GETNEXTHOP, 0, o as Partial<Nexthop>);
   }, nexthopCodec);
 }
 
 /** Gets one nexthop by id (RTM_GETNEXTHOP request). */
 export async function getNexthop(id: number, opts: FamilyOptions = {}): Promise<Nexthop> {
   return withSocket(opts, async (sock) => {
-    const reply = await sock.request(nexthopCodec.encode(RTM.GETNEXTHOP, 0, { family: 'unspec', id } as Nexthop), {
+    const reply = await sock.request(nexthopCodec.encode(RTM.GETNEXTHOP, 0, { family: 'unspec', id } as Partial<Nexthop>), {
       ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
     });
     return nexthopCodec.decodePayload(reply.messages[0]!.payload) as Nexthop;
@@ -97,12 +97,14 @@ export interface NexthopChangeOptions extends FamilyOptions {
 async function modify(spec: NexthopObjectSpec, nlflags: number, opts: NexthopChangeOptions): Promise<Nexthop> {
   return withSocket(opts, async (sock) => {
     const msg = await nexthopMessage(spec, sock);
-    const reply = await sock.request(nexthopCodec.encode(RTM.NEWNEXTHOP, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Nexthop), {
+    // Without an echo (the kernel notifies no one), the object is what was asked for: the request decoded.
+    const request = nexthopCodec.encode(RTM.NEWNEXTHOP, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Nexthop>);
+    const reply = await sock.request(request, {
       headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWNEXTHOP);
     if (echoed) return nexthopCodec.decodePayload(echoed.payload) as Nexthop;
-    if (msg.id === undefined) return msg as Nexthop;
+    if (msg.id === undefined) return nexthopCodec.decodePayload(request.subarray(NLMSG_HDRLEN)) as Nexthop;
     return getNexthop(msg.id as number, { socket: sock });
   });
 }
@@ -126,7 +128,7 @@ export function replaceNexthop(spec: NexthopObjectSpec, opts: NexthopChangeOptio
 /** Deletes a nexthop by id (RTM_DELNEXTHOP, `ip nexthop del id N`). */
 export async function deleteNexthop(id: number, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
-    await sock.request(nexthopCodec.encode(RTM.DELNEXTHOP, 0, { family: 'unspec', id } as Nexthop), {
+    await sock.request(nexthopCodec.encode(RTM.DELNEXTHOP, 0, { family: 'unspec', id } as Partial<Nexthop>), {
       headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
     });
   });

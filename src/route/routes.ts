@@ -1,7 +1,7 @@
 // Routes: dump (filtered by table, protocol, type and oif in the kernel), get (`ip route get`),
 // add/replace/change/append/prepend with iproute2's defaults (table main, protocol boot, type
 // unicast, scope inferred), delete and flush.
-import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../wire/index.js';
 import { parseIp } from '../schema/index.js';
 import type { NetlinkSocket } from '../socket/index.js';
 import type { Metrics, MultipathNexthop, Via } from './attrs.js';
@@ -48,7 +48,7 @@ export function dumpRoutes(filter: RouteFilter = {}, opts: FamilyOptions = {}): 
     if (filter.type !== undefined) o.type = filter.type;
     if (filter.cloned) o.flags = ['cloned'];
     if (oif !== undefined) o.oif = oif;
-    return routeCodec.encode(RTM.GETROUTE, 0, o as Route);
+    return routeCodec.encode(RTM.GETROUTE, 0, o as Partial<Route>);
   };
   const oif = filter.oif;
   if (oif === undefined) return routeDump(opts, build(undefined), routeCodec);
@@ -182,12 +182,14 @@ export interface RouteChangeOptions extends FamilyOptions {
 async function modify(spec: RouteSpec, nlflags: number, opts: RouteChangeOptions): Promise<Route> {
   return withSocket(opts, async (sock) => {
     const msg = await routeMessage(spec, sock, 'new');
-    const reply = await sock.request(routeCodec.encode(RTM.NEWROUTE, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Route), {
+    // Without an echo (the kernel notifies no one), the object is what was asked for: the request decoded.
+    const request = routeCodec.encode(RTM.NEWROUTE, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Route>);
+    const reply = await sock.request(request, {
       headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWROUTE);
     if (echoed) return routeCodec.decodePayload(echoed.payload) as Route;
-    return msg as Route;
+    return routeCodec.decodePayload(request.subarray(NLMSG_HDRLEN)) as Route;
   });
 }
 
@@ -232,7 +234,7 @@ export function prependRoute(spec: RouteSpec, opts: RouteChangeOptions = {}): Pr
 export async function deleteRoute(spec: RouteSpec | Route, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await routeMessage(spec as RouteSpec, sock, 'del');
-    await sock.request(routeCodec.encode(RTM.DELROUTE, 0, msg as Route), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(routeCodec.encode(RTM.DELROUTE, 0, msg as Partial<Route>), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
   });
 }
 
@@ -287,12 +289,12 @@ export async function getRoute(q: RouteQuery, opts: FamilyOptions = {}): Promise
     if (q.oif !== undefined) o.oif = await resolveLink(q.oif, sock);
     for (const k of ['mark', 'uid', 'ip_proto', 'sport', 'dport'] as const) if (q[k] !== undefined) o[k] = q[k];
     if (q.fibmatch) o.flags = ['fib_match'];
-    const reply = await sock.request(routeCodec.encode(RTM.GETROUTE, 0, o as Route), { ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const reply = await sock.request(routeCodec.encode(RTM.GETROUTE, 0, o as Partial<Route>), { ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
     return routeCodec.decodePayload(reply.messages[0]!.payload) as Route;
   });
 }
 
 /** Encodes a route object as a message of `type` (e.g. RTM.DELROUTE for a decoded route). */
 export function encodeRoute(type: number, flags: number, route: Partial<Route>): Uint8Array {
-  return routeCodec.encode(type, flags, route as Route);
+  return routeCodec.encode(type, flags, route as Partial<Route>);
 }

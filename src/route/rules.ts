@@ -17,7 +17,7 @@ const HDR = HEADER_SIZES.fib_rule_hdr;
 
 /** Dumps rules (RTM_GETRULE, NLM_F_DUMP); the kernel filters by family only. */
 export function dumpRules(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Dump<Rule> {
-  return routeDump(opts, ruleCodec.encode(RTM.GETRULE, 0, { family: filter.family ?? 'unspec' } as Rule), ruleCodec);
+  return routeDump(opts, ruleCodec.encode(RTM.GETRULE, 0, { family: filter.family ?? 'unspec' } as Partial<Rule>), ruleCodec);
 }
 
 /** A rule to add or delete (a decoded Rule works too). */
@@ -92,7 +92,7 @@ export interface RuleChangeOptions extends FamilyOptions {
 export async function addRule(spec: RuleSpec, opts: RuleChangeOptions = {}): Promise<Rule> {
   return withSocket(opts, async (sock) => {
     const msg = ruleMessage(spec, 'new');
-    const reply = await sock.request(ruleCodec.encode(RTM.NEWRULE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO | (opts.flags ?? 0), msg as Rule), {
+    const reply = await sock.request(ruleCodec.encode(RTM.NEWRULE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Rule>), {
       headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWRULE);
@@ -104,7 +104,7 @@ export async function addRule(spec: RuleSpec, opts: RuleChangeOptions = {}): Pro
 export async function deleteRule(spec: RuleSpec | Rule, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = ruleMessage(spec as RuleSpec, 'del');
-    await sock.request(ruleCodec.encode(RTM.DELRULE, 0, msg as Rule), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(ruleCodec.encode(RTM.DELRULE, 0, msg as Partial<Rule>), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
   });
 }
 
