@@ -1,6 +1,7 @@
 // Dump<T> (what every family's dumpX() returns): an iterator abandoned mid-dump — dropped without
 // return() — releases the socket opened for it (its fd, the read-ahead thread's wake-up fd and
-// the thread) once it is garbage collected, and the process can exit.
+// the thread) once it is garbage collected, and the process can exit. FamilyOptions' timeout
+// reaches requests and dumps.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { dumpRoutes } from '../src/route/index.js';
+import { NETLINK_ROUTE } from '../src/wire/index.js';
+import { RTM, dumpLinks, dumpRoutes, getLink } from '../src/route/index.js';
+import { NetlinkBus } from '../src/server/index.js';
+import { NetlinkSocket, SocketError } from '../src/socket/index.js';
 import { ipBatch, requireRoot, withNetns } from './helpers/netns.js';
 import { cliEnv } from './helpers/cli-ip.js';
 
@@ -80,4 +84,22 @@ test('Dump: returned at once, sent on each iteration; a finished or broken itera
       break;
     }
   });
+});
+
+test('FamilyOptions.timeout reaches the request and the dump: a peer that swallows them times out', async () => {
+  const bus = new NetlinkBus();
+  const peer = NetlinkSocket.open(NETLINK_ROUTE, { transport: bus.transport() });
+  const socket = NetlinkSocket.open(NETLINK_ROUTE, { transport: bus.transport(), peer: peer.portid });
+  try {
+    const swallowed = peer.events()[Symbol.asyncIterator]();
+    const timedOut = (e: unknown) => e instanceof SocketError && e.code === 'ETIMEDOUT';
+    await assert.rejects(getLink(1, { socket, timeout: 20 }), timedOut);
+    assert.equal((((await swallowed.next()).value) as { type: number }).type, RTM.GETLINK, 'the peer got the request');
+    const dump = dumpLinks({}, { socket, timeout: 20 });
+    await assert.rejects(dump.toArray(), timedOut);
+    assert.equal((((await swallowed.next()).value) as { type: number }).type, RTM.GETLINK, 'and the dump');
+  } finally {
+    socket.close();
+    peer.close();
+  }
 });

@@ -9,7 +9,7 @@ import { GENL_HDRLEN, GENL_ID_CTRL } from './constants.js';
 import { Controller, type ControllerEvent, type FamilyInfo } from './controller.js';
 
 /** Options of a raw command: FamilyOptions' `signal` (the client's socket is used). */
-export interface CommandOptions extends Pick<FamilyOptions, 'signal'> {
+export interface CommandOptions extends Pick<FamilyOptions, 'signal' | 'timeout'> {
   /** genlmsghdr.version (default: the family's version as the controller reports it). */
   version?: number;
   /** Extra nlmsg_flags (NLM_F_REQUEST, NLM_F_ACK and NLM_F_DUMP are set for you). */
@@ -107,7 +107,7 @@ export class GenlClient implements AsyncDisposable {
   /** Sends a command and resolves with the messages before the ACK (NetlinkError on refusal). */
   async request(family: string, cmd: number, payload?: PayloadWriter, opts: CommandOptions = {}): Promise<Reply<GenlMessage>> {
     const bytes = await this.message(family, cmd, payload, opts);
-    const r = await this.socket.request(bytes, { signal: opts.signal, headerSize: GENL_HDRLEN + (opts.headerSize ?? 0) });
+    const r = await this.socket.request(bytes, { signal: opts.signal, timeout: opts.timeout, headerSize: GENL_HDRLEN + (opts.headerSize ?? 0) });
     return { ...r, messages: r.messages.map(withGenlHeader) };
   }
 
@@ -124,6 +124,7 @@ export class GenlClient implements AsyncDisposable {
       decode: opts.decode ?? ((r: MessageReader) => ({ ...copy(r), ...readGenlHeader(r) }) as T),
       headerSize: GENL_HDRLEN + (opts.headerSize ?? 0),
       signal: opts.signal,
+      timeout: opts.timeout,
     });
   }
 

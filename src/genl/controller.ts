@@ -156,12 +156,12 @@ export class Controller {
   constructor(readonly socket: NetlinkSocket) {}
 
   /** Resolves a family by name or id. Rejects with FamilyNotFoundError (ENOENT) naming it. */
-  async getFamily(family: string | number, opts: Pick<FamilyOptions, 'signal'> = {}): Promise<FamilyInfo> {
+  async getFamily(family: string | number, opts: Pick<FamilyOptions, 'signal' | 'timeout'> = {}): Promise<FamilyInfo> {
     const o = nlctrl.ops.getfamily;
     const req = encodeOp(nlctrl, o, GENL_ID_CTRL, 0, typeof family === 'number' ? { familyId: family } : { familyName: family });
     let messages: NetlinkMessage[];
     try {
-      ({ messages } = await this.socket.request(req, { signal: opts.signal, headerSize: fixedSize(nlctrl, o) }));
+      ({ messages } = await this.socket.request(req, { signal: opts.signal, timeout: opts.timeout, headerSize: fixedSize(nlctrl, o) }));
     } catch (e) {
       if (e instanceof NetlinkError && e.code === 'ENOENT') throw new FamilyNotFoundError(family, e);
       throw e;
@@ -172,7 +172,7 @@ export class Controller {
   }
 
   /** Every registered family, in the controller's order (`genl ctrl list`). */
-  dumpFamilies(opts: Pick<FamilyOptions, 'signal'> = {}): Dump<FamilyInfo> {
+  dumpFamilies(opts: Pick<FamilyOptions, 'signal' | 'timeout'> = {}): Dump<FamilyInfo> {
     const o = nlctrl.ops.getfamily;
     return new Dump<FamilyInfo>({
       socket: this.socket,
@@ -180,6 +180,7 @@ export class Controller {
       decode: (r) => familyInfo(decodeOp(nlctrl, o, r) as CtrlMessage),
       headerSize: fixedSize(nlctrl, o),
       signal: opts.signal,
+      timeout: opts.timeout,
     });
   }
 
@@ -188,7 +189,7 @@ export class Controller {
    * given, else for all of them. Families with per-operation policies report maxattr 0 and
    * are introspected only this way.
    */
-  async getPolicy(family: string | number, opts: Pick<FamilyOptions, 'signal'> & { op?: number } = {}): Promise<FamilyPolicy> {
+  async getPolicy(family: string | number, opts: Pick<FamilyOptions, 'signal' | 'timeout'> & { op?: number } = {}): Promise<FamilyPolicy> {
     const o = nlctrl.ops.getpolicy;
     const value: Record<string, unknown> = typeof family === 'number' ? { familyId: family } : { familyName: family };
     if (opts.op !== undefined) value.op = opts.op;
@@ -196,7 +197,7 @@ export class Controller {
     const out: FamilyPolicy = { familyId: 0, ops: new Map(), policies: new Map() };
     try {
       const dump = new Dump<CtrlMessage>({
-        socket: this.socket, request: req, decode: (r) => decodeOp(nlctrl, o, r) as CtrlMessage, headerSize: fixedSize(nlctrl, o), signal: opts.signal,
+        socket: this.socket, request: req, decode: (r) => decodeOp(nlctrl, o, r) as CtrlMessage, headerSize: fixedSize(nlctrl, o), signal: opts.signal, timeout: opts.timeout,
       });
       for await (const m of dump) {
         if (m.familyId !== undefined) out.familyId = m.familyId;

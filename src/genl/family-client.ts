@@ -16,7 +16,7 @@ export interface FamilyOpenOptions extends OpenOptions {
 }
 
 /** Options of one operation: FamilyOptions' `signal` (the client's socket is used). */
-export interface OpOptions extends Pick<FamilyOptions, 'signal'> {
+export interface OpOptions extends Pick<FamilyOptions, 'signal' | 'timeout'> {
   /** Extra nlmsg_flags, e.g. NLM_F_CREATE | NLM_F_EXCL for netlink-raw 'new' requests. */
   flags?: number;
 }
@@ -104,7 +104,7 @@ export class FamilyClient<O extends OpTable = OpTable> implements AsyncDisposabl
     const o = this.op(name);
     const bytes = await this.encode(o, opts.flags ?? 0, value as Record<string, unknown>);
     try {
-      const { messages } = await this.socket.request(bytes, { ...(opts.signal ? { signal: opts.signal } : {}), headerSize: fixedSize(this.def, o) });
+      const { messages } = await this.socket.request(bytes, { signal: opts.signal, timeout: opts.timeout, headerSize: fixedSize(this.def, o) });
       const type = await this.messageType();
       return messages.filter((m) => type === undefined || m.type === type || o.reply === m.type)
         .map((m) => decodeOpPayload(this.def, o, m.payload) as OpAttrs<O[K]>);
@@ -126,6 +126,7 @@ export class FamilyClient<O extends OpTable = OpTable> implements AsyncDisposabl
       decode: (r: MessageReader) => decodeOp(this.def, o, r) as OpAttrs<O[K]>,
       headerSize: fixedSize(this.def, o),
       signal: opts.signal,
+      timeout: opts.timeout,
       mapError: (e) => this.named(e, o),
     });
   }

@@ -8,7 +8,7 @@ import { RTM } from './constants.js';
 import type { AddressFlag, Family, Scope } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
 import type { Dump, FamilyOptions } from '../socket/index.js';
-import { routeDump, withSocket } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
 export type { Address } from './codecs.js';
@@ -144,12 +144,12 @@ async function modify(spec: AddressSpec, nlflags: number, opts: AddressChangeOpt
   return withSocket(opts, async (sock) => {
     const msg = await addressMessage(spec, sock, true);
     const reply = await sock.request(addressCodec.encode(RTM.NEWADDR, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Address>), {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWADDR);
     if (echoed) return addressCodec.decodePayload(echoed.payload) as Address;
     // No echo (older kernels): read it back.
-    const all = await dumpAddresses({ family: msg.family as Family, dev: msg.ifindex as number }, { socket: sock }).toArray();
+    const all = await dumpAddresses({ family: msg.family as Family, dev: msg.ifindex as number }, { ...callOptions(opts), socket: sock }).toArray();
     const found = all.find((a) => a.local === msg.local && a.prefixlen === msg.prefixlen) ?? all.find((a) => a.address === msg.local);
     if (!found) throw new Error('address was added but could not be read back');
     return found;
@@ -181,7 +181,7 @@ export function changeAddress(spec: AddressSpec, opts: AddressChangeOptions = {}
 export async function deleteAddress(spec: AddressSpec | Address, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await addressMessage(spec as AddressSpec, sock, false);
-    await sock.request(addressCodec.encode(RTM.DELADDR, 0, msg as Partial<Address>), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(addressCodec.encode(RTM.DELADDR, 0, msg as Partial<Address>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
@@ -192,7 +192,7 @@ export async function deleteAddress(spec: AddressSpec | Address, opts: FamilyOpt
  */
 export async function flushAddresses(filter: AddressFilter = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
-    const list = await dumpAddresses(filter, { socket: sock }).toArray();
+    const list = await dumpAddresses(filter, { ...callOptions(opts), socket: sock }).toArray();
     if (list.length === 0) return 0;
     const res = await sock.requestBatch(list.map((a) => addressCodec.encode(RTM.DELADDR, 0, a)), { headerSize: HDR });
     const real = res.errors.filter((e) => e.error.code !== 'EADDRNOTAVAIL' && e.error.code !== 'ENOENT');

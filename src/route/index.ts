@@ -39,7 +39,7 @@
  *
  * ## Calls
  *
- * Everything takes `{ netns, socket, signal }` (FamilyOptions): without `socket` a NETLINK_ROUTE
+ * Everything takes `{ netns, socket, signal, timeout }` (FamilyOptions): without `socket` a NETLINK_ROUTE
  * socket is opened for the call (in `netns`) and closed after it; `openRoute({ netns })` gives
  * one to share. Dumps return a `Dump` at once: `for await (const r of dumpRoutes())`,
  * `.batches()`, `.toArray()`; `events(groups)` returns a Subscription.

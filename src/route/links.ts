@@ -7,7 +7,7 @@ import { linkCodec, type Link } from './codecs.js';
 import { IFF, RTEXT_FILTER, RTM } from './constants.js';
 import type { LinkFlag } from './enums.js';
 import type { Dump, FamilyOptions } from '../socket/index.js';
-import { routeDump, withSocket } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
 export type { Link } from './codecs.js';
@@ -65,7 +65,7 @@ export interface LinkGetOptions extends FamilyOptions {
 export async function getLink(ref: LinkRef, opts: LinkGetOptions = {}): Promise<Link> {
   return withSocket(opts, async (sock) => {
     const msg: Record<string, unknown> = { family: 'unspec', ...refFields(ref), ext_mask: extMask(opts) };
-    const reply = await sock.request(linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>), { ack: false, headerSize: HDR, ...sig(opts) });
+    const reply = await sock.request(linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>), { ack: false, headerSize: HDR, ...callOptions(opts) });
     const m = reply.messages[0];
     if (!m) throw new NetlinkError('RTM_GETLINK', 19);
     return linkCodec.decodePayload(m.payload) as Link;
@@ -187,14 +187,14 @@ export async function addLink(spec: LinkSpec, opts: LinkChangeOptions = {}): Pro
     try {
       const msg = await linkMessage(spec, sock, fds);
       const flags = NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO | (opts.flags ?? 0);
-      const reply = await sock.request(linkCodec.encode(RTM.NEWLINK, flags, msg as Partial<Link>), { headerSize: HDR, ...sig(opts) });
+      const reply = await sock.request(linkCodec.encode(RTM.NEWLINK, flags, msg as Partial<Link>), { headerSize: HDR, ...callOptions(opts) });
       const links = reply.messages.filter((m) => m.type === RTM.NEWLINK).map((m) => linkCodec.decodePayload(m.payload) as Link);
       const mine = links.find((l) => spec.ifname !== undefined && l.ifname === spec.ifname) ?? links[0];
       if (mine) return mine;
       // Kernels before 6.2 do not echo RTM_NEWLINK; a name was given or chosen by the kernel.
       if (spec.netns !== undefined) throw new Error('addLink: the kernel did not echo the new link, and it lives in another namespace');
       if (spec.ifname === undefined) throw new Error('addLink: the kernel did not echo the new link and no name was given');
-      return getLink(spec.ifname, { socket: sock });
+      return getLink(spec.ifname, { ...callOptions(opts), socket: sock });
     } finally {
       for (const fd of fds) fs.closeSync(fd);
     }
@@ -216,7 +216,7 @@ export async function changeLink(ref: LinkRef, changes: LinkSpec, opts: LinkChan
       // A rename needs the index (the new name goes in IFLA_IFNAME); otherwise the name will do.
       if (changes.ifname !== undefined || changes.alt_ifname !== undefined) msg.ifindex = await resolveLink(ref, sock);
       else Object.assign(msg, refFields(ref));
-      await sock.request(linkCodec.encode(RTM.NEWLINK, opts.flags ?? 0, msg as Partial<Link>), { headerSize: HDR, ...sig(opts) });
+      await sock.request(linkCodec.encode(RTM.NEWLINK, opts.flags ?? 0, msg as Partial<Link>), { headerSize: HDR, ...callOptions(opts) });
     } finally {
       for (const fd of fds) fs.closeSync(fd);
     }
@@ -230,16 +230,12 @@ export const setLink = changeLink;
 export async function deleteLink(ref: LinkRef, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = { family: 'unspec', ...refFields(ref) };
-    await sock.request(linkCodec.encode(RTM.DELLINK, 0, msg as Partial<Link>), { headerSize: HDR, ...sig(opts) });
+    await sock.request(linkCodec.encode(RTM.DELLINK, 0, msg as Partial<Link>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
 /** Encodes a link object as a message of `type` (e.g. to re-send a decoded link); flags are nlmsg_flags. */
 export function encodeLink(type: number, flags: number, link: Partial<Link>): Uint8Array {
   return linkCodec.encode(type, flags, link as Partial<Link>);
-}
-
-function sig(opts: FamilyOptions): { signal?: AbortSignal } {
-  return opts.signal ? { signal: opts.signal } : {};
 }
 

@@ -8,7 +8,7 @@ import { RTM } from './constants.js';
 import type { Family, NeighFlag, NeighState } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
 import type { Dump, FamilyOptions } from '../socket/index.js';
-import { routeDump, withSocket } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
 export type { Neighbour } from './codecs.js';
@@ -84,12 +84,12 @@ async function modify(spec: NeighbourSpec, nlflags: number, opts: NeighbourChang
     // Without an echo (the kernel notifies no one), the object is what was asked for: the request decoded.
     const request = neighCodec.encode(RTM.NEWNEIGH, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Neighbour>);
     const reply = await sock.request(request, {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWNEIGH);
     if (echoed) return neighCodec.decodePayload(echoed.payload) as Neighbour;
     if (spec.proxy) return neighCodec.decodePayload(request.subarray(NLMSG_HDRLEN)) as Neighbour;
-    return getNeighbour({ dst: spec.dst, ifindex: msg.ifindex as number }, { socket: sock });
+    return getNeighbour({ dst: spec.dst, ifindex: msg.ifindex as number }, { ...callOptions(opts), socket: sock });
   });
 }
 
@@ -119,7 +119,7 @@ export async function deleteNeighbour(spec: NeighbourSpec, opts: FamilyOptions =
   await withSocket(opts, async (sock) => {
     const msg = await neighMessage(spec, sock, false);
     delete msg.state;
-    await sock.request(neighCodec.encode(RTM.DELNEIGH, 0, msg as Partial<Neighbour>), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(neighCodec.encode(RTM.DELNEIGH, 0, msg as Partial<Neighbour>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
@@ -128,7 +128,7 @@ export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: nu
   return withSocket(opts, async (sock) => {
     const ifindex = q.ifindex ?? (q.dev !== undefined ? await resolveLink(q.dev, sock) : 0);
     const o = { family: parseIp(q.dst).length === 4 ? 'inet' : 'inet6', ifindex, dst: q.dst, flags: q.proxy ? ['proxy'] : [] };
-    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Partial<Neighbour>), { ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Partial<Neighbour>), { ack: false, headerSize: HDR, ...callOptions(opts) });
     return neighCodec.decodePayload(reply.messages[0]!.payload) as Neighbour;
   });
 }
@@ -139,7 +139,7 @@ export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: nu
  */
 export async function flushNeighbours(filter: NeighbourFilter = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
-    const list = await dumpNeighbours(filter, { socket: sock }).toArray();
+    const list = await dumpNeighbours(filter, { ...callOptions(opts), socket: sock }).toArray();
     const victims = filter.state || filter.proxy ? list : list.filter((n) => !(n.state as string[]).some((s) => s === 'permanent' || s === 'noarp'));
     if (victims.length === 0) return 0;
     const res = await sock.requestBatch(victims.map((n) => neighCodec.encode(RTM.DELNEIGH, 0, n)), { headerSize: HDR });

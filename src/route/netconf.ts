@@ -6,7 +6,7 @@ import { RTM } from './constants.js';
 import type { Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
 import type { Dump, FamilyOptions } from '../socket/index.js';
-import { routeDump, withSocket } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 
 export type { Netconf, Nsid } from './codecs.js';
 
@@ -21,7 +21,7 @@ export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'a
   return withSocket(opts, async (sock) => {
     const ifindex = q.dev === 'all' || q.dev === 'default' ? q.dev : await resolveLink(q.dev, sock);
     const reply = await sock.request(netconfCodec.encode(RTM.GETNETCONF, 0, { family: q.family, ifindex } as Partial<Netconf>), {
-      ack: false, headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
+      ack: false, headerSize: 1, ...callOptions(opts),
     });
     return netconfCodec.decodePayload(reply.messages[0]!.payload) as Netconf;
   });
@@ -47,7 +47,7 @@ export async function getNsid(target: NetnsSpec, opts: FamilyOptions = {}): Prom
     const { attr, done } = peerAttr(target);
     try {
       const reply = await sock.request(nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec', ...attr } as Partial<Nsid>), {
-        ack: false, headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
+        ack: false, headerSize: 1, ...callOptions(opts),
       });
       return nsidCodec.decodePayload(reply.messages[0]!.payload) as Nsid;
     } finally {
@@ -62,7 +62,7 @@ export async function addNsid(target: NetnsSpec, nsid: number, opts: FamilyOptio
     const { attr, done } = peerAttr(target);
     try {
       await sock.request(nsidCodec.encode(RTM.NEWNSID, 0, { family: 'unspec', nsid, ...attr } as Partial<Nsid>), {
-        headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
+        headerSize: 1, ...callOptions(opts),
       });
     } finally {
       done();

@@ -9,7 +9,7 @@ import { RTM } from './constants.js';
 import type { Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
 import type { Dump, FamilyOptions } from '../socket/index.js';
-import { routeDump, withSocket } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId } from './tables.js';
 
@@ -47,7 +47,7 @@ export function dumpNexthops(filter: NexthopFilter = {}, opts: FamilyOptions = {
 export async function getNexthop(id: number, opts: FamilyOptions = {}): Promise<Nexthop> {
   return withSocket(opts, async (sock) => {
     const reply = await sock.request(nexthopCodec.encode(RTM.GETNEXTHOP, 0, { family: 'unspec', id } as Partial<Nexthop>), {
-      ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+      ack: false, headerSize: HDR, ...callOptions(opts),
     });
     return nexthopCodec.decodePayload(reply.messages[0]!.payload) as Nexthop;
   });
@@ -100,12 +100,12 @@ async function modify(spec: NexthopObjectSpec, nlflags: number, opts: NexthopCha
     // Without an echo (the kernel notifies no one), the object is what was asked for: the request decoded.
     const request = nexthopCodec.encode(RTM.NEWNEXTHOP, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Nexthop>);
     const reply = await sock.request(request, {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWNEXTHOP);
     if (echoed) return nexthopCodec.decodePayload(echoed.payload) as Nexthop;
     if (msg.id === undefined) return nexthopCodec.decodePayload(request.subarray(NLMSG_HDRLEN)) as Nexthop;
-    return getNexthop(msg.id as number, { socket: sock });
+    return getNexthop(msg.id as number, { ...callOptions(opts), socket: sock });
   });
 }
 
@@ -129,7 +129,7 @@ export function replaceNexthop(spec: NexthopObjectSpec, opts: NexthopChangeOptio
 export async function deleteNexthop(id: number, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     await sock.request(nexthopCodec.encode(RTM.DELNEXTHOP, 0, { family: 'unspec', id } as Partial<Nexthop>), {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HDR, ...callOptions(opts),
     });
   });
 }
@@ -137,12 +137,12 @@ export async function deleteNexthop(id: number, opts: FamilyOptions = {}): Promi
 /** Deletes every nexthop the filter matches (`ip nexthop flush`), groups first. Resolves with the number deleted. */
 export async function flushNexthops(filter: NexthopFilter = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
-    const list = await dumpNexthops(filter, { socket: sock }).toArray();
+    const list = await dumpNexthops(filter, { ...callOptions(opts), socket: sock }).toArray();
     list.sort((a, b) => (b.group ? 1 : 0) - (a.group ? 1 : 0));
     let n = 0;
     for (const nh of list) {
       try {
-        await deleteNexthop(nh.id!, { socket: sock });
+        await deleteNexthop(nh.id!, { ...callOptions(opts), socket: sock });
         n++;
       } catch (e) {
         if ((e as { code?: string }).code !== 'ENOENT') throw e;

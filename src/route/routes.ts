@@ -10,7 +10,7 @@ import { RTM } from './constants.js';
 import type { Family, RouteFlag, RouteType, Scope } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
 import type { Dump, FamilyOptions } from '../socket/index.js';
-import { routeDump, withSocket } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId, tableId } from './tables.js';
 
@@ -185,7 +185,7 @@ async function modify(spec: RouteSpec, nlflags: number, opts: RouteChangeOptions
     // Without an echo (the kernel notifies no one), the object is what was asked for: the request decoded.
     const request = routeCodec.encode(RTM.NEWROUTE, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Route>);
     const reply = await sock.request(request, {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWROUTE);
     if (echoed) return routeCodec.decodePayload(echoed.payload) as Route;
@@ -234,7 +234,7 @@ export function prependRoute(spec: RouteSpec, opts: RouteChangeOptions = {}): Pr
 export async function deleteRoute(spec: RouteSpec | Route, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await routeMessage(spec as RouteSpec, sock, 'del');
-    await sock.request(routeCodec.encode(RTM.DELROUTE, 0, msg as Partial<Route>), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(routeCodec.encode(RTM.DELROUTE, 0, msg as Partial<Route>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
@@ -248,7 +248,7 @@ export async function flushRoutes(filter: RouteFilter & { table?: string | numbe
     const f: RouteFilter = { ...filter };
     if (f.table === 'all') delete f.table;
     else f.table ??= 'main';
-    const list = await dumpRoutes(f, { socket: sock }).toArray();
+    const list = await dumpRoutes(f, { ...callOptions(opts), socket: sock }).toArray();
     // IPv6 routes the kernel owns (prefix routes of addresses, multicast) come back; skip what
     // iproute2 skips: the cached clones of a FIB dump never appear here.
     const victims = list.filter((r) => !(r.family === 'inet6' && r.protocol === 'kernel' && r.type === 'multicast'));
@@ -289,7 +289,7 @@ export async function getRoute(q: RouteQuery, opts: FamilyOptions = {}): Promise
     if (q.oif !== undefined) o.oif = await resolveLink(q.oif, sock);
     for (const k of ['mark', 'uid', 'ip_proto', 'sport', 'dport'] as const) if (q[k] !== undefined) o[k] = q[k];
     if (q.fibmatch) o.flags = ['fib_match'];
-    const reply = await sock.request(routeCodec.encode(RTM.GETROUTE, 0, o as Partial<Route>), { ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const reply = await sock.request(routeCodec.encode(RTM.GETROUTE, 0, o as Partial<Route>), { ack: false, headerSize: HDR, ...callOptions(opts) });
     return routeCodec.decodePayload(reply.messages[0]!.payload) as Route;
   });
 }

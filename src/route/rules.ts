@@ -6,7 +6,7 @@ import { ruleCodec, type Rule } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, RuleAction } from './enums.js';
 import type { Dump, FamilyOptions } from '../socket/index.js';
-import { routeDump, withSocket } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId, tableId } from './tables.js';
 
@@ -93,7 +93,7 @@ export async function addRule(spec: RuleSpec, opts: RuleChangeOptions = {}): Pro
   return withSocket(opts, async (sock) => {
     const msg = ruleMessage(spec, 'new');
     const reply = await sock.request(ruleCodec.encode(RTM.NEWRULE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Rule>), {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWRULE);
     return (echoed ? ruleCodec.decodePayload(echoed.payload) : msg) as Rule;
@@ -104,7 +104,7 @@ export async function addRule(spec: RuleSpec, opts: RuleChangeOptions = {}): Pro
 export async function deleteRule(spec: RuleSpec | Rule, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = ruleMessage(spec as RuleSpec, 'del');
-    await sock.request(ruleCodec.encode(RTM.DELRULE, 0, msg as Partial<Rule>), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(ruleCodec.encode(RTM.DELRULE, 0, msg as Partial<Rule>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
@@ -117,7 +117,7 @@ export async function flushRules(filter: { family?: Family | number } = {}, opts
     const families: (Family | number)[] = filter.family !== undefined ? [filter.family] : ['inet', 'inet6'];
     let n = 0;
     for (const family of families) {
-      const list = (await dumpRules({ family }, { socket: sock }).toArray()).filter((r) => r.priority !== undefined);
+      const list = (await dumpRules({ family }, { ...callOptions(opts), socket: sock }).toArray()).filter((r) => r.priority !== undefined);
       if (list.length === 0) continue;
       const res = await sock.requestBatch(list.map((r) => ruleCodec.encode(RTM.DELRULE, 0, r)), { headerSize: HDR });
       if (res.errors.length) throw res.errors[0]!.error;

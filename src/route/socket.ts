@@ -21,6 +21,14 @@ export function openRoute(opts: { netns?: NetnsSpec; groups?: number[]; rcvbuf?:
   });
 }
 
+/** The options of one request or dump on the socket: the call's `signal` and `timeout`. */
+export function callOptions(opts: FamilyOptions): { signal?: AbortSignal; timeout?: number } {
+  const o: { signal?: AbortSignal; timeout?: number } = {};
+  if (opts.signal) o.signal = opts.signal;
+  if (opts.timeout !== undefined) o.timeout = opts.timeout;
+  return o;
+}
+
 /** Runs `fn` on the caller's socket, or on one opened (and closed) for it. */
 export async function withSocket<T>(opts: FamilyOptions, fn: (sock: NetlinkSocket) => Promise<T>): Promise<T> {
   if (opts.socket) return fn(opts.socket);
@@ -51,7 +59,7 @@ export function routeDump<T>(
     request,
     decodeBatch: (buf, dv, offsets, out) => codec.decodeAll(buf, dv, offsets, out as never[]),
     headerSize: codec.headerSize,
-    signal: opts.signal,
+    ...callOptions(opts),
     ...(filter ? { filter } : {}),
   });
 }

@@ -1,7 +1,7 @@
 // Dump<T>: what every family's dumpX() returns at once. The request is sent on the first
 // iteration; a socket opened for it is closed when the iteration ends, or, when the iterator is
 // abandoned (dropped without return()), when the garbage collector takes the iterator.
-import type { BatchDecoder, Decoder, DumpIterable, NetlinkSocket } from './netlink-socket.js';
+import type { BatchDecoder, Decoder, DumpIterable, DumpOptions, NetlinkSocket } from './netlink-socket.js';
 
 /** Where a Dump gets its socket, its request and its decoder. */
 export interface DumpSource<T> {
@@ -21,6 +21,8 @@ export interface DumpSource<T> {
   filter?: (item: T) => boolean;
   /** Aborts the dump. */
   signal?: AbortSignal | undefined;
+  /** Milliseconds the dump may take before it fails with ETIMEDOUT. */
+  timeout?: number | undefined;
   /** Rewrites a failure, e.g. to name the family's operation ('ethtool.linkinfo-get'). */
   mapError?: (e: unknown) => unknown;
 }
@@ -80,12 +82,14 @@ async function* run<T>(src: DumpSource<T>, owned: OwnedSocket, started: (inner: 
   try {
     const sock = src.socket ?? (owned.sock = src.open!());
     const bytes = typeof src.request === 'function' ? await src.request(sock) : src.request;
-    const inner = sock.dump(bytes, {
+    const opts: DumpOptions<T> = {
       ...(src.decode ? { decode: src.decode } : {}),
       ...(src.decodeBatch ? { decodeBatch: src.decodeBatch } : {}),
       ...(src.headerSize !== undefined ? { headerSize: src.headerSize } : {}),
       ...(src.signal ? { signal: src.signal } : {}),
-    } as Parameters<NetlinkSocket['dump']>[1]) as DumpIterable<T>;
+      ...(src.timeout !== undefined ? { timeout: src.timeout } : {}),
+    };
+    const inner = sock.dump<T>(bytes, opts as DumpOptions<T> & { decode: Decoder<T> });
     started(inner);
     const f = src.filter;
     for await (const batch of inner.batches()) {

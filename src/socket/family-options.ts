@@ -14,4 +14,6 @@ export interface FamilyOptions {
   socket?: NetlinkSocket;
   /** Aborts the request, dump or subscription. */
   signal?: AbortSignal;
+  /** Milliseconds a request or dump may take before it fails with ETIMEDOUT (default: the socket's). */
+  timeout?: number;
 }
