@@ -39,10 +39,11 @@
  *
  * ## Calls
  *
- * Everything takes `{ netns, socket, signal, timeout }` (FamilyOptions): without `socket` a NETLINK_ROUTE
- * socket is opened for the call (in `netns`) and closed after it; `openRoute({ netns })` gives
- * one to share. Dumps return a `Dump` at once: `for await (const r of dumpRoutes())`,
- * `.batches()`, `.toArray()`; `events(groups)` returns a Subscription.
+ * Everything takes `{ netns, socket, signal, timeout }` (FamilyOptions): without `socket` a
+ * NETLINK_ROUTE socket is opened for the call (in `netns`) and closed after it;
+ * `openRoute({ netns })` gives one to share. Dumps return a `Dump` at once:
+ * `for await (const r of dumpRoutes())`, `.batches()`, `.toArray()`; `events(groups)` returns
+ * a Subscription, joined when it returns.
  * Failures reject with the socket layer's NetlinkError (`code`, `kernelMessage`, …), whose
  * operation is named after the message type ('RTM_NEWROUTE').
  */
