@@ -1,12 +1,11 @@
 // Links: dump, get, add (veth, bridge, vxlan, macvlan, vlan, … with NLM_F_ECHO), change (name,
 // mtu, address, up/down, master/nomaster, netns, …), delete, and name <-> index helpers.
 import { fs } from '../builtins.js';
-import { netnsPath, NetlinkError, type NetlinkSocket, type NetnsSpec } from '../socket/index.js';
+import { type Dump, type FamilyOptions, NetlinkError, type NetlinkSocket, netnsPath, type NetnsSpec } from '../socket/index.js';
 import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL } from '../wire/index.js';
 import { linkCodec, type Link } from './codecs.js';
 import { IFF, RTEXT_FILTER, RTM } from './constants.js';
 import type { LinkFlag } from './enums.js';
-import type { Dump, FamilyOptions } from '../socket/index.js';
 import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 

@@ -1,11 +1,10 @@
 // Netconf: per-device forwarding settings (RTM_GETNETCONF), and namespace ids (RTM_*NSID).
 import { fs } from '../builtins.js';
-import { netnsPath, type NetnsSpec } from '../socket/index.js';
+import { type Dump, type FamilyOptions, netnsPath, type NetnsSpec } from '../socket/index.js';
 import { netconfCodec, nsidCodec, type Netconf, type Nsid } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import type { Dump, FamilyOptions } from '../socket/index.js';
 import { callOptions, routeDump, withSocket } from './socket.js';
 
 export type { Netconf, Nsid } from './codecs.js';

@@ -2,13 +2,12 @@
 // delete and flush.
 import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../wire/index.js';
 import { parseIp } from '../schema/index.js';
-import type { NetlinkSocket } from '../socket/index.js';
+import type { Dump, FamilyOptions, NetlinkSocket } from '../socket/index.js';
 import type { NexthopGroupMember } from './attrs.js';
 import { nexthopCodec, type Nexthop } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import type { Dump, FamilyOptions } from '../socket/index.js';
 import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId } from './tables.js';
