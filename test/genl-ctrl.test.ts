@@ -113,6 +113,8 @@ test('the policy dump of GETFAMILY predicts what the kernel refuses, with its ex
     assert.ok(e instanceof NetlinkError && !(e instanceof FamilyNotFoundError));
     assert.equal(e.code, 'EINVAL');
     assert.equal(e.kernelMessage, 'Attribute failed policy validation');
+    assert.match(e.message, /^nlctrl\.getfamily: Attribute failed policy validation \(EINVAL\)$/, 'the operation and the kernel\'s words');
+    assert.ok(e.cause instanceof NetlinkError && e.cause.op === 'nlctrl', 'the socket\'s error is the cause');
     assert.deepEqual(e.attributePath, [2]);
     const pol = compileSet(policyAttrs).decode(e.policy!, viewOf(e.policy!), 0, e.policy!.byteLength);
     assert.deepEqual({ type: pol.type, maxLength: pol.maxLength }, { type: rule.type, maxLength: max });
@@ -203,4 +205,16 @@ test('the cache forgets a family when the controller says it went away (DELFAMIL
     assert.ok(c.cached.includes('netdev'), 'other families stay cached');
     assert.equal((await c.resolve('ethtool')).name, 'ethtool', 'and is resolved again on next use');
   });
+});
+
+test('GenlClient.events joins groups by id or as family/group of a resolved family, when it returns', async () => {
+  await using c = GenlClient.open();
+  assert.throws(() => c.events(['ethtool/monitor']), /resolve\('ethtool'\) first/);
+  const eth = await c.resolve('ethtool');
+  assert.throws(() => c.events(['ethtool/nosuch']), (e: unknown) => e instanceof TypeError && /has no multicast group "nosuch" \(it has: monitor\)/.test(e.message));
+  const monitor = eth.groups.find((g) => g.name === 'monitor')!.id;
+  const sub = c.events(['ethtool/monitor'], { family: 'ethtool' });
+  // NETLINK_LIST_MEMBERSHIPS' first word holds groups 1..32 (ethtool's group is a low number).
+  if (monitor <= 32) assert.ok(c.socket.getOption(270 /* SOL_NETLINK */, 9 /* NETLINK_LIST_MEMBERSHIPS */) & (1 << (monitor - 1)), 'joined when events() returned');
+  sub.close();
 });

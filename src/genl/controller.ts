@@ -164,7 +164,7 @@ export class Controller {
       ({ messages } = await this.socket.request(req, { signal: opts.signal, timeout: opts.timeout, headerSize: fixedSize(nlctrl, o) }));
     } catch (e) {
       if (e instanceof NetlinkError && e.code === 'ENOENT') throw new FamilyNotFoundError(family, e);
-      throw e;
+      throw named('nlctrl.getfamily', e);
     }
     const m = messages.find((x) => x.type === GENL_ID_CTRL);
     if (!m) throw new NetlinkError('nlctrl.getfamily', 61 /* ENODATA */, { message: `the controller sent no family for ${JSON.stringify(family)}` });
@@ -181,6 +181,7 @@ export class Controller {
       headerSize: fixedSize(nlctrl, o),
       signal: opts.signal,
       timeout: opts.timeout,
+      mapError: (e) => named('nlctrl.getfamily', e),
     });
   }
 
@@ -216,7 +217,7 @@ export class Controller {
       }
     } catch (e) {
       if (e instanceof NetlinkError && e.code === 'ENOENT' && opts.op === undefined) throw new FamilyNotFoundError(family, e);
-      throw e;
+      throw named('nlctrl.getpolicy', e);
     }
     return out;
   }
@@ -237,6 +238,11 @@ export class Controller {
       },
     });
   }
+}
+
+// The socket names only the family ('nlctrl'); the controller's errors name the operation.
+function named(op: string, e: unknown): unknown {
+  return e instanceof NetlinkError && e.op !== op ? NetlinkError.wrap(op, e) : e;
 }
 
 /** iproute2's text for an operation's capabilities ("can doit; can dumpit; has policy"). */
