@@ -4,7 +4,7 @@
 // reaches requests and dumps.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -16,13 +16,23 @@ import { NetlinkSocket, SocketError } from '../src/socket/index.js';
 import { ipBatch, requireRoot, withNetns } from './helpers/netns.js';
 import { cliEnv } from './helpers/cli-ip.js';
 
+/** The fd count once it stops changing (a closed socket's fd may go a loop turn later). */
+async function settledFds(): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 50 && readdirSync('/proc/self/fd').length !== last; i++) {
+    last = readdirSync('/proc/self/fd').length;
+    await new Promise((r) => setImmediate(r));
+  }
+  return readdirSync('/proc/self/fd').length;
+}
+
 const ROUTE_BUNDLE = fileURLToPath(new URL('../bundle/route.js', import.meta.url));
 
 // Runs under --expose-gc: abandons `n` dumpRoutes({ netns }) iterators after their first item,
 // then collects garbage until the fd count is back (or 50 rounds passed), and prints the counts.
 const CHILD = `
 import { readdirSync } from 'node:fs';
-import { dumpRoutes } from ${JSON.stringify(ROUTE_BUNDLE)};
+import { dumpRoutes, events } from ${JSON.stringify(ROUTE_BUNDLE)};
 const [ns, n] = [process.argv[2], Number(process.argv[3])];
 const fds = () => readdirSync('/proc/self/fd').length;
 const tick = () => new Promise((r) => setImmediate(r));
@@ -42,10 +52,15 @@ for (let i = 0; i < n; i++) await abandon();
 const held = fds();
 let after = held;
 for (let i = 0; i < 50 && after > base; i++) { globalThis.gc(); await tick(); after = fds(); }
-console.log(JSON.stringify({ rows, base, held, after }));
+// Subscriptions dropped without close() release the socket events() opened, too.
+(() => { for (let i = 0; i < n; i++) events(['link'], { netns: ns }); })();
+const subscribed = fds();
+let unsubscribed = subscribed;
+for (let i = 0; i < 50 && unsubscribed > after; i++) { globalThis.gc(); await tick(); unsubscribed = fds(); }
+console.log(JSON.stringify({ rows, base, held, after, subscribed, unsubscribed }));
 `;
 
-test('an abandoned dump releases its socket and thread when the iterator is collected', async (t) => {
+test('an abandoned dump (and a dropped subscription) releases its socket and thread once collected', async (t) => {
   if (!requireRoot(t)) return;
   await withNetns(async (ns) => {
     ipBatch(ns, ['link add d0 type veth peer name d1', 'link set d0 up',
@@ -58,11 +73,13 @@ test('an abandoned dump releases its socket and thread when the iterator is coll
       const r = spawnSync(process.execPath, ['--expose-gc', script, ns, String(n)], { encoding: 'utf8', env: cliEnv(), timeout: 60_000 });
       assert.equal(r.signal, null, `the child exits on its own (killed: the abandoned sockets kept it alive)\n${r.stderr}`);
       assert.equal(r.status, 0, r.stderr);
-      const { rows, base, held, after } = JSON.parse(r.stdout) as Record<string, number>;
-      t.diagnostic(`${rows} routes; fds: ${base} before, ${held} with ${n} abandoned dumps, ${after} after GC`);
+      const { rows, base, held, after, subscribed, unsubscribed } = JSON.parse(r.stdout) as Record<string, number>;
+      t.diagnostic(`${rows} routes; fds: ${base} before, ${held} with ${n} abandoned dumps, ${after} after GC; ${subscribed} with ${n} dropped subscriptions, ${unsubscribed} after GC`);
       assert.ok(rows > 2000, 'the dump spans many datagrams');
       assert.ok(held >= base + n, 'each abandoned dump held its socket until collected');
       assert.ok(after <= base, `every socket of an abandoned dump is closed once collected (${after} fds, ${base} before)`);
+      assert.ok(subscribed >= after + n, 'each subscription holds its socket');
+      assert.ok(unsubscribed <= after, `every socket of a dropped subscription is closed once collected (${unsubscribed} fds)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -74,7 +91,8 @@ test('Dump: returned at once, sent on each iteration; a finished or broken itera
   await withNetns(async (ns) => {
     ipBatch(ns, ['link add d0 type veth peer name d1', 'link set d0 up', 'route add 10.9.0.0/16 dev d0']);
     const dump = dumpRoutes({ family: 'inet', table: 'main' }, { netns: ns });
-    const first = await dump.toArray();
+    const first = await dump.toArray(); // also loads the addon and lets libuv open what it keeps
+    const before = await settledFds();
     const again = await dump.toArray();
     assert.deepEqual(again, first, 'each iteration is a new dump');
     assert.ok(first.some((r) => r.dst === '10.9.0.0'));
@@ -83,6 +101,9 @@ test('Dump: returned at once, sent on each iteration; a finished or broken itera
       assert.ok(r);
       break;
     }
+    // An iteration that fails before the request is sent (no such device) closes its socket too.
+    await assert.rejects(dumpRoutes({ oif: 'nosuchdev' }, { netns: ns }).toArray());
+    assert.ok(await settledFds() <= before, 'every iteration closed the socket it opened');
   });
 });
 
