@@ -186,7 +186,7 @@ async function watch(c: NlexClient, o: Opts): Promise<number> {
   let seen = 0;
   try {
     if (c.flavour === 'genl') await c.resolve({ signal: ac.signal });
-    const changes = c.events({ signal: ac.signal });
+    const changes = c.events([NLEX_GROUP], { signal: ac.signal });
     process.stderr.write(`nlex: watching group ${c.notifications().group}\n`);
     for await (const ev of changes) {
       if ('overrun' in ev) {

@@ -8,7 +8,7 @@ import { beginGenl, readGenlHeader, type GenlHeader } from './codec.js';
 import { GENL_HDRLEN, GENL_ID_CTRL } from './constants.js';
 import { Controller, type ControllerEvent, type FamilyInfo } from './controller.js';
 
-/** Options of a raw command: FamilyOptions' `signal` (the client's socket is used). */
+/** Options of a raw command: FamilyOptions' `signal` and `timeout` (the client's socket is used). */
 export interface CommandOptions extends Pick<FamilyOptions, 'signal' | 'timeout'> {
   /** genlmsghdr.version (default: the family's version as the controller reports it). */
   version?: number;

@@ -15,7 +15,7 @@ export interface FamilyOpenOptions extends OpenOptions {
   signal?: AbortSignal;
 }
 
-/** Options of one operation: FamilyOptions' `signal` (the client's socket is used). */
+/** Options of one operation: FamilyOptions' `signal` and `timeout` (the client's socket is used). */
 export interface OpOptions extends Pick<FamilyOptions, 'signal' | 'timeout'> {
   /** Extra nlmsg_flags, e.g. NLM_F_CREATE | NLM_F_EXCL for netlink-raw 'new' requests. */
   flags?: number;

@@ -95,11 +95,12 @@ export class NlexClient implements AsyncDisposable {
   }
 
   /**
-   * Joins the notification group and yields every change of myvar; an Overrun item says changes
-   * were lost. Classic: group 1. Generic netlink: the family's "example" group, so resolve()
-   * first. Joined when it returns: changes from then on are seen.
+   * Joins the notification group (nlex has one, "example") and yields every change of myvar; an
+   * Overrun item says changes were lost. Classic: group 1. Generic netlink: the family's
+   * "example" group, so resolve() first. Joined when it returns: changes from then on are seen.
    */
-  events(opts: { signal?: AbortSignal } = {}): Subscription<NlexChange> {
+  events(groups: readonly string[] = [NLEX_GROUP], opts: { signal?: AbortSignal } = {}): Subscription<NlexChange> {
+    for (const g of groups) if (g !== NLEX_GROUP) throw new TypeError(`nlex has no group "${g}" (it has: ${NLEX_GROUP})`);
     const { group, type } = this.notifications();
     const hs = this.headerSize;
     return new Subscription<NlexChange>({
@@ -112,7 +113,9 @@ export class NlexClient implements AsyncDisposable {
         const v = valueOf(r.buf.subarray(r.payloadStart, r.payloadEnd), hs);
         return v === undefined ? undefined : ({ value: v, origin: r.pid } satisfies NlexChange);
       },
-      join: (sock) => sock.join(group),
+      join: (sock) => {
+        if (groups.length > 0) sock.join(group);
+      },
     });
   }
 
