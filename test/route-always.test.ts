@@ -1,11 +1,15 @@
-// Attributes declared always() — non-optional in the decoded types — are in every message the
-// kernel sends: links of every family that dumps them (rtnl_fill_ifinfo, br_fill_ifinfo,
-// inet6_fill_ifinfo) and nexthops (nh_fill_node), bridges, their ports and veth pairs.
+// What the decoded types promise is there: attributes declared always() are in every message
+// the kernel sends — links of every family that dumps them (rtnl_fill_ifinfo, br_fill_ifinfo,
+// inet6_fill_ifinfo) and nexthops (nh_fill_node) — and so is every fixed-header field of links,
+// addresses, routes, neighbours, rules and nexthops.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RTM, dumpLinks, dumpNexthops, linkAttrs, linkCodec, nexthopAttrs, openRoute, type Link, type Nexthop } from '../src/route/index.js';
-import type { AttributeSet } from '../src/schema/index.js';
-import { ipBatch, requireRoot, withNetns } from './helpers/netns.js';
+import {
+  RTM, dumpAddresses, dumpLinks, dumpNeighbours, dumpNexthops, dumpRoutes, dumpRules, fibRuleHdr, ifaddrmsg, linkAttrs, linkCodec,
+  ndmsg, nexthopAttrs, openRoute, rtmsg, type Link, type Nexthop,
+} from '../src/route/index.js';
+import type { AttributeSet, StructSpec } from '../src/schema/index.js';
+import { ip, ipBatch, requireRoot, withNetns } from './helpers/netns.js';
 
 /** The property names a set declares always(). */
 function alwaysNames(set: AttributeSet<unknown>): string[] {
@@ -19,7 +23,7 @@ function assertAlways(label: string, objects: readonly object[], names: readonly
   }
 }
 
-test('always() attributes are in every link and nexthop message the kernel sends', async (t) => {
+test('always() attributes and every fixed-header field are in every message the kernel sends', async (t) => {
   if (!requireRoot(t)) return;
   await withNetns(async (ns) => {
     ipBatch(ns, [
@@ -44,6 +48,14 @@ test('always() attributes are in every link and nexthop message the kernel sends
     } finally {
       sock.close();
     }
+    // Every fixed-header field (non-optional in the types) is in every object of every dump.
+    ip(ns, ['addr', 'add', '10.7.0.1/24', 'dev', 'v1']);
+    ip(ns, ['neigh', 'add', '10.7.0.9', 'lladdr', '02:00:00:00:00:09', 'dev', 'v1']);
+    const fieldsOf = (s: StructSpec) => s.fields.filter((f) => f.type !== 'pad').map((f) => f.name);
+    assertAlways('addresses', await dumpAddresses({}, { netns: ns }).toArray(), fieldsOf(ifaddrmsg));
+    assertAlways('routes', await dumpRoutes({}, { netns: ns }).toArray(), fieldsOf(rtmsg));
+    assertAlways('neighbours', await dumpNeighbours({}, { netns: ns }).toArray(), fieldsOf(ndmsg));
+    assertAlways('rules', await dumpRules({}, { netns: ns }).toArray(), fieldsOf(fibRuleHdr));
     const nh = await dumpNexthops({}, { netns: ns }).toArray().catch((e: { code?: string }) => e);
     if (!Array.isArray(nh)) {
       t.diagnostic(`no nexthop objects on this kernel (${nh.code})`);
