@@ -33,10 +33,10 @@ function parseGenl(text: string): Map<string, { id: number; version: number; hdr
   return out;
 }
 
-test('listFamilies equals `genl ctrl list`, family for family, with ops and groups', async (t) => {
+test('dumpFamilies equals `genl ctrl list`, family for family, with ops and groups', async (t) => {
   if (!skipUnless(t, hasTool('genl'), 'iproute2 genl is not installed')) return;
   await using c = GenlClient.open();
-  const ours = await c.controller.listFamilies();
+  const ours = await c.controller.dumpFamilies().toArray();
   const theirs = parseGenl(execFileSync('genl', ['ctrl', 'list'], { encoding: 'utf8' }));
   assert.deepEqual(ours.map((f) => f.name).sort(), [...theirs.keys()].sort());
   for (const f of ours) {
@@ -66,7 +66,7 @@ test('`nlkit genl -j ctrl list` is JSON with the same families', async () => {
   assert.equal(r.status, 0, r.stderr);
   const fams = JSON.parse(r.stdout) as { name: string; id: number; ops: { id: number; capabilities: string[] }[]; mcast_groups: { name: string }[] }[];
   await using c = GenlClient.open();
-  const ours = await c.controller.listFamilies();
+  const ours = await c.controller.dumpFamilies().toArray();
   assert.deepEqual(fams.map((f) => f.name), ours.map((f) => f.name));
   assert.deepEqual(fams.find((f) => f.name === 'nlctrl')!.mcast_groups.map((g) => g.name), ['notify']);
 });
@@ -78,7 +78,8 @@ test('a family that does not exist: ENOENT naming it, from the library and the C
     assert.ok(e instanceof NetlinkError);
     assert.equal(e.code, 'ENOENT');
     assert.equal(e.family, 'nlkit-nosuch');
-    assert.match(e.message, /nlkit-nosuch/);
+    assert.match(e.message, /^nlctrl\.getfamily: no generic netlink family "nlkit-nosuch"/);
+    assert.ok(e.cause instanceof NetlinkError && e.cause.code === 'ENOENT', 'the kernel\'s error is its cause');
     return true;
   });
   assert.deepEqual(c.cached, [], 'a failed resolution is not cached');
@@ -112,6 +113,8 @@ test('the policy dump of GETFAMILY predicts what the kernel refuses, with its ex
     assert.ok(e instanceof NetlinkError && !(e instanceof FamilyNotFoundError));
     assert.equal(e.code, 'EINVAL');
     assert.equal(e.kernelMessage, 'Attribute failed policy validation');
+    assert.match(e.message, /^nlctrl\.getfamily: Attribute failed policy validation \(EINVAL\)$/, 'the operation and the kernel\'s words');
+    assert.ok(e.cause instanceof NetlinkError && e.cause.op === 'nlctrl', 'the socket\'s error is the cause');
     assert.deepEqual(e.attributePath, [2]);
     const pol = compileSet(policyAttrs).decode(e.policy!, viewOf(e.policy!), 0, e.policy!.byteLength);
     assert.deepEqual({ type: pol.type, maxLength: pol.maxLength }, { type: rule.type, maxLength: max });
@@ -131,7 +134,7 @@ test('a whole-family policy dump lists every op of families with per-op policies
   assert.match(r.stdout, /attr\[2\]: type=nul-string max len:\d+/);
 });
 
-test('controller notifications decode (NEWFAMILY has the GETFAMILY reply layout); watch() joins notify', async () => {
+test('controller notifications decode (NEWFAMILY has the GETFAMILY reply layout); events() joins notify', async () => {
   await using c = GenlClient.open();
   // The kernel answers GETFAMILY with CTRL_CMD_NEWFAMILY, the very message it multicasts when a
   // family registers: decode real reply bytes as an event.
@@ -156,7 +159,7 @@ test('controller notifications decode (NEWFAMILY has the GETFAMILY reply layout)
   assert.deepEqual(ev.family, expected);
   assert.equal(id, GENL_ID_CTRL);
   const ac = new AbortController();
-  const it = await c.controller.watch({ signal: ac.signal });
+  const it = c.controller.events(['notify'], { signal: ac.signal });
   setTimeout(() => ac.abort(), 50);
   const seen: unknown[] = [];
   for await (const e of it) seen.push(e);
@@ -202,4 +205,16 @@ test('the cache forgets a family when the controller says it went away (DELFAMIL
     assert.ok(c.cached.includes('netdev'), 'other families stay cached');
     assert.equal((await c.resolve('ethtool')).name, 'ethtool', 'and is resolved again on next use');
   });
+});
+
+test('GenlClient.events joins groups by id or as family/group of a resolved family, when it returns', async () => {
+  await using c = GenlClient.open();
+  assert.throws(() => c.events(['ethtool/monitor']), /resolve\('ethtool'\) first/);
+  const eth = await c.resolve('ethtool');
+  assert.throws(() => c.events(['ethtool/nosuch']), (e: unknown) => e instanceof TypeError && /has no multicast group "nosuch" \(it has: monitor\)/.test(e.message));
+  const monitor = eth.groups.find((g) => g.name === 'monitor')!.id;
+  const sub = c.events(['ethtool/monitor'], { family: 'ethtool' });
+  // NETLINK_LIST_MEMBERSHIPS' first word holds groups 1..32 (ethtool's group is a low number).
+  if (monitor <= 32) assert.ok(c.socket.getOption(270 /* SOL_NETLINK */, 9 /* NETLINK_LIST_MEMBERSHIPS */) & (1 << (monitor - 1)), 'joined when events() returned');
+  sub.close();
 });

@@ -90,18 +90,19 @@ test('typed client: link info and state by index and name, channels-set, and the
     assert.deepEqual(byIndex, byName);
     assert.equal(byName?.header?.devIndex, index);
     // A dump covers every device of the namespace.
-    const all = await c.dumpAll('linkinfo-get');
+    const all = await c.dump('linkinfo-get').toArray();
     assert.deepEqual(all.map((x) => x.header?.devName).sort(), ['va', 'vb']);
     // An unknown device: the kernel's ENODEV, naming the operation.
     await assert.rejects(c.do('linkinfo-get', { header: { devName: 'nosuchdev' } }), (e: NetlinkError) => {
       assert.equal(e.code, 'ENODEV');
-      assert.match(e.message, /^ethtool linkinfo-get: /);
+      assert.match(e.message, /^ethtool\.linkinfo-get: /);
+      assert.equal(e.op, 'ethtool.linkinfo-get');
+      assert.ok(e.cause instanceof NetlinkError && e.cause.code === 'ENODEV', 'the socket\'s error is chained as cause');
       return true;
     });
     // Notifications: change a feature with ethtool, see features-ntf; change channels with nlkit, see channels-ntf.
-    await c.join('monitor');
     const ac = new AbortController();
-    const events = await c.events({ signal: ac.signal });
+    const events = c.events(['monitor'], { signal: ac.signal });
     execFileSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', 'va', 'tso', 'off']);
     await c.do('channels-set', { header: { devName: 'va' }, rxCount: 2 });
     const seen: { op: string; value: Record<string, any> }[] = [];
@@ -127,7 +128,7 @@ test('a refused set names the operation and carries the kernel\'s extended ACK',
     await using c = await FamilyClient.open(ethtool, { netns: ns });
     await assert.rejects(c.do('channels-set', { header: { devName: 'va' }, rxCount: 1000 }), (e: NetlinkError) => {
       assert.equal(e.code, 'EINVAL');
-      assert.match(e.message, /^ethtool channels-set: /);
+      assert.match(e.message, /^ethtool\.channels-set: /);
       assert.ok(e.kernelMessage, 'the kernel explains');
       return true;
     });

@@ -50,7 +50,7 @@ test('tcp_metrics: a loopback connection\'s entry, as `ip tcp_metrics` shows it;
       });`]);
     const oracle = execFileSync('ip', ['-n', ns, 'tcp_metrics', 'show'], { encoding: 'utf8' });
     await using c = await FamilyClient.open(tcpMetrics, { netns: ns });
-    const all = await c.dumpAll('get');
+    const all = await c.dump('get').toArray();
     assert.equal(all.length, oracle.trim().split('\n').filter(Boolean).length);
     const e = all.find((x) => x.addrIpv4 === '127.0.0.1');
     assert.ok(e, oracle);
@@ -78,13 +78,13 @@ test('mptcp_pm: limits and endpoints, read back and seen by `ip mptcp`', async (
     assert.deepEqual(await c.do('get-limits'), { rcvAddAddrs: 4, subflows: 3 });
     assert.match(execFileSync('ip', ['-n', ns, 'mptcp', 'limits', 'show'], { encoding: 'utf8' }), /add_addr_accepted 4 subflows 3/);
     await c.do('add-addr', { addr: { family: 2, addr4: 0x0a000001, id: 5, flags: 1 /* signal */ } });
-    const eps = await c.dumpAll('get-addr');
+    const eps = await c.dump('get-addr').toArray();
     assert.equal(eps.length, 1);
     assert.deepEqual({ id: eps[0]!.addr?.id, addr4: eps[0]!.addr?.addr4, flags: eps[0]!.addr?.flags }, { id: 5, addr4: 0x0a000001, flags: 1 });
     assert.match(execFileSync('ip', ['-n', ns, 'mptcp', 'endpoint', 'show'], { encoding: 'utf8' }), /10\.0\.0\.1 id 5 signal/);
     await c.do('del-addr', { addr: { id: 5 } });
-    assert.deepEqual(await c.dumpAll('get-addr'), []);
-    await assert.rejects(c.do('set-limits', { subflows: 100 }), (e: NetlinkError) => e.code === 'EINVAL' && /^mptcp_pm set-limits/.test(e.message));
+    assert.deepEqual(await c.dump('get-addr').toArray(), []);
+    await assert.rejects(c.do('set-limits', { subflows: 100 }), (e: NetlinkError) => e.code === 'EINVAL' && /^mptcp_pm\.set-limits: /.test(e.message));
   });
 });
 
@@ -93,7 +93,7 @@ test('netdev: every device of a namespace, by dump and by index, as `ip link` li
   await withNetns(async (ns) => {
     ip(ns, 'link add va type veth peer name vb');
     await using c = await FamilyClient.open(netdev, { netns: ns });
-    const devs = await c.dumpAll('dev-get');
+    const devs = await c.dump('dev-get').toArray();
     const links = ipJson<{ ifindex: number }[]>(ns, 'link show');
     assert.deepEqual(devs.map((d) => d.ifindex).sort(), links.map((l) => l.ifindex).sort());
     const va = links.find((l) => (l as { ifname?: string }).ifname === 'va')!;

@@ -57,7 +57,7 @@ test('specs of families this kernel has: their operations and groups are the ker
   const files = specs(t);
   if (!files) return;
   await using c = GenlClient.open();
-  const kernel = new Map((await c.controller.listFamilies()).map((f) => [f.name, f]));
+  const kernel = new Map((await c.controller.dumpFamilies().toArray()).map((f) => [f.name, f]));
   let families = 0;
   for (const f of files) {
     const s = loadSpecFile(`${SPECS}/${f}`);
@@ -173,7 +173,7 @@ test('netlink-raw specs speak rtnetlink: rt-link and rt-addr dumps agree with `i
     ip(ns, 'addr add 192.0.2.1/24 dev va');
     {
       await using c = await FamilyClient.open(spec('rt_link'), { netns: ns });
-      const links = await c.dumpAll('getlink');
+      const links = await c.dump('getlink').toArray();
       const theirs = ipJson<{ ifindex: number; ifname: string; mtu: number; address: string }[]>(ns, 'link show');
       assert.deepEqual(
         links.map((l) => ({ ifindex: l.ifiIndex, ifname: l.ifname, mtu: l.mtu, address: l.address })),
@@ -183,7 +183,7 @@ test('netlink-raw specs speak rtnetlink: rt-link and rt-addr dumps agree with `i
     }
     {
       await using c = await FamilyClient.open(spec('rt_addr'), { netns: ns });
-      const addrs = await c.dumpAll('getaddr', { ifaFamily: 2 });
+      const addrs = await c.dump('getaddr', { ifaFamily: 2 }).toArray();
       const mine = addrs.find((a) => a.ifaLocal === '192.0.2.1');
       assert.ok(mine, JSON.stringify(addrs));
       assert.equal(mine.ifaPrefixlen, 24);

@@ -97,7 +97,7 @@ describe('families on the user-space generic netlink server', () => {
     const s = NetlinkSocket.open(NETLINK_GENERIC, { transport: bus.transport() });
     try {
       const ctrl = new Controller(s);
-      const events = await ctrl.watch();
+      const events = ctrl.events()[Symbol.asyncIterator]();
       const a = genl.register({ name: 'alpha', ops: [{ cmd: 1, doit: () => 0 }], mcgrps: ['one', 'two', 'three'] });
       const b = genl.register({ name: 'beta', ops: [{ cmd: 1, doit: () => 0 }], mcgrps: ['x'] });
       assert.equal(a.id, 0x13);
@@ -120,7 +120,7 @@ describe('families on the user-space generic netlink server', () => {
         'del-group alpha one=2', 'del-group alpha two=3', 'del-group alpha three=4', 'del-family alpha',
         'new-family gamma', 'new-group gamma g1=2',
       ]);
-      const listed = await ctrl.listFamilies();
+      const listed = await ctrl.dumpFamilies().toArray();
       assert.deepEqual(listed.map((f) => [f.name, f.id]), [['nlctrl', 0x10], ['beta', 0x14], ['gamma', 0x15]]);
       await assert.rejects(ctrl.getFamily('alpha'), FamilyNotFoundError);
       const g = await ctrl.getFamily(0x15);

@@ -51,14 +51,13 @@ describe('nlex on the in-process bus', () => {
         if (flavour === 'genl') {
           const f = await a.resolve();
           assert.deepEqual([f.name, f.id, f.version, f.groups], ['nlex', 0x13, 1, [{ name: 'example', id: 2 }]]);
+          await b.resolve();
         }
-        let joinedA = false;
-        let joinedB = false;
-        const wa = a.watch({ onJoin: () => (joinedA = true) });
-        const wb = b.watch({ onJoin: () => (joinedB = true) });
+        // Joined when events() returns.
+        const wa = a.events()[Symbol.asyncIterator]();
+        const wb = b.events()[Symbol.asyncIterator]();
         const pa = wa.next();
         const pb = wb.next();
-        while (!joinedA || !joinedB) await new Promise((r) => setImmediate(r));
 
         assert.equal(await a.set(10), undefined, 'no echo asked for');
         assert.equal(state.value, 10);
@@ -202,12 +201,12 @@ describe('nlex across processes over NETLINK_USERSOCK', () => {
     const b = NlexClient.open({ peer: port });
     try {
       await server.waitFor('out', /^nlex: /m);
-      let joined = 0;
-      const ja = a.watch({ onJoin: () => joined++ });
-      const jb = b.watch({ onJoin: () => joined++ });
+      await a.resolve();
+      await b.resolve();
+      const ja = a.events()[Symbol.asyncIterator]();
+      const jb = b.events()[Symbol.asyncIterator]();
       const pa = ja.next();
       const pb = jb.next();
-      while (joined < 2) await new Promise((r) => setTimeout(r, 5));
       // A multicast that the kernel also tried to unicast to port 0 (ECONNREFUSED on
       // NETLINK_USERSOCK) still reaches every member.
       assert.equal(await b.set(40), undefined);

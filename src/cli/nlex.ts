@@ -185,8 +185,10 @@ async function watch(c: NlexClient, o: Opts): Promise<number> {
   process.once('SIGTERM', stop);
   let seen = 0;
   try {
-    const joined = (group: number) => process.stderr.write(`nlex: watching group ${group}\n`);
-    for await (const ev of c.watch({ signal: ac.signal, onJoin: joined })) {
+    if (c.flavour === 'genl') await c.resolve({ signal: ac.signal });
+    const changes = c.events([NLEX_GROUP], { signal: ac.signal });
+    process.stderr.write(`nlex: watching group ${c.notifications().group}\n`);
+    for await (const ev of changes) {
       if ('overrun' in ev) {
         // Changes were lost: say so and resynchronise by reading the current value.
         process.stderr.write('nlex: changes were lost (receive buffer overrun); resynchronising\n');

@@ -1,18 +1,19 @@
 // GenlClient: one NETLINK_GENERIC socket in one namespace, the controller on it, and a cache of
 // resolved families that the controller's notify group keeps honest.
-import { NetlinkError, NetlinkSocket, type DumpIterable, type NetlinkEvent, type OpenOptions, type Overrun, type Reply } from '../socket/index.js';
+import {
+  Dump, NetlinkSocket, Subscription, type FamilyOptions, type NetlinkEvent, type OpenOptions, type Overrun, type Reply,
+} from '../socket/index.js';
 import { MessageWriter, NETLINK_GENERIC, NLM_F_DUMP, type MessageReader, type NetlinkMessage } from '../wire/index.js';
 import { beginGenl, readGenlHeader, type GenlHeader } from './codec.js';
 import { GENL_HDRLEN, GENL_ID_CTRL } from './constants.js';
-import { Controller, decodeControllerEvent, type FamilyInfo } from './controller.js';
+import { Controller, type ControllerEvent, type FamilyInfo } from './controller.js';
 
-/** Options of a raw command. */
-export interface CommandOptions {
+/** Options of a raw command: FamilyOptions' `signal` and `timeout` (the client's socket is used). */
+export interface CommandOptions extends Pick<FamilyOptions, 'signal' | 'timeout'> {
   /** genlmsghdr.version (default: the family's version as the controller reports it). */
   version?: number;
   /** Extra nlmsg_flags (NLM_F_REQUEST, NLM_F_ACK and NLM_F_DUMP are set for you). */
   flags?: number;
-  signal?: AbortSignal;
   /** Size of the fixed header after genlmsghdr, to resolve error offsets into attribute paths. */
   headerSize?: number;
 }
@@ -106,43 +107,60 @@ export class GenlClient implements AsyncDisposable {
   /** Sends a command and resolves with the messages before the ACK (NetlinkError on refusal). */
   async request(family: string, cmd: number, payload?: PayloadWriter, opts: CommandOptions = {}): Promise<Reply<GenlMessage>> {
     const bytes = await this.message(family, cmd, payload, opts);
-    const r = await this.socket.request(bytes, { signal: opts.signal, headerSize: GENL_HDRLEN + (opts.headerSize ?? 0) });
+    const r = await this.socket.request(bytes, { signal: opts.signal, timeout: opts.timeout, headerSize: GENL_HDRLEN + (opts.headerSize ?? 0) });
     return { ...r, messages: r.messages.map(withGenlHeader) };
   }
 
   /**
-   * Starts a dump of a command. `decode` runs on each message in the receive buffer (it copies
-   * what it keeps); without it messages are copied with their genlmsghdr.
+   * Dumps a command; the request is sent when iteration starts. `decode` runs on each message in
+   * the receive buffer (it copies what it keeps); without it messages are copied with their
+   * genlmsghdr.
    */
-  async dump<T = GenlMessage>(family: string, cmd: number, payload?: PayloadWriter,
-    opts: CommandOptions & { decode?: (r: MessageReader) => T } = {}): Promise<DumpIterable<T>> {
-    const bytes = await this.message(family, cmd, payload, { ...opts, flags: (opts.flags ?? 0) | NLM_F_DUMP });
-    const decode = opts.decode ?? ((r: MessageReader) => ({ ...copy(r), ...readGenlHeader(r) }) as T);
-    return this.socket.dump(bytes, { decode, signal: opts.signal, headerSize: GENL_HDRLEN + (opts.headerSize ?? 0) });
+  dump<T = GenlMessage>(family: string, cmd: number, payload?: PayloadWriter,
+    opts: CommandOptions & { decode?: (r: MessageReader) => T } = {}): Dump<T> {
+    return new Dump<T>({
+      socket: this.socket,
+      request: () => this.message(family, cmd, payload, { ...opts, flags: (opts.flags ?? 0) | NLM_F_DUMP }),
+      decode: opts.decode ?? ((r: MessageReader) => ({ ...copy(r), ...readGenlHeader(r) }) as T),
+      headerSize: GENL_HDRLEN + (opts.headerSize ?? 0),
+      signal: opts.signal,
+      timeout: opts.timeout,
+    });
   }
 
-  /** Joins a family's multicast group by name; returns the group id. */
-  async join(family: string, group: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
-    const info = await this.resolve(family, opts);
-    const g = info.groups.find((x) => x.name === group);
-    if (!g) {
-      throw new NetlinkError(`${family}: join "${group}"`, 2 /* ENOENT */, {
-        message: `${family} has no multicast group "${group}" (it has: ${info.groups.map((x) => x.name).join(', ') || 'none'})`,
-      });
-    }
-    this.socket.join(g.id);
-    return g.id;
-  }
-
-  /** Multicast events of one family (or all when omitted), with their genlmsghdr. */
-  events(family?: string, opts: { signal?: AbortSignal } = {}): AsyncIterableIterator<GenlEvent | Overrun> {
-    return this.socket.events({
+  /**
+   * Subscribes to multicast groups: by id, or as 'family/group' of a family this client has
+   * resolved (`await genl.resolve('ethtool')` first). Events come with their genlmsghdr; with
+   * `family` only that family's. Joined when it returns; the client's socket stays open.
+   */
+  events(groups: readonly (number | string)[], opts: Pick<FamilyOptions, 'signal'> & { family?: string } = {}): Subscription<GenlEvent> {
+    const ids = groups.map((g) => (typeof g === 'number' ? g : this.groupId(g)));
+    const family = opts.family;
+    return new Subscription<GenlEvent>({
+      socket: this.socket,
+      owned: false,
       signal: opts.signal,
       decode: (r, meta) => {
         if (family !== undefined && this.byId.get(r.type)?.name !== family) return undefined;
         return { ...copy(r), ...readGenlHeader(r), ...meta } as GenlEvent;
       },
+      join: (sock) => {
+        for (const id of ids) sock.join(id);
+      },
     });
+  }
+
+  // 'family/group' of a resolved family -> the group's id.
+  private groupId(ref: string): number {
+    const slash = ref.lastIndexOf('/');
+    const name = ref.slice(0, slash);
+    const group = ref.slice(slash + 1);
+    let info: FamilyInfo | undefined;
+    for (const f of this.byId.values()) if (f.name === name) info = f;
+    if (slash < 0 || !info) throw new TypeError(`events: "${ref}" is not 'family/group' of a resolved family (resolve('${name}') first)`);
+    const g = info.groups.find((x) => x.name === group);
+    if (!g) throw new TypeError(`events: ${name} has no multicast group "${group}" (it has: ${info.groups.map((x) => x.name).join(', ') || 'none'})`);
+    return g.id;
   }
 
   /** Closes the socket; pending requests reject and iterators end. */
@@ -160,19 +178,14 @@ export class GenlClient implements AsyncDisposable {
   private startWatching(): void {
     if (this.watching) return;
     this.watching = (async () => {
-      let it: AsyncIterableIterator<unknown>;
+      let it: AsyncIterable<unknown>;
       try {
-        const nl = await this.controller.getFamily('nlctrl');
-        const g = nl.groups.find((x) => x.name === 'notify');
-        if (!g) return;
-        it = this.socket.events({ decode: (r) => decodeControllerEvent(r), signal: this.watchAbort.signal });
-        this.socket.join(g.id);
+        it = this.controller.events(['notify'], { signal: this.watchAbort.signal });
       } catch {
         return; // a closed socket or a kernel without nlctrl notify: the cache simply is not watched
       }
       for await (const ev of it) {
-        const e = ev as ReturnType<typeof decodeControllerEvent> | Overrun;
-        if (!e) continue;
+        const e = ev as ControllerEvent | Overrun;
         if ('overrun' in e) this.invalidate();
         else if (e.kind !== 'new-family') this.invalidate(e.family.name);
       }

@@ -1,6 +1,6 @@
 // The generic netlink controller (nlctrl): families by name, their operations and groups,
 // attribute policies, and the notify group that reports families coming and going.
-import { NetlinkError, type NetlinkSocket, type Overrun } from '../socket/index.js';
+import { Dump, NetlinkError, Subscription, type FamilyOptions, type NetlinkSocket } from '../socket/index.js';
 import { NLM_F_DUMP, type MessageReader, type NetlinkMessage } from '../wire/index.js';
 import { decodeOp, decodeOpPayload, encodeOp, fixedSize, readGenlHeader } from './codec.js';
 import {
@@ -79,11 +79,15 @@ export class FamilyNotFoundError extends NetlinkError {
   /** The name or id that was asked for. */
   readonly family: string | number;
   constructor(family: string | number, cause: NetlinkError) {
-    super(`generic netlink family ${JSON.stringify(family)}`, cause.errno, { message: `no generic netlink family ${typeof family === 'number' ? `with id ${family}` : JSON.stringify(family)} (is its module loaded?)` }, cause.request);
+    super('nlctrl.getfamily', cause.errno, { message: `no generic netlink family ${typeof family === 'number' ? `with id ${family}` : JSON.stringify(family)} (is its module loaded?)` }, cause.request, undefined, { cause });
     this.name = 'FamilyNotFoundError';
     this.family = family;
   }
 }
+
+// The kernel gives nlctrl's one group, notify, the family's own id (genl_register_family's
+// special case for genl_ctrl), so it is joined without asking the controller first.
+const CTRL_NOTIFY_GROUP = GENL_ID_CTRL;
 
 const CAPS: [number, OpCapability][] = [
   [GENL_ADMIN_PERM, 'admin-perm'], [GENL_UNS_ADMIN_PERM, 'uns-admin-perm'], [GENL_CMD_CAP_DO, 'do'],
@@ -152,27 +156,33 @@ export class Controller {
   constructor(readonly socket: NetlinkSocket) {}
 
   /** Resolves a family by name or id. Rejects with FamilyNotFoundError (ENOENT) naming it. */
-  async getFamily(family: string | number, opts: { signal?: AbortSignal } = {}): Promise<FamilyInfo> {
+  async getFamily(family: string | number, opts: Pick<FamilyOptions, 'signal' | 'timeout'> = {}): Promise<FamilyInfo> {
     const o = nlctrl.ops.getfamily;
     const req = encodeOp(nlctrl, o, GENL_ID_CTRL, 0, typeof family === 'number' ? { familyId: family } : { familyName: family });
     let messages: NetlinkMessage[];
     try {
-      ({ messages } = await this.socket.request(req, { signal: opts.signal, headerSize: fixedSize(nlctrl, o) }));
+      ({ messages } = await this.socket.request(req, { signal: opts.signal, timeout: opts.timeout, headerSize: fixedSize(nlctrl, o) }));
     } catch (e) {
       if (e instanceof NetlinkError && e.code === 'ENOENT') throw new FamilyNotFoundError(family, e);
-      throw e;
+      throw named('nlctrl.getfamily', e);
     }
     const m = messages.find((x) => x.type === GENL_ID_CTRL);
-    if (!m) throw new NetlinkError(`nlctrl getfamily ${JSON.stringify(family)}`, 61 /* ENODATA */, { message: 'the controller sent no family' });
+    if (!m) throw new NetlinkError('nlctrl.getfamily', 61 /* ENODATA */, { message: `the controller sent no family for ${JSON.stringify(family)}` });
     return familyInfo(decodeOpPayload(nlctrl, o, m.payload) as CtrlMessage);
   }
 
-  /** Every registered family, in the controller's order. */
-  async listFamilies(opts: { signal?: AbortSignal } = {}): Promise<FamilyInfo[]> {
+  /** Every registered family, in the controller's order (`genl ctrl list`). */
+  dumpFamilies(opts: Pick<FamilyOptions, 'signal' | 'timeout'> = {}): Dump<FamilyInfo> {
     const o = nlctrl.ops.getfamily;
-    const req = encodeOp(nlctrl, o, GENL_ID_CTRL, NLM_F_DUMP, {});
-    const decode = (r: MessageReader) => familyInfo(decodeOp(nlctrl, o, r) as CtrlMessage);
-    return this.socket.dump(req, { decode, signal: opts.signal, headerSize: fixedSize(nlctrl, o) }).toArray();
+    return new Dump<FamilyInfo>({
+      socket: this.socket,
+      request: encodeOp(nlctrl, o, GENL_ID_CTRL, NLM_F_DUMP, {}),
+      decode: (r) => familyInfo(decodeOp(nlctrl, o, r) as CtrlMessage),
+      headerSize: fixedSize(nlctrl, o),
+      signal: opts.signal,
+      timeout: opts.timeout,
+      mapError: (e) => named('nlctrl.getfamily', e),
+    });
   }
 
   /**
@@ -180,14 +190,16 @@ export class Controller {
    * given, else for all of them. Families with per-operation policies report maxattr 0 and
    * are introspected only this way.
    */
-  async getPolicy(family: string | number, opts: { op?: number; signal?: AbortSignal } = {}): Promise<FamilyPolicy> {
+  async getPolicy(family: string | number, opts: Pick<FamilyOptions, 'signal' | 'timeout'> & { op?: number } = {}): Promise<FamilyPolicy> {
     const o = nlctrl.ops.getpolicy;
     const value: Record<string, unknown> = typeof family === 'number' ? { familyId: family } : { familyName: family };
     if (opts.op !== undefined) value.op = opts.op;
     const req = encodeOp(nlctrl, o, GENL_ID_CTRL, NLM_F_DUMP, value);
     const out: FamilyPolicy = { familyId: 0, ops: new Map(), policies: new Map() };
     try {
-      const dump = this.socket.dump(req, { decode: (r) => decodeOp(nlctrl, o, r) as CtrlMessage, signal: opts.signal, headerSize: fixedSize(nlctrl, o) });
+      const dump = new Dump<CtrlMessage>({
+        socket: this.socket, request: req, decode: (r) => decodeOp(nlctrl, o, r) as CtrlMessage, headerSize: fixedSize(nlctrl, o), signal: opts.signal, timeout: opts.timeout,
+      });
       for await (const m of dump) {
         if (m.familyId !== undefined) out.familyId = m.familyId;
         for (const [cmd, p] of Object.entries(m.opPolicy ?? {})) {
@@ -205,23 +217,32 @@ export class Controller {
       }
     } catch (e) {
       if (e instanceof NetlinkError && e.code === 'ENOENT' && opts.op === undefined) throw new FamilyNotFoundError(family, e);
-      throw e;
+      throw named('nlctrl.getpolicy', e);
     }
     return out;
   }
 
   /**
-   * Joins the controller's `notify` group on this socket and yields families and groups as
-   * they appear and go away. An Overrun item means events were lost: list families again.
+   * Subscribes to the controller's `notify` group (its only one) on this socket: families and
+   * groups as they appear and go away. An Overrun item means events were lost: dump the
+   * families again. Joined when it returns; the socket stays open.
    */
-  async watch(opts: { signal?: AbortSignal } = {}): Promise<AsyncIterableIterator<ControllerEvent | Overrun>> {
-    const self = await this.getFamily('nlctrl', opts);
-    const group = self.groups.find((g) => g.name === 'notify');
-    if (!group) throw new Error('nlctrl has no "notify" group');
-    const it = this.socket.events({ decode: (r) => decodeControllerEvent(r), signal: opts.signal });
-    this.socket.join(group.id);
-    return it;
+  events(groups: readonly 'notify'[] = ['notify'], opts: Pick<FamilyOptions, 'signal'> = {}): Subscription<ControllerEvent> {
+    return new Subscription<ControllerEvent>({
+      socket: this.socket,
+      owned: false,
+      signal: opts.signal,
+      decode: (r) => decodeControllerEvent(r),
+      join: (sock) => {
+        if (groups.length > 0) sock.join(CTRL_NOTIFY_GROUP);
+      },
+    });
   }
+}
+
+// The socket names only the family ('nlctrl'); the controller's errors name the operation.
+function named(op: string, e: unknown): unknown {
+  return e instanceof NetlinkError && e.op !== op ? NetlinkError.wrap(op, e) : e;
 }
 
 /** iproute2's text for an operation's capabilities ("can doit; can dumpit; has policy"). */

@@ -1,6 +1,6 @@
 // FamilyClient: a family described as data (a TypeScript declaration or a loaded YNL spec),
 // spoken by operation name with decoded requests and replies.
-import { NetlinkError, NetlinkSocket, type DumpIterable, type OpenOptions, type Overrun } from '../socket/index.js';
+import { Dump, NetlinkError, NetlinkSocket, Subscription, type FamilyOptions, type OpenOptions } from '../socket/index.js';
 import { NLM_F_DUMP, type MessageReader } from '../wire/index.js';
 import { GenlClient } from './client.js';
 import { decodeOp, decodeOpPayload, encodeOp, fixedSize, readGenlHeader } from './codec.js';
@@ -15,9 +15,8 @@ export interface FamilyOpenOptions extends OpenOptions {
   signal?: AbortSignal;
 }
 
-/** Options of one operation. */
-export interface OpOptions {
-  signal?: AbortSignal;
+/** Options of one operation: FamilyOptions' `signal` and `timeout` (the client's socket is used). */
+export interface OpOptions extends Pick<FamilyOptions, 'signal' | 'timeout'> {
   /** Extra nlmsg_flags, e.g. NLM_F_CREATE | NLM_F_EXCL for netlink-raw 'new' requests. */
   flags?: number;
 }
@@ -36,8 +35,8 @@ export interface FamilyEvent<A = Record<string, unknown>> {
 
 /**
  * FamilyClient speaks one family by operation name: `do('linkinfo-get', {header: {devName: 'eth0'}})`
- * resolves with the decoded reply, `dump(…)` streams decoded replies, `join('monitor')` and
- * `events()` deliver decoded notifications. Generic netlink families are resolved by name through
+ * resolves with the decoded reply, `dump(…)` streams decoded replies, `events(['monitor'])`
+ * delivers decoded notifications. Generic netlink families are resolved by name through
  * the controller (cached, re-resolved when the family goes away); netlink-raw families (YNL's
  * rt-link, tc, …) use their protocol number and message types directly.
  */
@@ -49,6 +48,8 @@ export class FamilyClient<O extends OpTable = OpTable> implements AsyncDisposabl
   /** The socket everything goes through. */
   readonly socket: NetlinkSocket;
   private readonly ownsSocket: boolean;
+  /** The family as resolved when opened (genetlink): its id and group ids. */
+  private family: FamilyInfo | undefined;
 
   private constructor(def: FamilyDef<O>, socket: NetlinkSocket, genl: GenlClient | undefined, owns: boolean) {
     this.def = def;
@@ -66,7 +67,7 @@ export class FamilyClient<O extends OpTable = OpTable> implements AsyncDisposabl
       const genl = opts.client ?? GenlClient.open(opts);
       const c = new FamilyClient(def, genl.socket, genl, !opts.client);
       try {
-        await genl.resolve(def.name, opts.signal ? { signal: opts.signal } : {});
+        c.family = await genl.resolve(def.name, opts.signal ? { signal: opts.signal } : {});
       } catch (e) {
         if (!opts.client) genl.close();
         throw e;
@@ -78,7 +79,8 @@ export class FamilyClient<O extends OpTable = OpTable> implements AsyncDisposabl
 
   /** The family as the controller describes it (genetlink only). */
   async info(): Promise<FamilyInfo | undefined> {
-    return this.genl?.resolve(this.def.name);
+    if (!this.genl) return undefined;
+    return (this.family = await this.genl.resolve(this.def.name));
   }
 
   /** The declaration of an operation; throws TypeError naming the known ones when absent. */
@@ -102,7 +104,7 @@ export class FamilyClient<O extends OpTable = OpTable> implements AsyncDisposabl
     const o = this.op(name);
     const bytes = await this.encode(o, opts.flags ?? 0, value as Record<string, unknown>);
     try {
-      const { messages } = await this.socket.request(bytes, { ...(opts.signal ? { signal: opts.signal } : {}), headerSize: fixedSize(this.def, o) });
+      const { messages } = await this.socket.request(bytes, { signal: opts.signal, timeout: opts.timeout, headerSize: fixedSize(this.def, o) });
       const type = await this.messageType();
       return messages.filter((m) => type === undefined || m.type === type || o.reply === m.type)
         .map((m) => decodeOpPayload(this.def, o, m.payload) as OpAttrs<O[K]>);
@@ -111,40 +113,35 @@ export class FamilyClient<O extends OpTable = OpTable> implements AsyncDisposabl
     }
   }
 
-  /** Runs an operation's dump handler; iterate the result for decoded replies. */
-  async dump<K extends keyof O & string>(name: K, value: Partial<OpAttrs<O[K]>> = {}, opts: OpOptions = {}): Promise<DumpIterable<OpAttrs<O[K]>>> {
+  /**
+   * Runs an operation's dump handler: iterate the Dump (returned at once, sent on the first
+   * iteration) for decoded replies, or `.toArray()`. A refusal rejects with NetlinkError naming
+   * the operation ('ethtool.linkinfo-get').
+   */
+  dump<K extends keyof O & string>(name: K, value: Partial<OpAttrs<O[K]>> = {}, opts: OpOptions = {}): Dump<OpAttrs<O[K]>> {
     const o = this.op(name);
-    const bytes = await this.encode(o, (opts.flags ?? 0) | NLM_F_DUMP, value as Record<string, unknown>);
-    const decode = (r: MessageReader) => decodeOp(this.def, o, r) as OpAttrs<O[K]>;
-    return this.socket.dump(bytes, { decode, ...(opts.signal ? { signal: opts.signal } : {}), headerSize: fixedSize(this.def, o) });
+    return new Dump<OpAttrs<O[K]>>({
+      socket: this.socket,
+      request: () => this.encode(o, (opts.flags ?? 0) | NLM_F_DUMP, value as Record<string, unknown>),
+      decode: (r: MessageReader) => decodeOp(this.def, o, r) as OpAttrs<O[K]>,
+      headerSize: fixedSize(this.def, o),
+      signal: opts.signal,
+      timeout: opts.timeout,
+      mapError: (e) => this.named(e, o),
+    });
   }
 
-  /** Collects a whole dump (errors name the operation). */
-  async dumpAll<K extends keyof O & string>(name: K, value: Partial<OpAttrs<O[K]>> = {}, opts: OpOptions = {}): Promise<OpAttrs<O[K]>[]> {
-    const o = this.op(name);
-    try {
-      return await (await this.dump(name, value, opts)).toArray();
-    } catch (e) {
-      throw this.named(e, o);
-    }
-  }
-
-  /** Joins a multicast group by name; returns its number. */
-  async join(group: string): Promise<number> {
-    if (this.genl) return this.genl.join(this.def.name, group);
-    const g = this.def.groups.find((x) => x.name === group);
-    if (!g || g.value === undefined) {
-      throw new TypeError(`${this.def.name}: no multicast group "${group}" (known: ${this.def.groups.map((x) => x.name).join(', ') || 'none'})`);
-    }
-    this.socket.join(g.value);
-    return g.value;
-  }
-
-  /** Decoded notifications of this family from the groups joined. Overrun items mean events were lost. */
-  async events(opts: { signal?: AbortSignal } = {}): Promise<AsyncIterableIterator<FamilyEvent | Overrun>> {
-    const id = (await this.info())?.id;
-    return this.socket.events({
-      ...(opts.signal ? { signal: opts.signal } : {}),
+  /**
+   * Subscribes to multicast groups by name (all of the family's by default) and delivers this
+   * family's notifications decoded; Overrun items mean events were lost. Joined when it returns.
+   */
+  events(groups: readonly string[] = this.def.groups.map((g) => g.name), opts: Pick<FamilyOptions, 'signal'> = {}): Subscription<FamilyEvent> {
+    const ids = groups.map((g) => this.groupId(g));
+    const id = this.family?.id;
+    return new Subscription<FamilyEvent>({
+      socket: this.socket,
+      owned: false,
+      signal: opts.signal,
       decode: (r, meta) => {
         if (id !== undefined && r.type !== id) return undefined;
         const cmd = id !== undefined ? readGenlHeader(r).cmd : r.type;
@@ -152,7 +149,20 @@ export class FamilyClient<O extends OpTable = OpTable> implements AsyncDisposabl
         if (!o) return undefined;
         return { op: o.name, cmd, group: meta.group, value: decodeOp(this.def, o, r) };
       },
+      join: (sock) => {
+        for (const g of ids) sock.join(g);
+      },
     });
+  }
+
+  // A multicast group's number: from the controller for genetlink, from the declaration otherwise.
+  private groupId(group: string): number {
+    const known = this.family ? this.family.groups.map((g) => ({ name: g.name, value: g.id })) : this.def.groups;
+    const g = known.find((x) => x.name === group);
+    if (!g || g.value === undefined) {
+      throw new TypeError(`${this.def.name}: no multicast group "${group}" (known: ${known.map((x) => x.name).join(', ') || 'none'})`);
+    }
+    return g.value;
   }
 
   /** Closes the socket when this client opened it. */
@@ -176,16 +186,10 @@ export class FamilyClient<O extends OpTable = OpTable> implements AsyncDisposabl
     return encodeOp(this.def, o, id, flags, value);
   }
 
+  // The socket names only the family ('ethtool'); errors of an operation name it ('ethtool.channels-set').
   private named(e: unknown, o: OpDef): unknown {
-    if (!(e instanceof NetlinkError) || e.op.startsWith(`${this.def.name} ${o.name}`)) return e;
-    const err = new NetlinkError(`${this.def.name} ${o.name}`, e.errno, {
-      ...(e.kernelMessage !== undefined ? { message: e.kernelMessage } : {}),
-      ...(e.offset !== undefined ? { offset: e.offset } : {}),
-      ...(e.missingType !== undefined ? { missingType: e.missingType } : {}),
-      ...(e.missingNest !== undefined ? { missingNest: e.missingNest } : {}),
-      ...(e.policy !== undefined ? { policy: e.policy } : {}),
-      ...(e.cookie !== undefined ? { cookie: e.cookie } : {}),
-    }, e.request, e.attributePath);
-    return err;
+    const op = `${this.def.name}.${o.name}`;
+    if (!(e instanceof NetlinkError) || e.op === op) return e;
+    return NetlinkError.wrap(op, e);
   }
 }

@@ -2,12 +2,12 @@
 // defaults (returning the address as created), delete and flush.
 import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
 import { parseIp } from '../schema/index.js';
-import type { NetlinkSocket } from '../socket/index.js';
+import type { Dump, FamilyOptions, NetlinkSocket } from '../socket/index.js';
 import { addressCodec, type Address } from './codecs.js';
 import { RTM } from './constants.js';
 import type { AddressFlag, Family, Scope } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
 export type { Address } from './codecs.js';
@@ -31,12 +31,12 @@ export interface AddressFilter {
  * Dumps addresses (RTM_GETADDR, NLM_F_DUMP) as typed objects: `{ family, prefixlen, flags,
  * scope, ifindex, address, local, label, broadcast, cacheinfo, … }`.
  */
-export function dumpAddresses(filter: AddressFilter = {}, opts: RouteOptions = {}): RouteDump<Address> {
+export function dumpAddresses(filter: AddressFilter = {}, opts: FamilyOptions = {}): Dump<Address> {
   const pred = userFilter(filter);
-  const build = (ifindex: number) => addressCodec.encode(RTM.GETADDR, 0, { family: filter.family ?? 'unspec', ifindex } as Address);
+  const build = (ifindex: number) => addressCodec.encode(RTM.GETADDR, 0, { family: filter.family ?? 'unspec', ifindex } as Partial<Address>);
   const dev = filter.dev;
-  if (dev === undefined) return new RouteDump(opts, build(0), addressCodec, pred);
-  return new RouteDump(opts, async (sock) => build(await resolveLink(dev, sock)), addressCodec, pred);
+  if (dev === undefined) return routeDump(opts, build(0), addressCodec, pred);
+  return routeDump(opts, async (sock) => build(await resolveLink(dev, sock)), addressCodec, pred);
 }
 
 function userFilter(f: AddressFilter): ((a: Address) => boolean) | undefined {
@@ -134,7 +134,7 @@ async function addressMessage(spec: AddressSpec, sock: NetlinkSocket, defaults: 
 }
 
 /** Options of address changes. */
-export interface AddressChangeOptions extends RouteOptions {
+export interface AddressChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -142,13 +142,13 @@ export interface AddressChangeOptions extends RouteOptions {
 async function modify(spec: AddressSpec, nlflags: number, opts: AddressChangeOptions): Promise<Address> {
   return withSocket(opts, async (sock) => {
     const msg = await addressMessage(spec, sock, true);
-    const reply = await sock.request(addressCodec.encode(RTM.NEWADDR, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Address), {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+    const reply = await sock.request(addressCodec.encode(RTM.NEWADDR, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Address>), {
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWADDR);
     if (echoed) return addressCodec.decodePayload(echoed.payload) as Address;
     // No echo (older kernels): read it back.
-    const all = await dumpAddresses({ family: msg.family as Family, dev: msg.ifindex as number }, { socket: sock }).toArray();
+    const all = await dumpAddresses({ family: msg.family as Family, dev: msg.ifindex as number }, { ...callOptions(opts), socket: sock }).toArray();
     const found = all.find((a) => a.local === msg.local && a.prefixlen === msg.prefixlen) ?? all.find((a) => a.address === msg.local);
     if (!found) throw new Error('address was added but could not be read back');
     return found;
@@ -177,10 +177,10 @@ export function changeAddress(spec: AddressSpec, opts: AddressChangeOptions = {}
 }
 
 /** Deletes an address (RTM_DELADDR, `ip address del`); a decoded Address works as the spec. */
-export async function deleteAddress(spec: AddressSpec | Address, opts: RouteOptions = {}): Promise<void> {
+export async function deleteAddress(spec: AddressSpec | Address, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await addressMessage(spec as AddressSpec, sock, false);
-    await sock.request(addressCodec.encode(RTM.DELADDR, 0, msg as Address), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(addressCodec.encode(RTM.DELADDR, 0, msg as Partial<Address>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
@@ -189,9 +189,9 @@ export async function deleteAddress(spec: AddressSpec | Address, opts: RouteOpti
  * back as RTM_DELADDR. Resolves with the number deleted. Secondary addresses that vanish with
  * their primary are counted as deleted.
  */
-export async function flushAddresses(filter: AddressFilter = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushAddresses(filter: AddressFilter = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
-    const list = await dumpAddresses(filter, { socket: sock }).toArray();
+    const list = await dumpAddresses(filter, { ...callOptions(opts), socket: sock }).toArray();
     if (list.length === 0) return 0;
     const res = await sock.requestBatch(list.map((a) => addressCodec.encode(RTM.DELADDR, 0, a)), { headerSize: HDR });
     const real = res.errors.filter((e) => e.error.code !== 'EADDRNOTAVAIL' && e.error.code !== 'ENOENT');

@@ -3,7 +3,7 @@
 // C names without their prefix, lower case. Values are decoded to iproute2's names where
 // iproute2 names them (enums.ts).
 import {
-  attrs, binary, compileSet, custom, flag, int, ipaddr, mac, nest, string, struct, subMessage, u16, u32, u64, u8,
+  always, attrs, binary, compileSet, custom, flag, int, ipaddr, mac, nest, string, struct, subMessage, u16, u32, u64, u8,
   enumSpec, formatIp, parseIp, intValue, enumName, flagNames, type CustomCodec, type Decoded,
 } from '../schema/index.js';
 import { HOST_LE, MessageWriter } from '../wire/index.js';
@@ -329,9 +329,9 @@ export const nexthopResBucketAttrs = attrs('nha_res_bucket', {
   nh_id: [NHA_RES_BUCKET.NH_ID, u32()],
 });
 
-/** NHA_*: the attributes of a nexthop message. */
+/** NHA_*: the attributes of a nexthop message. NHA_ID is always sent (nh_fill_node). */
 export const nexthopAttrs = attrs('nha', {
-  id: [NHA.ID, u32()],
+  id: [NHA.ID, always(u32())],
   group: [NHA.GROUP, custom(nexthopGroupCodec)],
   group_type: [NHA.GROUP_TYPE, int('u16', { enum: nexthopGroupType })],
   blackhole: [NHA.BLACKHOLE, flag()],

@@ -11,8 +11,12 @@ import type { AttributeSet, StructSpec } from '../schema/index.js';
 
 type HeaderOf<S> = S extends { _t?: infer T } ? T : never;
 type AttrsOf<S> = S extends AttributeSet<infer T> ? T : never;
-/** A flat object: header fields and attributes side by side, plus the extras that make it lossless. */
-export type Flat<S extends StructSpec, A extends AttributeSet<unknown>> = Partial<HeaderOf<S>> & AttrsOf<A> & FlatExtras & StructExtras;
+/**
+ * A flat object: header fields and attributes side by side, plus the extras that make it
+ * lossless. The kernel sends the whole fixed header in every message, so its fields are not
+ * optional; attributes are, except those their declaration marks always().
+ */
+export type Flat<S extends StructSpec, A extends AttributeSet<unknown>> = HeaderOf<S> & AttrsOf<A> & FlatExtras & StructExtras;
 
 /** The kernel's rtm_table / frh.table for a table id: itself below 256, else RT_TABLE_COMPAT. */
 const compatTable = (v: number): number => (v < 256 ? v : RT_TABLE.COMPAT);

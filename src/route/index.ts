@@ -1,6 +1,6 @@
 /**
  * nlkit/route: the typed rtnetlink API — links, addresses, routes, neighbours, rules,
- * nexthops, netconf, namespace ids, and a monitor of their changes.
+ * nexthops, netconf, namespace ids, and events() for their changes.
  *
  * ## Decoded objects
  *
@@ -39,9 +39,11 @@
  *
  * ## Calls
  *
- * Everything takes `{ netns, socket, signal }`: without `socket` a NETLINK_ROUTE socket is opened
- * for the call (in `netns`) and closed after it; `openRoute({ netns })` gives one to share.
- * Dumps return a `RouteDump`: `for await (const r of dumpRoutes())`, `.batches()`, `.toArray()`.
+ * Everything takes `{ netns, socket, signal, timeout }` (FamilyOptions): without `socket` a
+ * NETLINK_ROUTE socket is opened for the call (in `netns`) and closed after it;
+ * `openRoute({ netns })` gives one to share. Dumps return a `Dump` at once:
+ * `for await (const r of dumpRoutes())`, `.batches()`, `.toArray()`; `events(groups)` returns
+ * a Subscription, joined when it returns.
  * Failures reject with the socket layer's NetlinkError (`code`, `kernelMessage`, …), whose
  * operation is named after the message type ('RTM_NEWROUTE').
  */
@@ -56,7 +58,7 @@ export * from './attrs.js';
 export * from './link-attrs.js';
 export { linkCodec, addressCodec, routeCodec, neighCodec, ruleCodec, nexthopCodec, netconfCodec, nsidCodec, rtmName, type Flat } from './codecs.js';
 export type { Link, Address, Route, Neighbour, Rule, Nexthop, Netconf, Nsid } from './codecs.js';
-export { openRoute, withSocket, RouteDump, type RouteOptions } from './socket.js';
+export { openRoute, withSocket } from './socket.js';
 export { tableName, tableId, protocolName, protocolId } from './tables.js';
 export {
   dumpLinks, getLink, addLink, changeLink, setLink, deleteLink, linkIndex, linkName, resolveLink, encodeLink,
@@ -81,6 +83,5 @@ export {
 } from './nexthops.js';
 export { dumpNetconf, getNetconf, dumpNsids, getNsid, addNsid } from './netconf.js';
 export {
-  monitor, decodeRouteEvent, RouteMonitor, MONITOR_GROUPS, DEFAULT_MONITOR_GROUPS,
-  type RouteEvent, type RouteEventKind, type MonitorOptions,
-} from './monitor.js';
+  events, decodeRouteEvent, EVENT_GROUPS, DEFAULT_EVENT_GROUPS, type RouteEvent, type RouteEventKind, type RouteEventOptions,
+} from './events.js';

@@ -3,7 +3,7 @@
 // per-family af_spec and protinfo nests, alt names, xdp and proto-down reasons. Property names
 // are the C names without their prefix, lower case (IFLA_IFNAME -> ifname).
 import {
-  attrs, array, binary, custom, flag, int, ipaddr, mac, message, nest, string, struct, subMessage, u16, u32, u64, u8, uint,
+  always, attrs, array, binary, custom, flag, int, ipaddr, mac, message, nest, string, struct, subMessage, u16, u32, u64, u8, uint,
   type AttributeSet, type CustomCodec, type Decoded,
 } from '../schema/index.js';
 import { HOST_LE } from '../wire/index.js';
@@ -333,12 +333,17 @@ export const protoDownReasonAttrs = attrs('ifla_proto_down_reason', {
   value: [IFLA_PROTO_DOWN_REASON.VALUE, u32()],
 });
 
-/** IFLA_*: the attributes of a link message. */
+/**
+ * IFLA_*: the attributes of a link message. Always sent: IFLA_IFNAME, IFLA_MTU and
+ * IFLA_OPERSTATE, which every fill function of a link message puts unconditionally
+ * (rtnl_fill_ifinfo, br_fill_ifinfo and ndo_dflt_bridge_getlink for AF_BRIDGE,
+ * inet6_fill_ifinfo for AF_INET6).
+ */
 export const linkAttrs = attrs('ifla', {
   address: [IFLA.ADDRESS, mac()],
   broadcast: [IFLA.BROADCAST, mac()],
-  ifname: [IFLA.IFNAME, string()],
-  mtu: [IFLA.MTU, u32()],
+  ifname: [IFLA.IFNAME, always(string())],
+  mtu: [IFLA.MTU, always(u32())],
   link: [IFLA.LINK, u32()],
   qdisc: [IFLA.QDISC, string()],
   stats: [IFLA.STATS, struct(linkStats32)],
@@ -353,7 +358,7 @@ export const linkAttrs = attrs('ifla', {
   txqlen: [IFLA.TXQLEN, u32()],
   map: [IFLA.MAP, struct(linkIfmap)],
   weight: [IFLA.WEIGHT, u32()],
-  operstate: [IFLA.OPERSTATE, int('u8', { enum: operState })],
+  operstate: [IFLA.OPERSTATE, always(int('u8', { enum: operState }))],
   linkmode: [IFLA.LINKMODE, int('u8', { enum: linkMode })],
   linkinfo: [IFLA.LINKINFO, nest(linkinfoAttrs)],
   net_ns_pid: [IFLA.NET_NS_PID, u32()],

@@ -1,12 +1,12 @@
 // Links: dump, get, add (veth, bridge, vxlan, macvlan, vlan, … with NLM_F_ECHO), change (name,
 // mtu, address, up/down, master/nomaster, netns, …), delete, and name <-> index helpers.
 import { fs } from '../builtins.js';
-import { netnsPath, NetlinkError, type NetlinkSocket, type NetnsSpec } from '../socket/index.js';
+import { type Dump, type FamilyOptions, NetlinkError, type NetlinkSocket, netnsPath, type NetnsSpec } from '../socket/index.js';
 import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL } from '../wire/index.js';
 import { linkCodec, type Link } from './codecs.js';
 import { IFF, RTEXT_FILTER, RTM } from './constants.js';
 import type { LinkFlag } from './enums.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
 export type { Link } from './codecs.js';
@@ -42,20 +42,20 @@ function extMask(f: { stats?: boolean; extMask?: number }): number {
  *
  *   for await (const l of dumpLinks({}, { netns: 'ns1' })) console.log(l.ifindex, l.ifname, l.flags);
  */
-export function dumpLinks(filter: LinkFilter = {}, opts: RouteOptions = {}): RouteDump<Link> {
+export function dumpLinks(filter: LinkFilter = {}, opts: FamilyOptions = {}): Dump<Link> {
   const msg: Record<string, unknown> = { family: filter.family ?? 'unspec', ext_mask: extMask(filter) };
   if (filter.kind) msg.linkinfo = { kind: filter.kind };
   const master = filter.master;
-  if (master === undefined) return new RouteDump<Link>(opts, linkCodec.encode(RTM.GETLINK, 0, msg as Link), linkCodec);
+  if (master === undefined) return routeDump<Link>(opts, linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>), linkCodec);
   // A master given by name is resolved on the dump's socket when the dump starts.
-  return new RouteDump<Link>(opts, async (sock) => {
+  return routeDump<Link>(opts, async (sock) => {
     msg.master = await resolveLink(master, sock);
-    return linkCodec.encode(RTM.GETLINK, 0, msg as Link);
+    return linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>);
   }, linkCodec);
 }
 
 /** Options of single-link requests. */
-export interface LinkGetOptions extends RouteOptions {
+export interface LinkGetOptions extends FamilyOptions {
   /** Include statistics (default true). */
   stats?: boolean;
 }
@@ -64,7 +64,7 @@ export interface LinkGetOptions extends RouteOptions {
 export async function getLink(ref: LinkRef, opts: LinkGetOptions = {}): Promise<Link> {
   return withSocket(opts, async (sock) => {
     const msg: Record<string, unknown> = { family: 'unspec', ...refFields(ref), ext_mask: extMask(opts) };
-    const reply = await sock.request(linkCodec.encode(RTM.GETLINK, 0, msg as Link), { ack: false, headerSize: HDR, ...sig(opts) });
+    const reply = await sock.request(linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>), { ack: false, headerSize: HDR, ...callOptions(opts) });
     const m = reply.messages[0];
     if (!m) throw new NetlinkError('RTM_GETLINK', 19);
     return linkCodec.decodePayload(m.payload) as Link;
@@ -72,13 +72,13 @@ export async function getLink(ref: LinkRef, opts: LinkGetOptions = {}): Promise<
 }
 
 /** The index of the link called `name`; rejects with NetlinkError ENODEV when there is none. */
-export async function linkIndex(name: string, opts: RouteOptions = {}): Promise<number> {
+export async function linkIndex(name: string, opts: FamilyOptions = {}): Promise<number> {
   const l = await getLink(name, { ...opts, stats: false });
   return l.ifindex!;
 }
 
 /** The name of the link with index `ifindex`; rejects with NetlinkError ENODEV when there is none. */
-export async function linkName(ifindex: number, opts: RouteOptions = {}): Promise<string> {
+export async function linkName(ifindex: number, opts: FamilyOptions = {}): Promise<string> {
   const l = await getLink(ifindex, { ...opts, stats: false });
   return l.ifname!;
 }
@@ -167,7 +167,7 @@ async function linkMessage(spec: LinkSpec, sock: NetlinkSocket, fds: number[]): 
 }
 
 /** Options of link changes. */
-export interface LinkChangeOptions extends RouteOptions {
+export interface LinkChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags (NLM_F_*) to OR into the request. */
   flags?: number;
 }
@@ -186,14 +186,14 @@ export async function addLink(spec: LinkSpec, opts: LinkChangeOptions = {}): Pro
     try {
       const msg = await linkMessage(spec, sock, fds);
       const flags = NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO | (opts.flags ?? 0);
-      const reply = await sock.request(linkCodec.encode(RTM.NEWLINK, flags, msg as Link), { headerSize: HDR, ...sig(opts) });
+      const reply = await sock.request(linkCodec.encode(RTM.NEWLINK, flags, msg as Partial<Link>), { headerSize: HDR, ...callOptions(opts) });
       const links = reply.messages.filter((m) => m.type === RTM.NEWLINK).map((m) => linkCodec.decodePayload(m.payload) as Link);
       const mine = links.find((l) => spec.ifname !== undefined && l.ifname === spec.ifname) ?? links[0];
       if (mine) return mine;
       // Kernels before 6.2 do not echo RTM_NEWLINK; a name was given or chosen by the kernel.
       if (spec.netns !== undefined) throw new Error('addLink: the kernel did not echo the new link, and it lives in another namespace');
       if (spec.ifname === undefined) throw new Error('addLink: the kernel did not echo the new link and no name was given');
-      return getLink(spec.ifname, { socket: sock });
+      return getLink(spec.ifname, { ...callOptions(opts), socket: sock });
     } finally {
       for (const fd of fds) fs.closeSync(fd);
     }
@@ -215,7 +215,7 @@ export async function changeLink(ref: LinkRef, changes: LinkSpec, opts: LinkChan
       // A rename needs the index (the new name goes in IFLA_IFNAME); otherwise the name will do.
       if (changes.ifname !== undefined || changes.alt_ifname !== undefined) msg.ifindex = await resolveLink(ref, sock);
       else Object.assign(msg, refFields(ref));
-      await sock.request(linkCodec.encode(RTM.NEWLINK, opts.flags ?? 0, msg as Link), { headerSize: HDR, ...sig(opts) });
+      await sock.request(linkCodec.encode(RTM.NEWLINK, opts.flags ?? 0, msg as Partial<Link>), { headerSize: HDR, ...callOptions(opts) });
     } finally {
       for (const fd of fds) fs.closeSync(fd);
     }
@@ -226,19 +226,15 @@ export async function changeLink(ref: LinkRef, changes: LinkSpec, opts: LinkChan
 export const setLink = changeLink;
 
 /** Deletes a link (RTM_DELLINK), by index or name. */
-export async function deleteLink(ref: LinkRef, opts: RouteOptions = {}): Promise<void> {
+export async function deleteLink(ref: LinkRef, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = { family: 'unspec', ...refFields(ref) };
-    await sock.request(linkCodec.encode(RTM.DELLINK, 0, msg as Link), { headerSize: HDR, ...sig(opts) });
+    await sock.request(linkCodec.encode(RTM.DELLINK, 0, msg as Partial<Link>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
 /** Encodes a link object as a message of `type` (e.g. to re-send a decoded link); flags are nlmsg_flags. */
 export function encodeLink(type: number, flags: number, link: Partial<Link>): Uint8Array {
-  return linkCodec.encode(type, flags, link as Link);
-}
-
-function sig(opts: RouteOptions): { signal?: AbortSignal } {
-  return opts.signal ? { signal: opts.signal } : {};
+  return linkCodec.encode(type, flags, link as Partial<Link>);
 }
 

@@ -1,13 +1,13 @@
 // Neighbours (ARP/NDP entries and proxies): dump (filtered by link/master in the kernel), get,
 // add/replace/change with iproute2's defaults (state permanent), delete and flush.
-import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
+import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../wire/index.js';
 import { parseIp } from '../schema/index.js';
-import type { NetlinkSocket } from '../socket/index.js';
+import type { Dump, FamilyOptions, NetlinkSocket } from '../socket/index.js';
 import { neighCodec, type Neighbour } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, NeighFlag, NeighState } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
 export type { Neighbour } from './codecs.js';
@@ -29,15 +29,15 @@ export interface NeighbourFilter {
 
 
 /** Dumps neighbour entries (RTM_GETNEIGH, NLM_F_DUMP) as typed objects: `{ family, ifindex, state, flags, type, dst, lladdr, … }`. */
-export function dumpNeighbours(filter: NeighbourFilter = {}, opts: RouteOptions = {}): RouteDump<Neighbour> {
+export function dumpNeighbours(filter: NeighbourFilter = {}, opts: FamilyOptions = {}): Dump<Neighbour> {
   const st = filter.state;
   const pred = st ? (n: Neighbour) => (n.state as string[]).some((s) => st.includes(s as NeighState)) : undefined;
-  return new RouteDump(opts, async (sock) => {
+  return routeDump(opts, async (sock) => {
     const o: Record<string, unknown> = { family: filter.family ?? 'unspec' };
     if (filter.proxy) o.flags = ['proxy'];
     if (filter.dev !== undefined) o.nda_ifindex = await resolveLink(filter.dev, sock);
     if (filter.master !== undefined) o.master = await resolveLink(filter.master, sock);
-    return neighCodec.encode(RTM.GETNEIGH, 0, o as Neighbour);
+    return neighCodec.encode(RTM.GETNEIGH, 0, o as Partial<Neighbour>);
   }, neighCodec, pred);
 }
 
@@ -72,7 +72,7 @@ async function neighMessage(spec: NeighbourSpec, sock: NetlinkSocket, defaults: 
 }
 
 /** Options of neighbour changes. */
-export interface NeighbourChangeOptions extends RouteOptions {
+export interface NeighbourChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -80,13 +80,15 @@ export interface NeighbourChangeOptions extends RouteOptions {
 async function modify(spec: NeighbourSpec, nlflags: number, opts: NeighbourChangeOptions): Promise<Neighbour> {
   return withSocket(opts, async (sock) => {
     const msg = await neighMessage(spec, sock, true);
-    const reply = await sock.request(neighCodec.encode(RTM.NEWNEIGH, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Neighbour), {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+    // Without an echo (the kernel notifies no one), the object is what was asked for: the request decoded.
+    const request = neighCodec.encode(RTM.NEWNEIGH, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Neighbour>);
+    const reply = await sock.request(request, {
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWNEIGH);
     if (echoed) return neighCodec.decodePayload(echoed.payload) as Neighbour;
-    if (spec.proxy) return msg as Neighbour;
-    return getNeighbour({ dst: spec.dst, ifindex: msg.ifindex as number }, { socket: sock });
+    if (spec.proxy) return neighCodec.decodePayload(request.subarray(NLMSG_HDRLEN)) as Neighbour;
+    return getNeighbour({ dst: spec.dst, ifindex: msg.ifindex as number }, { ...callOptions(opts), socket: sock });
   });
 }
 
@@ -112,20 +114,20 @@ export function changeNeighbour(spec: NeighbourSpec, opts: NeighbourChangeOption
 }
 
 /** Deletes a neighbour entry (RTM_DELNEIGH, `ip neigh del`). */
-export async function deleteNeighbour(spec: NeighbourSpec, opts: RouteOptions = {}): Promise<void> {
+export async function deleteNeighbour(spec: NeighbourSpec, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await neighMessage(spec, sock, false);
     delete msg.state;
-    await sock.request(neighCodec.encode(RTM.DELNEIGH, 0, msg as Neighbour), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(neighCodec.encode(RTM.DELNEIGH, 0, msg as Partial<Neighbour>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
 /** Gets one entry (RTM_GETNEIGH request, `ip neigh get`). */
-export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: number; proxy?: boolean }, opts: RouteOptions = {}): Promise<Neighbour> {
+export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: number; proxy?: boolean }, opts: FamilyOptions = {}): Promise<Neighbour> {
   return withSocket(opts, async (sock) => {
     const ifindex = q.ifindex ?? (q.dev !== undefined ? await resolveLink(q.dev, sock) : 0);
     const o = { family: parseIp(q.dst).length === 4 ? 'inet' : 'inet6', ifindex, dst: q.dst, flags: q.proxy ? ['proxy'] : [] };
-    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Neighbour), { ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Partial<Neighbour>), { ack: false, headerSize: HDR, ...callOptions(opts) });
     return neighCodec.decodePayload(reply.messages[0]!.payload) as Neighbour;
   });
 }
@@ -134,9 +136,9 @@ export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: nu
  * Deletes the entries the filter matches (`ip neigh flush`): by default every state except
  * permanent and noarp, as iproute2 does. Resolves with the number deleted.
  */
-export async function flushNeighbours(filter: NeighbourFilter = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushNeighbours(filter: NeighbourFilter = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
-    const list = await dumpNeighbours(filter, { socket: sock }).toArray();
+    const list = await dumpNeighbours(filter, { ...callOptions(opts), socket: sock }).toArray();
     const victims = filter.state || filter.proxy ? list : list.filter((n) => !(n.state as string[]).some((s) => s === 'permanent' || s === 'noarp'));
     if (victims.length === 0) return 0;
     const res = await sock.requestBatch(victims.map((n) => neighCodec.encode(RTM.DELNEIGH, 0, n)), { headerSize: HDR });

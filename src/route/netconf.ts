@@ -1,34 +1,34 @@
 // Netconf: per-device forwarding settings (RTM_GETNETCONF), and namespace ids (RTM_*NSID).
 import { fs } from '../builtins.js';
-import { netnsPath, type NetnsSpec } from '../socket/index.js';
+import { type Dump, type FamilyOptions, netnsPath, type NetnsSpec } from '../socket/index.js';
 import { netconfCodec, nsidCodec, type Netconf, type Nsid } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 
 export type { Netconf, Nsid } from './codecs.js';
 
 
 /** Dumps netconf entries (RTM_GETNETCONF, NLM_F_DUMP) of one family or all: `{ family, ifindex, forwarding, rp_filter, … }`. */
-export function dumpNetconf(filter: { family?: Family | number } = {}, opts: RouteOptions = {}): RouteDump<Netconf> {
-  return new RouteDump(opts, netconfCodec.encode(RTM.GETNETCONF, 0, { family: filter.family ?? 'unspec' } as Netconf), netconfCodec);
+export function dumpNetconf(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Dump<Netconf> {
+  return routeDump(opts, netconfCodec.encode(RTM.GETNETCONF, 0, { family: filter.family ?? 'unspec' } as Partial<Netconf>), netconfCodec);
 }
 
 /** Gets the netconf of one link, or 'all' / 'default' (RTM_GETNETCONF request, `ip netconf show dev X`). */
-export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'all' | 'default' }, opts: RouteOptions = {}): Promise<Netconf> {
+export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'all' | 'default' }, opts: FamilyOptions = {}): Promise<Netconf> {
   return withSocket(opts, async (sock) => {
     const ifindex = q.dev === 'all' || q.dev === 'default' ? q.dev : await resolveLink(q.dev, sock);
-    const reply = await sock.request(netconfCodec.encode(RTM.GETNETCONF, 0, { family: q.family, ifindex } as Netconf), {
-      ack: false, headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
+    const reply = await sock.request(netconfCodec.encode(RTM.GETNETCONF, 0, { family: q.family, ifindex } as Partial<Netconf>), {
+      ack: false, headerSize: 1, ...callOptions(opts),
     });
     return netconfCodec.decodePayload(reply.messages[0]!.payload) as Netconf;
   });
 }
 
 /** Dumps the ids this namespace gave its peers (RTM_GETNSID, NLM_F_DUMP, `ip netns list-id`). */
-export function dumpNsids(opts: RouteOptions = {}): RouteDump<Nsid> {
-  return new RouteDump(opts, nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec' } as Nsid), nsidCodec);
+export function dumpNsids(opts: FamilyOptions = {}): Dump<Nsid> {
+  return routeDump(opts, nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec' } as Partial<Nsid>), nsidCodec);
 }
 
 /** The NETNSA_PID / NETNSA_FD attribute naming a namespace; an fd opened here is closed by `done`. */
@@ -41,12 +41,12 @@ function peerAttr(target: NetnsSpec): { attr: Record<string, number>; done: () =
 }
 
 /** The id this namespace has for namespace `target` (RTM_GETNSID request); nsid is -1 when none is assigned. */
-export async function getNsid(target: NetnsSpec, opts: RouteOptions = {}): Promise<Nsid> {
+export async function getNsid(target: NetnsSpec, opts: FamilyOptions = {}): Promise<Nsid> {
   return withSocket(opts, async (sock) => {
     const { attr, done } = peerAttr(target);
     try {
-      const reply = await sock.request(nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec', ...attr } as Nsid), {
-        ack: false, headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
+      const reply = await sock.request(nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec', ...attr } as Partial<Nsid>), {
+        ack: false, headerSize: 1, ...callOptions(opts),
       });
       return nsidCodec.decodePayload(reply.messages[0]!.payload) as Nsid;
     } finally {
@@ -56,12 +56,12 @@ export async function getNsid(target: NetnsSpec, opts: RouteOptions = {}): Promi
 }
 
 /** Assigns id `nsid` to namespace `target` (RTM_NEWNSID, `ip netns set NAME NSID`); -1 lets the kernel choose. */
-export async function addNsid(target: NetnsSpec, nsid: number, opts: RouteOptions = {}): Promise<void> {
+export async function addNsid(target: NetnsSpec, nsid: number, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const { attr, done } = peerAttr(target);
     try {
-      await sock.request(nsidCodec.encode(RTM.NEWNSID, 0, { family: 'unspec', nsid, ...attr } as Nsid), {
-        headerSize: 1, ...(opts.signal ? { signal: opts.signal } : {}),
+      await sock.request(nsidCodec.encode(RTM.NEWNSID, 0, { family: 'unspec', nsid, ...attr } as Partial<Nsid>), {
+        headerSize: 1, ...callOptions(opts),
       });
     } finally {
       done();

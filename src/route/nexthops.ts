@@ -1,14 +1,14 @@
 // Nexthop objects and groups: dump (filtered in the kernel), get, add/replace (with echo),
 // delete and flush.
-import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
+import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../wire/index.js';
 import { parseIp } from '../schema/index.js';
-import type { NetlinkSocket } from '../socket/index.js';
+import type { Dump, FamilyOptions, NetlinkSocket } from '../socket/index.js';
 import type { NexthopGroupMember } from './attrs.js';
 import { nexthopCodec, type Nexthop } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId } from './tables.js';
 
@@ -31,22 +31,22 @@ export interface NexthopFilter {
 
 
 /** Dumps nexthops (RTM_GETNEXTHOP, NLM_F_DUMP): `{ family, scope, protocol, flags, id, oif, gateway, group, … }`. */
-export function dumpNexthops(filter: NexthopFilter = {}, opts: RouteOptions = {}): RouteDump<Nexthop> {
-  return new RouteDump(opts, async (sock) => {
+export function dumpNexthops(filter: NexthopFilter = {}, opts: FamilyOptions = {}): Dump<Nexthop> {
+  return routeDump(opts, async (sock) => {
     const o: Record<string, unknown> = { family: filter.family ?? 'unspec' };
     if (filter.oif !== undefined) o.oif = await resolveLink(filter.oif, sock);
     if (filter.master !== undefined) o.master = await resolveLink(filter.master, sock);
     if (filter.groups) o.groups = true;
     if (filter.fdb) o.fdb = true;
-    return nexthopCodec.encode(RTM.GETNEXTHOP, 0, o as Nexthop);
+    return nexthopCodec.encode(RTM.GETNEXTHOP, 0, o as Partial<Nexthop>);
   }, nexthopCodec);
 }
 
 /** Gets one nexthop by id (RTM_GETNEXTHOP request). */
-export async function getNexthop(id: number, opts: RouteOptions = {}): Promise<Nexthop> {
+export async function getNexthop(id: number, opts: FamilyOptions = {}): Promise<Nexthop> {
   return withSocket(opts, async (sock) => {
-    const reply = await sock.request(nexthopCodec.encode(RTM.GETNEXTHOP, 0, { family: 'unspec', id } as Nexthop), {
-      ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+    const reply = await sock.request(nexthopCodec.encode(RTM.GETNEXTHOP, 0, { family: 'unspec', id } as Partial<Nexthop>), {
+      ack: false, headerSize: HDR, ...callOptions(opts),
     });
     return nexthopCodec.decodePayload(reply.messages[0]!.payload) as Nexthop;
   });
@@ -88,7 +88,7 @@ async function nexthopMessage(spec: NexthopObjectSpec, sock: NetlinkSocket): Pro
 }
 
 /** Options of nexthop changes. */
-export interface NexthopChangeOptions extends RouteOptions {
+export interface NexthopChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -96,13 +96,15 @@ export interface NexthopChangeOptions extends RouteOptions {
 async function modify(spec: NexthopObjectSpec, nlflags: number, opts: NexthopChangeOptions): Promise<Nexthop> {
   return withSocket(opts, async (sock) => {
     const msg = await nexthopMessage(spec, sock);
-    const reply = await sock.request(nexthopCodec.encode(RTM.NEWNEXTHOP, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Nexthop), {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+    // Without an echo (the kernel notifies no one), the object is what was asked for: the request decoded.
+    const request = nexthopCodec.encode(RTM.NEWNEXTHOP, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Nexthop>);
+    const reply = await sock.request(request, {
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWNEXTHOP);
     if (echoed) return nexthopCodec.decodePayload(echoed.payload) as Nexthop;
-    if (msg.id === undefined) return msg as Nexthop;
-    return getNexthop(msg.id as number, { socket: sock });
+    if (msg.id === undefined) return nexthopCodec.decodePayload(request.subarray(NLMSG_HDRLEN)) as Nexthop;
+    return getNexthop(msg.id as number, { ...callOptions(opts), socket: sock });
   });
 }
 
@@ -123,23 +125,23 @@ export function replaceNexthop(spec: NexthopObjectSpec, opts: NexthopChangeOptio
 }
 
 /** Deletes a nexthop by id (RTM_DELNEXTHOP, `ip nexthop del id N`). */
-export async function deleteNexthop(id: number, opts: RouteOptions = {}): Promise<void> {
+export async function deleteNexthop(id: number, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
-    await sock.request(nexthopCodec.encode(RTM.DELNEXTHOP, 0, { family: 'unspec', id } as Nexthop), {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+    await sock.request(nexthopCodec.encode(RTM.DELNEXTHOP, 0, { family: 'unspec', id } as Partial<Nexthop>), {
+      headerSize: HDR, ...callOptions(opts),
     });
   });
 }
 
 /** Deletes every nexthop the filter matches (`ip nexthop flush`), groups first. Resolves with the number deleted. */
-export async function flushNexthops(filter: NexthopFilter = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushNexthops(filter: NexthopFilter = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
-    const list = await dumpNexthops(filter, { socket: sock }).toArray();
+    const list = await dumpNexthops(filter, { ...callOptions(opts), socket: sock }).toArray();
     list.sort((a, b) => (b.group ? 1 : 0) - (a.group ? 1 : 0));
     let n = 0;
     for (const nh of list) {
       try {
-        await deleteNexthop(nh.id!, { socket: sock });
+        await deleteNexthop(nh.id!, { ...callOptions(opts), socket: sock });
         n++;
       } catch (e) {
         if ((e as { code?: string }).code !== 'ENOENT') throw e;

@@ -1,15 +1,15 @@
 // Routes: dump (filtered by table, protocol, type and oif in the kernel), get (`ip route get`),
 // add/replace/change/append/prepend with iproute2's defaults (table main, protocol boot, type
 // unicast, scope inferred), delete and flush.
-import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
+import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../wire/index.js';
 import { parseIp } from '../schema/index.js';
-import type { NetlinkSocket } from '../socket/index.js';
+import type { Dump, FamilyOptions, NetlinkSocket } from '../socket/index.js';
 import type { Metrics, MultipathNexthop, Via } from './attrs.js';
 import { routeCodec, type Route } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, RouteFlag, RouteType, Scope } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId, tableId } from './tables.js';
 
@@ -39,7 +39,7 @@ export interface RouteFilter {
  * table, protocol, scope, type, flags, dst, gateway, oif, priority, prefsrc, metrics,
  * multipath, … }`. Without `table` all tables are dumped (like `ip route show table all`).
  */
-export function dumpRoutes(filter: RouteFilter = {}, opts: RouteOptions = {}): RouteDump<Route> {
+export function dumpRoutes(filter: RouteFilter = {}, opts: FamilyOptions = {}): Dump<Route> {
   const build = (oif: number | undefined) => {
     const o: Record<string, unknown> = { family: filter.family ?? 'unspec' };
     if (filter.table !== undefined) o.table = tableId(filter.table);
@@ -47,11 +47,11 @@ export function dumpRoutes(filter: RouteFilter = {}, opts: RouteOptions = {}): R
     if (filter.type !== undefined) o.type = filter.type;
     if (filter.cloned) o.flags = ['cloned'];
     if (oif !== undefined) o.oif = oif;
-    return routeCodec.encode(RTM.GETROUTE, 0, o as Route);
+    return routeCodec.encode(RTM.GETROUTE, 0, o as Partial<Route>);
   };
   const oif = filter.oif;
-  if (oif === undefined) return new RouteDump(opts, build(undefined), routeCodec);
-  return new RouteDump(opts, async (sock) => build(await resolveLink(oif, sock)), routeCodec);
+  if (oif === undefined) return routeDump(opts, build(undefined), routeCodec);
+  return routeDump(opts, async (sock) => build(await resolveLink(oif, sock)), routeCodec);
 }
 
 /** One nexthop of a multipath route to create. */
@@ -173,7 +173,7 @@ async function routeMessage(spec: RouteSpec, sock: NetlinkSocket, cmd: 'new' | '
 }
 
 /** Options of route changes. */
-export interface RouteChangeOptions extends RouteOptions {
+export interface RouteChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -181,12 +181,14 @@ export interface RouteChangeOptions extends RouteOptions {
 async function modify(spec: RouteSpec, nlflags: number, opts: RouteChangeOptions): Promise<Route> {
   return withSocket(opts, async (sock) => {
     const msg = await routeMessage(spec, sock, 'new');
-    const reply = await sock.request(routeCodec.encode(RTM.NEWROUTE, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Route), {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+    // Without an echo (the kernel notifies no one), the object is what was asked for: the request decoded.
+    const request = routeCodec.encode(RTM.NEWROUTE, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Route>);
+    const reply = await sock.request(request, {
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWROUTE);
     if (echoed) return routeCodec.decodePayload(echoed.payload) as Route;
-    return msg as Route;
+    return routeCodec.decodePayload(request.subarray(NLMSG_HDRLEN)) as Route;
   });
 }
 
@@ -228,10 +230,10 @@ export function prependRoute(spec: RouteSpec, opts: RouteChangeOptions = {}): Pr
  * Deletes a route (RTM_DELROUTE, `ip route del`): what the spec leaves out matches any route
  * (table main unless given). A decoded Route works as the spec.
  */
-export async function deleteRoute(spec: RouteSpec | Route, opts: RouteOptions = {}): Promise<void> {
+export async function deleteRoute(spec: RouteSpec | Route, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await routeMessage(spec as RouteSpec, sock, 'del');
-    await sock.request(routeCodec.encode(RTM.DELROUTE, 0, msg as Route), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(routeCodec.encode(RTM.DELROUTE, 0, msg as Partial<Route>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
@@ -240,12 +242,12 @@ export async function deleteRoute(spec: RouteSpec | Route, opts: RouteOptions = 
  * given, 'all' for every table): dumps them and sends each back as RTM_DELROUTE, pipelined.
  * Resolves with the number deleted.
  */
-export async function flushRoutes(filter: RouteFilter & { table?: string | number | 'all' } = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushRoutes(filter: RouteFilter & { table?: string | number | 'all' } = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const f: RouteFilter = { ...filter };
     if (f.table === 'all') delete f.table;
     else f.table ??= 'main';
-    const list = await dumpRoutes(f, { socket: sock }).toArray();
+    const list = await dumpRoutes(f, { ...callOptions(opts), socket: sock }).toArray();
     // IPv6 routes the kernel owns (prefix routes of addresses, multicast) come back; skip what
     // iproute2 skips: the cached clones of a FIB dump never appear here.
     const victims = list.filter((r) => !(r.family === 'inet6' && r.protocol === 'kernel' && r.type === 'multicast'));
@@ -274,7 +276,7 @@ export interface RouteQuery {
 }
 
 /** Looks a destination up (RTM_GETROUTE request, `ip route get`) and resolves with the route the kernel would use. */
-export async function getRoute(q: RouteQuery, opts: RouteOptions = {}): Promise<Route> {
+export async function getRoute(q: RouteQuery, opts: FamilyOptions = {}): Promise<Route> {
   return withSocket(opts, async (sock) => {
     const bytes = parseIp(q.dst).length;
     const o: Record<string, unknown> = { family: familyOf(bytes), dst_len: bytes * 8, dst: q.dst };
@@ -286,12 +288,12 @@ export async function getRoute(q: RouteQuery, opts: RouteOptions = {}): Promise<
     if (q.oif !== undefined) o.oif = await resolveLink(q.oif, sock);
     for (const k of ['mark', 'uid', 'ip_proto', 'sport', 'dport'] as const) if (q[k] !== undefined) o[k] = q[k];
     if (q.fibmatch) o.flags = ['fib_match'];
-    const reply = await sock.request(routeCodec.encode(RTM.GETROUTE, 0, o as Route), { ack: false, headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    const reply = await sock.request(routeCodec.encode(RTM.GETROUTE, 0, o as Partial<Route>), { ack: false, headerSize: HDR, ...callOptions(opts) });
     return routeCodec.decodePayload(reply.messages[0]!.payload) as Route;
   });
 }
 
 /** Encodes a route object as a message of `type` (e.g. RTM.DELROUTE for a decoded route). */
 export function encodeRoute(type: number, flags: number, route: Partial<Route>): Uint8Array {
-  return routeCodec.encode(type, flags, route as Route);
+  return routeCodec.encode(type, flags, route as Partial<Route>);
 }

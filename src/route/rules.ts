@@ -5,7 +5,8 @@ import { parseIp } from '../schema/index.js';
 import { ruleCodec, type Rule } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, RuleAction } from './enums.js';
-import { RouteDump, withSocket, type RouteOptions } from './socket.js';
+import type { Dump, FamilyOptions } from '../socket/index.js';
+import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId, tableId } from './tables.js';
 
@@ -15,8 +16,8 @@ const HDR = HEADER_SIZES.fib_rule_hdr;
 
 
 /** Dumps rules (RTM_GETRULE, NLM_F_DUMP); the kernel filters by family only. */
-export function dumpRules(filter: { family?: Family | number } = {}, opts: RouteOptions = {}): RouteDump<Rule> {
-  return new RouteDump(opts, ruleCodec.encode(RTM.GETRULE, 0, { family: filter.family ?? 'unspec' } as Rule), ruleCodec);
+export function dumpRules(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Dump<Rule> {
+  return routeDump(opts, ruleCodec.encode(RTM.GETRULE, 0, { family: filter.family ?? 'unspec' } as Partial<Rule>), ruleCodec);
 }
 
 /** A rule to add or delete (a decoded Rule works too). */
@@ -77,7 +78,7 @@ function ruleMessage(spec: RuleSpec, cmd: 'new' | 'del'): Record<string, unknown
 }
 
 /** Options of rule changes. */
-export interface RuleChangeOptions extends RouteOptions {
+export interface RuleChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
 }
@@ -91,8 +92,8 @@ export interface RuleChangeOptions extends RouteOptions {
 export async function addRule(spec: RuleSpec, opts: RuleChangeOptions = {}): Promise<Rule> {
   return withSocket(opts, async (sock) => {
     const msg = ruleMessage(spec, 'new');
-    const reply = await sock.request(ruleCodec.encode(RTM.NEWRULE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO | (opts.flags ?? 0), msg as Rule), {
-      headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}),
+    const reply = await sock.request(ruleCodec.encode(RTM.NEWRULE, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<Rule>), {
+      headerSize: HDR, ...callOptions(opts),
     });
     const echoed = reply.messages.find((m) => m.type === RTM.NEWRULE);
     return (echoed ? ruleCodec.decodePayload(echoed.payload) : msg) as Rule;
@@ -100,10 +101,10 @@ export async function addRule(spec: RuleSpec, opts: RuleChangeOptions = {}): Pro
 }
 
 /** Deletes the first rule matching the spec (RTM_DELRULE, `ip rule del`). */
-export async function deleteRule(spec: RuleSpec | Rule, opts: RouteOptions = {}): Promise<void> {
+export async function deleteRule(spec: RuleSpec | Rule, opts: FamilyOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = ruleMessage(spec as RuleSpec, 'del');
-    await sock.request(ruleCodec.encode(RTM.DELRULE, 0, msg as Rule), { headerSize: HDR, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await sock.request(ruleCodec.encode(RTM.DELRULE, 0, msg as Partial<Rule>), { headerSize: HDR, ...callOptions(opts) });
   });
 }
 
@@ -111,12 +112,12 @@ export async function deleteRule(spec: RuleSpec | Rule, opts: RouteOptions = {})
  * Deletes every rule with a priority (`ip rule flush`: all but the priority-0 local rule, the
  * main and default rules included). Resolves with the number deleted.
  */
-export async function flushRules(filter: { family?: Family | number } = {}, opts: RouteOptions = {}): Promise<number> {
+export async function flushRules(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const families: (Family | number)[] = filter.family !== undefined ? [filter.family] : ['inet', 'inet6'];
     let n = 0;
     for (const family of families) {
-      const list = (await dumpRules({ family }, { socket: sock }).toArray()).filter((r) => r.priority !== undefined);
+      const list = (await dumpRules({ family }, { ...callOptions(opts), socket: sock }).toArray()).filter((r) => r.priority !== undefined);
       if (list.length === 0) continue;
       const res = await sock.requestBatch(list.map((r) => ruleCodec.encode(RTM.DELRULE, 0, r)), { headerSize: HDR });
       if (res.errors.length) throw res.errors[0]!.error;

@@ -1,7 +1,7 @@
 // Builders for declarations. They only make data (see types.ts) and carry the decoded
 // TypeScript type along, so `Decoded<typeof linkAttrs>` is the type a decoder returns.
 import type {
-  AttrDecl, AttributeSet, CustomCodec, EnumSpec, Extras, Field, FlagsSpec, IntField, IntType, StructExtras,
+  Always, AttrDecl, AttributeSet, CustomCodec, EnumSpec, Extras, Field, FlagsSpec, IntField, IntType, StructExtras,
   StructField, StructSpec, U64,
 } from './types.js';
 
@@ -105,8 +105,21 @@ export function custom<T>(codec: CustomCodec<T>): Field<T> {
   return { kind: 'custom', codec };
 }
 
+/**
+ * Marks an attribute the kernel sends in every message of its set (say which fill function
+ * shows it): its decoded property is not optional. Only for what the kernel always sends.
+ */
+export function always<F extends Field<any>>(field: F): Always<F> {
+  return { ...field, always: true };
+}
+
 type DeclMap = Record<string, readonly [number, Field<any>]>;
-type SetType<D extends DeclMap> = { -readonly [K in keyof D]?: D[K][1] extends Field<infer T> ? T : never } & Extras;
+type FieldType<F> = F extends Field<infer T> ? T : never;
+type AlwaysKeys<D extends DeclMap> = { [K in keyof D]: D[K][1] extends { always: true } ? K : never }[keyof D];
+type SetType<D extends DeclMap> =
+  & { -readonly [K in Exclude<keyof D, AlwaysKeys<D>>]?: FieldType<D[K][1]> }
+  & { -readonly [K in AlwaysKeys<D>]: FieldType<D[K][1]> }
+  & Extras;
 
 /**
  * Declares an attribute set: property name -> [attribute type, field]. Property order is the

@@ -60,6 +60,13 @@ export type Field<T = unknown> =
   | { readonly kind: 'sub-message'; readonly selector: string; readonly map: Readonly<Record<string, Field>>; readonly _t?: T }
   | { readonly kind: 'custom'; readonly codec: CustomCodec<T>; readonly _t?: T };
 
+/**
+ * A field of an attribute the kernel puts in every message of its set (checked against the
+ * kernel's fill function, e.g. rtnl_fill_ifinfo for IFLA_IFNAME): decoded objects have it, so
+ * its property is not optional in the decoded type. Codecs ignore the mark.
+ */
+export type Always<F> = F & { readonly always: true };
+
 /** An integer attribute, optionally named by an enum or split into flag names. */
 export interface IntField<T = unknown> {
   readonly kind: 'int';

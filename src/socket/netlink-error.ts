@@ -3,8 +3,12 @@ import { errnoMessage, errnoName } from './errno.js';
 
 /**
  * NetlinkError is what a request rejects with when the kernel (or a user-space peer) answers
- * with a negative error. It carries what the kernel said: the errno, the extended-ACK message,
- * the offending attribute and missing-attribute information, and the request that failed.
+ * with a negative error. Its message names the operation and gives the kernel's words
+ * ('RTM_NEWROUTE: Nexthop has invalid gateway (EINVAL)', 'ethtool.channels-set: …'). It carries
+ * what the kernel said: the errno, the extended-ACK message, the offending attribute and
+ * missing-attribute information, and the request that failed. A family that names the
+ * operation better wraps the socket's error with {@link NetlinkError.wrap}, which keeps it as
+ * `cause`.
  */
 export class NetlinkError extends Error {
   /** Positive errno, e.g. 17. */
@@ -30,10 +34,10 @@ export class NetlinkError extends Error {
   /** The request bytes that failed, when known. */
   readonly request: Uint8Array | undefined;
 
-  constructor(op: string, errno: number, ack?: Partial<Ack>, request?: Uint8Array, attributePath?: number[]) {
+  constructor(op: string, errno: number, ack?: Partial<Ack>, request?: Uint8Array, attributePath?: number[], options?: { cause?: unknown }) {
     const code = errnoName(errno);
     const text = ack?.message ? `${ack.message} (${code})` : `${errnoMessage(errno)} (${code})`;
-    super(`${op}: ${text}`);
+    super(`${op}: ${text}`, options);
     this.name = 'NetlinkError';
     this.errno = errno;
     this.code = code;
@@ -46,6 +50,21 @@ export class NetlinkError extends Error {
     this.policy = ack?.policy;
     this.cookie = ack?.cookie;
     this.request = request;
+  }
+
+  /**
+   * The same error under the operation's name in its family's words ('ethtool.channels-set'
+   * for the socket's 'ethtool'), with `e` as its `cause`.
+   */
+  static wrap(op: string, e: NetlinkError): NetlinkError {
+    const ack: Partial<Ack> = {};
+    if (e.kernelMessage !== undefined) ack.message = e.kernelMessage;
+    if (e.offset !== undefined) ack.offset = e.offset;
+    if (e.missingType !== undefined) ack.missingType = e.missingType;
+    if (e.missingNest !== undefined) ack.missingNest = e.missingNest;
+    if (e.policy !== undefined) ack.policy = e.policy;
+    if (e.cookie !== undefined) ack.cookie = e.cookie;
+    return new NetlinkError(op, e.errno, ack, e.request, e.attributePath, { cause: e });
   }
 
   /** The text iproute2 prints after "Error: ": the extended-ACK message, or strerror. */

@@ -74,7 +74,7 @@ export async function call(g: GlobalArgs, words: string[]): Promise<number> {
   const client = await FamilyClient.open(def, g.netns ? { netns: g.netns } : {});
   try {
     if (dump) {
-      const items = await client.dumpAll(opName, value);
+      const items = await client.dump(opName, value).toArray();
       process.stdout.write(g.json && !g.pretty ? items.map((x) => toJson(x, 0)).join('\n') + (items.length ? '\n' : '') : toJson(items) + '\n');
     } else {
       const reply = await client.do(opName, value);

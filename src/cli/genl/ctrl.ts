@@ -71,7 +71,7 @@ export async function ctrl(g: GlobalArgs, words: string[]): Promise<number> {
   try {
     switch (verb) {
       case 'list': case 'ls': case 'show': {
-        const fams = await client.controller.listFamilies();
+        const fams = await client.controller.dumpFamilies().toArray();
         process.stdout.write(g.json ? toJson(fams.map(familyJson), g.pretty ? 2 : 0) + '\n' : fams.map(familyText).join(''));
         return 0;
       }
@@ -99,8 +99,7 @@ export async function ctrl(g: GlobalArgs, words: string[]): Promise<number> {
         const stop = () => ac.abort();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
-        const it = await client.controller.watch({ signal: ac.signal });
-        for await (const e of it) {
+        for await (const e of client.controller.events(['notify'], { signal: ac.signal })) {
           if ('overrun' in e) {
             process.stdout.write(g.json ? toJson({ overrun: true, code: e.code }, 0) + '\n' : `[OVERRUN] events were lost (${e.code})\n`);
             continue;

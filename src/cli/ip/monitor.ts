@@ -3,7 +3,7 @@
 // or with -j one JSON object per line (NDJSON), which iproute2 cannot do: each line is the
 // object as `ip -j OBJECT show` prints it, led by "object" (link, address, route, neigh,
 // rule, nexthop, netconf, nsid) and "deleted": true for removals.
-import { getLink, monitor, RTM, type Netconf, type Nsid, type RouteEvent } from '../../route/index.js';
+import { events, getLink, RTM, type Netconf, type Nsid, type RouteEvent } from '../../route/index.js';
 import type { Overrun } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
 import { Args, matches } from './argv.js';
@@ -153,9 +153,9 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   process.stdout.on('error', stop);
-  const mon = monitor(groups, { ...(ctx.opts.netns !== undefined ? { netns: ctx.opts.netns } : {}), signal: ac.signal, rcvbuf: 4 << 20 });
+  const sub = events(groups, { ...(ctx.opts.netns !== undefined ? { netns: ctx.opts.netns } : {}), signal: ac.signal, rcvbuf: 4 << 20 });
   try {
-    for await (const ev of mon) {
+    for await (const ev of sub) {
       if ('overrun' in ev) {
         reportOverrun(out, ev, ndjson);
         continue;
@@ -168,7 +168,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   } finally {
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
-    mon.close();
+    sub.close();
     s.close();
   }
   await out.flush().catch(() => undefined);

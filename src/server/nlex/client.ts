@@ -1,7 +1,7 @@
 // The user-space programs of the tutorial as a library: resolve (the family and its groups),
 // change (set myvar with an ACK), get, and event (every change of myvar).
 import { Controller, type FamilyInfo } from '../../genl/index.js';
-import { NetlinkSocket, type OpenOptions, type Overrun } from '../../socket/index.js';
+import { NetlinkSocket, Subscription, type OpenOptions } from '../../socket/index.js';
 import { attrs, compileSet, u32 } from '../../schema/index.js';
 import { MessageWriter, NLM_F_ECHO, type MessageReader } from '../../wire/index.js';
 import { GENL_HDRLEN } from '../uapi.js';
@@ -22,7 +22,7 @@ export interface NlexClientOptions extends OpenOptions {
   protocol?: number;
 }
 
-/** A change of myvar seen by watch(): the value and the port id of the socket that changed it. */
+/** A change of myvar seen by events(): the value and the port id of the socket that changed it. */
 export interface NlexChange {
   value: number;
   /** nlmsg_pid of the notification: the origin of the change. */
@@ -39,6 +39,7 @@ export class NlexClient implements AsyncDisposable {
   /** The flavour spoken. */
   readonly flavour: NlexFlavour;
   private family: Promise<FamilyInfo> | undefined;
+  private resolved: FamilyInfo | undefined;
 
   private constructor(socket: NetlinkSocket, flavour: NlexFlavour) {
     this.socket = socket;
@@ -62,7 +63,7 @@ export class NlexClient implements AsyncDisposable {
   resolve(opts: { signal?: AbortSignal } = {}): Promise<FamilyInfo> {
     if (this.flavour !== 'genl') return Promise.reject(new TypeError('the classic nlex protocol has no family to resolve'));
     if (!this.family) {
-      this.family = new Controller(this.socket).getFamily(NLEX_FAMILY, opts);
+      this.family = new Controller(this.socket).getFamily(NLEX_FAMILY, opts).then((f) => (this.resolved = f));
       this.family.catch(() => (this.family = undefined));
     }
     return this.family;
@@ -94,22 +95,17 @@ export class NlexClient implements AsyncDisposable {
   }
 
   /**
-   * Joins the notification group (group 1, or the family's "example" group resolved through
-   * the controller) and yields every change of myvar; an Overrun item says changes were lost.
-   * `onJoin` is called once the group is joined: changes from then on are seen.
+   * Joins the notification group (nlex has one, "example") and yields every change of myvar; an
+   * Overrun item says changes were lost. Classic: group 1. Generic netlink: the family's
+   * "example" group, so resolve() first. Joined when it returns: changes from then on are seen.
    */
-  async *watch(opts: { signal?: AbortSignal; onJoin?: (group: number) => void } = {}): AsyncGenerator<NlexChange | Overrun> {
-    let group = NLEX_GRP_MYVAR;
-    let type = NLEX_MSG_UPD;
-    if (this.flavour === 'genl') {
-      const f = await this.resolve(opts);
-      const g = f.groups.find((x) => x.name === NLEX_GROUP);
-      if (!g) throw new Error(`family ${NLEX_FAMILY} has no group "${NLEX_GROUP}"`);
-      group = g.id;
-      type = f.id;
-    }
+  events(groups: readonly string[] = [NLEX_GROUP], opts: { signal?: AbortSignal } = {}): Subscription<NlexChange> {
+    for (const g of groups) if (g !== NLEX_GROUP) throw new TypeError(`nlex has no group "${g}" (it has: ${NLEX_GROUP})`);
+    const { group, type } = this.notifications();
     const hs = this.headerSize;
-    const events = this.socket.events({
+    return new Subscription<NlexChange>({
+      socket: this.socket,
+      owned: false,
       signal: opts.signal,
       decode: (r: MessageReader, meta) => {
         if (r.type !== type || meta.group !== group) return undefined;
@@ -117,10 +113,20 @@ export class NlexClient implements AsyncDisposable {
         const v = valueOf(r.buf.subarray(r.payloadStart, r.payloadEnd), hs);
         return v === undefined ? undefined : ({ value: v, origin: r.pid } satisfies NlexChange);
       },
+      join: (sock) => {
+        if (groups.length > 0) sock.join(group);
+      },
     });
-    this.socket.join(group);
-    opts.onJoin?.(group);
-    yield* events;
+  }
+
+  /** The notification group and message type: fixed (classic), or the resolved family's (genl). */
+  notifications(): { group: number; type: number } {
+    if (this.flavour !== 'genl') return { group: NLEX_GRP_MYVAR, type: NLEX_MSG_UPD };
+    const f = this.resolved;
+    if (!f) throw new TypeError('nlex: resolve() the family before subscribing to its events');
+    const g = f.groups.find((x) => x.name === NLEX_GROUP);
+    if (!g) throw new TypeError(`family ${NLEX_FAMILY} has no group "${NLEX_GROUP}"`);
+    return { group: g.id, type: f.id };
   }
 
   /** Closes the socket. */

@@ -1,13 +1,13 @@
-// monitor(): rtnetlink multicast notifications as typed events, `ip monitor` as an async
+// events(): rtnetlink multicast notifications as typed events, `ip monitor` as an async
 // iterable, with the socket layer's overrun marker when the kernel dropped events.
-import type { NetlinkSocket, Overrun } from '../socket/index.js';
+import { Subscription, type FamilyOptions } from '../socket/index.js';
 import { NETLINK_LISTEN_ALL_NSID, SOL_NETLINK, type MessageReader } from '../wire/index.js';
 import {
   addressCodec, linkCodec, neighCodec, netconfCodec, nexthopCodec, nsidCodec, routeCodec, ruleCodec,
   type Address, type Link, type Neighbour, type Netconf, type Nexthop, type Nsid, type Route, type Rule,
 } from './codecs.js';
 import { RTM, RTNLGRP } from './constants.js';
-import { openRoute, type RouteOptions } from './socket.js';
+import { openRoute } from './socket.js';
 
 /** What an event is about. */
 export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid';
@@ -39,7 +39,7 @@ export type RouteEvent =
  * Groups by the object names `ip monitor` takes, plus every RTNLGRP_* by its lower-case name
  * ('ipv4_route'); numbers are group numbers.
  */
-export const MONITOR_GROUPS: Readonly<Record<string, readonly number[]>> = {
+export const EVENT_GROUPS: Readonly<Record<string, readonly number[]>> = {
   link: [RTNLGRP.LINK],
   address: [RTNLGRP.IPV4_IFADDR, RTNLGRP.IPV6_IFADDR],
   route: [RTNLGRP.IPV4_ROUTE, RTNLGRP.IPV6_ROUTE, RTNLGRP.MPLS_ROUTE],
@@ -53,8 +53,8 @@ export const MONITOR_GROUPS: Readonly<Record<string, readonly number[]>> = {
   ...Object.fromEntries(Object.entries(RTNLGRP).filter(([k]) => k !== 'NONE').map(([k, v]) => [k.toLowerCase(), [v]])),
 };
 
-/** The groups `monitor()` joins by default: what `ip monitor all` shows of these objects. */
-export const DEFAULT_MONITOR_GROUPS = ['link', 'address', 'route', 'neigh', 'rule', 'nexthop', 'netconf', 'nsid'] as const;
+/** The groups `events()` joins by default: what `ip monitor all` shows of these objects. */
+export const DEFAULT_EVENT_GROUPS = ['link', 'address', 'route', 'neigh', 'rule', 'nexthop', 'netconf', 'nsid'] as const;
 
 type Kinded = { kind: RouteEventKind; event: 'new' | 'del'; decode: (r: MessageReader) => unknown };
 const BY_TYPE = new Map<number, Kinded>();
@@ -84,8 +84,8 @@ export function decodeRouteEvent(r: MessageReader, meta: { group: number; nsid: 
   return { event: 'other', kind: 'other', type: r.type, group: meta.group, nsid: meta.nsid, object: r.buf.slice(r.payloadStart, r.payloadEnd) };
 }
 
-/** Options of {@link monitor}. */
-export interface MonitorOptions extends RouteOptions {
+/** Options of {@link events}. */
+export interface RouteEventOptions extends FamilyOptions {
   /** Also receive the events of peer namespaces that have an id here (NETLINK_LISTEN_ALL_NSID). */
   listenAllNsid?: boolean;
   /** SO_RCVBUF for the listening socket (bytes). */
@@ -93,80 +93,43 @@ export interface MonitorOptions extends RouteOptions {
 }
 
 /**
- * RouteMonitor is a subscription to rtnetlink notifications: joined when monitor() returns,
- * iterated with `for await`, ended by close(), `break`, the signal, or `await using`. Items are
- * RouteEvents, or `{ overrun: true, code }` when the kernel dropped notifications (resync with
- * a dump).
- */
-export class RouteMonitor implements AsyncIterable<RouteEvent | Overrun>, AsyncDisposable {
-  private readonly iter: AsyncIterableIterator<RouteEvent | Overrun>;
-
-  /** @internal */
-  constructor(private readonly sock: NetlinkSocket, private readonly owned: boolean, signal: AbortSignal | undefined) {
-    this.iter = sock.events({ decode: decodeRouteEvent, ...(signal ? { signal } : {}) });
-  }
-
-  /** Ends the subscription (and closes the socket monitor() opened). */
-  close(): void {
-    void this.iter.return?.();
-    if (this.owned) this.sock.close();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.close();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<RouteEvent | Overrun, void, undefined> {
-    try {
-      for (;;) {
-        const r = await this.iter.next();
-        if (r.done) return;
-        yield r.value;
-      }
-    } finally {
-      this.close();
-    }
-  }
-}
-
-/**
  * Subscribes to rtnetlink notifications (`ip monitor`): groups by object name ('link',
  * 'address', 'route', 'neigh', 'rule', 'nexthop', 'netconf', 'nsid'), RTNLGRP name
- * ('ipv4_route') or number; all of those objects by default.
+ * ('ipv4_route') or number; all of those objects by default. Joined when it returns.
  *
- *   const mon = monitor(['route'], { netns: 'ns1' });
- *   for await (const ev of mon) {
+ *   const sub = events(['route'], { netns: 'ns1' });
+ *   for await (const ev of sub) {
  *     if ('overrun' in ev) { resync(); continue; }
  *     console.log(ev.event, ev.kind, ev.object);
  *   }
  */
-export function monitor(groups: readonly (string | number)[] = DEFAULT_MONITOR_GROUPS, opts: MonitorOptions = {}): RouteMonitor {
+export function events(groups: readonly (string | number)[] = DEFAULT_EVENT_GROUPS, opts: RouteEventOptions = {}): Subscription<RouteEvent> {
   const nums = new Set<number>();
   for (const g of groups) {
     if (typeof g === 'number') nums.add(g);
     else {
-      const list = MONITOR_GROUPS[g.toLowerCase().replace(/-/g, '_')];
-      if (!list) throw new TypeError(`monitor: unknown group "${g}"`);
+      const list = EVENT_GROUPS[g.toLowerCase().replace(/-/g, '_')];
+      if (!list) throw new TypeError(`events: unknown group "${g}"`);
       for (const n of list) nums.add(n);
     }
   }
-  const owned = !opts.socket;
-  const sock = opts.socket ?? openRoute({
-    ...(opts.netns !== undefined ? { netns: opts.netns } : {}), ...(opts.rcvbuf ? { rcvbuf: opts.rcvbuf } : {}),
-  });
-  try {
-    if (opts.listenAllNsid) sock.setOption(SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, 1);
-    for (const n of nums) {
-      try {
-        sock.join(n);
-      } catch (e) {
-        // Groups of modules that are not loaded (MPLS) cannot be joined; the rest still work.
-        if (typeof groups.find((g) => g === n) === 'number') throw e;
+  return new Subscription<RouteEvent>({
+    socket: opts.socket ?? openRoute({
+      ...(opts.netns !== undefined ? { netns: opts.netns } : {}), ...(opts.rcvbuf ? { rcvbuf: opts.rcvbuf } : {}),
+    }),
+    owned: !opts.socket,
+    decode: decodeRouteEvent,
+    signal: opts.signal,
+    join: (sock) => {
+      if (opts.listenAllNsid) sock.setOption(SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, 1);
+      for (const n of nums) {
+        try {
+          sock.join(n);
+        } catch (e) {
+          // Groups of modules that are not loaded (MPLS) cannot be joined; the rest still work.
+          if (groups.includes(n)) throw e;
+        }
       }
-    }
-  } catch (e) {
-    if (owned) sock.close();
-    throw e;
-  }
-  return new RouteMonitor(sock, owned, opts.signal);
+    },
+  });
 }

@@ -1,8 +1,8 @@
-// monitor(): the reference text's walk-through (`ip monitor route` sees `ip route add` and
+// events(): the reference text's walk-through (`ip monitor route` sees `ip route add` and
 // `ip route del`), typed events of other objects, and the overrun marker.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addLink, changeLink, addAddress, dumpLinks, monitor, type RouteEvent } from '../src/route/index.js';
+import { addLink, changeLink, addAddress, dumpLinks, events, type RouteEvent } from '../src/route/index.js';
 import type { Overrun } from '../src/socket/index.js';
 import { ip, ipBatch, requireRoot, withNetns } from './helpers/netns.js';
 
@@ -29,20 +29,20 @@ function reader<T>(it: AsyncIterator<T>): (ms: number) => Promise<IteratorResult
 }
 
 /** Collects items until `done` says so; fails after `ms` without it. */
-async function collect(mon: AsyncIterable<RouteEvent | Overrun>, done: (items: (RouteEvent | Overrun)[]) => boolean, ms = 5000): Promise<(RouteEvent | Overrun)[]> {
+async function collect(sub: AsyncIterable<RouteEvent | Overrun>, done: (items: (RouteEvent | Overrun)[]) => boolean, ms = 5000): Promise<(RouteEvent | Overrun)[]> {
   const items: (RouteEvent | Overrun)[] = [];
-  const next = reader(mon[Symbol.asyncIterator]());
+  const next = reader(sub[Symbol.asyncIterator]());
   const deadline = Date.now() + ms;
   while (!done(items)) {
     const r = await next(Math.max(1, deadline - Date.now()));
-    if (r === 'timeout') assert.fail(`monitor: timed out with ${items.length} items`);
+    if (r === 'timeout') assert.fail(`events: timed out with ${items.length} items`);
     if (r.done) break;
     items.push(r.value);
   }
   return items;
 }
 
-test('monitor sees ip route add / ip route del (the reference walk-through)', async (t) => {
+test('events() sees ip route add / ip route del (the reference walk-through)', async (t) => {
   if (!requireRoot(t)) return;
   await withNetns(async (ns) => {
     ip(ns, 'link add em1 type veth peer name em1p');
@@ -50,11 +50,11 @@ test('monitor sees ip route add / ip route del (the reference walk-through)', as
     ip(ns, 'link set em1p up');
     ip(ns, 'addr add 192.168.2.1/24 dev em1');
     const em1 = (await dumpLinks({}, { netns: ns }).toArray()).find((l) => l.ifname === 'em1')!.ifindex;
-    const mon = monitor(['route'], { netns: ns });
+    const sub = events(['route'], { netns: ns });
     ip(ns, 'route add 192.168.1.10 via 192.168.2.200');
     ip(ns, 'route del 192.168.1.10');
-    const items = await collect(mon, (xs) => xs.filter((x) => 'event' in x && x.event === 'del').length >= 1);
-    mon.close();
+    const items = await collect(sub, (xs) => xs.filter((x) => 'event' in x && x.event === 'del').length >= 1);
+    sub.close();
     const evs = items.filter((x): x is RouteEvent => 'event' in x && x.kind === 'route' && x.object.dst === '192.168.1.10');
     assert.deepEqual(evs.map((e) => e.event), ['new', 'del']);
     for (const e of evs) {
@@ -67,15 +67,15 @@ test('monitor sees ip route add / ip route del (the reference walk-through)', as
   });
 });
 
-test('monitor: link, address and neighbour events are typed; close() ends the iteration', async (t) => {
+test('events(): link, address and neighbour events are typed; close() ends the iteration', async (t) => {
   if (!requireRoot(t)) return;
   await withNetns(async (ns) => {
-    const mon = monitor(undefined, { netns: ns });
+    const sub = events(undefined, { netns: ns });
     await addLink({ ifname: 'm0', kind: 'veth', peer: { ifname: 'm1' } }, { netns: ns });
     await changeLink('m0', { up: true }, { netns: ns });
     await addAddress({ dev: 'm0', address: '10.20.0.1/24' }, { netns: ns });
     ip(ns, 'neigh add 10.20.0.9 lladdr 02:00:00:00:00:09 dev m0');
-    const items = await collect(mon, (xs) => xs.some((x) => 'kind' in x && x.kind === 'neighbour'));
+    const items = await collect(sub, (xs) => xs.some((x) => 'kind' in x && x.kind === 'neighbour'));
     // collect() leaves the iteration open, so close() is what ends it.
     const kinds = new Set(items.map((x) => ('kind' in x ? x.kind : 'overrun')));
     for (const k of ['link', 'address', 'route', 'neighbour']) assert.ok(kinds.has(k as never), `saw ${k} events: ${[...kinds].join(',')}`);
@@ -83,32 +83,32 @@ test('monitor: link, address and neighbour events are typed; close() ends the it
     assert.equal(addr?.object.local, '10.20.0.1');
     const link = items.find((x): x is Extract<RouteEvent, { kind: 'link' }> => 'kind' in x && x.kind === 'link' && x.object.ifname === 'm0');
     assert.equal(link?.event, 'new');
-    mon.close();
-    const r = await reader(mon[Symbol.asyncIterator]())(1000);
+    sub.close();
+    const r = await reader(sub[Symbol.asyncIterator]())(1000);
     assert.ok(r !== 'timeout' && r.done, 'the iteration ended');
   });
 });
 
-test('monitor: a flood that overflows the receive buffer yields the overrun marker and goes on', async (t) => {
+test('events(): a flood that overflows the receive buffer yields the overrun marker and goes on', async (t) => {
   if (!requireRoot(t)) return;
   await withNetns(async (ns) => {
     ip(ns, 'link add f0 type veth peer name f1');
     ip(ns, 'link set f0 up');
-    const mon = monitor(['route'], { netns: ns, rcvbuf: 4096 });
-    const next = reader(mon[Symbol.asyncIterator]());
+    const sub = events(['route'], { netns: ns, rcvbuf: 4096 });
+    const next = reader(sub[Symbol.asyncIterator]());
     // Nothing reads while ip adds 3000 routes: the kernel drops notifications (ENOBUFS).
     ipBatch(ns, Array.from({ length: 3000 }, (_, i) => `route add 10.${(i >> 8) & 255}.${i & 255}.0/24 dev f0`));
     let overrun: Overrun | undefined;
-    let events = 0;
+    let count = 0;
     // Read until quiet: the kernel drops notifications until the queue has been drained.
     for (;;) {
       const r = await next(500);
       if (r === 'timeout' || r.done) break;
       if ('overrun' in r.value) overrun = r.value;
-      else events++;
+      else count++;
     }
     assert.deepEqual(overrun, { overrun: true, code: 'ENOBUFS' });
-    assert.ok(events < 3000, `only some events fit (${events})`);
+    assert.ok(count < 3000, `only some events fit (${count})`);
     // The subscription survives the overrun.
     ip(ns, 'route add 10.200.0.0/16 dev f0');
     let seen = false;
@@ -117,7 +117,7 @@ test('monitor: a flood that overflows the receive buffer yields the overrun mark
       assert.ok(r !== 'timeout' && !r.done, 'an event arrives after the overrun');
       seen = 'kind' in r.value && r.value.kind === 'route' && r.value.object.dst === '10.200.0.0';
     }
-    mon.close();
-    t.diagnostic(`${events} events before the overrun`);
+    sub.close();
+    t.diagnostic(`${count} events before the overrun`);
   });
 });
