@@ -48,6 +48,9 @@ typedef struct {
   uint32_t portid, groups;
   int64_t group, nsid;
   int truncated;
+  // SCM_CREDENTIALS (SO_PASSCRED): the sender's pid, uid and gid, as the kernel recorded them.
+  int has_cred;
+  uint32_t cred[3];
 } recv_info;
 
 typedef struct ahead_slot {
@@ -73,6 +76,8 @@ typedef struct nlsock {
   uint8_t* buf;
   size_t buflen;
   napi_async_context async_ctx;
+  // The credentials of the datagram being delivered (lastCredentials()), only during its callback.
+  const recv_info* delivering;
   // While the poll handle exists: makes environment teardown (a worker exiting, the process
   // exiting) wait until the handle is closed, before the addon can be unloaded.
   napi_async_cleanup_hook_handle cleanup;
@@ -461,7 +466,7 @@ static int deliver(nlsock* s, napi_value cb, napi_value recv, int status, ssize_
 // Receives one datagram of at most `cap` bytes without waiting. Returns the datagram's full
 // length (more than cap when it was cut, see ri->truncated) or -errno.
 static ssize_t recv_datagram(int fd, void* buf, size_t cap, recv_info* ri) {
-  char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
+  char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred)) + 64];
   struct sockaddr_nl sa;
   struct iovec iov = {buf, cap};
   struct msghdr mh;
@@ -479,7 +484,17 @@ static ssize_t recv_datagram(int fd, void* buf, size_t cap, recv_info* ri) {
   ri->groups = sa.nl_groups;
   ri->group = -1;
   ri->nsid = -1;
+  ri->has_cred = 0;
   for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+      struct ucred uc;
+      memcpy(&uc, CMSG_DATA(c), sizeof uc);
+      ri->cred[0] = (uint32_t)uc.pid;
+      ri->cred[1] = uc.uid;
+      ri->cred[2] = uc.gid;
+      ri->has_cred = 1;
+      continue;
+    }
     if (c->cmsg_level != SOL_NETLINK) continue;
     if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
       struct nl_pktinfo pi;
@@ -554,7 +569,10 @@ static void on_poll(uv_poll_t* h, int status, int events) {
         if (deliver(s, j.cb, j.recv, -err, 0, 0, 0, -1, -1, 0) < 0 || err != ENOBUFS) break;
         continue;
       }
-      if (deliver(s, j.cb, j.recv, 0, n, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated) < 0) break;
+      s->delivering = &ri;
+      int rc = deliver(s, j.cb, j.recv, 0, n, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated);
+      s->delivering = NULL;
+      if (rc < 0) break;
     }
   }
   leave_js(s, &j);
@@ -654,8 +672,10 @@ static void on_async(uv_async_t* h) {
     s->count--;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
+    s->delivering = status < 0 ? NULL : &ri;
     int rc = status < 0 ? deliver(s, j.cb, j.recv, status, 0, 0, 0, -1, -1, 0)
                         : deliver(s, j.cb, j.recv, 0, len, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated);
+    s->delivering = NULL;
     if (rc < 0) break;
   }
   if (more && !s->closing) uv_async_send(&s->async);  // the rest on the next turn of the loop
@@ -848,6 +868,26 @@ static napi_value nl_fd(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// lastCredentials() -> [pid, uid, gid] | null: SCM_CREDENTIALS of the datagram whose callback is
+// running (SO_PASSCRED must be on); null outside a callback or when the datagram had none.
+static napi_value nl_last_credentials(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  nlsock* s = unwrap_this(env, info, &argc, NULL);
+  if (!s) return NULL;
+  napi_value out;
+  if (!s->delivering || !s->delivering->has_cred) {
+    napi_get_null(env, &out);
+    return out;
+  }
+  CHECK(napi_create_array_with_length(env, 3, &out));
+  for (uint32_t i = 0; i < 3; i++) {
+    napi_value v;
+    napi_create_uint32(env, s->delivering->cred[i], &v);
+    napi_set_element(env, out, i, v);
+  }
+  return out;
+}
+
 // close(): idempotent. Stops the poll handle, then closes the fd, and drops the callback.
 static napi_value nl_close(napi_env env, napi_callback_info info) {
   size_t argc = 0;
@@ -874,6 +914,7 @@ NAPI_MODULE_INIT() {
       {"unref", NULL, nl_unref, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, nl_close, NULL, NULL, NULL, napi_default, NULL},
       {"fd", NULL, nl_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"lastCredentials", NULL, nl_last_credentials, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value cls;
   if (napi_define_class(env, "NativeSocket", NAPI_AUTO_LENGTH, nl_construct, NULL,

@@ -17,6 +17,7 @@ export { buildAck, appendDone } from './ack-builder.js';
 export { netlinkRcvSkb, type MessageHandler, type AckSender } from './rcv.js';
 export { DumpCallback, type DumpControl } from './dump.js';
 export type { PeerInfo, ServerLink } from './link.js';
+export { CAP_NET_ADMIN, KERNEL_CREDENTIALS, credentialsOf, hasCapability, isPrivileged, type Credentials } from './credentials.js';
 export { NetlinkServer, type ServerOptions } from './server.js';
 export { ClassicServer, type ClassicHandler } from './classic.js';
 export {

@@ -2,7 +2,8 @@
 // clients in other processes reach it through the kernel with NetlinkSocket.open(2, { peer }).
 import { loadAddon, type Transport } from '../socket/native.js';
 import { netnsPath, type NetnsSpec } from '../socket/netns.js';
-import { NETLINK_USERSOCK, NETLINK_PKTINFO, SOL_NETLINK, SOL_SOCKET, SO_RCVBUF } from '../wire/index.js';
+import { NETLINK_USERSOCK, NETLINK_PKTINFO, SOL_NETLINK, SOL_SOCKET, SO_PASSCRED, SO_RCVBUF } from '../wire/index.js';
+import { credentialsOf, isPrivileged, type Credentials } from './credentials.js';
 import { ECONNREFUSED, EINVAL } from './errno.js';
 import type { PeerInfo, ServerLink } from './link.js';
 import type { NetlinkServer } from './server.js';
@@ -19,17 +20,28 @@ export interface UsersockOptions {
   /** Serve inside this network namespace. */
   netns?: NetnsSpec;
   /**
-   * What to assume about a requester's socket, which a user-space server cannot see. The
-   * default is what NetlinkSocket sets (NETLINK_EXT_ACK and NETLINK_CAP_ACK on) and a
-   * privileged caller; ACKs stay parseable either way since NLM_F_CAPPED/NLM_F_ACK_TLVS say
-   * what they hold.
+   * What to assume about a requester's socket options, which a user-space server cannot see,
+   * given its credentials. The default is what NetlinkSocket sets (NETLINK_EXT_ACK and
+   * NETLINK_CAP_ACK on; ACKs stay parseable either way since NLM_F_CAPPED/NLM_F_ACK_TLVS say
+   * what they hold), with privilege from the credentials: uid 0 or CAP_NET_ADMIN.
    */
-  peer?: (portid: number) => PeerInfo;
+  peer?: (portid: number, creds: Credentials | undefined) => PeerInfo;
   /** Receive buffer for requests (SO_RCVBUF), default the system's. */
   rcvbuf?: number;
 }
 
-const DEFAULT_PEER: PeerInfo = { extAck: true, capAck: true, privileged: true };
+/** A requester as NetlinkSocket opens it; privilege is looked up only when an op needs it. */
+function defaultPeer(_portid: number, creds: Credentials | undefined): PeerInfo {
+  let privileged: boolean | undefined;
+  return {
+    extAck: true,
+    capAck: true,
+    creds,
+    get privileged() {
+      return (privileged ??= isPrivileged(creds));
+    },
+  };
+}
 
 function errnoOf(e: unknown): number {
   const n = (e as { errno?: unknown }).errno;
@@ -60,7 +72,7 @@ export class UsersockListener {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   private constructor(private readonly server: NetlinkServer, sock: Transport, portid: number, protocol: number,
-    private readonly peerInfo: (portid: number) => PeerInfo) {
+    private readonly peerInfo: (portid: number, creds: Credentials | undefined) => PeerInfo) {
     this.sock = sock;
     this.portid = portid;
     this.protocol = protocol;
@@ -74,13 +86,15 @@ export class UsersockListener {
     try {
       // PKTINFO tells requests (unicast) from multicasts that servers do not take.
       sock.setsockopt(SOL_NETLINK, NETLINK_PKTINFO, 1);
+      // SCM_CREDENTIALS on every datagram: who sent it decides what it may do.
+      sock.setsockopt(SOL_SOCKET, SO_PASSCRED, 1);
       if (opts.rcvbuf) sock.setsockopt(SOL_SOCKET, SO_RCVBUF, opts.rcvbuf);
       sock.bind(opts.portid >>> 0, 0);
     } catch (e) {
       sock.close();
       throw e;
     }
-    const l = new UsersockListener(server, sock, opts.portid >>> 0, protocol, opts.peer ?? (() => DEFAULT_PEER));
+    const l = new UsersockListener(server, sock, opts.portid >>> 0, protocol, opts.peer ?? defaultPeer);
     server.attach(l.link());
     sock.start(l.onDatagram, l.buffer);
     return l;
@@ -115,7 +129,7 @@ export class UsersockListener {
     }
     if (group > 0 || groups !== 0) return;
     this.stats.received++;
-    this.server.input(this.buffer.slice(0, length), portid);
+    this.server.input(this.buffer.slice(0, length), portid, credentialsOf(this.sock.lastCredentials?.()));
   };
 
   private send(data: Uint8Array, portid: number, groups: number): number {
@@ -144,7 +158,7 @@ export class UsersockListener {
         if (group < 1 || group > USERSOCK_GROUPS) return -EINVAL;
         return this.send(data, origin, 1 << (group - 1));
       },
-      peer: (portid) => this.peerInfo(portid),
+      peer: (portid, creds) => this.peerInfo(portid, creds),
       whenWritable: (_portid, fn, retry) => {
         if (this.closed) return;
         if (!retry) {

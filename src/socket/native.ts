@@ -28,6 +28,11 @@ export interface Transport {
   unref(): void;
   close(): void;
   fd(): number;
+  /**
+   * SCM_CREDENTIALS [pid, uid, gid] of the datagram whose callback is running (with
+   * SO_PASSCRED on), else null. Optional: transports that cannot tell omit it.
+   */
+  lastCredentials?(): [number, number, number] | null;
 }
 
 /** The native socket (native/nlsock.c). */

@@ -5,6 +5,7 @@ import { EINVAL } from '../errno.js';
 import type { Family } from '../genl-family.js';
 import { GenlServer } from '../genl.js';
 import { buildMessage } from '../message.js';
+import { GENL_ADMIN_PERM } from '../uapi.js';
 import { definePolicy, nla, type Policy } from '../policy.js';
 import type { ServerOptions } from '../server.js';
 import {
@@ -62,6 +63,8 @@ export function nlexClassicServer(state = new NlexState(), opts: ServerOptions =
  * The generic netlink flavour (genl_ex_family of the tutorial): family "nlex" version 1 with
  * NLEX_CMD_GET and NLEX_CMD_UPD and the multicast group "example". UPD notifies the group
  * (genl_notify(), so NLM_F_ECHO reaches the origin once); GET replies with an UPD message.
+ * UPD is GENL_ADMIN_PERM, like the classic flavour's: anyone may read myvar, only root or a
+ * holder of CAP_NET_ADMIN may change it.
  */
 export function nlexGenlFamily(genl: GenlServer, state = new NlexState()): Family {
   return genl.register({
@@ -77,6 +80,7 @@ export function nlexGenlFamily(genl: GenlServer, state = new NlexState()): Famil
       },
       {
         cmd: NLEX_CMD_UPD,
+        flags: GENL_ADMIN_PERM,
         doit: (info) => {
           if (info.missing(NLE_MYVAR)) return -EINVAL;
           state.set(info.attrs!.u32(NLE_MYVAR)!);
