@@ -3,7 +3,7 @@
 import type { RecvCallback, Transport } from '../socket/native.js';
 import {
   NETLINK_ADD_MEMBERSHIP, NETLINK_BROADCAST_ERROR, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK,
-  NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO, SO_RCVBUF, SO_RCVBUFFORCE,
+  NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO, SO_PASSCRED, SO_RCVBUF, SO_RCVBUFFORCE,
   SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK, SOL_SOCKET,
 } from '../wire/index.js';
 import { errnoName } from '../socket/errno.js';
@@ -134,6 +134,8 @@ export class BusPort implements Transport {
       }
     }
     if (level === SOL_SOCKET) {
+      // SO_PASSCRED: the bus always knows the sender's credentials (lastCredentials()).
+      if (name === SO_PASSCRED) return;
       const force = name === SO_RCVBUFFORCE || name === SO_SNDBUFFORCE;
       if (force && !this.privileged) throw errnoError(EPERM, 'setsockopt');
       // The kernel doubles the request for bookkeeping overhead; without FORCE it caps it at rmem_max.

@@ -4,6 +4,8 @@ import { Controller, type FamilyInfo } from '../../genl/index.js';
 import { NetlinkSocket, type OpenOptions, type Overrun } from '../../socket/index.js';
 import { attrs, compileSet, u32 } from '../../schema/index.js';
 import { MessageWriter, NLM_F_ECHO, type MessageReader } from '../../wire/index.js';
+import type { Credentials } from '../credentials.js';
+import { PeerGuard } from '../peer-guard.js';
 import { GENL_HDRLEN } from '../uapi.js';
 import {
   NLE_MYVAR, NLEX_CMD_GET, NLEX_CMD_UPD, NLEX_FAMILY, NLEX_GROUP, NLEX_GRP_MYVAR, NLEX_MSG_GET, NLEX_MSG_UPD,
@@ -20,6 +22,11 @@ export interface NlexClientOptions extends OpenOptions {
   flavour?: NlexFlavour;
   /** The protocol the server is on (default NETLINK_USERSOCK). */
   protocol?: number;
+  /**
+   * Users the server may be run by (checked on its first datagram, from the credentials the
+   * kernel attaches): default root and the caller's own uid; 'any' to skip the check.
+   */
+  trustUids?: readonly number[] | 'any';
 }
 
 /** A change of myvar seen by watch(): the value and the port id of the socket that changed it. */
@@ -40,9 +47,19 @@ export class NlexClient implements AsyncDisposable {
   readonly flavour: NlexFlavour;
   private family: Promise<FamilyInfo> | undefined;
 
-  private constructor(socket: NetlinkSocket, flavour: NlexFlavour) {
+  private constructor(socket: NetlinkSocket, flavour: NlexFlavour, private readonly guard: PeerGuard) {
     this.socket = socket;
     this.flavour = flavour;
+  }
+
+  /** Datagrams dropped: `foreign` (not from the server's port), `untrusted` (from a server run by an untrusted user). */
+  get stats(): Readonly<{ foreign: number; untrusted: number }> {
+    return this.guard.stats;
+  }
+
+  /** Who runs the server (the credentials of its last datagram), once it has answered. */
+  get owner(): Credentials | undefined {
+    return this.guard.owner;
   }
 
   /** Opens a socket to the server. */
@@ -51,8 +68,18 @@ export class NlexClient implements AsyncDisposable {
     const names: Record<number, string> = flavour === 'classic'
       ? { [NLEX_MSG_UPD]: 'NLEX_MSG_UPD', [NLEX_MSG_GET]: 'NLEX_MSG_GET' }
       : { 0x10: 'nlctrl' };
-    const socket = NetlinkSocket.open(opts.protocol ?? NLEX_PROTOCOL, { typeName: (t) => names[t] ?? (flavour === 'genl' ? NLEX_FAMILY : undefined), ...opts });
-    return new NlexClient(socket, flavour);
+    const peer = opts.peer ?? 0;
+    const guard = new PeerGuard({
+      peer,
+      ...(opts.trustUids !== undefined ? { trustUids: opts.trustUids } : {}),
+      describe: `the nlex server on port 0x${peer.toString(16)}`,
+    });
+    const socket = NetlinkSocket.open(opts.protocol ?? NLEX_PROTOCOL, {
+      typeName: (t) => names[t] ?? (flavour === 'genl' ? NLEX_FAMILY : undefined),
+      ...opts,
+      transport: guard.factory(opts.transport),
+    });
+    return new NlexClient(socket, flavour, guard);
   }
 
   /**
@@ -62,7 +89,7 @@ export class NlexClient implements AsyncDisposable {
   resolve(opts: { signal?: AbortSignal } = {}): Promise<FamilyInfo> {
     if (this.flavour !== 'genl') return Promise.reject(new TypeError('the classic nlex protocol has no family to resolve'));
     if (!this.family) {
-      this.family = new Controller(this.socket).getFamily(NLEX_FAMILY, opts);
+      this.family = new Controller(this.socket).getFamily(NLEX_FAMILY, { signal: this.signal(opts.signal) });
       this.family.catch(() => (this.family = undefined));
     }
     return this.family;
@@ -74,7 +101,7 @@ export class NlexClient implements AsyncDisposable {
    */
   async set(value: number, opts: { echo?: boolean; signal?: AbortSignal } = {}): Promise<number | undefined> {
     const msg = await this.message(NLEX_MSG_UPD, NLEX_CMD_UPD, opts.echo ? NLM_F_ECHO : 0, (w) => w.attrU32(NLE_MYVAR, value >>> 0));
-    const r = await this.socket.request(msg, { signal: opts.signal, headerSize: this.headerSize });
+    const r = await this.socket.request(msg, { signal: this.signal(opts.signal), headerSize: this.headerSize });
     for (const m of r.messages) {
       const v = valueOf(m.payload, this.headerSize);
       if (v !== undefined) return v;
@@ -85,7 +112,7 @@ export class NlexClient implements AsyncDisposable {
   /** Reads myvar. */
   async get(opts: { signal?: AbortSignal } = {}): Promise<number> {
     const msg = await this.message(NLEX_MSG_GET, NLEX_CMD_GET, 0);
-    const r = await this.socket.request(msg, { signal: opts.signal, headerSize: this.headerSize });
+    const r = await this.socket.request(msg, { signal: this.signal(opts.signal), headerSize: this.headerSize });
     for (const m of r.messages) {
       const v = valueOf(m.payload, this.headerSize);
       if (v !== undefined) return v;
@@ -110,7 +137,7 @@ export class NlexClient implements AsyncDisposable {
     }
     const hs = this.headerSize;
     const events = this.socket.events({
-      signal: opts.signal,
+      signal: this.signal(opts.signal),
       decode: (r: MessageReader, meta) => {
         if (r.type !== type || meta.group !== group) return undefined;
         if (hs && r.buf[r.payloadStart] !== NLEX_CMD_UPD) return undefined;
@@ -121,6 +148,8 @@ export class NlexClient implements AsyncDisposable {
     this.socket.join(group);
     opts.onJoin?.(group);
     yield* events;
+    // The guard ends the iteration when the server turns out to be run by a stranger.
+    if (this.guard.signal.aborted) throw this.guard.signal.reason;
   }
 
   /** Closes the socket. */
@@ -131,6 +160,11 @@ export class NlexClient implements AsyncDisposable {
   /** Same as close(), for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
+  }
+
+  /** `s` or the guard's refusal, whichever comes first. */
+  private signal(s: AbortSignal | undefined): AbortSignal {
+    return s ? AbortSignal.any([s, this.guard.signal]) : this.guard.signal;
   }
 
   private get headerSize(): number {
