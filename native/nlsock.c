@@ -78,6 +78,8 @@ typedef struct nlsock {
   napi_async_context async_ctx;
   // The credentials of the datagram being delivered (lastCredentials()), only during its callback.
   const recv_info* delivering;
+  // peekSizes(true): before each receive, a datagram larger than the buffer is announced first.
+  int peek_sizes;
   // While the poll handle exists: makes environment teardown (a worker exiting, the process
   // exiting) wait until the handle is closed, before the addon can be unloaded.
   napi_async_cleanup_hook_handle cleanup;
@@ -560,6 +562,16 @@ static void on_poll(uv_poll_t* h, int status, int events) {
     }
   } else {
     for (int i = 0; i < MAX_PER_WAKE && !s->closing && s->polling && s->buf; i++) {
+      if (s->peek_sizes) {
+        // MSG_PEEK|MSG_TRUNC: the size of the next datagram, which stays queued. One larger than
+        // the buffer is announced as cb(-EMSGSIZE, size): JS may setBuffer() a bigger one before
+        // it is received; if it does not, the datagram is received cut, as without peeking.
+        ssize_t want = recv(s->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+        if (want > 0 && (size_t)want > s->buflen) {
+          if (deliver(s, j.cb, j.recv, -EMSGSIZE, want, 0, 0, -1, -1, 0) < 0) break;
+          if (s->closing || !s->polling || !s->buf) break;
+        }
+      }
       recv_info ri;
       ssize_t n = recv_datagram(s->fd, s->buf, s->buflen, &ri);
       if (n < 0) {
@@ -888,6 +900,18 @@ static napi_value nl_last_credentials(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// peekSizes(on): see peek_sizes. Poll mode only (read-ahead slots grow on their own).
+static napi_value nl_peek_sizes(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  nlsock* s = unwrap_this(env, info, &argc, argv);
+  if (!s) return NULL;
+  bool on = false;
+  if (argc >= 1) napi_get_value_bool(env, argv[0], &on);
+  s->peek_sizes = on;
+  return NULL;
+}
+
 // close(): idempotent. Stops the poll handle, then closes the fd, and drops the callback.
 static napi_value nl_close(napi_env env, napi_callback_info info) {
   size_t argc = 0;
@@ -915,6 +939,7 @@ NAPI_MODULE_INIT() {
       {"close", NULL, nl_close, NULL, NULL, NULL, napi_default, NULL},
       {"fd", NULL, nl_fd, NULL, NULL, NULL, napi_default, NULL},
       {"lastCredentials", NULL, nl_last_credentials, NULL, NULL, NULL, napi_default, NULL},
+      {"peekSizes", NULL, nl_peek_sizes, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value cls;
   if (napi_define_class(env, "NativeSocket", NAPI_AUTO_LENGTH, nl_construct, NULL,

@@ -33,6 +33,11 @@ export interface Transport {
    * SO_PASSCRED on), else null. Optional: transports that cannot tell omit it.
    */
   lastCredentials?(): [number, number, number] | null;
+  /**
+   * With `on`, a datagram larger than the buffer is first announced as callback(-EMSGSIZE,
+   * size) while it stays queued, so a setBuffer() in that call receives it whole. Optional.
+   */
+  peekSizes?(on: boolean): void;
 }
 
 /** The native socket (native/nlsock.c). */
