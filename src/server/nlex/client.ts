@@ -2,7 +2,8 @@
 // change (set myvar with an ACK), get, and event (every change of myvar).
 import { Controller, type FamilyInfo } from '../../genl/index.js';
 import { NetlinkSocket, type OpenOptions, type Overrun } from '../../socket/index.js';
-import { attrs, compileSet, u32 } from '../../schema/index.js';
+import { compileSet } from '../../schema/index.js';
+import { nlexSet } from './family.js';
 import { MessageWriter, NLM_F_ECHO, type MessageReader } from '../../wire/index.js';
 import type { Credentials } from '../credentials.js';
 import { PeerGuard } from '../peer-guard.js';
@@ -188,8 +189,8 @@ export class NlexClient implements AsyncDisposable {
   }
 }
 
-/** enum nlexample_attr as a schema attribute set: the one declaration both flavours decode with. */
-const nlexAttrs = compileSet(attrs('nlexample_attr', { myvar: [NLE_MYVAR, u32()] }));
+/** The one declaration of enum nlexample_attr (nlex/family.ts), compiled: both flavours decode with it. */
+const nlexAttrs = compileSet(nlexSet);
 
 /** NLE_MYVAR of a message payload whose attributes start after `headerSize` bytes. */
 function valueOf(payload: Uint8Array, headerSize: number): number | undefined {

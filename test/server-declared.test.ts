@@ -1,0 +1,59 @@
+// One declaration for both sides: a family declared as data gives the server its policies,
+// ops, permissions and groups (serveFamily) and the client its codec and types (FamilyClient).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { NetlinkError } from '../src/index.js';
+import { FamilyClient, genlFamily, op } from '../src/genl/index.js';
+import { attrs, nest, string, u32, u8 } from '../src/schema/index.js';
+import {
+  GenlServer, NetlinkBus, definePolicy, nla, nlexPolicy, policyFromSet, serveFamily,
+} from '../src/server/index.js';
+
+const inner = attrs('inner', { id: [1, u8()] });
+const counterSet = attrs('counter', { value: [1, u32()], label: [2, string()], extra: [3, nest(() => inner)] });
+const counter = genlFamily('counter', 1, {
+  get: op({ name: 'get', request: 1, reply: 1, set: counterSet, do: { reply: { attributes: ['value', 'label'] } } }),
+  set: op({ name: 'set', request: 2, reply: 2, set: counterSet, flags: ['admin-perm'], mcgrp: 'changes', do: { request: { attributes: ['value'] } } }),
+}, ['changes']);
+
+test('the policy of a declared set is what one would write by hand, checks included', () => {
+  assert.deepEqual(nlexPolicy, definePolicy({ 1: nla.u32() }));
+  const p = policyFromSet(counterSet, { value: { max: 1000 }, label: { maxLen: 15 } });
+  assert.deepEqual(p, definePolicy({
+    1: nla.u32({ max: 1000 }),
+    2: nla.nulString({ maxLen: 15 }),
+    3: nla.nested(definePolicy({ 1: nla.u8() })),
+  }));
+});
+
+test('a family served from its declaration answers the client of the same declaration: types, checks, permissions, notifications', async () => {
+  let value = 0;
+  const genl = new GenlServer();
+  const family = serveFamily(genl, counter, {
+    get: (req) => req.reply({ value, label: `by ${req.creds?.uid}` }),
+    set: (req) => {
+      value = req.attrs.value ?? 0;
+      req.notify({ value });
+    },
+  }, { checks: { value: { max: 1000 } } });
+  assert.deepEqual([family.name, family.groups], ['counter', ['changes']]);
+  const bus = new NetlinkBus();
+  bus.serve(16, genl);
+  const root = await FamilyClient.open(counter, { transport: bus.transport({ uid: 0 }) });
+  const user = await FamilyClient.open(counter, { transport: bus.transport({ uid: 1001 }) });
+  try {
+    await root.join('changes');
+    const events = await root.events({ signal: AbortSignal.timeout(2000) });
+    await root.do('set', { value: 7 });
+    const ev = (await events.next()).value as { op: string; value: Record<string, unknown> };
+    assert.deepEqual([ev.op, ev.value.value], ['set', 7]);
+    const got = await user.do('get');
+    assert.deepEqual([got?.value, got?.label], [7, 'by 1001']);
+    await assert.rejects(root.do('set', { value: 5000 }), (e: unknown) => e instanceof NetlinkError && e.code === 'ERANGE');
+    await assert.rejects(user.do('set', { value: 1 }), (e: unknown) => e instanceof NetlinkError && e.code === 'EPERM');
+    assert.equal(value, 7);
+  } finally {
+    root.close();
+    user.close();
+  }
+});
