@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NetlinkError } from '../src/index.js';
-import { FamilyClient, genlFamily, op } from '../src/genl/index.js';
+import { FamilyClient, genlFamily, loadSpec, op } from '../src/genl/index.js';
 import { attrs, nest, string, u32, u8 } from '../src/schema/index.js';
 import {
   GenlServer, NetlinkBus, definePolicy, nla, nlexPolicy, policyFromSet, serveFamily,
@@ -52,6 +52,76 @@ test('a family served from its declaration answers the client of the same declar
     await assert.rejects(root.do('set', { value: 5000 }), (e: unknown) => e instanceof NetlinkError && e.code === 'ERANGE');
     await assert.rejects(user.do('set', { value: 1 }), (e: unknown) => e instanceof NetlinkError && e.code === 'EPERM');
     assert.equal(value, 7);
+  } finally {
+    root.close();
+    user.close();
+  }
+});
+
+const YNL = `
+name: ycounter
+protocol: genetlink
+doc: a counter, as a YNL spec
+attribute-sets:
+  -
+    name: counter
+    attributes:
+      -
+        name: value
+        type: u32
+        checks:
+          max: 1000
+      -
+        name: label
+        type: string
+        checks:
+          max-len: 7
+operations:
+  list:
+    -
+      name: get
+      attribute-set: counter
+      do:
+        request:
+          attributes: []
+        reply:
+          attributes: [value]
+    -
+      name: set
+      attribute-set: counter
+      flags: [admin-perm]
+      do:
+        request:
+          attributes: [value, label]
+mcast-groups:
+  list:
+    -
+      name: changes
+`;
+
+test('a YNL spec serves too: its checks become the policy, its flags the permissions', async () => {
+  const spec = loadSpec(YNL);
+  let value = 0;
+  const genl = new GenlServer();
+  serveFamily(genl, spec, {
+    get: (req) => req.reply({ value }),
+    set: (req) => void (value = Number(req.attrs.value ?? 0)),
+  });
+  const bus = new NetlinkBus();
+  bus.serve(16, genl);
+  const root = await FamilyClient.open(spec, { transport: bus.transport() });
+  const user = await FamilyClient.open(spec, { transport: bus.transport({ uid: 1001 }) });
+  try {
+    await root.do('set', { value: 9 });
+    assert.equal((await user.do('get'))?.value, 9);
+    await assert.rejects(root.do('set', { value: 1001 }), (e: unknown) => e instanceof NetlinkError && e.code === 'ERANGE');
+    // NLA_NUL_STRING longer than .len has no NUL within len + 1 bytes: EINVAL, as in the kernel.
+    await assert.rejects(root.do('set', { value: 1, label: 'too long' }), (e: unknown) => e instanceof NetlinkError && e.code === 'EINVAL');
+    await root.do('set', { value: 2, label: 'short' });
+    assert.equal(value, 2);
+    await root.do('set', { value: 9 });
+    await assert.rejects(user.do('set', { value: 1 }), (e: unknown) => e instanceof NetlinkError && e.code === 'EPERM');
+    assert.equal(value, 9);
   } finally {
     root.close();
     user.close();

@@ -21,7 +21,15 @@ const INT_POLICY: Readonly<Record<string, NlaType>> = {
   u16be: 'u16', u32be: 'u32', u64be: 'u64', s16be: 's16', s32be: 's32',
 };
 
-function fieldPolicy(f: Field, check: (IntRange & { maxLen?: number }) | undefined, seen: Map<AttributeSet, Policy>): AttrPolicy {
+/** Checks per attribute set (a set's checks, looked up for nested sets too). */
+export type ChecksOf = (set: AttributeSet<any>) => Checks;
+
+interface Walk {
+  seen: Map<AttributeSet, Policy>;
+  checks: ChecksOf;
+}
+
+function fieldPolicy(f: Field, check: (IntRange & { maxLen?: number }) | undefined, walk: Walk): AttrPolicy {
   const range = check ? { ...(check.min !== undefined ? { min: check.min } : {}), ...(check.max !== undefined ? { max: check.max } : {}) } : {};
   switch (f.kind) {
     case 'int': {
@@ -33,28 +41,54 @@ function fieldPolicy(f: Field, check: (IntRange & { maxLen?: number }) | undefin
     case 'string': return { type: 'nul-string', ...(check?.maxLen ? { len: check.maxLen } : {}) };
     case 'binary': return { type: 'binary', ...(check?.maxLen ? { len: check.maxLen } : {}) };
     case 'flag': return { type: 'flag' };
-    case 'nest': return { type: 'nested', nested: policyOf(f.set(), {}, seen) };
-    case 'nest-array': return { type: 'nested-array', nested: policyOf(f.set(), {}, seen) };
+    case 'nest': return { type: 'nested', nested: policyOf(f.set(), walk) };
+    case 'nest-array': return { type: 'nested-array', nested: policyOf(f.set(), walk) };
     default: return { type: 'unspec' };
   }
 }
 
-function policyOf(set: AttributeSet, checks: Checks, seen: Map<AttributeSet, Policy>): Policy {
+function policyOf(set: AttributeSet, walk: Walk): Policy {
+  const { seen } = walk;
+  const checks = walk.checks(set);
   const known = seen.get(set);
   if (known) return known;
   const attrs: Record<number, AttrPolicy> = {};
   // A recursive set refers to itself: the placeholder's map is filled in below.
   const policy = definePolicy({}, Math.max(0, ...set.attrs.map((a) => a.type)));
   seen.set(set, policy);
-  for (const a of set.attrs) attrs[a.type] = fieldPolicy(a.field, checks[a.name], seen);
+  for (const a of set.attrs) attrs[a.type] = fieldPolicy(a.field, checks[a.name], walk);
   const map = policy.attrs as Map<number, AttrPolicy>;
   for (const [k, v] of Object.entries(attrs)) map.set(Number(k), v);
   return policy;
 }
 
 /** The server's policy for an attribute set: each declared type with its NLA_* type and checks. */
-export function policyFromSet(set: AttributeSet<any>, checks: Checks = {}): Policy {
-  return policyOf(set, checks, new Map());
+export function policyFromSet(set: AttributeSet<any>, checks: Checks | ChecksOf = {}): Policy {
+  return policyOf(set, { seen: new Map(), checks: typeof checks === 'function' ? checks : (s) => (s === set ? checks : {}) });
+}
+
+/**
+ * The `checks` of a YNL spec's attributes (min, max, max-len given as numbers), per set: what
+ * the spec says the kernel validates beyond the wire type.
+ */
+export function ynlChecks(yaml: { 'attribute-sets'?: unknown }): ChecksOf {
+  const sets = new Map<string, Record<string, IntRange & { maxLen?: number }>>();
+  for (const s of (yaml['attribute-sets'] ?? []) as { name: string; attributes?: { name: string; checks?: Record<string, unknown> }[] }[]) {
+    const out: Record<string, IntRange & { maxLen?: number }> = {};
+    for (const a of s.attributes ?? []) {
+      const c = a.checks;
+      if (!c) continue;
+      const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+      const min = num(c.min);
+      const max = num(c.max);
+      const maxLen = num(c['max-len']);
+      out[a.name.replace(/-([a-z0-9])/g, (_, x: string) => x.toUpperCase())] = {
+        ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(maxLen !== undefined ? { maxLen } : {}),
+      };
+    }
+    sets.set(s.name, out);
+  }
+  return (set) => sets.get(set.name) ?? {};
 }
 
 /** GENL_* permission bits from YNL op flags ('admin-perm', 'uns-admin-perm'). */
@@ -102,8 +136,11 @@ export type DeclaredHandlers<O extends OpTable> = {
 
 /** Options of {@link serveFamily}. */
 export interface ServeFamilyOptions {
-  /** Range and length checks by attribute name (YNL `checks`). */
-  checks?: Checks;
+  /**
+   * Range and length checks by attribute name (YNL `checks`), for every set or per set. A
+   * loaded YNL spec's own checks are used when none are given.
+   */
+  checks?: Checks | ChecksOf;
 }
 
 /**
@@ -116,11 +153,14 @@ export function serveFamily<O extends OpTable>(genl: GenlServer, def: FamilyDef<
   if (def.protocol !== 'genetlink') throw new TypeError(`family ${def.name} is ${def.protocol}; serveFamily() serves generic netlink families`);
   const ops: GenlOp[] = [];
   const policies = new Map<AttributeSet<any>, Policy>();
+  const given = opts.checks;
+  const yaml = (def as { yaml?: { 'attribute-sets'?: unknown } }).yaml;
+  const checks: ChecksOf = typeof given === 'function' ? given : given ? () => given : yaml ? ynlChecks(yaml) : () => ({});
   for (const [name, op] of Object.entries(def.ops) as [string, OpDef<any>][]) {
     const handler = handlers[name as keyof O];
     if (op.request === undefined || !handler) continue;
     let policy = policies.get(op.set);
-    if (!policy) policies.set(op.set, (policy = policyFromSet(op.set, opts.checks)));
+    if (!policy) policies.set(op.set, (policy = policyFromSet(op.set, checks)));
     const codec = compileSet(op.set);
     ops.push({
       cmd: op.request,

@@ -29,7 +29,7 @@ export { ctrlPolicyFamily, ctrlPolicyPolicy, fillFamily } from './ctrl.js';
 export { NetlinkBus, type BusTransportOptions, type ServeOptions } from './bus.js';
 export { BusPort, RMEM_DEFAULT } from './bus-port.js';
 export { FaultRule, type Fault, type FaultAction } from './faults.js';
-export { policyFromSet, permFlags, serveFamily, DeclaredRequest, type Checks, type DeclaredHandlers, type ServeFamilyOptions } from './declared.js';
+export { policyFromSet, permFlags, serveFamily, ynlChecks, DeclaredRequest, type Checks, type ChecksOf, type DeclaredHandlers, type ServeFamilyOptions } from './declared.js';
 export { nlexFamily, nlexSet } from './nlex/family.js';
 export { PeerGuard, type PeerGuardOptions } from './peer-guard.js';
 export { UsersockListener, USERSOCK_GROUPS, type UsersockOptions } from './usersock.js';
