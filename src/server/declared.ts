@@ -7,7 +7,9 @@ import type { Credentials } from './credentials.js';
 import type { Family, GenlInfo, GenlOp } from './genl-family.js';
 import type { GenlServer } from './genl.js';
 import { definePolicy, type AttrPolicy, type IntRange, type NlaType, type Policy } from './policy.js';
-import { GENL_ADMIN_PERM, GENL_UNS_ADMIN_PERM } from './uapi.js';
+import { GENL_ADMIN_PERM, GENL_HDRLEN, GENL_UNS_ADMIN_PERM } from './uapi.js';
+import { NLMSG_HDRLEN } from '../wire/index.js';
+import type { DumpCallback } from './dump.js';
 
 /**
  * Checks the kernel applies that a codec does not need (YNL's `checks`): by attribute name, an
@@ -129,10 +131,24 @@ export class DeclaredRequest<A> {
   }
 }
 
-/** Handlers by operation name; each gets the decoded request. */
+/** A do handler: gets the decoded request; returns a negative errno to fail it. */
+export type DeclaredDoit<A> = (req: DeclaredRequest<A>) => number | void;
+
+/**
+ * A dump handler: gets the decoded request attributes and yields the replies' values; they are
+ * packed into datagrams as the reader takes them, and NLMSG_DONE follows the last.
+ */
+export type DeclaredDumpit<A> = (req: { attrs: A }) => Iterable<Partial<A>>;
+
+/** Handlers by operation name: a do handler, or `{ do, dump }`. */
 export type DeclaredHandlers<O extends OpTable> = {
-  readonly [K in keyof O]?: (req: DeclaredRequest<OpAttrs<O[K]>>) => number | void;
+  readonly [K in keyof O]?: DeclaredDoit<OpAttrs<O[K]>> | { do?: DeclaredDoit<OpAttrs<O[K]>>; dump?: DeclaredDumpit<OpAttrs<O[K]>> };
 };
+
+interface DumpState {
+  it: Iterator<unknown> | undefined;
+  pending: unknown;
+}
 
 /** Options of {@link serveFamily}. */
 export interface ServeFamilyOptions {
@@ -156,24 +172,54 @@ export function serveFamily<O extends OpTable>(genl: GenlServer, def: FamilyDef<
   const given = opts.checks;
   const yaml = (def as { yaml?: { 'attribute-sets'?: unknown } }).yaml;
   const checks: ChecksOf = typeof given === 'function' ? given : given ? () => given : yaml ? ynlChecks(yaml) : () => ({});
+  let family: Family | undefined;
   for (const [name, op] of Object.entries(def.ops) as [string, OpDef<any>][]) {
-    const handler = handlers[name as keyof O];
+    const handler = handlers[name as keyof O] as DeclaredDoit<any> | { do?: DeclaredDoit<any>; dump?: DeclaredDumpit<any> } | undefined;
     if (op.request === undefined || !handler) continue;
+    if (op.header) throw new Error(`family ${def.name}: operation ${name} has a fixed header, which serveFamily() does not derive yet`);
+    const doit = typeof handler === 'function' ? handler : handler.do;
+    const dumpit = typeof handler === 'function' ? undefined : handler.dump;
     let policy = policies.get(op.set);
     if (!policy) policies.set(op.set, (policy = policyFromSet(op.set, checks)));
     const codec = compileSet(op.set);
-    ops.push({
-      cmd: op.request,
-      flags: permFlags(op.flags),
-      policy,
-      doit: (info) => {
-        const p = info.req.payloadStart;
-        const start = p + ((4 + info.family.hdrsize + 3) & ~3);
-        const attrs = codec.decode(info.req.buf, info.req.view, start, info.req.payloadEnd);
-        return handler(new DeclaredRequest(info, attrs, op, codec));
-      },
-    });
+    const hdr = GENL_HDRLEN;
+    const genlOp: GenlOp = { cmd: op.request, flags: permFlags(op.flags), policy };
+    if (doit) {
+      genlOp.doit = (info) => {
+        const attrs = codec.decode(info.req.buf, info.req.view, info.req.payloadStart + hdr, info.req.payloadEnd);
+        return doit(new DeclaredRequest(info, attrs, op, codec));
+      };
+    }
+    if (dumpit) {
+      const reply = op.reply ?? op.request;
+      genlOp.dump = {
+        init: (): DumpState => ({ it: undefined, pending: undefined }),
+        dump: (cb: DumpCallback<DumpState>) => {
+          const st = cb.state;
+          if (!st.it) {
+            const attrs = codec.decode(cb.request, cb.requestView, NLMSG_HDRLEN + hdr, cb.request.byteLength);
+            st.it = dumpit({ attrs })[Symbol.iterator]();
+          }
+          for (;;) {
+            let v = st.pending;
+            if (v === undefined) {
+              const r = st.it.next();
+              if (r.done) return;
+              v = r.value;
+            }
+            // A value that does not fit waits for the next datagram.
+            if (!family!.put(cb, reply, (w) => codec.encode(w, v))) {
+              st.pending = v;
+              return;
+            }
+            st.pending = undefined;
+          }
+        },
+      };
+    }
+    ops.push(genlOp);
   }
   if (ops.length === 0) throw new Error(`family ${def.name}: no operation has both a request command and a handler`);
-  return genl.register({ name: def.name, version: def.version, mcgrps: def.groups.map((g) => g.name), ops });
+  family = genl.register({ name: def.name, version: def.version, mcgrps: def.groups.map((g) => g.name), ops });
+  return family;
 }
