@@ -3,12 +3,12 @@
 import type { RecvCallback, Transport } from '../socket/native.js';
 import {
   NETLINK_ADD_MEMBERSHIP, NETLINK_BROADCAST_ERROR, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK,
-  NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO, SO_PASSCRED, SO_RCVBUF, SO_RCVBUFFORCE,
+  NETLINK_GET_STRICT_CHK, NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO, SO_RCVBUF, SO_RCVBUFFORCE,
   SO_SNDBUF, SO_SNDBUFFORCE, SOL_NETLINK, SOL_SOCKET,
 } from '../wire/index.js';
 import { errnoName } from '../socket/errno.js';
 import { EBADF, ECONNREFUSED, EAGAIN, EINVAL, EMSGSIZE, ENOBUFS, ENOPROTOOPT, EPERM } from './errno.js';
-import type { Credentials } from './credentials.js';
+import { SO_PASSCRED, type Credentials } from './credentials.js';
 import type { Delivery } from './faults.js';
 
 /** The kernel's rmem_default / rmem_max: the default and the cap of SO_RCVBUF without FORCE. */

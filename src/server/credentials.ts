@@ -12,6 +12,12 @@ export interface Credentials {
   gid: number;
 }
 
+/**
+ * SO_PASSCRED of <asm-generic/socket.h>: receive SCM_CREDENTIALS with every datagram. (Kept
+ * here, the one place that needs it, rather than among the generated socket constants.)
+ */
+export const SO_PASSCRED = 16;
+
 /** CAP_NET_ADMIN's bit in a capability set (<linux/capability.h>). */
 export const CAP_NET_ADMIN = 12;
 

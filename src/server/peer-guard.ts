@@ -2,8 +2,8 @@
 // process behind that port is run by a trusted user (its SCM_CREDENTIALS say who it is).
 import { loadAddon, type RecvCallback, type Transport, type TransportFactory } from '../socket/native.js';
 import { SocketError } from '../socket/netlink-error.js';
-import { SO_PASSCRED, SOL_SOCKET } from '../wire/index.js';
-import { credentialsOf, type Credentials } from './credentials.js';
+import { SOL_SOCKET } from '../wire/index.js';
+import { SO_PASSCRED, credentialsOf, type Credentials } from './credentials.js';
 import { EPERM } from './errno.js';
 
 /** Options of {@link PeerGuard}. */

@@ -3,9 +3,9 @@
 import { loadAddon, type Transport } from '../socket/native.js';
 import { netnsPath, type NetnsSpec } from '../socket/netns.js';
 import {
-  HOST_LE, NETLINK_USERSOCK, NETLINK_PKTINFO, NLM_F_REQUEST, NLMSG_HDRLEN, SOL_NETLINK, SOL_SOCKET, SO_PASSCRED, SO_RCVBUF,
+  HOST_LE, NETLINK_USERSOCK, NETLINK_PKTINFO, NLM_F_REQUEST, NLMSG_HDRLEN, SOL_NETLINK, SOL_SOCKET, SO_RCVBUF,
 } from '../wire/index.js';
-import { credentialsOf, isPrivileged, type Credentials } from './credentials.js';
+import { SO_PASSCRED, credentialsOf, isPrivileged, type Credentials } from './credentials.js';
 import { buildAck } from './ack-builder.js';
 import { ECONNREFUSED, EINVAL, EMSGSIZE } from './errno.js';
 import { ExtAck } from './extack.js';

@@ -76,7 +76,6 @@ export const NETLINK_GET_STRICT_CHK = 12;
 
 /** Generic socket options (SOL_SOCKET) from <asm-generic/socket.h>. */
 export const SOL_SOCKET = 1;
-export const SO_PASSCRED = 16;
 export const SO_SNDBUF = 7;
 export const SO_RCVBUF = 8;
 export const SO_SNDBUFFORCE = 32;
