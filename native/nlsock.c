@@ -57,6 +57,9 @@ typedef struct {
   uint32_t portid, groups;
   int64_t group, nsid;
   int truncated;
+  // SCM_CREDENTIALS (SO_PASSCRED): the sender's pid, uid and gid, as the kernel recorded them.
+  int has_cred;
+  uint32_t cred[3];
 } recv_info;
 
 // A slot's memory. Shared by the slot and the Uint8Array JS reads it through, each holding a
@@ -94,6 +97,10 @@ typedef struct nlsock {
   uint8_t* buf;
   size_t buflen;
   napi_async_context async_ctx;
+  // The credentials of the datagram being delivered (lastCredentials()), only during its callback.
+  const recv_info* delivering;
+  // peekSizes(true): before each receive, a datagram larger than the buffer is announced first.
+  int peek_sizes;
   // While the poll handle exists: makes environment teardown (a worker exiting, the process
   // exiting) wait until the handle is closed, before the addon can be unloaded.
   napi_async_cleanup_hook_handle cleanup;
@@ -512,7 +519,7 @@ static int deliver(nlsock* s, napi_value cb, napi_value recv, int status, ssize_
 // Receives one datagram of at most `cap` bytes without waiting. Returns the datagram's full
 // length (more than cap when it was cut, see ri->truncated) or -errno.
 static ssize_t recv_datagram(int fd, void* buf, size_t cap, recv_info* ri) {
-  char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + 64];
+  char cbuf[CMSG_SPACE(sizeof(struct nl_pktinfo)) + CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred)) + 64];
   struct sockaddr_nl sa;
   struct iovec iov = {buf, cap};
   struct msghdr mh;
@@ -530,7 +537,17 @@ static ssize_t recv_datagram(int fd, void* buf, size_t cap, recv_info* ri) {
   ri->groups = sa.nl_groups;
   ri->group = -1;
   ri->nsid = -1;
+  ri->has_cred = 0;
   for (struct cmsghdr* c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+      struct ucred uc;
+      memcpy(&uc, CMSG_DATA(c), sizeof uc);
+      ri->cred[0] = (uint32_t)uc.pid;
+      ri->cred[1] = uc.uid;
+      ri->cred[2] = uc.gid;
+      ri->has_cred = 1;
+      continue;
+    }
     if (c->cmsg_level != SOL_NETLINK) continue;
     if (c->cmsg_type == NETLINK_PKTINFO && c->cmsg_len >= CMSG_LEN(sizeof(struct nl_pktinfo))) {
       struct nl_pktinfo pi;
@@ -596,6 +613,16 @@ static void on_poll(uv_poll_t* h, int status, int events) {
     }
   } else {
     for (int i = 0; i < MAX_PER_WAKE && !s->closing && s->polling && s->buf; i++) {
+      if (s->peek_sizes) {
+        // MSG_PEEK|MSG_TRUNC: the size of the next datagram, which stays queued. One larger than
+        // the buffer is announced as cb(-EMSGSIZE, size): JS may setBuffer() a bigger one before
+        // it is received; if it does not, the datagram is received cut, as without peeking.
+        ssize_t want = recv(s->fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+        if (want > 0 && (size_t)want > s->buflen) {
+          if (deliver(s, j.cb, j.recv, -EMSGSIZE, want, 0, 0, -1, -1, 0, NULL) < 0) break;
+          if (s->closing || !s->polling || !s->buf) break;
+        }
+      }
       recv_info ri;
       ssize_t n = recv_datagram(s->fd, s->buf, s->buflen, &ri);
       if (n < 0) {
@@ -605,7 +632,10 @@ static void on_poll(uv_poll_t* h, int status, int events) {
         if (deliver(s, j.cb, j.recv, -err, 0, 0, 0, -1, -1, 0, NULL) < 0 || err != ENOBUFS) break;
         continue;
       }
-      if (deliver(s, j.cb, j.recv, 0, n, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated, NULL) < 0) break;
+      s->delivering = &ri;
+      int rc = deliver(s, j.cb, j.recv, 0, n, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated, NULL);
+      s->delivering = NULL;
+      if (rc < 0) break;
     }
   }
   leave_js(s, &j);
@@ -743,7 +773,9 @@ static void on_async(uv_async_t* h) {
         if (n && s->buf) memcpy(s->buf, sl->mem->data, n);
         if ((size_t)len > s->buflen) ri.truncated = 1;
       }
+      s->delivering = &ri;
       rc = deliver(s, j.cb, j.recv, 0, len, ri.portid, ri.groups, ri.group, ri.nsid, ri.truncated, view);
+      s->delivering = NULL;
     }
     if (s->closing) break;  // close() in the callback has stopped the thread and freed the ring
     pthread_mutex_lock(&s->mu);
@@ -949,6 +981,38 @@ static napi_value nl_fd(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// lastCredentials() -> [pid, uid, gid] | null: SCM_CREDENTIALS of the datagram whose callback is
+// running (SO_PASSCRED must be on); null outside a callback or when the datagram had none.
+static napi_value nl_last_credentials(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  nlsock* s = unwrap_this(env, info, &argc, NULL);
+  if (!s) return NULL;
+  napi_value out;
+  if (!s->delivering || !s->delivering->has_cred) {
+    napi_get_null(env, &out);
+    return out;
+  }
+  CHECK(napi_create_array_with_length(env, 3, &out));
+  for (uint32_t i = 0; i < 3; i++) {
+    napi_value v;
+    napi_create_uint32(env, s->delivering->cred[i], &v);
+    napi_set_element(env, out, i, v);
+  }
+  return out;
+}
+
+// peekSizes(on): see peek_sizes. Poll mode only (read-ahead slots grow on their own).
+static napi_value nl_peek_sizes(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  nlsock* s = unwrap_this(env, info, &argc, argv);
+  if (!s) return NULL;
+  bool on = false;
+  if (argc >= 1) napi_get_value_bool(env, argv[0], &on);
+  s->peek_sizes = on;
+  return NULL;
+}
+
 // close(): idempotent. Releases the fd (and the read-ahead thread) before it returns, and drops
 // the callback; see begin_close().
 static napi_value nl_close(napi_env env, napi_callback_info info) {
@@ -976,6 +1040,8 @@ NAPI_MODULE_INIT() {
       {"unref", NULL, nl_unref, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, nl_close, NULL, NULL, NULL, napi_default, NULL},
       {"fd", NULL, nl_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"lastCredentials", NULL, nl_last_credentials, NULL, NULL, NULL, napi_default, NULL},
+      {"peekSizes", NULL, nl_peek_sizes, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value cls;
   if (napi_define_class(env, "NativeSocket", NAPI_AUTO_LENGTH, nl_construct, NULL,

@@ -26,10 +26,11 @@ const FILES = [
   {
     path: 'src/wire/gen/netlink.ts',
     what: 'Netlink and socket option constants',
-    includes: ['sys/socket.h', 'linux/netlink.h'],
+    includes: ['sys/socket.h', 'linux/netlink.h', 'linux/capability.h'],
     flat: [
       { headers: ['linux/netlink.h'], prefixes: ['NETLINK_', 'NLM_F_', 'NLMSG_', 'NLA_', 'NLMSGERR_ATTR_'], exclude: ['NLA_TYPE_MASK', 'NETLINK_NLMSG_ALIGN'] },
-      { names: ['SOL_NETLINK', 'SOL_SOCKET', 'SO_SNDBUF', 'SO_RCVBUF', 'SO_SNDBUFFORCE', 'SO_RCVBUFFORCE'] },
+      { names: ['SOL_NETLINK', 'SOL_SOCKET', 'SO_SNDBUF', 'SO_RCVBUF', 'SO_SNDBUFFORCE', 'SO_RCVBUFFORCE', 'SO_PASSCRED'] },
+      { headers: ['linux/capability.h'], prefixes: ['CAP_NET_ADMIN'] },
     ],
   },
   {

@@ -27,10 +27,10 @@ function session(block: string): { cmd: string[]; out: string }[] {
   return steps;
 }
 
-test('the section has its three sessions and two examples', () => {
+test('the section has its three sessions and three examples', () => {
   assert.ok(start > 0);
   assert.equal(consoles.length, 3);
-  assert.equal(examples.length, 2);
+  assert.equal(examples.length, 3);
 });
 
 test('the nlex session from serve to watch runs as shown', { timeout: 60_000 }, async () => {
@@ -82,6 +82,7 @@ test('the mjs examples print what the README says', () => {
     const want = [
       "19 [ { name: 'changes', id: 2 } ]\nERANGE integer out of range [ 1 ]\ncounter 7\n",
       'lost events (ENOBUFS)\nevent from group 2\nevent from group 2\n',
+      'called by uid 1001 pid 4242\nEPERM\n',
     ];
     examples.forEach((code, i) => {
       const file = path.join(dir, `server-${i}.mjs`);

@@ -3,7 +3,7 @@
 // during dumps, oversized requests, a server that goes away).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { HOST_LE, MessageWriter, NETLINK_USERSOCK, NetlinkSocket, SocketError, type NetlinkEvent } from '../src/index.js';
+import { HOST_LE, MessageWriter, NETLINK_USERSOCK, NetlinkError, NetlinkSocket, SocketError, type NetlinkEvent } from '../src/index.js';
 import { ClassicServer, UsersockListener } from '../src/server/index.js';
 
 const T_ROW = 0x10;
@@ -66,21 +66,37 @@ describe('a server on NETLINK_USERSOCK', () => {
     }
   });
 
-  test('a request larger than the server\'s buffer is lost, the buffer grows, the retry is answered', async () => {
+  test('a 69,292-byte GET is answered on the first try (the server peeks each size and grows its buffer); one beyond maxRequest is answered with EMSGSIZE', async () => {
     const server = new ClassicServer();
     server.on(T_BIG, { doit: (req) => server.reply(req, T_BIG, (w) => w.attrU32(1, req.length)) });
     const port = randomPort();
-    const l = UsersockListener.listen(server, { portid: port });
-    const c = NetlinkSocket.open(NETLINK_USERSOCK, { peer: port });
-    const big = () => msg(T_BIG, (w) => {
-      w.attr(2, new Uint8Array(60_000));
-      w.attr(3, new Uint8Array(40_000));
+    const l = UsersockListener.listen(server, { portid: port, maxRequest: 256 * 1024 });
+    const c = NetlinkSocket.open(NETLINK_USERSOCK, { peer: port, sndbuf: 1024 * 1024 });
+    // A request of exactly `total` bytes (a multiple of 4), in attributes of at most 60,000 bytes.
+    const big = (total: number) => msg(T_BIG, (w) => {
+      for (let left = total - 16; left > 0;) {
+        const n = Math.min(left - 4, 60_000);
+        w.attr(2, new Uint8Array(n));
+        left -= n + 4;
+      }
     });
     try {
-      await assert.rejects(c.request(big(), { signal: AbortSignal.timeout(300) }), { name: 'TimeoutError' });
-      assert.equal(l.stats.truncated, 1);
-      const r = await c.request(big(), { signal: AbortSignal.timeout(2000) });
-      assert.equal(new DataView(r.messages[0]!.payload.buffer, r.messages[0]!.payload.byteOffset).getUint32(4, HOST_LE), big().byteLength);
+      const get = big(69_292);
+      assert.equal(get.byteLength, 69_292);
+      const r = await c.request(get, { signal: AbortSignal.timeout(5000) });
+      assert.equal(new DataView(r.messages[0]!.payload.buffer, r.messages[0]!.payload.byteOffset).getUint32(4, HOST_LE), 69_292);
+      assert.equal(l.stats.grown, 1, 'the 64 KiB buffer grew once, before the datagram was received');
+
+      const huge = big(300_000);
+      assert.equal(huge.byteLength, 300_000);
+      const err = await c.request(huge, { signal: AbortSignal.timeout(5000) }).catch((e: unknown) => e);
+      assert.ok(err instanceof NetlinkError, String(err));
+      assert.equal(err.code, 'EMSGSIZE');
+      assert.equal(err.kernelMessage, `request of ${huge.byteLength} bytes is larger than the server accepts (262144)`);
+      assert.equal(l.stats.tooLarge, 1);
+      // The server goes on serving.
+      const again = await c.request(big(100_020), { signal: AbortSignal.timeout(5000) });
+      assert.equal(new DataView(again.messages[0]!.payload.buffer, again.messages[0]!.payload.byteOffset).getUint32(4, HOST_LE), 100_020);
     } finally {
       c.close();
       l.close();

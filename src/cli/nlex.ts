@@ -15,6 +15,10 @@ const HELP = `Usage: nlkit nlex [--classic] [--port PORTID] [--netns NAME] [-j] 
 
 --classic speaks the tutorial's classic protocol (message types 16/17, group 1) instead of the
 generic netlink family "nlex". The server's port id defaults to 0x${NLEX_PORT.toString(16)} (0x${NLEX_CLASSIC_PORT.toString(16)} with --classic).
+
+Clients take datagrams only from the server's port, and only from a server run by root or by
+the caller's own user (the kernel attaches the sender's credentials); --trust-uid UID adds a
+user (repeatable), --trust-any skips the check.
 `;
 
 interface Opts {
@@ -26,6 +30,7 @@ interface Opts {
   count: number | undefined;
   initial: number;
   timeout: number;
+  trustUids: number[] | 'any' | undefined;
   rest: string[];
 }
 
@@ -37,7 +42,7 @@ function parseU32(s: string | undefined, what: string): number {
 }
 
 function parseArgs(args: string[]): Opts {
-  const o: Opts = { flavour: 'genl', port: -1, netns: undefined, json: false, echo: false, count: undefined, initial: 0, timeout: 5000, rest: [] };
+  const o: Opts = { flavour: 'genl', port: -1, netns: undefined, json: false, echo: false, count: undefined, initial: 0, timeout: 5000, trustUids: undefined, rest: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const value = () => {
@@ -54,6 +59,12 @@ function parseArgs(args: string[]): Opts {
       case '--count': o.count = parseU32(value(), 'count'); break;
       case '--initial': o.initial = parseU32(value(), 'initial value'); break;
       case '--timeout': o.timeout = parseU32(value(), 'timeout'); break;
+      case '--trust-uid': {
+        const uid = parseU32(value(), 'uid');
+        if (o.trustUids !== 'any') o.trustUids = [...(o.trustUids ?? [0, process.getuid?.() ?? 0]), uid];
+        break;
+      }
+      case '--trust-any': o.trustUids = 'any'; break;
       default: o.rest.push(a);
     }
   }
@@ -127,7 +138,9 @@ function listen(server: Parameters<typeof UsersockListener.listen>[0], o: Opts):
 }
 
 async function client(o: Opts, body: (c: NlexClient, o: Opts) => Promise<number>): Promise<number> {
-  const c = NlexClient.open({ flavour: o.flavour, peer: o.port, ...(o.netns !== undefined ? { netns: o.netns } : {}) });
+  const c = NlexClient.open({
+    flavour: o.flavour, peer: o.port, ...(o.netns !== undefined ? { netns: o.netns } : {}), ...(o.trustUids !== undefined ? { trustUids: o.trustUids } : {}),
+  });
   try {
     return await body(c, o);
   } catch (e) {
@@ -198,9 +211,12 @@ async function watch(c: NlexClient, o: Opts): Promise<number> {
       print(o, ev.value);
       if (o.count !== undefined && ++seen >= o.count) break;
     }
+    if (c.refusal) throw c.refusal;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    const n = c.stats.foreign;
+    if (n > 0) process.stderr.write(`nlex: ignored ${n} message${n === 1 ? '' : 's'} not sent by the server's port ${hex(o.port)}\n`);
   }
   return 0;
 }

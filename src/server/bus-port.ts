@@ -8,6 +8,7 @@ import {
 } from '../wire/index.js';
 import { errnoName } from '../socket/errno.js';
 import { EBADF, ECONNREFUSED, EAGAIN, EINVAL, EMSGSIZE, ENOBUFS, ENOPROTOOPT, EPERM } from './errno.js';
+import { SO_PASSCRED, type Credentials } from './credentials.js';
 import type { Delivery } from './faults.js';
 
 /** The kernel's rmem_default / rmem_max: the default and the cap of SO_RCVBUF without FORCE. */
@@ -23,6 +24,7 @@ interface Queued {
   data: Uint8Array;
   from: number;
   group: number;
+  creds: Credentials | undefined;
   truncate: boolean;
   readyAt: number;
   charge: number;
@@ -79,7 +81,11 @@ export class BusPort implements Transport {
   private keepalive: ReturnType<typeof setInterval> | undefined;
   private writable: (() => void)[] = [];
 
-  constructor(private readonly host: PortHost, readonly protocol: number, readonly privileged: boolean) {}
+  private delivering: Credentials | undefined;
+
+  constructor(private readonly host: PortHost, readonly protocol: number, readonly privileged: boolean,
+    /** Who owns the socket: what its datagrams carry as SCM_CREDENTIALS. */
+    readonly creds: Credentials) {}
 
   /** True when `group`'s multicasts reach this port. */
   member(group: number): boolean {
@@ -128,6 +134,8 @@ export class BusPort implements Transport {
       }
     }
     if (level === SOL_SOCKET) {
+      // SO_PASSCRED: the bus always knows the sender's credentials (lastCredentials()).
+      if (name === SO_PASSCRED) return;
       const force = name === SO_RCVBUFFORCE || name === SO_SNDBUFFORCE;
       if (force && !this.privileged) throw errnoError(EPERM, 'setsockopt');
       // The kernel doubles the request for bookkeeping overhead; without FORCE it caps it at rmem_max.
@@ -210,6 +218,11 @@ export class BusPort implements Transport {
     return -1;
   }
 
+  lastCredentials(): [number, number, number] | null {
+    const c = this.delivering;
+    return c ? [c.pid, c.uid, c.gid] : null;
+  }
+
   // ---- receiving ----
 
   /**
@@ -226,7 +239,7 @@ export class BusPort implements Transport {
     const charge = d.data.byteLength + SKB_OVERHEAD;
     const tail = this.queue[this.queue.length - 1];
     const readyAt = Math.max(opts.delay ? Date.now() + opts.delay : 0, tail?.readyAt ?? 0);
-    this.queue.push({ data: d.data, from: d.from, group: d.group, truncate: opts.truncate ?? false, readyAt, charge });
+    this.queue.push({ data: d.data, from: d.from, group: d.group, creds: d.creds, truncate: opts.truncate ?? false, readyAt, charge });
     this.queued += charge;
     this.update();
     return d.data.byteLength;
@@ -298,7 +311,10 @@ export class BusPort implements Transport {
       const truncated = head.truncate || len > buf.byteLength;
       const mask = head.group >= 1 && head.group <= 32 ? (1 << (head.group - 1)) >>> 0 : 0;
       const pktinfo = this.option(NETLINK_PKTINFO) && head.group > 0 ? head.group : -1;
+      // SO_PASSCRED is always on here: the bus has the credentials, and nobody pays for them.
+      this.delivering = head.creds;
       this.call(cb, 0, len, head.from, mask, pktinfo, truncated);
+      this.delivering = undefined;
       // The kernel continues a dump from recvmsg() once the queue is at most half full.
       if (this.queued <= this.rcvbuf / 2 && this.writable.length > 0) {
         const hooks = this.writable;

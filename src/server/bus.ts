@@ -6,13 +6,23 @@ import { NETLINK_CAP_ACK, NETLINK_EXT_ACK, NETLINK_GENERIC } from '../wire/index
 import { BusPort, type PortHost } from './bus-port.js';
 import { EADDRINUSE, EAGAIN, ECONNREFUSED, EINVAL } from './errno.js';
 import { FaultRule, type Delivery, type Fault } from './faults.js';
+import { KERNEL_CREDENTIALS, type Credentials } from './credentials.js';
 import type { PeerInfo, ServerLink } from './link.js';
 import type { NetlinkServer } from './server.js';
 
 /** Options of {@link NetlinkBus.transport}. */
 export interface BusTransportOptions {
-  /** The socket's owner has CAP_NET_ADMIN (default true): admin-only operations succeed. */
+  /**
+   * The socket's owner has CAP_NET_ADMIN: admin-only operations succeed. Default: true, or
+   * `uid === 0` when a uid is given.
+   */
   privileged?: boolean;
+  /** The owner's uid as servers see it in SCM_CREDENTIALS (default this process's). */
+  uid?: number;
+  /** The owner's gid (default this process's). */
+  gid?: number;
+  /** The owner's pid (default this process's). */
+  pid?: number;
 }
 
 /** Options of {@link NetlinkBus.serve}. */
@@ -54,7 +64,7 @@ class Protocol implements PortHost {
     // An unbound socket is bound on its first send (netlink_autobind()).
     if (port.portid === 0) port.portid = this.bindPort(port, 0);
     const group = lowestGroup(groups);
-    if (group) this.broadcast(port.portid, data, group, portid, port);
+    if (group) this.broadcast(port.portid, data, group, portid, port, port.creds);
     // netlink_sendmsg() always unicasts to nl_pid too: for a group send to 0 without a kernel
     // socket that takes input, this is the ECONNREFUSED NETLINK_USERSOCK answers.
     const served = this.servers.get(portid);
@@ -64,7 +74,7 @@ class Protocol implements PortHost {
     }
     const target = this.ports.get(portid);
     if (!target || portid === 0) return -ECONNREFUSED;
-    const r = this.deliver({ to: portid, from: port.portid, group: 0, data: data.slice() }, false, true);
+    const r = this.deliver({ to: portid, from: port.portid, group: 0, data: data.slice(), creds: port.creds }, false, true);
     return r < 0 ? r : data.byteLength;
   }
 
@@ -74,11 +84,11 @@ class Protocol implements PortHost {
   }
 
   /** netlink_broadcast(): to every member of `group` but `exclude` and the sender; returns the count. */
-  broadcast(from: number, data: Uint8Array, group: number, exclude: number, sender?: BusPort): number {
+  broadcast(from: number, data: Uint8Array, group: number, exclude: number, sender?: BusPort, creds?: Credentials): number {
     let n = 0;
     for (const [id, p] of this.ports) {
       if (p === sender || id === exclude || !p.member(group)) continue;
-      if (this.deliver({ to: id, from, group, data }, false, false) >= 0) n++;
+      if (this.deliver({ to: id, from, group, data, creds }, false, false) >= 0) n++;
     }
     return n;
   }
@@ -135,7 +145,8 @@ export class NetlinkBus {
       if (nspath !== null) {
         throw Object.assign(new Error('the in-process bus has no network namespaces'), { errno: EINVAL, code: 'EINVAL', syscall: 'socket' });
       }
-      return new BusPort(this.table(protocol), protocol, opts.privileged ?? true);
+      const creds: Credentials = { pid: opts.pid ?? process.pid, uid: opts.uid ?? process.getuid!(), gid: opts.gid ?? process.getgid!() };
+      return new BusPort(this.table(protocol), protocol, opts.privileged ?? (opts.uid === undefined || opts.uid === 0), creds);
     };
   }
 
@@ -187,13 +198,15 @@ export class NetlinkBus {
   }
 
   private link(t: Protocol, portid: number): ServerLink {
+    // What the server's datagrams carry: the kernel's credentials at port 0, else this process's.
+    const creds: Credentials = portid === 0 ? KERNEL_CREDENTIALS : { pid: process.pid, uid: process.getuid!(), gid: process.getgid!() };
     return {
       ngroups: t.ngroups,
-      unicast: (to, data, dumpPart) => t.deliver({ to, from: portid, group: 0, data }, dumpPart ?? false, false),
-      multicast: (group, data, exclude) => t.broadcast(portid, data, group, exclude),
+      unicast: (to, data, dumpPart) => t.deliver({ to, from: portid, group: 0, data, creds }, dumpPart ?? false, false),
+      multicast: (group, data, exclude) => t.broadcast(portid, data, group, exclude, undefined, creds),
       echo: (group, data, origin) => {
-        t.broadcast(portid, data, group, origin);
-        const r = t.deliver({ to: origin, from: portid, group, data }, false, false);
+        t.broadcast(portid, data, group, origin, undefined, creds);
+        const r = t.deliver({ to: origin, from: portid, group, data, creds }, false, false);
         return r < 0 ? r : 0;
       },
       peer: (id): PeerInfo => {
@@ -202,6 +215,7 @@ export class NetlinkBus {
           extAck: p?.option(NETLINK_EXT_ACK) ?? false,
           capAck: p?.option(NETLINK_CAP_ACK) ?? false,
           privileged: p?.privileged ?? false,
+          ...(p ? { creds: p.creds } : {}),
         };
       },
       whenWritable: (id, fn) => {

@@ -1,4 +1,5 @@
 // Fault injection for the in-process bus: what a kernel cannot be made to do on demand.
+import type { Credentials } from './credentials.js';
 
 /** What happens to a datagram a fault rule selects. */
 export type FaultAction =
@@ -39,6 +40,8 @@ export interface Delivery {
   from: number;
   group: number;
   data: Uint8Array;
+  /** The sender's SCM_CREDENTIALS, as a receiver with SO_PASSCRED sees them. */
+  creds?: Credentials;
 }
 
 /** An installed rule and how many datagrams it has affected so far. */

@@ -2,6 +2,7 @@
 // what a registered family offers its handlers (genlmsg_put, genlmsg_reply, genl_notify).
 import type { MessageWriter } from '../wire/index.js';
 import type { Attrs } from './attrs.js';
+import type { Credentials } from './credentials.js';
 import type { DumpCallback, DumpControl } from './dump.js';
 import { buildMessage, type Fill } from './message.js';
 import type { Policy } from './policy.js';
@@ -171,6 +172,10 @@ export class GenlInfo {
   /** The requester's port id (snd_portid). */
   get portid(): number {
     return this.req.portid;
+  }
+  /** The requester's pid, uid and gid, when the transport knows them. */
+  get creds(): Credentials | undefined {
+    return this.req.creds;
   }
 
   /** genlmsg_reply(): a message of `cmd` back to the requester. */

@@ -17,6 +17,7 @@ export { buildAck, appendDone } from './ack-builder.js';
 export { netlinkRcvSkb, type MessageHandler, type AckSender } from './rcv.js';
 export { DumpCallback, type DumpControl } from './dump.js';
 export type { PeerInfo, ServerLink } from './link.js';
+export { CAP_NET_ADMIN, KERNEL_CREDENTIALS, credentialsOf, hasCapability, isPrivileged, type Credentials } from './credentials.js';
 export { NetlinkServer, type ServerOptions } from './server.js';
 export { ClassicServer, type ClassicHandler } from './classic.js';
 export {
@@ -28,6 +29,9 @@ export { ctrlPolicyFamily, ctrlPolicyPolicy, fillFamily } from './ctrl.js';
 export { NetlinkBus, type BusTransportOptions, type ServeOptions } from './bus.js';
 export { BusPort, RMEM_DEFAULT } from './bus-port.js';
 export { FaultRule, type Fault, type FaultAction } from './faults.js';
+export { policyFromSet, permFlags, serveFamily, ynlChecks, DeclaredRequest, type Checks, type ChecksOf, type DeclaredHandlers, type ServeFamilyOptions } from './declared.js';
+export { nlexFamily, nlexSet } from './nlex/family.js';
+export { PeerGuard, type PeerGuardOptions } from './peer-guard.js';
 export { UsersockListener, USERSOCK_GROUPS, type UsersockOptions } from './usersock.js';
 export * as errno from './errno.js';
 export * from './nlex/protocol.js';

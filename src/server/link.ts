@@ -1,5 +1,6 @@
 // The seam between a server (the kernel side of a protocol) and what carries its datagrams:
 // the in-process bus or a real NETLINK_USERSOCK socket.
+import type { Credentials } from './credentials.js';
 
 /** What the server knows about a requester's socket, as the kernel knows it from `struct sock`. */
 export interface PeerInfo {
@@ -7,8 +8,10 @@ export interface PeerInfo {
   extAck: boolean;
   /** NETLINK_CAP_ACK is set: error ACKs do not echo the request payload. */
   capAck: boolean;
-  /** The sender has CAP_NET_ADMIN (netlink_capable()); admin-only operations need it. */
-  privileged: boolean;
+  /** The sender has CAP_NET_ADMIN or is root (netlink_capable()); admin-only operations need it. */
+  readonly privileged: boolean;
+  /** The sender's pid, uid and gid (SCM_CREDENTIALS), when the transport knows them. */
+  readonly creds?: Credentials;
 }
 
 /**
@@ -30,8 +33,8 @@ export interface ServerLink {
    * before multicasting and unicasts that skb). Returns 0 or the origin's negative errno.
    */
   echo(group: number, data: Uint8Array, origin: number): number;
-  /** The requester's socket options and privilege. */
-  peer(portid: number): PeerInfo;
+  /** The requester's socket options, credentials and privilege; `creds` came with its datagram. */
+  peer(portid: number, creds?: Credentials): PeerInfo;
   /**
    * Calls `fn` once `portid` can take more (the reader drained its queue), which is when the
    * kernel builds the next part of a dump. `retry` says the last send failed with EAGAIN.

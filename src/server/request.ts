@@ -1,5 +1,6 @@
 import { HOST_LE, NLM_F_ECHO, NLMSG_HDRLEN } from '../wire/index.js';
 import type { Attrs } from './attrs.js';
+import type { Credentials } from './credentials.js';
 import type { ExtAck } from './extack.js';
 import type { PeerInfo } from './link.js';
 
@@ -46,6 +47,11 @@ export class Request {
     this.pid = view.getUint32(offset + 12, HOST_LE);
     this.payloadStart = offset + NLMSG_HDRLEN;
     this.payloadEnd = offset + length;
+  }
+
+  /** The sender's pid, uid and gid (NETLINK_CREDS(skb)), when the transport knows them. */
+  get creds(): Credentials | undefined {
+    return this.peer.creds;
   }
 
   /** nlmsg_report(): the sender asked for NLM_F_ECHO, so notifications go back to it too. */

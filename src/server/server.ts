@@ -5,6 +5,7 @@ import { buildAck } from './ack-builder.js';
 import type { Attrs } from './attrs.js';
 import { DumpCallback, type DumpControl } from './dump.js';
 import { EAGAIN, EBUSY, EINTR, EINVAL, ESRCH } from './errno.js';
+import type { Credentials } from './credentials.js';
 import type { PeerInfo, ServerLink } from './link.js';
 import { buildMessage, type Fill } from './message.js';
 import { netlinkRcvSkb } from './rcv.js';
@@ -74,12 +75,13 @@ export abstract class NetlinkServer {
 
   /**
    * The kernel socket's input (nlk->netlink_rcv): one datagram from port `portid`, handled
-   * synchronously and in order, as the kernel does inside the sender's sendmsg().
+   * synchronously and in order, as the kernel does inside the sender's sendmsg(). `creds` are
+   * the sender's SCM_CREDENTIALS, when the transport received them with the datagram.
    */
-  input(data: Uint8Array, portid: number): void {
+  input(data: Uint8Array, portid: number, creds?: Credentials): void {
     const link = this.link;
     if (!link) return;
-    const peer = link.peer(portid);
+    const peer = link.peer(portid, creds);
     netlinkRcvSkb(data, portid, peer, (req) => this.safeHandle(req), (req, err) => this.ack(req, err, peer));
   }
 

@@ -2,8 +2,13 @@
 // clients in other processes reach it through the kernel with NetlinkSocket.open(2, { peer }).
 import { loadAddon, type Transport } from '../socket/native.js';
 import { netnsPath, type NetnsSpec } from '../socket/netns.js';
-import { NETLINK_USERSOCK, NETLINK_PKTINFO, SOL_NETLINK, SOL_SOCKET, SO_RCVBUF } from '../wire/index.js';
-import { ECONNREFUSED, EINVAL } from './errno.js';
+import {
+  HOST_LE, NETLINK_USERSOCK, NETLINK_PKTINFO, NLM_F_REQUEST, NLMSG_HDRLEN, SOL_NETLINK, SOL_SOCKET, SO_RCVBUF,
+} from '../wire/index.js';
+import { SO_PASSCRED, credentialsOf, isPrivileged, type Credentials } from './credentials.js';
+import { buildAck } from './ack-builder.js';
+import { ECONNREFUSED, EINVAL, EMSGSIZE } from './errno.js';
+import { ExtAck } from './extack.js';
 import type { PeerInfo, ServerLink } from './link.js';
 import type { NetlinkServer } from './server.js';
 
@@ -19,17 +24,36 @@ export interface UsersockOptions {
   /** Serve inside this network namespace. */
   netns?: NetnsSpec;
   /**
-   * What to assume about a requester's socket, which a user-space server cannot see. The
-   * default is what NetlinkSocket sets (NETLINK_EXT_ACK and NETLINK_CAP_ACK on) and a
-   * privileged caller; ACKs stay parseable either way since NLM_F_CAPPED/NLM_F_ACK_TLVS say
-   * what they hold.
+   * What to assume about a requester's socket options, which a user-space server cannot see,
+   * given its credentials. The default is what NetlinkSocket sets (NETLINK_EXT_ACK and
+   * NETLINK_CAP_ACK on; ACKs stay parseable either way since NLM_F_CAPPED/NLM_F_ACK_TLVS say
+   * what they hold), with privilege from the credentials: uid 0 or CAP_NET_ADMIN.
    */
-  peer?: (portid: number) => PeerInfo;
+  peer?: (portid: number, creds: Credentials | undefined) => PeerInfo;
   /** Receive buffer for requests (SO_RCVBUF), default the system's. */
   rcvbuf?: number;
+  /**
+   * The largest request datagram the server allocates a buffer for (default 4 MiB). A larger
+   * one is answered with EMSGSIZE, naming both sizes in the extended ACK.
+   */
+  maxRequest?: number;
 }
 
-const DEFAULT_PEER: PeerInfo = { extAck: true, capAck: true, privileged: true };
+/** Default of UsersockOptions.maxRequest. */
+export const DEFAULT_MAX_REQUEST = 4 * 1024 * 1024;
+
+/** A requester as NetlinkSocket opens it; privilege is looked up only when an op needs it. */
+function defaultPeer(_portid: number, creds: Credentials | undefined): PeerInfo {
+  let privileged: boolean | undefined;
+  return {
+    extAck: true,
+    capAck: true,
+    creds,
+    get privileged() {
+      return (privileged ??= isPrivileged(creds));
+    },
+  };
+}
 
 function errnoOf(e: unknown): number {
   const n = (e as { errno?: unknown }).errno;
@@ -52,16 +76,22 @@ export class UsersockListener {
   readonly portid: number;
   /** The protocol. */
   readonly protocol: number;
-  /** Counters: datagrams taken in, requests lost to truncation, dump parts retried after EAGAIN. */
-  readonly stats = { received: 0, truncated: 0, retries: 0 };
+  /**
+   * Counters: datagrams taken in, times the buffer grew for a larger one, requests refused as
+   * larger than maxRequest, dump parts retried after EAGAIN.
+   */
+  readonly stats = { received: 0, grown: 0, tooLarge: 0, retries: 0 };
+  /** The largest request datagram accepted. */
+  readonly maxRequest: number;
   private readonly sock: Transport;
   private buffer = new Uint8Array(64 * 1024);
   private closed = false;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   private constructor(private readonly server: NetlinkServer, sock: Transport, portid: number, protocol: number,
-    private readonly peerInfo: (portid: number) => PeerInfo) {
+    private readonly peerInfo: (portid: number, creds: Credentials | undefined) => PeerInfo, maxRequest: number) {
     this.sock = sock;
+    this.maxRequest = maxRequest;
     this.portid = portid;
     this.protocol = protocol;
   }
@@ -74,14 +104,18 @@ export class UsersockListener {
     try {
       // PKTINFO tells requests (unicast) from multicasts that servers do not take.
       sock.setsockopt(SOL_NETLINK, NETLINK_PKTINFO, 1);
+      // SCM_CREDENTIALS on every datagram: who sent it decides what it may do.
+      sock.setsockopt(SOL_SOCKET, SO_PASSCRED, 1);
       if (opts.rcvbuf) sock.setsockopt(SOL_SOCKET, SO_RCVBUF, opts.rcvbuf);
       sock.bind(opts.portid >>> 0, 0);
     } catch (e) {
       sock.close();
       throw e;
     }
-    const l = new UsersockListener(server, sock, opts.portid >>> 0, protocol, opts.peer ?? (() => DEFAULT_PEER));
+    const l = new UsersockListener(server, sock, opts.portid >>> 0, protocol, opts.peer ?? defaultPeer, opts.maxRequest ?? DEFAULT_MAX_REQUEST);
     server.attach(l.link());
+    // Every datagram's size is peeked before it is received: the buffer grows to take it whole.
+    sock.peekSizes?.(true);
     sock.start(l.onDatagram, l.buffer);
     return l;
   }
@@ -103,20 +137,42 @@ export class UsersockListener {
   }
 
   private readonly onDatagram = (status: number, length: number, portid: number, groups: number, group: number, _nsid: number, truncated: boolean): void => {
-    if (this.closed || status < 0) return; // ENOBUFS: requests were lost; their senders time out
-    if (truncated) {
-      this.stats.truncated++;
-      // The request is lost (as a kernel would drop a message running past the skb); make room.
-      let size = this.buffer.byteLength * 2;
-      while (size < length) size *= 2;
-      this.buffer = new Uint8Array(size);
-      this.sock.setBuffer(this.buffer);
+    if (this.closed) return;
+    if (status === -EMSGSIZE) {
+      // The next datagram (still queued) is `length` bytes: make room for it, up to maxRequest.
+      if (length <= this.maxRequest) {
+        let size = this.buffer.byteLength * 2;
+        while (size < length) size *= 2;
+        this.buffer = new Uint8Array(Math.min(size, Math.max(length, this.maxRequest)));
+        this.sock.setBuffer(this.buffer);
+        this.stats.grown++;
+      }
       return;
     }
+    if (status < 0) return; // ENOBUFS: requests were lost; their senders time out
     if (group > 0 || groups !== 0) return;
+    if (truncated) {
+      // Larger than any buffer the server allocates: answer it rather than drop it silently.
+      this.stats.tooLarge++;
+      this.refuse(portid, length, credentialsOf(this.sock.lastCredentials?.()));
+      return;
+    }
     this.stats.received++;
-    this.server.input(this.buffer.slice(0, length), portid);
+    this.server.input(this.buffer.slice(0, length), portid, credentialsOf(this.sock.lastCredentials?.()));
   };
+
+  /** Answers a datagram received cut with EMSGSIZE, from the header it starts with. */
+  private refuse(portid: number, length: number, creds: Credentials | undefined): void {
+    const have = Math.min(length, this.buffer.byteLength);
+    if (have < NLMSG_HDRLEN) return;
+    const head = this.buffer.slice(0, NLMSG_HDRLEN);
+    const flags = new DataView(head.buffer).getUint16(6, HOST_LE);
+    if (!(flags & NLM_F_REQUEST)) return;
+    const extack = new ExtAck();
+    extack.setMessage(`request of ${length} bytes is larger than the server accepts (${this.maxRequest})`);
+    const peer = this.peerInfo(portid, creds);
+    this.send(buildAck(head, 0, NLMSG_HDRLEN, portid, -EMSGSIZE, extack, peer), portid, 0);
+  }
 
   private send(data: Uint8Array, portid: number, groups: number): number {
     if (this.closed) return -ECONNREFUSED;
@@ -144,7 +200,7 @@ export class UsersockListener {
         if (group < 1 || group > USERSOCK_GROUPS) return -EINVAL;
         return this.send(data, origin, 1 << (group - 1));
       },
-      peer: (portid) => this.peerInfo(portid),
+      peer: (portid, creds) => this.peerInfo(portid, creds),
       whenWritable: (_portid, fn, retry) => {
         if (this.closed) return;
         if (!retry) {

@@ -35,6 +35,16 @@ export interface Transport {
   unref(): void;
   close(): void;
   fd(): number;
+  /**
+   * SCM_CREDENTIALS [pid, uid, gid] of the datagram whose callback is running (with
+   * SO_PASSCRED on), else null. Optional: transports that cannot tell omit it.
+   */
+  lastCredentials?(): [number, number, number] | null;
+  /**
+   * With `on`, a datagram larger than the buffer is first announced as callback(-EMSGSIZE,
+   * size) while it stays queued, so a setBuffer() in that call receives it whole. Optional.
+   */
+  peekSizes?(on: boolean): void;
 }
 
 /** The native socket (native/nlsock.c). */

@@ -2,8 +2,11 @@
 // change (set myvar with an ACK), get, and event (every change of myvar).
 import { Controller, type FamilyInfo } from '../../genl/index.js';
 import { NetlinkSocket, Subscription, type OpenOptions } from '../../socket/index.js';
-import { attrs, compileSet, u32 } from '../../schema/index.js';
+import { compileSet } from '../../schema/index.js';
+import { nlexSet } from './family.js';
 import { MessageWriter, NLM_F_ECHO, type MessageReader } from '../../wire/index.js';
+import type { Credentials } from '../credentials.js';
+import { PeerGuard } from '../peer-guard.js';
 import { GENL_HDRLEN } from '../uapi.js';
 import {
   NLE_MYVAR, NLEX_CMD_GET, NLEX_CMD_UPD, NLEX_FAMILY, NLEX_GROUP, NLEX_GRP_MYVAR, NLEX_MSG_GET, NLEX_MSG_UPD,
@@ -20,6 +23,11 @@ export interface NlexClientOptions extends OpenOptions {
   flavour?: NlexFlavour;
   /** The protocol the server is on (default NETLINK_USERSOCK). */
   protocol?: number;
+  /**
+   * Users the server may be run by (checked on its first datagram, from the credentials the
+   * kernel attaches): default root and the caller's own uid; 'any' to skip the check.
+   */
+  trustUids?: readonly number[] | 'any';
 }
 
 /** A change of myvar seen by events(): the value and the port id of the socket that changed it. */
@@ -41,9 +49,24 @@ export class NlexClient implements AsyncDisposable {
   private family: Promise<FamilyInfo> | undefined;
   private resolved: FamilyInfo | undefined;
 
-  private constructor(socket: NetlinkSocket, flavour: NlexFlavour) {
+  private constructor(socket: NetlinkSocket, flavour: NlexFlavour, private readonly guard: PeerGuard) {
     this.socket = socket;
     this.flavour = flavour;
+  }
+
+  /** Datagrams dropped: `foreign` (not from the server's port), `untrusted` (from a server run by an untrusted user). */
+  get stats(): Readonly<{ foreign: number; untrusted: number }> {
+    return this.guard.stats;
+  }
+
+  /** Why the client stopped talking to the server (run by an untrusted user), if it did. */
+  get refusal(): Error | undefined {
+    return this.guard.signal.aborted ? (this.guard.signal.reason as Error) : undefined;
+  }
+
+  /** Who runs the server (the credentials of its last datagram), once it has answered. */
+  get owner(): Credentials | undefined {
+    return this.guard.owner;
   }
 
   /** Opens a socket to the server. */
@@ -52,8 +75,18 @@ export class NlexClient implements AsyncDisposable {
     const names: Record<number, string> = flavour === 'classic'
       ? { [NLEX_MSG_UPD]: 'NLEX_MSG_UPD', [NLEX_MSG_GET]: 'NLEX_MSG_GET' }
       : { 0x10: 'nlctrl' };
-    const socket = NetlinkSocket.open(opts.protocol ?? NLEX_PROTOCOL, { typeName: (t) => names[t] ?? (flavour === 'genl' ? NLEX_FAMILY : undefined), ...opts });
-    return new NlexClient(socket, flavour);
+    const peer = opts.peer ?? 0;
+    const guard = new PeerGuard({
+      peer,
+      ...(opts.trustUids !== undefined ? { trustUids: opts.trustUids } : {}),
+      describe: `the nlex server on port 0x${peer.toString(16)}`,
+    });
+    const socket = NetlinkSocket.open(opts.protocol ?? NLEX_PROTOCOL, {
+      typeName: (t) => names[t] ?? (flavour === 'genl' ? NLEX_FAMILY : undefined),
+      ...opts,
+      transport: guard.factory(opts.transport),
+    });
+    return new NlexClient(socket, flavour, guard);
   }
 
   /**
@@ -63,7 +96,7 @@ export class NlexClient implements AsyncDisposable {
   resolve(opts: { signal?: AbortSignal } = {}): Promise<FamilyInfo> {
     if (this.flavour !== 'genl') return Promise.reject(new TypeError('the classic nlex protocol has no family to resolve'));
     if (!this.family) {
-      this.family = new Controller(this.socket).getFamily(NLEX_FAMILY, opts).then((f) => (this.resolved = f));
+      this.family = new Controller(this.socket).getFamily(NLEX_FAMILY, { signal: this.signal(opts.signal) }).then((f) => (this.resolved = f));
       this.family.catch(() => (this.family = undefined));
     }
     return this.family;
@@ -75,7 +108,7 @@ export class NlexClient implements AsyncDisposable {
    */
   async set(value: number, opts: { echo?: boolean; signal?: AbortSignal } = {}): Promise<number | undefined> {
     const msg = await this.message(NLEX_MSG_UPD, NLEX_CMD_UPD, opts.echo ? NLM_F_ECHO : 0, (w) => w.attrU32(NLE_MYVAR, value >>> 0));
-    const r = await this.socket.request(msg, { signal: opts.signal, headerSize: this.headerSize });
+    const r = await this.socket.request(msg, { signal: this.signal(opts.signal), headerSize: this.headerSize });
     for (const m of r.messages) {
       const v = valueOf(m.payload, this.headerSize);
       if (v !== undefined) return v;
@@ -86,7 +119,7 @@ export class NlexClient implements AsyncDisposable {
   /** Reads myvar. */
   async get(opts: { signal?: AbortSignal } = {}): Promise<number> {
     const msg = await this.message(NLEX_MSG_GET, NLEX_CMD_GET, 0);
-    const r = await this.socket.request(msg, { signal: opts.signal, headerSize: this.headerSize });
+    const r = await this.socket.request(msg, { signal: this.signal(opts.signal), headerSize: this.headerSize });
     for (const m of r.messages) {
       const v = valueOf(m.payload, this.headerSize);
       if (v !== undefined) return v;
@@ -106,7 +139,8 @@ export class NlexClient implements AsyncDisposable {
     return new Subscription<NlexChange>({
       socket: this.socket,
       owned: false,
-      signal: opts.signal,
+      // The guard ends the iteration when the server turns out to be run by a stranger (see refusal).
+      signal: this.signal(opts.signal),
       decode: (r: MessageReader, meta) => {
         if (r.type !== type || meta.group !== group) return undefined;
         if (hs && r.buf[r.payloadStart] !== NLEX_CMD_UPD) return undefined;
@@ -139,6 +173,11 @@ export class NlexClient implements AsyncDisposable {
     this.close();
   }
 
+  /** `s` or the guard's refusal, whichever comes first. */
+  private signal(s: AbortSignal | undefined): AbortSignal {
+    return s ? AbortSignal.any([s, this.guard.signal]) : this.guard.signal;
+  }
+
   private get headerSize(): number {
     return this.flavour === 'genl' ? GENL_HDRLEN : 0;
   }
@@ -160,8 +199,8 @@ export class NlexClient implements AsyncDisposable {
   }
 }
 
-/** enum nlexample_attr as a schema attribute set: the one declaration both flavours decode with. */
-const nlexAttrs = compileSet(attrs('nlexample_attr', { myvar: [NLE_MYVAR, u32()] }));
+/** The one declaration of enum nlexample_attr (nlex/family.ts), compiled: both flavours decode with it. */
+const nlexAttrs = compileSet(nlexSet);
 
 /** NLE_MYVAR of a message payload whose attributes start after `headerSize` bytes. */
 function valueOf(payload: Uint8Array, headerSize: number): number | undefined {

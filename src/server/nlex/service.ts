@@ -5,14 +5,16 @@ import { EINVAL } from '../errno.js';
 import type { Family } from '../genl-family.js';
 import { GenlServer } from '../genl.js';
 import { buildMessage } from '../message.js';
-import { definePolicy, nla, type Policy } from '../policy.js';
+import { policyFromSet, serveFamily } from '../declared.js';
+import type { Policy } from '../policy.js';
+import { nlexFamily, nlexSet } from './family.js';
 import type { ServerOptions } from '../server.js';
 import {
-  NLE_MYVAR, NLEX_CMD_GET, NLEX_CMD_UPD, NLEX_FAMILY, NLEX_GROUP, NLEX_GRP_MYVAR, NLEX_MSG_GET, NLEX_MSG_UPD, NLEX_VERSION,
+  NLE_MYVAR, NLEX_GRP_MYVAR, NLEX_MSG_GET, NLEX_MSG_UPD,
 } from './protocol.js';
 
-/** nlex_policy: NLE_MYVAR is a u32. */
-export const nlexPolicy: Policy = definePolicy({ [NLE_MYVAR]: nla.u32() });
+/** nlex_policy: NLE_MYVAR is a u32 — derived from the one declaration of the set. */
+export const nlexPolicy: Policy = policyFromSet(nlexSet);
 
 /** The variable both flavours expose (`static int myvar` in the module). */
 export class NlexState {
@@ -62,29 +64,18 @@ export function nlexClassicServer(state = new NlexState(), opts: ServerOptions =
  * The generic netlink flavour (genl_ex_family of the tutorial): family "nlex" version 1 with
  * NLEX_CMD_GET and NLEX_CMD_UPD and the multicast group "example". UPD notifies the group
  * (genl_notify(), so NLM_F_ECHO reaches the origin once); GET replies with an UPD message.
+ * UPD is GENL_ADMIN_PERM, like the classic flavour's: anyone may read myvar, only root or a
+ * holder of CAP_NET_ADMIN may change it.
  */
 export function nlexGenlFamily(genl: GenlServer, state = new NlexState()): Family {
-  return genl.register({
-    name: NLEX_FAMILY,
-    version: NLEX_VERSION,
-    hdrsize: 0,
-    policy: nlexPolicy,
-    mcgrps: [NLEX_GROUP],
-    ops: [
-      {
-        cmd: NLEX_CMD_GET,
-        doit: (info) => info.reply(NLEX_CMD_UPD, (w) => w.attrU32(NLE_MYVAR, state.value)),
-      },
-      {
-        cmd: NLEX_CMD_UPD,
-        doit: (info) => {
-          if (info.missing(NLE_MYVAR)) return -EINVAL;
-          state.set(info.attrs!.u32(NLE_MYVAR)!);
-          info.notify(NLEX_GROUP, NLEX_CMD_UPD, (w) => w.attrU32(NLE_MYVAR, state.value));
-          return 0;
-        },
-      },
-    ],
+  return serveFamily(genl, nlexFamily, {
+    get: (req) => req.reply({ myvar: state.value }),
+    upd: (req) => {
+      if (req.info.missing(NLE_MYVAR)) return -EINVAL;
+      state.set(req.attrs.myvar!);
+      req.notify({ myvar: state.value });
+      return 0;
+    },
   });
 }
 

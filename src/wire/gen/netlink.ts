@@ -162,3 +162,7 @@ export const SO_RCVBUF = 8;
 export const SO_SNDBUFFORCE = 32;
 /** SO_RCVBUFFORCE of <sys/socket.h>. */
 export const SO_RCVBUFFORCE = 33;
+/** SO_PASSCRED of <sys/socket.h>. */
+export const SO_PASSCRED = 16;
+/** CAP_NET_ADMIN of <linux/capability.h>. */
+export const CAP_NET_ADMIN = 12;
