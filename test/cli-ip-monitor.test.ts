@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ip, ipJson, requireRoot, withNetns } from './helpers/netns.js';
-import { CLI, noDad, start, waitFor, type Running } from './helpers/cli-ip.js';
+import { noDad, waitFor } from './helpers/cli-ip.js';
+import { CLI, start, type Running } from './helpers/cli.js';
 
 const PROBE = '198.51.100.0/24';
 

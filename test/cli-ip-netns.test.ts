@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { netnsName, requireRoot } from './helpers/netns.js';
-import { nlkit } from './helpers/cli-ip.js';
+import { nlkit } from './helpers/cli.js';
 
 test('nlkit ip netns add, list (text and -j, with ids), delete', (t) => {
   if (!requireRoot(t)) return;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { netnsName, requireRoot } from './helpers/netns.js';
-import { CLI, cliEnv } from './helpers/cli-ip.js';
+import { CLI, cliEnv } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
