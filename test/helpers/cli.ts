@@ -6,8 +6,9 @@
 //   const [a, b] = await Promise.all([run('ip', argv), nlkitAsync(argv)]);
 //   const mon = startNlkit(['ip', 'monitor']);                 // background; mon.waitFor('err', /…/)
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { netlinkSockets } from './netns.js';
 
 /** The built CLI entry point. */
 export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -201,15 +202,7 @@ function socketInodes(pid: number): Set<string> {
 export function joined(pid: number, protocol: number, group: number, netns?: string): boolean {
   const inodes = socketInodes(pid);
   if (inodes.size === 0) return false;
-  const table = netns === undefined
-    ? readFileSync('/proc/net/netlink', 'utf8')
-    : spawnSync('ip', ['netns', 'exec', netns, 'cat', '/proc/net/netlink'], { encoding: 'utf8' }).stdout ?? '';
-  for (const line of table.split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10 || Number(f[1]) !== protocol || !inodes.has(f[9]!)) continue;
-    if ((parseInt(f[3]!, 16) >>> (group - 1)) & 1) return true;
-  }
-  return false;
+  return netlinkSockets(netns).some((r) => r.protocol === protocol && inodes.has(r.inode) && ((r.groups >>> (group - 1)) & 1) === 1);
 }
 
 /**
