@@ -12,6 +12,7 @@ import {
 import {
   ClassicServer, NL_VALIDATE_STRICT, NetlinkBus, buildMessage, definePolicy, errno, nla, parseAttributes,
 } from '../src/server/index.js';
+import { cliEnv } from './helpers/cli.js';
 
 const PROTO = 21; // NETLINK_EXAMPLE of the tutorial: any free protocol number will do on the bus
 const T_GET = 0x10;
@@ -578,7 +579,7 @@ describe('process lifetime', () => {
     s.events().next().then(() => console.log('event'));
     console.log('listening');
   `;
-  const run = (unref: boolean) => spawnSync(process.execPath, ['--input-type=module', '-e', script(unref)], { encoding: 'utf8', timeout: 1500 });
+  const run = (unref: boolean) => spawnSync(process.execPath, ['--input-type=module', '-e', script(unref)], { encoding: 'utf8', env: cliEnv(), timeout: 1500 });
 
   test('an unref()ed listener lets the process exit; a referenced one keeps it running', () => {
     const idle = run(true);
