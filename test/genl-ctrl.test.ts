@@ -164,9 +164,13 @@ test('controller notifications decode (NEWFAMILY has the GETFAMILY reply layout)
 test('`nlkit genl -j ctrl monitor` runs until stopped', async () => {
   const mon = startNlkit(['genl', '-j', 'ctrl', 'monitor']);
   // Ready when its socket has joined nlctrl's notify group (its signal handlers come first).
-  await until(() => joined(mon.pid, NETLINK_GENERIC, GENL_ID_CTRL) || !mon.running(), 'the monitor joined notify');
-  assert.ok(mon.running(), `exited early: ${mon.stderr()}`);
-  const r = await mon.stop('SIGINT');
+  try {
+    await until(() => joined(mon.pid, NETLINK_GENERIC, GENL_ID_CTRL) || !mon.running(), 'the monitor joined notify');
+    assert.ok(mon.running(), `exited early: ${mon.stderr()}`);
+  } finally {
+    await mon.stop('SIGINT');
+  }
+  const r = await mon.exited;
   assert.equal(r.status, 0, r.stderr);
 });
 

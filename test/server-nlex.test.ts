@@ -161,8 +161,9 @@ describe('nlex across processes over NETLINK_USERSOCK', () => {
           assert.match(bad.err, /"ten" is not a number/);
         } finally {
           if (watcher) await watcher.stop('SIGTERM');
+          await server.stop('SIGTERM');
         }
-        assert.equal((await server.stop('SIGTERM')).status, 0, 'the server exits cleanly on SIGTERM');
+        assert.equal((await server.exited).status, 0, 'the server exits cleanly on SIGTERM');
         const gone = run([...f, 'get', '--port', port]);
         assert.equal(gone.code, 1);
         assert.match(gone.err, /^Error: no nlex server on NETLINK_USERSOCK port 0x[0-9a-f]+/);
