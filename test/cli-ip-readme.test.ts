@@ -32,7 +32,7 @@ test('the README\'s nlkit ip block runs as written', (t) => {
     chmodSync(shim, 0o755);
     const script = block().replaceAll('demo-ip', ns);
     const r = spawnSync('bash', ['-c', script], {
-      encoding: 'utf8', env: { ...cliEnv(), PATH: `${dir}:${process.env.PATH}` }, timeout: 30_000,
+      encoding: 'utf8', env: { ...cliEnv(), PATH: `${dir}:${process.env.PATH}` }, timeout: 120_000, // a hang guard: 13 CLI starts on a loaded machine
     });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^v0@v1 +[A-Z]+ +10\.0\.0\.1\/24 /m, '-br address');
