@@ -177,7 +177,7 @@ export function startNlkit(args: string[], opts: Omit<RunOpts, 'input' | 'timeou
 }
 
 /** The socket inodes among `pid`'s open files. */
-function socketInodes(pid: number): Set<string> {
+export function socketInodes(pid: number): Set<string> {
   const out = new Set<string>();
   let fds: string[] = [];
   try {

@@ -107,6 +107,8 @@ export interface NetlinkSocketRow {
   portid: number;
   /** The first 32 multicast groups joined, as a bit mask (bit 0 = group 1). */
   groups: number;
+  /** Bytes queued for the reader (Rmem). */
+  rmem: number;
   inode: string;
 }
 
@@ -119,7 +121,7 @@ export function netlinkSockets(ns?: string): NetlinkSocketRow[] {
   for (const line of table.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10) continue;
-    rows.push({ protocol: Number(f[1]), portid: Number(f[2]) >>> 0, groups: parseInt(f[3]!, 16) >>> 0, inode: f[9]! });
+    rows.push({ protocol: Number(f[1]), portid: Number(f[2]) >>> 0, groups: parseInt(f[3]!, 16) >>> 0, rmem: Number(f[4]), inode: f[9]! });
   }
   return rows;
 }
