@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ip, ipJson, requireRoot, withNetns } from './helpers/netns.js';
-import { nlkit, nlkitIp, noDad } from './helpers/cli-ip.js';
+import { nlkitIp, noDad } from './helpers/cli-ip.js';
+import { nlkit } from './helpers/cli.js';
 
 type J = Record<string, any>;
 

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ip, ipJson, requireRoot, withNetns } from './helpers/netns.js';
-import { CLI, noDad, start, waitFor, type Running } from './helpers/cli-ip.js';
+import { noDad, waitFor } from './helpers/cli-ip.js';
+import { start, startNlkit, type Running } from './helpers/cli.js';
 
 const PROBE = '198.51.100.0/24';
 
@@ -46,10 +47,10 @@ test('monitor prints the events of ip route add/del as ip monitor does (text, la
     ip(ns, 'addr add 10.0.0.1/24 dev v0');
     const mons = {
       ip: start('ip', ['-n', ns, 'monitor', 'route']),
-      nl: start(process.execPath, [CLI, 'ip', '-n', ns, 'monitor', 'route']),
+      nl: startNlkit(['ip', '-n', ns, 'monitor', 'route']),
       ipAll: start('ip', ['-n', ns, 'monitor', 'all']),
-      nlAll: start(process.execPath, [CLI, 'ip', '-n', ns, 'monitor', 'all']),
-      nlJson: start(process.execPath, [CLI, 'ip', '-n', ns, '-j', 'monitor', 'route']),
+      nlAll: startNlkit(['ip', '-n', ns, 'monitor', 'all']),
+      nlJson: startNlkit(['ip', '-n', ns, '-j', 'monitor', 'route']),
     };
     const all = Object.values(mons);
     let shown: Record<string, unknown> = {};

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { netnsName, requireRoot } from './helpers/netns.js';
-import { nlkit } from './helpers/cli-ip.js';
+import { nlkit } from './helpers/cli.js';
 
 test('nlkit ip netns add, list (text and -j, with ids), delete', (t) => {
   if (!requireRoot(t)) return;
@@ -18,16 +18,18 @@ test('nlkit ip netns add, list (text and -j, with ids), delete', (t) => {
     // ip works inside it: a fresh namespace with only lo.
     const links = JSON.parse(execFileSync('ip', ['-n', a, '-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[];
     assert.deepEqual(links.map((l) => l.ifname), ['lo']);
-    execFileSync('ip', ['netns', 'set', b, '7']);
+    // An id of this test's own in the caller's namespace (a fixed one could be taken by another test).
+    const id = 1000 + Math.floor(Math.random() * 1_000_000);
+    execFileSync('ip', ['netns', 'set', b, String(id)]);
     // Other tests add and remove namespaces meanwhile: compare this test's entries only.
     const mine = (list: { name: string }[]) => list.filter((e) => e.name === a || e.name === b).sort((x, y) => x.name.localeCompare(y.name));
     const ipJ = JSON.parse(execFileSync('ip', ['-j', 'netns', 'list'], { encoding: 'utf8' })) as { name: string }[];
     const nl = nlkit(['ip', '-j', 'netns', 'list']);
     assert.equal(nl.status, 0, nl.stderr);
     assert.deepEqual(mine(JSON.parse(nl.stdout)), mine(ipJ));
-    assert.deepEqual(mine(JSON.parse(nl.stdout)).find((e) => e.name === b), { name: b, id: 7 });
+    assert.deepEqual(mine(JSON.parse(nl.stdout)).find((e) => e.name === b), { name: b, id });
     const text = nlkit(['ip', 'netns']).stdout.split('\n');
-    assert.ok(text.includes(`${b} (id: 7)`) && text.includes(a), 'text listing as ip netns list prints it');
+    assert.ok(text.includes(`${b} (id: ${id})`) && text.includes(a), 'text listing as ip netns list prints it');
 
     const dup = nlkit(['ip', 'netns', 'add', a]);
     assert.equal(dup.status, 1);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { netnsName, requireRoot } from './helpers/netns.js';
-import { CLI, cliEnv } from './helpers/cli-ip.js';
+import { CLI, cliEnv } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -30,9 +30,16 @@ test('the README\'s nlkit ip block runs as written', (t) => {
     const shim = path.join(dir, 'nlkit');
     writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
     chmodSync(shim, 0o755);
-    const script = block().replaceAll('demo-ip', ns);
+    // The README gives the monitor a second (`& sleep 1`) to join RTNLGRP_IPV4_ROUTE; here the
+    // shell waits for the join itself (an rtnetlink socket in the namespace with group 7's bit,
+    // 0x40, in /proc/net/netlink), however long a loaded machine takes.
+    const joined = `ip netns exec ${ns} cat /proc/net/netlink | awk '$2 == 0 && $4 ~ /[4-7c-f].$/ { f = 1 } END { exit !f }'`;
+    assert.ok(block().includes('& sleep 1\n'), 'the block starts the monitor with & sleep 1');
+    // It stops waiting if the monitor is gone (its 2 s ran out first): then the assertion on the
+    // deletion fails instead of the block hanging.
+    const script = block().replace('& sleep 1\n', `& until ${joined} || ! kill -0 $! 2>/dev/null; do sleep 0.02; done\n`).replaceAll('demo-ip', ns);
     const r = spawnSync('bash', ['-c', script], {
-      encoding: 'utf8', env: { ...cliEnv(), PATH: `${dir}:${process.env.PATH}` }, timeout: 30_000,
+      encoding: 'utf8', env: { ...cliEnv(), PATH: `${dir}:${process.env.PATH}` }, timeout: 120_000, // a hang guard: 13 CLI starts on a loaded machine
     });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^v0@v1 +[A-Z]+ +10\.0\.0\.1\/24 /m, '-br address');

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireRoot, withNetns } from './helpers/netns.js';
-import { batched, buildShowcase, compareJson, NEIGH_VOLATILE, nlkit, ordered } from './helpers/cli-ip.js';
+import { batched, buildShowcase, compareJson, NEIGH_VOLATILE, ordered } from './helpers/cli-ip.js';
+import { nlkit } from './helpers/cli.js';
 
 const JSON_CASES: [string, readonly string[]][] = [
   ['route show', []],

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { CLI, cliEnv } from './helpers/cli-ip.js';
+import { CLI, cliEnv } from './helpers/cli.js';
 import { requireRoot, withNetns } from './helpers/netns.js';
 
 /** Runs a bash command line (so that $'\xfe' reaches the program as the byte 0xfe); stdout as bytes. */

@@ -1,44 +1,37 @@
 // The command-line skeleton: help, version, exit codes, errors printed the way iproute2 does.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { NetlinkError, SocketError } from '../src/index.js';
 import { EXIT_REFUSED, EXIT_USAGE, UsageError, reportError } from '../src/cli/errors.js';
 import { commands } from '../src/cli/commands.js';
+import { nlkit } from './helpers/cli.js';
 
-const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-function nlkit(...args: string[]) {
-  const env = { ...process.env };
-  delete env.NODE_OPTIONS;
-  return spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env, timeout: 20_000 });
-}
-
 test('nlkit --help lists every registered command and exits 0', () => {
-  const r = nlkit('--help');
+  const r = nlkit(['--help']);
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^Usage: nlkit COMMAND/);
   for (const [name, entry] of Object.entries(commands)) assert.ok(r.stdout.includes(`${name}`) && r.stdout.includes(entry.summary), name);
   assert.match(r.stdout, /Exit status: 0 success, 1 the kernel refused, 2 usage error/);
   assert.equal(r.stderr, '');
-  assert.equal(nlkit('-h').stdout, r.stdout);
+  assert.equal(nlkit(['-h']).stdout, r.stdout);
 });
 
 test('nlkit --version prints the package version', () => {
   const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
-  const r = nlkit('--version');
+  const r = nlkit(['--version']);
   assert.equal(r.status, 0);
   assert.equal(r.stdout, `nlkit ${pkg.version}\n`);
 });
 
 test('usage errors exit 2 with a one-line hint and no stack trace', () => {
-  const none = nlkit();
+  const none = nlkit([]);
   assert.equal(none.status, EXIT_USAGE);
   assert.match(none.stdout, /^Usage: nlkit/);
-  const r = nlkit('no-such-command');
+  const r = nlkit(['no-such-command']);
   assert.equal(r.status, EXIT_USAGE);
   assert.equal(r.stdout, '');
   assert.equal(r.stderr, 'nlkit: unknown command "no-such-command"\nTry "nlkit --help".\n');

@@ -14,7 +14,7 @@ import { RTM, dumpLinks, dumpRoutes, getLink } from '../src/route/index.js';
 import { NetlinkBus } from '../src/server/index.js';
 import { NetlinkSocket, SocketError } from '../src/socket/index.js';
 import { ipBatch, requireRoot, withNetns } from './helpers/netns.js';
-import { cliEnv } from './helpers/cli-ip.js';
+import { cliEnv } from './helpers/cli.js';
 
 /** The fd count once it stops changing (a closed socket's fd may go a loop turn later). */
 async function settledFds(): Promise<number> {

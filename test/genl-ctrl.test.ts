@@ -2,7 +2,7 @@
 // family for family (ops with capabilities, groups), iproute2's text byte for byte, a missing
 // family's ENOENT, and a policy dump that predicts what the kernel refuses.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
 import {
   CTRL_CMD_GETFAMILY, FamilyNotFoundError, GenlClient, GENL_ID_CTRL, decodeControllerEvent, type FamilyInfo,
@@ -11,14 +11,9 @@ import { policyAttrs } from '../src/genl/families/nlctrl.js';
 import { compileSet } from '../src/schema/index.js';
 import { NetlinkError, NetlinkSocket } from '../src/socket/index.js';
 import { MessageReader, MessageWriter, NETLINK_GENERIC, viewOf } from '../src/wire/index.js';
+import { joined, nlkit, startNlkit, until } from './helpers/cli.js';
 import { hasTool, requireRoot, skipUnless, withNetns } from './helpers/netns.js';
 
-const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
-
-function nlkit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** Parses iproute2's `genl ctrl list` text into families (the oracle's view). */
 function parseGenl(text: string): Map<string, { id: number; version: number; hdrsize: number; maxattr: number; ops: number[]; groups: [string, number][] }> {
@@ -52,17 +47,17 @@ test('dumpFamilies equals `genl ctrl list`, family for family, with ops and grou
 
 test('`nlkit genl ctrl list` and `ctrl get name` print exactly what iproute2 prints', (t) => {
   if (!skipUnless(t, hasTool('genl'), 'iproute2 genl is not installed')) return;
-  const list = nlkit('genl', 'ctrl', 'list');
+  const list = nlkit(['genl', 'ctrl', 'list']);
   assert.equal(list.status, 0, list.stderr);
   assert.equal(list.stdout, execFileSync('genl', ['ctrl', 'list'], { encoding: 'utf8' }));
   for (const name of ['nlctrl', 'ethtool', 'TASKSTATS']) {
-    const r = nlkit('genl', 'ctrl', 'get', 'name', name);
+    const r = nlkit(['genl', 'ctrl', 'get', 'name', name]);
     assert.equal(r.stdout, execFileSync('genl', ['ctrl', 'get', 'name', name], { encoding: 'utf8' }), name);
   }
 });
 
 test('`nlkit genl -j ctrl list` is JSON with the same families', async () => {
-  const r = nlkit('genl', '-j', 'ctrl', 'list');
+  const r = nlkit(['genl', '-j', 'ctrl', 'list']);
   assert.equal(r.status, 0, r.stderr);
   const fams = JSON.parse(r.stdout) as { name: string; id: number; ops: { id: number; capabilities: string[] }[]; mcast_groups: { name: string }[] }[];
   await using c = GenlClient.open();
@@ -83,7 +78,7 @@ test('a family that does not exist: ENOENT naming it, from the library and the C
     return true;
   });
   assert.deepEqual(c.cached, [], 'a failed resolution is not cached');
-  const r = nlkit('genl', 'ctrl', 'get', 'name', 'nlkit-nosuch');
+  const r = nlkit(['genl', 'ctrl', 'get', 'name', 'nlkit-nosuch']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^Error: no generic netlink family "nlkit-nosuch"/);
 });
@@ -128,7 +123,7 @@ test('a whole-family policy dump lists every op of families with per-op policies
   assert.equal(info.maxattr, 0);
   const p = await c.controller.getPolicy('ethtool');
   for (const o of info.ops.filter((x) => x.capabilities.includes('has-policy'))) assert.ok(p.ops.has(o.id), `op ${o.id}`);
-  const r = nlkit('genl', 'ctrl', 'policy', 'name', 'ethtool', 'op', '2');
+  const r = nlkit(['genl', 'ctrl', 'policy', 'name', 'ethtool', 'op', '2']);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /op 2 policies: do=\d+ dump=\d+/);
   assert.match(r.stdout, /attr\[2\]: type=nul-string max len:\d+/);
@@ -160,22 +155,26 @@ test('controller notifications decode (NEWFAMILY has the GETFAMILY reply layout)
   assert.equal(id, GENL_ID_CTRL);
   const ac = new AbortController();
   const it = c.controller.events(['notify'], { signal: ac.signal });
-  setTimeout(() => ac.abort(), 50);
+  // A round trip on the watching socket after the join: whatever the kernel queued before its
+  // reply has been delivered by the time it arrives.
+  const barrier = c.socket.request(w.toBytes()).then(() => ac.abort());
   const seen: unknown[] = [];
   for await (const e of it) seen.push(e);
+  await barrier;
   assert.deepEqual(seen, [], 'no family came or went (this kernel loads no modules)');
 });
 
 test('`nlkit genl -j ctrl monitor` runs until stopped', async () => {
-  const child = spawn(process.execPath, [CLI, 'genl', '-j', 'ctrl', 'monitor'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  // Give node time to start and install its signal handlers (a loaded CI machine is slow).
-  await new Promise((r) => setTimeout(r, 2000));
-  assert.equal(child.exitCode, null, `exited early: ${err}`);
-  child.kill('SIGINT');
-  const code = await new Promise((r) => child.on('exit', r));
-  assert.equal(code, 0, err);
+  const mon = startNlkit(['genl', '-j', 'ctrl', 'monitor']);
+  // Ready when its socket has joined nlctrl's notify group (its signal handlers come first).
+  try {
+    await until(() => joined(mon.pid, NETLINK_GENERIC, GENL_ID_CTRL) || !mon.running(), 'the monitor joined notify');
+    assert.ok(mon.running(), `exited early: ${mon.stderr()}`);
+  } finally {
+    await mon.stop('SIGINT');
+  }
+  const r = await mon.exited;
+  assert.equal(r.status, 0, r.stderr);
 });
 
 test('the cache forgets a family when the controller says it went away (DELFAMILY on notify)', async (t) => {

@@ -7,13 +7,8 @@ import { test } from 'node:test';
 import { FamilyClient, bitsetBitsSet, ethtool } from '../src/genl/index.js';
 import { NetlinkError } from '../src/socket/index.js';
 import { ip, requireRoot, requireTool, withNetns } from './helpers/netns.js';
+import { nlkit } from './helpers/cli.js';
 
-const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
-
-function nlkit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function oracle(ns: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync('ip', ['netns', 'exec', ns, 'ethtool', ...args], { encoding: 'utf8' });
@@ -30,7 +25,7 @@ test('nlkit ethtool DEV: every settings line it prints is the ethtool tool\'s li
   if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
   await withNetns((ns) => {
     veth(ns);
-    const ours = nlkit('ethtool', '--netns', ns, 'va');
+    const ours = nlkit(['ethtool', '--netns', ns, 'va']);
     assert.equal(ours.status, 0, ours.stderr);
     const theirs = new Set(oracle(ns, 'va').stdout.split('\n'));
     const lines = ours.stdout.split('\n').filter(Boolean);
@@ -40,7 +35,7 @@ test('nlkit ethtool DEV: every settings line it prints is the ethtool tool\'s li
       assert.ok(lines.some((l) => l.trim().startsWith(key)), key);
     }
     ip(ns, 'link set vb down');
-    assert.match(nlkit('ethtool', '--netns', ns, 'va').stdout, /\tLink detected: no\n/);
+    assert.match(nlkit(['ethtool', '--netns', ns, 'va']).stdout, /\tLink detected: no\n/);
     assert.match(oracle(ns, 'va').stdout, /\tLink detected: no\n/);
   });
 });
@@ -50,7 +45,7 @@ test('features agree with `ethtool --json -k` (active and fixed, feature for fea
   await withNetns((ns) => {
     veth(ns);
     const theirs = JSON.parse(oracle(ns, '--json', '-k', 'va').stdout)[0] as Record<string, { active: boolean; fixed: boolean }>;
-    const ours = JSON.parse(nlkit('ethtool', '--netns', ns, '-j', '-k', 'va').stdout) as { features: { name: string; active: boolean; fixed: boolean }[] };
+    const ours = JSON.parse(nlkit(['ethtool', '--netns', ns, '-j', '-k', 'va']).stdout) as { features: { name: string; active: boolean; fixed: boolean }[] };
     let compared = 0;
     for (const f of ours.features) {
       const o = theirs[f.name];
@@ -59,7 +54,7 @@ test('features agree with `ethtool --json -k` (active and fixed, feature for fea
       compared++;
     }
     assert.ok(compared >= 40, `compared ${compared} features`);
-    const text = nlkit('ethtool', '-n', ns, '-k', 'va').stdout;
+    const text = nlkit(['ethtool', '-n', ns, '-k', 'va']).stdout;
     const oracleText = new Set(oracle(ns, '-k', 'va').stdout.split('\n').map((l) => l.trim()));
     for (const l of text.split('\n').slice(1).filter(Boolean)) if (oracleText.has(l.split(':')[0] + ':' + l.split(':')[1])) assert.ok(oracleText.has(l), l);
   });
@@ -69,8 +64,8 @@ test('channels print as `ethtool -l`; rings fail like `ethtool -g` on a veth', a
   if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
   await withNetns((ns) => {
     veth(ns);
-    assert.equal(nlkit('ethtool', '-n', ns, '-l', 'va').stdout, oracle(ns, '-l', 'va').stdout);
-    const ours = nlkit('ethtool', '-n', ns, '-g', 'va');
+    assert.equal(nlkit(['ethtool', '-n', ns, '-l', 'va']).stdout, oracle(ns, '-l', 'va').stdout);
+    const ours = nlkit(['ethtool', '-n', ns, '-g', 'va']);
     const theirs = oracle(ns, '-g', 'va');
     assert.equal(ours.status !== 0, theirs.status !== 0, 'both fail or both succeed');
     if (theirs.status !== 0) assert.match(ours.stderr, /Operation not supported/);

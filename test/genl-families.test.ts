@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { FamilyClient, TASKSTATS_VERSION, mptcpPm, netdev, taskstats, tcpMetrics } from '../src/genl/index.js';
 import { NetlinkError } from '../src/socket/index.js';
 import { ip, ipJson, requireRoot, withNetns } from './helpers/netns.js';
+import { cliEnv } from './helpers/cli.js';
 
 test('taskstats for this process: its pid, its name, sane counters', async (t) => {
   if (!requireRoot(t)) return;
@@ -46,8 +47,8 @@ test('tcp_metrics: a loopback connection\'s entry, as `ip tcp_metrics` shows it;
       const net = require('net');
       const s = net.createServer((c) => { c.on('data', () => {}); c.on('end', () => c.end()); }).listen(5555, '127.0.0.1', () => {
         const c = net.connect(5555, '127.0.0.1', () => { c.write(Buffer.alloc(100000)); c.end(); });
-        c.on('close', () => setTimeout(() => s.close(), 50));
-      });`]);
+        c.on('close', () => s.close());
+      });`], { env: cliEnv() });
     const oracle = execFileSync('ip', ['-n', ns, 'tcp_metrics', 'show'], { encoding: 'utf8' });
     await using c = await FamilyClient.open(tcpMetrics, { netns: ns });
     const all = await c.dump('get').toArray();

@@ -2,13 +2,15 @@
 // as an .mjs file where `nlkit` resolves to this package, 'demo' becomes a throwaway namespace
 // set up as the README says, and the output is checked.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { GenlClient } from '../src/genl/index.js';
+import { NETLINK_GENERIC } from '../src/wire/index.js';
+import { joined, runSync, start, until } from './helpers/cli.js';
 import { ip, requireRoot, withNetns } from './helpers/netns.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,7 +30,7 @@ function save(dir: string, i: number, ns: string): string {
   return file;
 }
 
-const run = (dir: string, file: string) => spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+const run = (dir: string, file: string) => runSync(process.execPath, [file], { cwd: dir, timeout: 20_000 });
 
 test('the README has the four generic netlink examples this test knows', () => {
   assert.equal(examples.length, 4);
@@ -66,25 +68,16 @@ test('README generic netlink examples run as written', async (t) => {
       });
 
       await t.test('subscribe to a group', async () => {
-        const child = spawn(process.execPath, [save(dir, 3, ns)], { cwd: dir });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d) => (out += d));
-        child.stderr.on('data', (d) => (err += d));
-        const exited = new Promise((r) => child.on('exit', r));
-        // The example listens for two seconds from when it has joined; toggle a feature until it
-        // reports one (node's start-up time varies).
-        let on = false;
-        while (child.exitCode === null && !/features-ntf/.test(out)) {
-          await sleep(250);
-          if (child.exitCode !== null) break;
-          execFileSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', 'veth0', 'tso', on ? 'on' : 'off']);
-          on = !on;
-        }
-        const code = await exited;
-        assert.equal(err, '');
-        assert.equal(code, 0);
-        assert.match(out, /^features-ntf veth0$/m);
+        await using genl = GenlClient.open({ netns: ns });
+        const monitor = (await genl.resolve('ethtool')).groups.find((g) => g.name === 'monitor')!;
+        const child = start(process.execPath, [save(dir, 3, ns)], { cwd: dir });
+        // Ready once its socket has joined ethtool's monitor group; then one change is enough.
+        await until(() => joined(child.pid, NETLINK_GENERIC, monitor.id, ns) || !child.running(), 'the example joined monitor');
+        execFileSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', 'veth0', 'tso', 'off']);
+        const r = await child.exited;
+        assert.equal(r.stderr, '');
+        assert.equal(r.status, 0);
+        assert.match(r.stdout, /^features-ntf veth0$/m);
       });
     });
   } finally {

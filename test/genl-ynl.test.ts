@@ -3,7 +3,6 @@
 // the UAPI headers, the same kernel bytes decoded alike by a spec and by nlkit's own
 // declaration, netlink-raw specs (rt-link, rt-addr) against `ip -j`, and `nlkit genl call`.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import {
@@ -13,9 +12,9 @@ import {
 import { NLM_F_DUMP, type NetlinkMessage } from '../src/wire/index.js';
 import { cConstants, upperSnake } from './helpers/c-header.js';
 import { ip, ipJson, requireRoot, withNetns } from './helpers/netns.js';
+import { nlkit } from './helpers/cli.js';
 
 const SPECS = '/usr/share/doc/linux-doc-6.12/Documentation/netlink/specs';
-const CLI = new URL('../src/cli/main.js', import.meta.url).pathname;
 
 function specs(t: TestContext): string[] | undefined {
   if (existsSync(SPECS)) return readdirSync(SPECS).filter((f) => /\.yaml(\.gz)?$/.test(f)).sort();
@@ -26,11 +25,6 @@ function specs(t: TestContext): string[] | undefined {
 function spec(name: string): YnlFamily {
   const f = existsSync(`${SPECS}/${name}.yaml.gz`) ? `${SPECS}/${name}.yaml.gz` : `${SPECS}/${name}.yaml`;
   return loadSpecFile(f);
-}
-
-function nlkit(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 test('every spec in linux-doc loads: genetlink, genetlink-c, genetlink-legacy and netlink-raw', (t) => {
@@ -193,26 +187,26 @@ test('netlink-raw specs speak rtnetlink: rt-link and rt-addr dumps agree with `i
 
 test('`nlkit genl call`: shipped declarations, installed specs and --spec files, do and dump', async (t) => {
   if (!requireRoot(t)) return;
-  const r = nlkit('genl', 'call', 'nlctrl', 'getfamily', 'family-name=nlctrl');
+  const r = nlkit(['genl', 'call', 'nlctrl', 'getfamily', 'family-name=nlctrl']);
   assert.equal(r.status, 0, r.stderr);
   const fam = JSON.parse(r.stdout);
   assert.equal(fam.familyName, 'nlctrl');
   assert.equal(fam.familyId, 0x10);
-  const bad = nlkit('genl', 'call', 'nlctrl', 'getfamily', 'no-such-attr=1');
+  const bad = nlkit(['genl', 'call', 'nlctrl', 'getfamily', 'no-such-attr=1']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /no attribute "no-such-attr"/);
   if (!existsSync(SPECS)) return;
   await withNetns((ns) => {
     ip(ns, 'link add va type veth peer name vb');
-    const li = nlkit('genl', '--netns', ns, 'call', 'ethtool', 'linkinfo-get', 'header.dev-name=va');
+    const li = nlkit(['genl', '--netns', ns, 'call', 'ethtool', 'linkinfo-get', 'header.dev-name=va']);
     assert.equal(li.status, 0, li.stderr);
     assert.equal(JSON.parse(li.stdout).header.devName, 'va');
-    const links = nlkit('genl', '--netns', ns, '-j', 'call', '--spec', `${SPECS}/rt_link.yaml.gz`, 'getlink', '--dump');
+    const links = nlkit(['genl', '--netns', ns, '-j', 'call', '--spec', `${SPECS}/rt_link.yaml.gz`, 'getlink', '--dump']);
     assert.equal(links.status, 0, links.stderr);
     assert.deepEqual(links.stdout.trim().split('\n').map((l) => JSON.parse(l).ifname).sort(), ['lo', 'va', 'vb']);
-    const dev = nlkit('genl', '-n', ns, 'call', 'netdev', 'dev-get', '--dump');
+    const dev = nlkit(['genl', '-n', ns, 'call', 'netdev', 'dev-get', '--dump']);
     assert.equal(JSON.parse(dev.stdout).length, 3);
-    const refused = nlkit('genl', '-n', ns, 'call', 'ethtool', 'linkinfo-get', 'header.dev-name=nosuch');
+    const refused = nlkit(['genl', '-n', ns, 'call', 'ethtool', 'linkinfo-get', 'header.dev-name=nosuch']);
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /^Error: /);
   });

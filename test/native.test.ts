@@ -12,6 +12,7 @@ import {
 import { loadAddon } from '../src/socket/native.js';
 import { ipBatch, requireRoot, withNetns } from './helpers/netns.js';
 import { RTNLGRP_IPV4_ROUTE, getLink } from './helpers/rtnl.js';
+import { cliEnv } from './helpers/cli.js';
 
 const ENOBUFS = 105;
 
@@ -91,7 +92,7 @@ test('an exception thrown by the receive callback surfaces as uncaughtException,
     s.start(() => { throw new Error('boom'); }, new Uint8Array(65536));
     s.send(getLink(1), 0, 0);
   `;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: cliEnv(), timeout: 10_000 });
   assert.equal(r.stderr, '');
   assert.equal(r.stdout.trim(), 'caught boom');
   assert.equal(r.status, 0);
@@ -124,7 +125,7 @@ for (const readAhead of [false, true]) {
           console.log(n > 0 ? 'ok' : 'no links');
         }
       `;
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', harness], { encoding: 'utf8', timeout: 20_000 });
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', harness], { encoding: 'utf8', env: cliEnv(), timeout: 20_000 });
       assert.equal(r.signal, null, `worker harness died of ${r.signal} (close=${close}, readAhead=${readAhead})`);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, 'ok\nok\nok\n');

@@ -2,13 +2,12 @@
 // directory where `nlkit` resolves to this package, the namespace name 'demo' is replaced by a
 // throwaway namespace set up as the README says, and the output is checked.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { joined, runSync, start, until } from './helpers/cli.js';
 import { hasTool, ip, requireRoot, withNetns } from './helpers/netns.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -28,7 +27,7 @@ function save(dir: string, i: number, ns: string): string {
   return file;
 }
 
-const run = (dir: string, file: string) => spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+const run = (dir: string, file: string) => runSync(process.execPath, [file], { cwd: dir, timeout: 20_000 });
 
 test('the README has the four examples this test knows', () => {
   assert.equal(examples.length, 4);
@@ -55,16 +54,13 @@ test('README examples run as written', async (t) => {
       });
 
       await t.test('listen for events', async () => {
-        const child = spawn(process.execPath, [save(dir, 2, ns)], { cwd: dir });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d: Buffer) => (out += d));
-        child.stderr.on('data', (d: Buffer) => (err += d));
-        const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-        await sleep(500); // the listener has joined its group by now
+        const child = start(process.execPath, [save(dir, 2, ns)], { cwd: dir });
+        // Ready once its socket in the namespace has joined RTNLGRP_LINK (group 1).
+        await until(() => joined(child.pid, 0 /* NETLINK_ROUTE */, 1, ns) || !child.running(), 'the listener joined its group');
         ip(ns, 'link add veth2 type veth peer name veth3');
-        assert.equal(await exited, 0, err);
-        assert.match(out, /^link event 16 from group 1$/m);
+        const r = await child.exited;
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /^link event 16 from group 1$/m);
       });
 
       await t.test('pcap capture', () => {
@@ -73,7 +69,7 @@ test('README examples run as written', async (t) => {
         assert.match(r.stdout, /^\d+ links captured in links\.pcap\n$/);
         assert.ok(existsSync(path.join(dir, 'links.pcap')));
         if (hasTool('tshark')) {
-          const v = spawnSync('tshark', ['-r', path.join(dir, 'links.pcap'), '-V'], { encoding: 'utf8' });
+          const v = runSync('tshark', ['-r', path.join(dir, 'links.pcap'), '-V']);
           assert.match(v.stdout, /Linux rtnetlink \(route netlink\) protocol/);
         }
       });

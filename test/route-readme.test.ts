@@ -2,12 +2,12 @@
 // plain JavaScript) where `nlkit` resolves to this package, in a throwaway namespace set up as
 // the README says, with the output the comments promise.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { runSync } from './helpers/cli.js';
 import { ip, requireRoot, withNetns } from './helpers/netns.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,7 +32,7 @@ test('README: rtnetlink from TypeScript runs as written', async (t) => {
       ip(ns, 'link add veth0 type veth peer name veth1'); // the README's set-up line
       const file = path.join(dir, 'route.mjs');
       writeFileSync(file, code.replaceAll(`'demo'`, `'${ns}'`));
-      const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      const r = runSync(process.execPath, [file], { cwd: dir, timeout: 20_000 });
       assert.equal(r.stderr, '');
       assert.deepEqual(r.stdout.trim().split('\n'), [
         '10.0.0.1 24 10.0.0.255 global',

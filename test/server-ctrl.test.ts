@@ -254,7 +254,10 @@ describe('families on the user-space generic netlink server', () => {
         const ev = (await it.next()).value as { group: number; payload: Uint8Array };
         assert.equal(ev.group, 2);
         assert.equal(ev.payload[0], 5);
-        const none = await Promise.race([ot.next(), new Promise((r) => setTimeout(() => r('none'), 30))]);
+        // A round trip on `other` after the multicast: had the bus queued it there, it would be
+        // read before the reply, and waiting in the iterator one loop turn later.
+        await other.request(ctrlReq(CTRL_CMD_GETFAMILY, (w) => w.attrString(CTRL_ATTR_FAMILY_NAME, 'nlctrl')));
+        const none = await Promise.race([ot.next(), new Promise((r) => setImmediate(() => r('none')))]);
         assert.equal(none, 'none');
         assert.equal(genl.multicast(9, new Uint8Array(16)), -errno.ESRCH, 'nobody listens to group 9');
       } finally {

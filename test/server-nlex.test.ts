@@ -2,17 +2,15 @@
 // then as the tutorial runs it, across processes: `nlkit nlex serve` on NETLINK_USERSOCK and
 // resolve/set/get/watch from other processes (and from this one, through the kernel).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { NETLINK_GENERIC, NETLINK_USERSOCK, NetlinkError } from '../src/index.js';
 import {
   NLE_MYVAR, NLEX_MSG_UPD, NetlinkBus, NlexClient, NlexState, nlexClassicServer, nlexGenlServer, type NlexChange,
   type NlexFlavour,
 } from '../src/server/index.js';
+import { nlkit, startNlkit, until, type Running } from './helpers/cli.js';
+import { requireRoot, withNetns } from './helpers/netns.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 /** The next item of `it` within `ms`, else a failed assertion. */
 async function next<T>(it: AsyncIterator<T>, ms = 2000): Promise<T> {
@@ -29,11 +27,14 @@ async function next<T>(it: AsyncIterator<T>, ms = 2000): Promise<T> {
   }
 }
 
-/** True when `it` yields nothing within `ms`. */
-async function quiet<T>(it: AsyncIterator<T>, ms = 50): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const r = await Promise.race([it.next(), new Promise<'quiet'>((resolve) => { timer = setTimeout(() => resolve('quiet'), ms); })]);
-  clearTimeout(timer);
+/**
+ * True when `it` has nothing for the reader once `barrier()` settled: a round trip on the same
+ * socket (a request and its reply), so everything sent to it before has been read by then, and an
+ * item it yields would be waiting already (checked one loop turn later, not after a guessed delay).
+ */
+async function quietAfter<T>(it: AsyncIterator<T>, barrier: () => Promise<unknown>): Promise<boolean> {
+  await barrier();
+  const r = await Promise.race([it.next(), new Promise<'quiet'>((resolve) => setImmediate(() => resolve('quiet')))]);
   return r === 'quiet';
 }
 
@@ -69,7 +70,7 @@ describe('nlex on the in-process bus', () => {
         // With NLM_F_ECHO the origin gets the change in its reply, and not also as an event.
         assert.equal(await a.set(11, { echo: true }), 11);
         assert.equal(((await next(wb)) as NlexChange).value, 11);
-        assert.ok(await quiet(wa), 'the origin saw the change once');
+        assert.ok(await quietAfter(wa, () => a.get()), 'the origin saw the change once');
 
         assert.equal(await b.get(), 11);
         assert.equal(await a.get(), 11);
@@ -103,125 +104,103 @@ describe('nlex on the in-process bus', () => {
 });
 
 // ---- across processes, over NETLINK_USERSOCK ----
+// Each test serves in a namespace of its own: NETLINK_USERSOCK's port ids and groups belong to a
+// namespace, so concurrent tests (and the host) never see each other's servers and events.
 
 /** A free-looking port id for this run: random, above any pid, below the autobind range. */
 function randomPort(): number {
   return 0x40000000 + Math.floor(Math.random() * 0x3fffffff);
 }
 
-/** Collects a child's output and resolves when a line matches. */
-class Proc {
-  out = '';
-  err = '';
-  readonly exited: Promise<number | null>;
-  constructor(readonly child: ChildProcessByStdio<null, Readable, Readable>) {
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (this.out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (this.err += d));
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  }
-  async waitFor(stream: 'out' | 'err', re: RegExp, ms = 5000): Promise<RegExpMatchArray> {
-    const t0 = Date.now();
-    for (;;) {
-      const m = re.exec(this[stream]);
-      if (m) return m;
-      if (Date.now() - t0 > ms) throw new Error(`no ${re} on std${stream} within ${ms} ms; got ${JSON.stringify(this.out)} / ${JSON.stringify(this.err)}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
-
-function start(args: string[]): Proc {
-  return new Proc(spawn(process.execPath, [CLI, 'nlex', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
-}
-
+/** Runs `nlkit nlex ARGS…`. */
 function run(args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CLI, 'nlex', ...args], { encoding: 'utf8', timeout: 10_000 });
+  const r = nlkit(['nlex', ...args], { timeout: 10_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-async function stop(p: Proc): Promise<void> {
-  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), 3000);
-  await p.exited;
-  clearTimeout(timer);
 }
 
 describe('nlex across processes over NETLINK_USERSOCK', () => {
   for (const flavour of ['genl', 'classic'] as NlexFlavour[]) {
-    test(`${flavour}: serve, resolve, set, get and watch in separate processes`, { timeout: 60_000 }, async () => {
-      const port = String(randomPort());
-      const f = flavour === 'classic' ? ['--classic'] : [];
-      const server = start([...f, 'serve', '--port', port]);
-      let watcher: Proc | undefined;
-      try {
-        const ready = await server.waitFor('out', /^nlex: .*port (0x[0-9a-f]+)$/m);
-        assert.equal(Number(ready[1]), Number(port));
+    test(`${flavour}: serve, resolve, set, get and watch in separate processes`, { timeout: 60_000 }, async (t) => {
+      if (!requireRoot(t)) return;
+      await withNetns(async (ns) => {
+        const port = String(randomPort());
+        const f = flavour === 'classic' ? ['--classic', '--netns', ns] : ['--netns', ns];
+        const server = startNlkit(['nlex', ...f, 'serve', '--port', port]);
+        let watcher: Running | undefined;
+        try {
+          const ready = await server.waitFor('out', /^nlex: .*port (0x[0-9a-f]+)$/m);
+          assert.equal(Number(ready[1]), Number(port));
 
-        const resolved = run([...f, 'resolve', '--port', port]);
-        if (flavour === 'genl') {
-          assert.equal(resolved.code, 0, resolved.err);
-          assert.equal(resolved.out, "family-id: 19\nmulticast -> id\n'example' -> 2\n");
-          const json = JSON.parse(run(['resolve', '-j', '--port', port]).out) as { id: number; groups: unknown };
-          assert.deepEqual([json.id, json.groups], [19, [{ name: 'example', id: 2 }]]);
-        } else {
-          assert.equal(resolved.code, 2, 'resolve is a usage error for the classic protocol');
+          const resolved = run([...f, 'resolve', '--port', port]);
+          if (flavour === 'genl') {
+            assert.equal(resolved.code, 0, resolved.err);
+            assert.equal(resolved.out, "family-id: 19\nmulticast -> id\n'example' -> 2\n");
+            const json = JSON.parse(run(['resolve', '--netns', ns, '-j', '--port', port]).out) as { id: number; groups: unknown };
+            assert.deepEqual([json.id, json.groups], [19, [{ name: 'example', id: 2 }]]);
+          } else {
+            assert.equal(resolved.code, 2, 'resolve is a usage error for the classic protocol');
+          }
+
+          watcher = startNlkit(['nlex', ...f, 'watch', '--count', '3', '--port', port]);
+          await watcher.waitFor('err', /watching group (\d+)/);
+
+          assert.deepEqual(run([...f, 'set', '5', '--port', port]), { code: 0, out: '', err: '' });
+          assert.deepEqual(run([...f, 'set', '6', '--echo', '--port', port]), { code: 0, out: 'myvar=6\n', err: '' });
+          assert.equal(run([...f, 'set', '7', '-j', '--echo', '--port', port]).out, '{"myvar":7}\n');
+          assert.deepEqual(run([...f, 'get', '--port', port]), { code: 0, out: 'myvar=7\n', err: '' });
+
+          const watched = await watcher.exited;
+          assert.equal(watched.status, 0, watched.stderr);
+          assert.equal(watched.stdout, 'myvar=5\nmyvar=6\nmyvar=7\n');
+          await server.waitFor('out', /myvar=5\nmyvar=6\nmyvar=7\n/);
+
+          // Usage errors exit 2, refusals 1.
+          const bad = run([...f, 'set', 'ten', '--port', port]);
+          assert.equal(bad.code, 2);
+          assert.match(bad.err, /"ten" is not a number/);
+        } finally {
+          if (watcher) await watcher.stop('SIGTERM');
+          await server.stop('SIGTERM');
         }
-
-        watcher = start([...f, 'watch', '--count', '3', '--port', port]);
-        await watcher.waitFor('err', /watching group (\d+)/);
-
-        assert.deepEqual(run([...f, 'set', '5', '--port', port]), { code: 0, out: '', err: '' });
-        assert.deepEqual(run([...f, 'set', '6', '--echo', '--port', port]), { code: 0, out: 'myvar=6\n', err: '' });
-        assert.equal(run([...f, 'set', '7', '-j', '--echo', '--port', port]).out, '{"myvar":7}\n');
-        assert.deepEqual(run([...f, 'get', '--port', port]), { code: 0, out: 'myvar=7\n', err: '' });
-
-        assert.equal(await Promise.race([watcher.exited, new Promise((r) => setTimeout(() => r('timeout'), 5000))]), 0);
-        assert.equal(watcher.out, 'myvar=5\nmyvar=6\nmyvar=7\n');
-        await server.waitFor('out', /myvar=5\nmyvar=6\nmyvar=7\n/);
-
-        // Usage errors exit 2, refusals 1.
-        const bad = run([...f, 'set', 'ten', '--port', port]);
-        assert.equal(bad.code, 2);
-        assert.match(bad.err, /"ten" is not a number/);
-      } finally {
-        if (watcher) await stop(watcher);
-        await stop(server);
-      }
-      assert.equal(server.child.exitCode, 0, 'the server exits cleanly on SIGTERM');
-      const gone = run([...f, 'get', '--port', port]);
-      assert.equal(gone.code, 1);
-      assert.match(gone.err, /^Error: no nlex server on NETLINK_USERSOCK port 0x[0-9a-f]+/);
+        assert.equal((await server.exited).status, 0, 'the server exits cleanly on SIGTERM');
+        const gone = run([...f, 'get', '--port', port]);
+        assert.equal(gone.code, 1);
+        assert.match(gone.err, /^Error: no nlex server on NETLINK_USERSOCK port 0x[0-9a-f]+/);
+      });
     });
   }
 
-  test('through the kernel: a watching origin that sets with ECHO sees the change once; others see it too', { timeout: 30_000 }, async () => {
-    const port = randomPort();
-    const server = start(['serve', '--port', String(port)]);
-    const a = NlexClient.open({ peer: port });
-    const b = NlexClient.open({ peer: port });
-    try {
-      await server.waitFor('out', /^nlex: /m);
-      await a.resolve();
-      await b.resolve();
-      const ja = a.events()[Symbol.asyncIterator]();
-      const jb = b.events()[Symbol.asyncIterator]();
-      const pa = ja.next();
-      const pb = jb.next();
-      // A multicast that the kernel also tried to unicast to port 0 (ECONNREFUSED on
-      // NETLINK_USERSOCK) still reaches every member.
-      assert.equal(await b.set(40), undefined);
-      assert.equal(((await pa).value as NlexChange).value, 40);
-      assert.equal(((await pb).value as NlexChange).value, 40);
-      // With ECHO the server sends once with nl_pid = the origin: the kernel multicasts to the
-      // others and unicasts to the origin, marked with the group.
-      assert.equal(await a.set(41, { echo: true }), 41);
-      assert.equal(((await next(jb)) as NlexChange).value, 41);
-      assert.ok(await quiet(ja, 200), 'the origin got the change only as its echo');
-      assert.equal(await b.get(), 41);
-    } finally {
-      a.close();
-      b.close();
-      await stop(server);
-    }
+  test('through the kernel: a watching origin that sets with ECHO sees the change once; others see it too', { timeout: 30_000 }, async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (ns) => {
+      const port = randomPort();
+      const server = startNlkit(['nlex', '--netns', ns, 'serve', '--port', String(port)]);
+      const a = NlexClient.open({ peer: port, netns: ns });
+      const b = NlexClient.open({ peer: port, netns: ns });
+      try {
+        await server.waitFor('out', /^nlex: /m);
+        await a.resolve();
+        await b.resolve();
+        const ja = a.events()[Symbol.asyncIterator]();
+        const jb = b.events()[Symbol.asyncIterator]();
+        const pa = ja.next();
+        const pb = jb.next();
+        // A multicast that the kernel also tried to unicast to port 0 (ECONNREFUSED on
+        // NETLINK_USERSOCK) still reaches every member.
+        assert.equal(await b.set(40), undefined);
+        assert.equal(((await pa).value as NlexChange).value, 40);
+        assert.equal(((await pb).value as NlexChange).value, 40);
+        // With ECHO the server sends once with nl_pid = the origin: the kernel multicasts to the
+        // others and unicasts to the origin, marked with the group.
+        assert.equal(await a.set(41, { echo: true }), 41);
+        assert.equal(((await next(jb)) as NlexChange).value, 41);
+        assert.ok(await quietAfter(ja, () => a.get()), 'the origin got the change only as its echo');
+        assert.equal(await b.get(), 41);
+      } finally {
+        a.close();
+        b.close();
+        await server.stop('SIGTERM');
+      }
+    });
   });
 });

@@ -2,15 +2,15 @@
 // sessions (serve, watch, then resolve/set/get, on a port of this test's own) and its `mjs`
 // examples (saved where `nlkit` resolves to this package).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { nlkit, run, startNlkit, type Running } from './helpers/cli.js';
+import { requireRoot, withNetns } from './helpers/netns.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 const start = readme.indexOf('### The kernel side in user space');
 const section = readme.slice(start, readme.indexOf('\n## ', start));
@@ -33,48 +33,43 @@ test('the section has its three sessions and three examples', () => {
   assert.equal(examples.length, 3);
 });
 
-test('the nlex session from serve to watch runs as shown', { timeout: 60_000 }, async () => {
-  const port = 0x40000000 + Math.floor(Math.random() * 0x3fffffff);
-  const portArgs = ['--port', String(port)];
-  const [serve, watch] = [session(consoles[0]!)[0]!, session(consoles[1]!)[0]!];
-  assert.deepEqual(serve.cmd, ['nlkit', 'nlex', 'serve']);
-  assert.deepEqual(watch.cmd, ['nlkit', 'nlex', 'watch']);
-  const spawnCli = (args: string[]) => {
-    const child = spawn(process.execPath, [CLI, ...args, ...portArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const io = { out: '', err: '', exited: new Promise<number | null>((r) => child.on('exit', r)) };
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (io.out += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (io.err += d));
-    return { child, io };
-  };
-  const until = async (f: () => boolean, what: string) => {
-    for (let i = 0; i < 500 && !f(); i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(f(), what);
-  };
-  const server = spawnCli(serve.cmd.slice(1));
-  let watcher: ReturnType<typeof spawnCli> | undefined;
-  try {
-    await until(() => server.io.out.includes('\n'), 'the server is ready');
-    watcher = spawnCli([...watch.cmd.slice(1), '--count', String(watch.out.split('\n').length - 1)]);
-    await until(() => watcher!.io.err.includes('watching'), 'the watcher has joined');
-    for (const step of session(consoles[2]!)) {
-      assert.equal(step.cmd[0], 'nlkit');
-      const r = spawnSync(process.execPath, [CLI, ...step.cmd.slice(1), ...portArgs], { encoding: 'utf8', timeout: 10_000 });
-      assert.equal(r.status, 0, `${step.cmd.join(' ')}: ${r.stderr}`);
-      assert.equal(r.stdout, step.out, step.cmd.join(' '));
+test('the nlex session from serve to watch runs as shown', { timeout: 60_000 }, async (t) => {
+  if (!requireRoot(t)) return;
+  // In a namespace of its own: NETLINK_USERSOCK ports and groups are per namespace, so other
+  // tests' nlex servers and watchers (and the host's) never meet this one.
+  await withNetns(async (ns) => {
+    const port = 0x40000000 + Math.floor(Math.random() * 0x3fffffff);
+    const portArgs = ['--port', String(port), '--netns', ns];
+    const [serve, watch] = [session(consoles[0]!)[0]!, session(consoles[1]!)[0]!];
+    assert.deepEqual(serve.cmd, ['nlkit', 'nlex', 'serve']);
+    assert.deepEqual(watch.cmd, ['nlkit', 'nlex', 'watch']);
+    const server = startNlkit([...serve.cmd.slice(1), ...portArgs]);
+    let watcher: Running | undefined;
+    try {
+      await server.waitFor('out', /\n/);
+      watcher = startNlkit([...watch.cmd.slice(1), '--count', String(watch.out.split('\n').length - 1), ...portArgs]);
+      await watcher.waitFor('err', /watching/);
+      for (const step of session(consoles[2]!)) {
+        assert.equal(step.cmd[0], 'nlkit');
+        const r = nlkit([...step.cmd.slice(1), ...portArgs], { timeout: 10_000 });
+        assert.equal(r.status, 0, `${step.cmd.join(' ')}: ${r.stderr}`);
+        assert.equal(r.stdout, step.out, step.cmd.join(' '));
+      }
+      const watched = await watcher.exited;
+      assert.equal(watched.status, 0, watched.stderr);
+      assert.equal(watched.stdout, watch.out);
+      const lines = serve.out.split('\n').length - 1;
+      await server.waitFor('out', new RegExp(`^(?:.*\n){${lines}}`));
+      const hexPort = `0x${port.toString(16)}`;
+      assert.equal(server.stdout(), serve.out.replace('0x4e4c4558', hexPort));
+    } finally {
+      await watcher?.stop('SIGTERM');
+      await server.stop('SIGTERM');
     }
-    assert.equal(await watcher.io.exited, 0);
-    assert.equal(watcher.io.out, watch.out);
-    await until(() => server.io.out.split('\n').length >= serve.out.split('\n').length, 'the server printed the changes');
-    const hexPort = `0x${port.toString(16)}`;
-    assert.equal(server.io.out, serve.out.replace('0x4e4c4558', hexPort));
-  } finally {
-    watcher?.child.kill('SIGTERM');
-    server.child.kill('SIGTERM');
-    await server.io.exited;
-  }
+  });
 });
 
-test('the mjs examples print what the README says', () => {
+test('the mjs examples print what the README says', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-server-readme-'));
   try {
     mkdirSync(path.join(dir, 'node_modules'));
@@ -84,10 +79,13 @@ test('the mjs examples print what the README says', () => {
       'lost events (ENOBUFS)\nevent from group 2\nevent from group 2\n',
       'called by uid 1001 pid 4242\nEPERM\n',
     ];
-    examples.forEach((code, i) => {
+    // The examples share nothing (each has its own in-process bus): they run side by side.
+    const ran = await Promise.all(examples.map((code, i) => {
       const file = path.join(dir, `server-${i}.mjs`);
       writeFileSync(file, code);
-      const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
+      return run(process.execPath, [file], { cwd: dir, timeout: 20_000 });
+    }));
+    ran.forEach((r, i) => {
       assert.equal(r.stderr, '', `example ${i}`);
       assert.equal(r.stdout, want[i], `example ${i}`);
     });

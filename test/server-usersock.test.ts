@@ -1,10 +1,14 @@
 // Serving over a real NETLINK_USERSOCK socket in this process: what the kernel does between a
 // user-space server and its clients (the multicast/ECONNREFUSED quirk, full receive queues
-// during dumps, oversized requests, a server that goes away).
+// during dumps, oversized requests, a server that goes away). Each test works in a namespace
+// of its own: NETLINK_USERSOCK's ports and groups are per namespace, so concurrent tests and
+// the host never see each other's messages.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HOST_LE, MessageWriter, NETLINK_USERSOCK, NetlinkError, NetlinkSocket, SocketError, type NetlinkEvent } from '../src/index.js';
 import { ClassicServer, UsersockListener } from '../src/server/index.js';
+import { until } from './helpers/cli.js';
+import { netlinkSockets, requireRoot, withNetns } from './helpers/netns.js';
 
 const T_ROW = 0x10;
 const T_BIG = 0x11;
@@ -22,9 +26,11 @@ function msg(type: number, fill?: (w: MessageWriter) => void): Uint8Array {
 }
 
 describe('NETLINK_USERSOCK as the kernel has it', () => {
-  test('a send to a group reaches the members and still fails with ECONNREFUSED (no kernel socket takes the unicast half)', async () => {
-    const member = NetlinkSocket.open(NETLINK_USERSOCK, { groups: [3] });
-    const sender = NetlinkSocket.open(NETLINK_USERSOCK);
+  test('a send to a group reaches the members and still fails with ECONNREFUSED (no kernel socket takes the unicast half)', async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (netns) => {
+    const member = NetlinkSocket.open(NETLINK_USERSOCK, { groups: [3], netns });
+    const sender = NetlinkSocket.open(NETLINK_USERSOCK, { netns });
     try {
       const it = member.events();
       assert.throws(() => sender.send(msg(T_ROW), 0, 1 << 2), (e: unknown) => e instanceof SocketError && e.code === 'ECONNREFUSED');
@@ -34,11 +40,14 @@ describe('NETLINK_USERSOCK as the kernel has it', () => {
       member.close();
       sender.close();
     }
+    });
   });
 });
 
 describe('a server on NETLINK_USERSOCK', () => {
-  test('a 20 000-row dump to a client with a tiny receive buffer arrives whole, parts retried when the queue is full', async () => {
+  test('a 20 000-row dump to a client with a tiny receive buffer arrives whole, parts retried when the queue is full', async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (netns) => {
     const rows = Array.from({ length: 20_000 }, (_, i) => i);
     const server = new ClassicServer();
     server.on<number>(T_ROW, {
@@ -50,8 +59,8 @@ describe('a server on NETLINK_USERSOCK', () => {
       },
     });
     const port = randomPort();
-    const l = UsersockListener.listen(server, { portid: port });
-    const c = NetlinkSocket.open(NETLINK_USERSOCK, { peer: port, rcvbuf: 4096 });
+    const l = UsersockListener.listen(server, { portid: port, netns });
+    const c = NetlinkSocket.open(NETLINK_USERSOCK, { peer: port, rcvbuf: 4096, netns });
     try {
       const got: number[] = [];
       for await (const batch of c.dump(msg(T_ROW)).batches()) {
@@ -64,14 +73,17 @@ describe('a server on NETLINK_USERSOCK', () => {
       c.close();
       l.close();
     }
+    });
   });
 
-  test('a 69,292-byte GET is answered on the first try (the server peeks each size and grows its buffer); one beyond maxRequest is answered with EMSGSIZE', async () => {
+  test('a 69,292-byte GET is answered on the first try (the server peeks each size and grows its buffer); one beyond maxRequest is answered with EMSGSIZE', async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (netns) => {
     const server = new ClassicServer();
     server.on(T_BIG, { doit: (req) => server.reply(req, T_BIG, (w) => w.attrU32(1, req.length)) });
     const port = randomPort();
-    const l = UsersockListener.listen(server, { portid: port, maxRequest: 256 * 1024 });
-    const c = NetlinkSocket.open(NETLINK_USERSOCK, { peer: port, sndbuf: 1024 * 1024 });
+    const l = UsersockListener.listen(server, { portid: port, netns, maxRequest: 256 * 1024 });
+    const c = NetlinkSocket.open(NETLINK_USERSOCK, { peer: port, netns, sndbuf: 1024 * 1024 });
     // A request of exactly `total` bytes (a multiple of 4), in attributes of at most 60,000 bytes.
     const big = (total: number) => msg(T_BIG, (w) => {
       for (let left = total - 16; left > 0;) {
@@ -102,20 +114,24 @@ describe('a server on NETLINK_USERSOCK', () => {
       l.close();
     }
   });
+  });
 
-  test('the port id is exclusive, and a closed server is refused', async () => {
-    const server = new ClassicServer();
-    const port = randomPort();
-    const l = UsersockListener.listen(server, { portid: port });
-    assert.throws(() => UsersockListener.listen(new ClassicServer(), { portid: port }), { code: 'EADDRINUSE' });
-    l.close();
-    // The fd is released once libuv has closed its poll handle, on the next loop turn.
-    await new Promise((r) => setTimeout(r, 20));
-    const c = NetlinkSocket.open(NETLINK_USERSOCK, { peer: port });
-    try {
-      await assert.rejects(c.request(msg(T_ROW), { signal: AbortSignal.timeout(2000) }), (e: unknown) => e instanceof SocketError && e.code === 'ECONNREFUSED');
-    } finally {
-      c.close();
-    }
+  test('the port id is exclusive, and a closed server is refused', async (t) => {
+    if (!requireRoot(t)) return;
+    await withNetns(async (netns) => {
+      const server = new ClassicServer();
+      const port = randomPort();
+      const l = UsersockListener.listen(server, { portid: port, netns });
+      assert.throws(() => UsersockListener.listen(new ClassicServer(), { portid: port, netns }), { code: 'EADDRINUSE' });
+      l.close();
+      // close() releases the fd before it returns: the kernel has unbound the port already.
+      assert.ok(!netlinkSockets(netns).some((r) => r.protocol === NETLINK_USERSOCK && r.portid === port), 'the port is unbound');
+      const c = NetlinkSocket.open(NETLINK_USERSOCK, { peer: port, netns });
+      try {
+        await assert.rejects(c.request(msg(T_ROW), { signal: AbortSignal.timeout(2000) }), (e: unknown) => e instanceof SocketError && e.code === 'ECONNREFUSED');
+      } finally {
+        c.close();
+      }
+    });
   });
 });

@@ -1,49 +1,8 @@
-// Helpers for the `nlkit ip` tests: run the CLI (as `node dist/src/cli/main.js`) next to ip,
-// compare their outputs, and wait for a namespace to settle.
-import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// Helpers for the `nlkit ip` tests: run the CLI (through ./cli.ts) next to ip, compare their
+// outputs, and wait for a namespace to settle.
+import { spawnSync } from 'node:child_process';
+import { nlkit, nlkitAsync, ok, run } from './cli.js';
 import { ip, ipBatch } from './netns.js';
-
-/** The built CLI entry point. */
-export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-/** The environment for spawned CLIs: without the CA bundle every Node start would read (~95 ms, unrelated to Netlink). */
-export function cliEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env.NODE_EXTRA_CA_CERTS;
-  delete env.NODE_OPTIONS;
-  return env;
-}
-
-/** What a process did. */
-export interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * True when a run failed because the module graph was caught half-written: a `tsc` elsewhere
- * rewriting dist/ while this process imported it (consistent failures are not this).
- */
-export function halfBuilt(status: number | null, stderr: string): boolean {
-  return status !== 0 && /SyntaxError: The requested module '[^']+' does not provide an export named/.test(stderr);
-}
-
-/** Runs `nlkit ARGS…` synchronously. */
-export function nlkit(args: string[], input?: string): Ran {
-  for (let attempt = 0; ; attempt++) {
-    const r = spawnSync(process.execPath, [CLI, ...args], {
-      encoding: 'utf8', env: cliEnv(), input, maxBuffer: 256 * 1024 * 1024, timeout: 30_000,
-    });
-    const ran = { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-    if (attempt < 2 && halfBuilt(ran.status, ran.stderr)) {
-      spawnSync('sleep', ['1']);
-      continue;
-    }
-    return ran;
-  }
-}
 
 /** Runs `nlkit ip -n NS ARGS…`; throws with stderr unless it exits 0. */
 export function nlkitIp(ns: string, args: string | string[]): string {
@@ -65,31 +24,6 @@ export function ipJsonRaw<T = unknown>(ns: string, args: string | string[]): T {
   const argv = typeof args === 'string' ? args.trim().split(/\s+/) : args;
   const out = ip(ns, ['-j', ...argv]).trim();
   return (out === '' ? [] : JSON.parse(out)) as T;
-}
-
-/** A long-running process (monitor) with its output collected. */
-export interface Running {
-  stdout(): string;
-  stderr(): string;
-  stop(): Promise<Ran>;
-}
-
-/** Starts `cmd args…` in the background. */
-export function start(cmd: string, args: string[]): Running {
-  const child = spawn(cmd, args, { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const done = new Promise<Ran>((resolve) => child.on('close', (status) => resolve({ status, stdout: out, stderr: err })));
-  return {
-    stdout: () => out,
-    stderr: () => err,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGINT');
-      return done;
-    },
-  };
 }
 
 /** Waits until `cond()` holds, polling every 20 ms, for at most `ms`. */
@@ -201,19 +135,8 @@ export const SETUP = [
 
 /** Both outputs of one command, run concurrently. */
 export function both(ns: string, args: string[]): Promise<[string, string, string]> {
-  const run = (cmd: string, argv: string[], attempt = 0): Promise<string> => new Promise<string>((resolve, reject) => {
-    const c = spawn(cmd, argv, { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    c.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    c.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    c.on('close', (code) => {
-      if (code === 0) resolve(out);
-      else if (attempt < 2 && halfBuilt(code, err)) setTimeout(() => run(cmd, argv, attempt + 1).then(resolve, reject), 1000);
-      else reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}: ${err}`));
-    });
-  });
-  return Promise.all([run('ip', ['-n', ns, ...args]), run(process.execPath, [CLI, 'ip', '-n', ns, ...args]), Promise.resolve(args.join(' '))]);
+  const label = args.join(' ');
+  return Promise.all([ok(run('ip', ['-n', ns, ...args]), `ip ${label}`), ok(nlkitAsync(['ip', '-n', ns, ...args]), `nlkit ip ${label}`), Promise.resolve(label)]);
 }
 
 /** Runs the cases a few at a time (2 cores: ip and node in parallel). */
@@ -289,9 +212,10 @@ export async function batched(ns: string, cases: string[][], perLine: boolean): 
   });
   const out: [string, string, string][] = perLine ? new Array(cases.length) : [];
   for (const g of groups.values()) {
+    const input = g.lines.join('\n') + '\n';
     const [a, b] = await Promise.all([
-      runWith('ip', ['-n', ns, ...g.opts, '-batch', '-'], g.lines.join('\n') + '\n'),
-      runWith(process.execPath, [CLI, 'ip', '-n', ns, ...g.opts, '-batch', '-'], g.lines.join('\n') + '\n'),
+      ok(run('ip', ['-n', ns, ...g.opts, '-batch', '-'], { input }), `ip ${g.opts.join(' ')} -batch`),
+      ok(nlkitAsync(['ip', '-n', ns, ...g.opts, '-batch', '-'], { input }), `nlkit ip ${g.opts.join(' ')} -batch`),
     ]);
     if (!perLine) {
       out.push([a, b, `${g.opts.join(' ')} -batch: ${g.lines.join('; ')}`]);
@@ -305,20 +229,4 @@ export async function batched(ns: string, cases: string[][], perLine: boolean): 
     g.index.forEach((ci, j) => (out[ci] = [la[j]!, lb[j]!, cases[ci]!.join(' ')]));
   }
   return out;
-}
-
-function runWith(cmd: string, argv: string[], input: string, attempt = 0): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const c = spawn(cmd, argv, { env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    c.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    c.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    c.on('close', (code) => {
-      if (code === 0) resolve(out);
-      else if (attempt < 2 && halfBuilt(code, err)) setTimeout(() => runWith(cmd, argv, input, attempt + 1).then(resolve, reject), 1000);
-      else reject(new Error(`${cmd} ${argv.join(' ')} exited ${code}: ${err}`));
-    });
-    c.stdin.end(input);
-  });
 }

@@ -15,7 +15,7 @@
 // the host's interfaces.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 
 /** Runs a shell command (bash -c), returns stdout; throws with stderr on a non-zero exit. */
@@ -99,4 +99,29 @@ export function requireTool(t: TestContext, name: string): boolean {
 /** Skips unless `path` exists (a header, a /proc or /sys file). */
 export function requireFile(t: TestContext, path: string): boolean {
   return skipUnless(t, existsSync(path), `${path} is missing`);
+}
+
+/** One row of /proc/net/netlink: a Netlink socket the kernel knows in a namespace. */
+export interface NetlinkSocketRow {
+  protocol: number;
+  portid: number;
+  /** The first 32 multicast groups joined, as a bit mask (bit 0 = group 1). */
+  groups: number;
+  /** Bytes queued for the reader (Rmem). */
+  rmem: number;
+  inode: string;
+}
+
+/** The Netlink sockets of namespace `ns` (the caller's own when not given), from /proc/net/netlink. */
+export function netlinkSockets(ns?: string): NetlinkSocketRow[] {
+  const table = ns === undefined
+    ? readFileSync('/proc/net/netlink', 'utf8')
+    : execFileSync('ip', ['netns', 'exec', ns, 'cat', '/proc/net/netlink'], { encoding: 'utf8' });
+  const rows: NetlinkSocketRow[] = [];
+  for (const line of table.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    rows.push({ protocol: Number(f[1]), portid: Number(f[2]) >>> 0, groups: parseInt(f[3]!, 16) >>> 0, rmem: Number(f[4]), inode: f[9]! });
+  }
+  return rows;
 }
