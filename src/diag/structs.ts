@@ -181,7 +181,7 @@ export const unixDiagRqlen = structSpec('unix_diag_rqlen', [
   { name: 'wqueue', type: 'u32' },
 ] as const);
 
-/** struct netlink_diag_req (24 bytes). */
+/** struct netlink_diag_req (20 bytes). */
 export const netlinkDiagReq = structSpec('netlink_diag_req', [
   { name: 'family', type: 'u8', enum: family },
   { name: 'protocol', type: 'u8' },
@@ -212,7 +212,7 @@ export const netlinkDiagRing = structSpec('netlink_diag_ring', [
   { name: 'frame_nr', type: 'u32' },
 ] as const);
 
-/** struct packet_diag_req (24 bytes). */
+/** struct packet_diag_req (20 bytes). */
 export const packetDiagReq = structSpec('packet_diag_req', [
   { name: 'family', type: 'u8', enum: family },
   { name: 'protocol', type: 'u8' },
@@ -284,6 +284,6 @@ export const inetDiagMarkcond = structSpec('inet_diag_markcond', [
 
 /** Sizes of the fixed headers, for offsets in errors. */
 export const HEADER_SIZES = {
-  inet_diag_req_v2: 56, inet_diag_msg: 72, unix_diag_req: 24, unix_diag_msg: 16, netlink_diag_req: 24,
-  netlink_diag_msg: 28, packet_diag_req: 24, packet_diag_msg: 16,
+  inet_diag_req_v2: 56, inet_diag_msg: 72, unix_diag_req: 24, unix_diag_msg: 16, netlink_diag_req: 20,
+  netlink_diag_msg: 28, packet_diag_req: 20, packet_diag_msg: 16,
 } as const;

@@ -26,32 +26,33 @@ export async function run(args: string[]): Promise<number> {
   const sock = openDiag(netns !== undefined ? { netns } : {});
   try {
     if (o.events) return await watch(o, sock, expr);
-    const ctx = await context(o);
+    const ctx = context(o);
     const table = new Table();
+    const rows: (() => [string[], unknown])[] = [];
+    let needNames = false;
     if (o.dbs.size === 1) table.disable(Col.Netid);
     if (!(o.states & (o.states - 1))) table.disable(Col.State);
     if (o.header && !o.json) table.header();
-    const emit = (fields: string[], obj: unknown) => {
-      if (o.json) process.stdout.write(JSON.stringify(obj, jsonValue) + '\n');
-      else table.row(fields);
-    };
+    // Rows are formatted after the dumps, so interface names are loaded only when a socket has one.
+    const emit = (fields: () => string[], obj: unknown) => rows.push(() => [fields(), obj]);
     const users = ctx.users;
     const withUsers = (ino: number, x: object) => (users ? { ...x, users: users.get(ino) ?? [] } : x);
 
     if (o.dbs.has('netlink') && o.states & (1 << 7)) {
-      for await (const s of dumpNetlinkSockets({}, { socket: sock })) emit(netlinkRow(ctx, s), withUsers(s.ino, { netid: 'nl', ...s }));
+      for await (const s of dumpNetlinkSockets({}, { socket: sock })) emit(() => netlinkRow(ctx, s), withUsers(s.ino, { netid: 'nl', ...s }));
     }
     if ((o.dbs.has('packet_raw') || o.dbs.has('packet_dgram')) && o.states & (1 << 7)) {
       for await (const s of dumpPacketSockets({}, { socket: sock })) {
         if (!o.dbs.has(s.type === 'raw' ? 'packet_raw' : 'packet_dgram')) continue;
-        emit(packetRow(ctx, s), withUsers(s.ino, { netid: s.type === 'raw' ? 'p_raw' : 'p_dgr', ...s }));
+        if (s.info?.index) needNames = true;
+        emit(() => packetRow(ctx, s), withUsers(s.ino, { netid: s.type === 'raw' ? 'p_raw' : 'p_dgr', ...s }));
       }
     }
     const unixTypes = (['stream', 'dgram', 'seqpacket'] as const).filter((t) => o.dbs.has(`unix_${t}`));
     if (unixTypes.length) {
       for await (const s of dumpUnixSockets({ states: o.states, type: unixTypes }, { socket: sock })) {
         if (expr && !unixMatch(expr, s.name, s.peer)) continue;
-        emit(unixRow(ctx, s), withUsers(s.ino, { netid: unixRow(ctx, s)[Col.Netid], ...s }));
+        emit(() => unixRow(ctx, s), withUsers(s.ino, { netid: unixRow(ctx, s)[Col.Netid], ...s }));
       }
     }
     const fam = o.families.has('inet') && o.families.has('inet6') ? undefined : o.families.has('inet') ? 'inet' : o.families.has('inet6') ? 'inet6' : null;
@@ -70,13 +71,20 @@ export async function run(args: string[]): Promise<number> {
           for await (const s of dump) {
             if (expr && !matchFilter(expr, s)) continue;
             if (o.kill && !(await kill(s, sock))) continue;
-            emit(inetRow(ctx, s, proto), withUsers(s.inode, { netid: proto, ...s }));
+            if (s.if) needNames = true;
+            emit(() => inetRow(ctx, s, proto), withUsers(s.inode, { netid: proto, ...s }));
           }
         } catch (e) {
           // Protocols whose diag module is not loaded (sctp, mptcp, raw) answer ENOENT; ss skips them too.
           if ((e as { code?: string }).code !== 'ENOENT' && (e as { code?: string }).code !== 'EOPNOTSUPP') throw e;
         }
       }
+    }
+    if (needNames) await loadNames(ctx, o);
+    for (const r of rows) {
+      const [fields, obj] = r();
+      if (o.json) process.stdout.write(JSON.stringify(obj, jsonValue) + '\n');
+      else table.row(fields);
     }
     if (!o.json) process.stdout.write(table.render(process.stdout.isTTY ? process.stdout.columns || 80 : undefined));
     return 0;
@@ -102,27 +110,26 @@ function unixMatch(e: FilterExpr, _name: string | undefined, _peer: number | und
   return true;
 }
 
-async function context(o: SsOptions): Promise<FormatContext> {
-  const names = new Map<number, string>();
-  let loaded = false;
-  const load = async () => {
-    if (loaded) return;
-    loaded = true;
-    const { dumpLinks } = await import('../../route/index.js');
-    for await (const l of dumpLinks({}, o.netns !== undefined ? { netns: o.netns } : {})) names.set(l.ifindex, l.ifname ?? String(l.ifindex));
-  };
-  // Interface names are needed only for sockets bound to a device; loading them is cheap.
-  await load();
+const linkNames = new Map<number, string>();
+
+/** Interface names of the namespace (for sockets bound to a device and packet sockets). */
+async function loadNames(_ctx: FormatContext, o: SsOptions): Promise<void> {
+  const { dumpLinks } = await import('../../route/index.js');
+  for await (const l of dumpLinks({}, o.netns !== undefined ? { netns: o.netns } : {})) linkNames.set(l.ifindex, l.ifname ?? String(l.ifindex));
+}
+
+function context(o: SsOptions): FormatContext {
   return {
     numeric: o.numeric, users: o.users ? socketUsers() : undefined, details: o.details, mem: o.mem, info: o.info, options: o.options,
-    ifname: (i) => names.get(i) ?? String(i),
+    ifname: (i) => linkNames.get(i) ?? String(i),
     service: serviceName,
   };
 }
 
 /** ss -E: prints each destroyed socket as the kernel reports it, until interrupted. */
 async function watch(o: SsOptions, _sock: NetlinkSocket, expr: FilterExpr | undefined): Promise<number> {
-  const ctx = await context(o);
+  const ctx = context(o);
+  await loadNames(ctx, o);
   const groups: string[] = [];
   if (o.dbs.has('tcp')) groups.push('tcp');
   if (o.dbs.has('udp')) groups.push('udp');
