@@ -94,11 +94,11 @@ function build(e: FilterExpr): Block | undefined {
       return undefined;
     }
     case 'host': {
-      const alen = e.addr && e.prefixlen > 0 ? e.addr.length : 0;
+      // With an address the family is checked by the kernel even for a /0 prefix (`src ::/0` is
+      // every IPv6 socket); a wildcard host carries no family.
+      const alen = e.addr ? e.addr.length : 0;
       const hc = new Uint8Array(8 + alen);
-      hostCodec.write(new DataView(hc.buffer), hc, 0, {
-        family: e.prefixlen > 0 ? (e.family ?? 'inet') : ('unspec' as never), prefix_len: e.prefixlen, port: e.port,
-      });
+      hostCodec.write(new DataView(hc.buffer), hc, 0, { family: e.family ?? 'unspec', prefix_len: e.prefixlen, port: e.port });
       if (alen) hc.set(e.addr!, 8);
       return cond(e.side === 'src' ? INET_DIAG_BC.S_COND : INET_DIAG_BC.D_COND, hc);
     }

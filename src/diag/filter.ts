@@ -195,15 +195,16 @@ export function matchFilter(e: FilterExpr | undefined, s: FilterSubject): boolea
       return false;
     }
     case 'host': {
+      // inet_diag_bc_run's order: port, then family (an IPv4 prefix also matches v4-mapped
+      // IPv6 sockets), then the prefix.
       if (e.port !== -1 && (e.side === 'src' ? s.sport : s.dport) !== e.port) return false;
-      if (e.prefixlen === 0 || !e.addr) return true;
+      if (!e.addr || !e.family) return true;
       let a: Uint8Array = parseIp(e.side === 'src' ? s.src : s.dst);
-      if (e.addr.length === 4 && a.length === 16) {
-        const v4 = unmapped(a);
+      if (a.length !== e.addr.length) {
+        const v4 = e.addr.length === 4 ? unmapped(a) : undefined;
         if (!v4) return false;
         a = v4;
       }
-      if (a.length !== e.addr.length) return false;
       return prefixMatch(a, e.addr, e.prefixlen);
     }
     case 'dev': return (s.if ?? 0) === e.ifindex;

@@ -285,8 +285,9 @@ function procName(pid: number): string {
 /** The fields of a netlink socket. */
 export function netlinkRow(ctx: FormatContext, s: NetlinkSocketInfo): string[] {
   const pid = s.portid | 0;
-  const proto = NL_PROTOS[s.protocol] ?? String(s.protocol);
-  const who = pid === 0 ? 'kernel' : pid === -1 ? '*' : procName(pid);
+  // With -n ss prints numbers: protocol and port id.
+  const proto = ctx.numeric ? String(s.protocol) : (NL_PROTOS[s.protocol] ?? String(s.protocol));
+  const who = ctx.numeric ? String(pid) : pid === 0 ? 'kernel' : pid === -1 ? '*' : procName(pid);
   let ext = usersText(ctx, s.ino);
   if (ctx.details) ext += ` sk=${BigInt(s.cookie).toString(16)} cb=0 groups=0x${groupMask(s.groups)}`;
   if (ctx.mem) ext += '\n\t' + skmem(s.meminfo);
