@@ -199,6 +199,7 @@ export function matchFilter(e: FilterExpr | undefined, s: FilterSubject): boolea
       // IPv6 sockets), then the prefix.
       if (e.port !== -1 && (e.side === 'src' ? s.sport : s.dport) !== e.port) return false;
       if (!e.addr || !e.family) return true;
+      if (s.family !== 'inet' && s.family !== 'inet6') return false;
       let a: Uint8Array = parseIp(e.side === 'src' ? s.src : s.dst);
       if (a.length !== e.addr.length) {
         const v4 = e.addr.length === 4 ? unmapped(a) : undefined;

@@ -5,7 +5,7 @@ import { formatIp, parseIp } from '../schema/index.js';
 import { Subscription, type Dump, type FamilyOptions } from '../socket/index.js';
 import { NLM_F_ACK, type MessageReader } from '../wire/index.js';
 import { inetCodec, inetReqCodec, type RawInetSocket } from './codecs.js';
-import { AF, INET_DIAG, INET_DIAG_NOCOOKIE, IPPROTO, SKNLGRP, SOCK_DESTROY, SOCK_DIAG_BY_FAMILY, TCP } from './constants.js';
+import { INET_DIAG, INET_DIAG_NOCOOKIE, IPPROTO, SKNLGRP, SOCK_DESTROY, SOCK_DIAG_BY_FAMILY, TCP } from './constants.js';
 import { protocol as protocolEnum, tcpState, type Protocol, type TcpState } from './enums.js';
 import { compileFilter, type FilterExpr } from './filter.js';
 import { ChainedDump, diagDump, openDiag, withDiagSocket } from './socket.js';
@@ -299,4 +299,3 @@ export function isConnected(state: TcpState | number): boolean {
   return v !== TCP.LISTEN && v !== TCP.CLOSE;
 }
 
-export { AF };

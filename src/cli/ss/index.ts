@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
     const unixTypes = (['stream', 'dgram', 'seqpacket'] as const).filter((t) => o.dbs.has(`unix_${t}`));
     if (unixTypes.length) {
       for await (const s of dumpUnixSockets({ states: o.states, type: unixTypes }, { socket: sock })) {
-        if (expr && !unixMatch(expr, s.name, s.peer)) continue;
+        if (expr && !unixMatch(expr, s.ino, s.peer)) continue;
         emit(() => unixRow(ctx, s), withUsers(s.ino, { netid: unixRow(ctx, s)[Col.Netid], ...s }));
       }
     }
@@ -103,11 +103,12 @@ async function kill(s: InetSocket, sock: NetlinkSocket): Promise<boolean> {
   }
 }
 
-/** Unix sockets match only `src`/`dst` path patterns; inet terms never match them (as in ss, unix filters are paths). */
-function unixMatch(e: FilterExpr, _name: string | undefined, _peer: number | undefined): boolean {
-  // nlkit's expressions address inet sockets; a unix dump is not filtered by them.
-  void e;
-  return true;
+/**
+ * ss runs its expression on unix sockets too, with the inode as the local port and the peer's
+ * as the remote one; inet address terms never match them.
+ */
+function unixMatch(e: FilterExpr, ino: number, peer: number | undefined): boolean {
+  return matchFilter(e, { family: 'unix', src: '', dst: '', sport: ino, dport: peer ?? 0 });
 }
 
 const linkNames = new Map<number, string>();
