@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
-  compileFilter, destroyInetSocket, dumpInetSockets, dumpNetlinkSockets, dumpUnixSockets, events, getInetSocket,
+  compileFilter, destroyInetSocket, dumpInetSockets, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, getInetSocket,
 } from '../src/diag/index.js';
 import { nlkit } from './helpers/cli-ip.js';
 import { requireRoot, requireTool, withNetns } from './helpers/netns.js';
@@ -216,3 +216,29 @@ test('nlkit ss -j prints one JSON object per socket', async (t) => {
 });
 
 void fileURLToPath;
+
+// Packet sockets need AF_PACKET, which Node cannot open: a python3 child opens them.
+const PACKET_FIXTURE = `
+import socket, sys
+p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800)); p.bind(('lo', 0))
+d = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(3))
+print('ready', flush=True)
+sys.stdin.read()
+`;
+
+test('packet sockets: dumpPacketSockets and nlkit ss -0 equal ss', async (t) => {
+  if (!requireSs(t) || !requireTool(t, 'python3')) return;
+  await withNetns(async (ns) => {
+    const child = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', PACKET_FIXTURE], { stdio: 'pipe' });
+    try {
+      const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+      assert.equal(first.value, 'ready');
+      const list = await dumpPacketSockets({}, { netns: ns }).toArray();
+      assert.deepEqual(list.map((s) => `${s.type} ${s.num} ${s.info?.index ?? 0}`).sort(), ['dgram 3 0', 'raw 2048 1']);
+      for (const args of [['-0a'], ['-0an'], ['-0ae'], ['-0aem'], ['-0ap']]) assert.equal(nlkitSs(ns, args), ss(ns, args), `ss ${args.join(' ')}`);
+    } finally {
+      child.stdin.end();
+      child.kill();
+    }
+  });
+});

@@ -222,11 +222,11 @@ export const packetDiagReq = structSpec('packet_diag_req', [
   { name: 'cookie', type: 'u64' },
 ] as const);
 
-/** struct packet_diag_msg: the header of a packet socket (16 bytes); `num` is the bound ethertype (network order). */
+/** struct packet_diag_msg: the header of a packet socket (16 bytes); `num` is the bound ethertype (host order, as ntohs(po->num)). */
 export const packetDiagMsg = structSpec('packet_diag_msg', [
   { name: 'family', type: 'u8', enum: family },
   { name: 'type', type: 'u8', enum: sockType },
-  { name: 'num', type: 'u16be' },
+  { name: 'num', type: 'u16' },
   { name: 'ino', type: 'u32' },
   { name: 'cookie', type: 'u64' },
 ] as const);

@@ -314,14 +314,21 @@ const ETH_P: Record<number, string> = { 0x0800: 'ip', 0x0806: 'arp', 0x86dd: 'ip
 
 /** The fields of a packet socket. */
 export function packetRow(ctx: FormatContext, s: PacketSocket): string[] {
-  const proto = s.num === 3 ? '*' : (ETH_P[s.num] ?? `0x${s.num.toString(16).padStart(4, '0')}`);
+  const proto = s.num === 3 ? '*' : ctx.numeric ? `[${s.num}]` : (ETH_P[s.num] ?? `0x${s.num.toString(16).padStart(4, '0')}`);
   const ifindex = s.info?.index ?? 0;
   let ext = usersText(ctx, s.ino);
   if (ctx.details) {
     if (s.uid) ext += ` uid:${s.uid}`;
     ext += ` ino:${s.ino} sk:${BigInt(s.cookie).toString(16)}`;
+    if (s.info) {
+      const fl = new Set(s.info.flags as string[]);
+      const words = [fl.has('running') ? 'running' : '', fl.has('auxdata') ? ' auxdata' : '', fl.has('origdev') ? ' origdev' : '',
+        fl.has('vnethdr') ? ' vnethdr' : '', fl.has('loss') ? ' loss' : ''].join('');
+      ext += `\n\tver:${s.info.version} cpy_thresh:${s.info.copy_thresh} flags( ${fl.size ? words : '0'} )`;
+    }
   }
-  if (ctx.mem) ext += '\n\t' + skmem(s.meminfo);
+  // ss appends a packet socket's memory to the line (or to the -e details line).
+  if (ctx.mem) ext += skmem(s.meminfo);
   const f: string[] = [];
   f[Col.Netid] = s.type === 'raw' ? 'p_raw' : 'p_dgr';
   f[Col.State] = 'UNCONN';
