@@ -3,11 +3,21 @@
 // decoding of arbitrary bytes as sock_diag messages (never throws).
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+
+const readFileSafe = (f: string): string => {
+  try {
+    return readFileSync(f, 'utf8');
+  } catch {
+    return '';
+  }
+};
 import { compileFilter, inetCodec, matchFilter, netlinkCodec, packetCodec, parseFilter, unixCodec } from '../src/diag/index.js';
 
 test('filter expressions parse as ss reads them', () => {
   assert.deepEqual(parseFilter('dport = :22'), { op: 'port', side: 'dst', cmp: 'eq', port: 22 });
+  if (readFileSafe('/etc/services').includes('\nssh')) assert.deepEqual(parseFilter('dport = :ssh'), { op: 'port', side: 'dst', cmp: 'eq', port: 22 });
   assert.deepEqual(parseFilter('sport gt :1024'), { op: 'port', side: 'src', cmp: 'gt', port: 1024 });
   const e = parseFilter('src 10.0.0.0/8 and ( dport = :80 or not dport = :443 )');
   assert.equal(e?.op, 'and');

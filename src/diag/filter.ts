@@ -2,6 +2,7 @@
 // `and` / `or` / `not` (also && || !), parentheses, implicit `and` between terms. Parsed into a
 // small tree, compiled to inet_diag bytecode (filter-bytecode.ts) where the kernel can run it,
 // and evaluated here where it cannot.
+import { readFileSync } from 'node:fs';
 import { parseIp } from '../schema/index.js';
 import { compileBytecode } from './filter-bytecode.js';
 
@@ -48,10 +49,31 @@ function tokenize(text: string): string[] {
   return out;
 }
 
+let services: Map<string, number> | undefined;
+
+/** A service name's port from /etc/services (`dport = :ssh`), as ss resolves it. */
+function servicePort(name: string): number | undefined {
+  if (!services) {
+    services = new Map();
+    try {
+      for (const line of readFileSync('/etc/services', 'utf8').split('\n')) {
+        const m = /^([^#\s]+)\s+(\d+)\/(tcp|udp)(.*)$/.exec(line);
+        if (!m) continue;
+        for (const n of [m[1]!, ...m[4]!.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean)]) if (!services.has(n)) services.set(n, Number(m[2]));
+      }
+    } catch {
+      // no /etc/services: numbers only
+    }
+  }
+  return services.get(name);
+}
+
 function parsePort(v: string): number {
   const s = v.startsWith(':') ? v.slice(1) : v;
-  if (!/^\d+$/.test(s) || Number(s) > 65535) throw new SyntaxError(`filter: bad port "${v}"`);
-  return Number(s);
+  if (/^\d+$/.test(s) && Number(s) <= 65535) return Number(s);
+  const named = /^[A-Za-z][\w.+-]*$/.test(s) ? servicePort(s) : undefined;
+  if (named === undefined) throw new SyntaxError(`filter: bad port "${v}"`);
+  return named;
 }
 
 /** Parses `ADDR[/LEN][:PORT]`, `[V6ADDR][/LEN]:PORT`, `:PORT`, `*`, `*:PORT`. */
