@@ -15,17 +15,19 @@ const N = Number(opt.conns);
 const RUNS = Number(opt.runs);
 const NS = 'nlbench-ss';
 
-// Holds N connections to a listener on 127.0.0.1:7000, clients spread over 127.0.0.2.. so
-// ephemeral ports never run out; prints "ready" once all are established.
+// Holds n connections to a listener on 127.0.0.1:PORT, clients spread over 127.0.0.2.. so
+// ephemeral ports never run out; prints "ready" once all are established. Several holders share
+// the N connections (a process may not hold more than RLIMIT_NOFILE sockets).
 const HOLDER = `
 import net from 'node:net';
 const n = Number(process.argv[2]);
+const port = Number(process.argv[3]);
 const keep = [];
 const srv = net.createServer((c) => keep.push(c));
-await new Promise((r) => srv.listen({ port: 7000, host: '127.0.0.1', backlog: 4096 }, r));
+await new Promise((r) => srv.listen({ port, host: '127.0.0.1', backlog: 4096 }, r));
 for (let i = 0; i < n; i += 500) {
   await Promise.all(Array.from({ length: Math.min(500, n - i) }, (_, j) => new Promise((r, x) => {
-    const c = net.connect({ port: 7000, host: '127.0.0.1', localAddress: '127.0.0.' + (2 + ((i + j) % 200)) }, () => r(undefined));
+    const c = net.connect({ port, host: '127.0.0.1', localAddress: '127.0.0.' + (2 + ((i + j) % 200)) }, () => r(undefined));
     c.on('error', x);
     keep.push(c);
   })));
@@ -57,10 +59,14 @@ async function main(): Promise<void> {
   makeNetns(NS);
   const holderFile = path.join(dir, 'holder.mjs');
   writeFileSync(holderFile, HOLDER);
-  const holder = spawn('ip', ['netns', 'exec', NS, 'bash', '-c', `ulimit -n ${2 * N + 1000} && exec "${process.execPath}" "${holderFile}" ${N}`], { stdio: 'pipe' });
+  const PER = 4000;
+  const holders = Array.from({ length: Math.ceil(N / PER) }, (_, k) => spawn('ip', ['netns', 'exec', NS, process.execPath, holderFile,
+    String(Math.min(PER, N - k * PER)), String(7000 + k)], { stdio: ['pipe', 'pipe', 'inherit'] }));
   try {
-    const first = await createInterface({ input: holder.stdout })[Symbol.asyncIterator]().next();
-    if (first.value !== 'ready') throw new Error('holder did not start');
+    for (const holder of holders) {
+      const first = await createInterface({ input: holder.stdout })[Symbol.asyncIterator]().next();
+      if (first.value !== 'ready') throw new Error('holder did not start');
+    }
     const cli = path.join(ROOT, 'dist', 'bundle', 'main.js');
     const rows: [string, number, number][] = [];
     const time = (name: string, cmd: string[]) => {
@@ -80,8 +86,10 @@ async function main(): Promise<void> {
     console.log('| what | median ms | peak RSS MiB |\n|---|---:|---:|');
     for (const [n, ms, rss] of rows) console.log(`| ${n} | ${ms.toFixed(1)} | ${rss.toFixed(1)} |`);
   } finally {
-    holder.stdin.end();
-    holder.kill();
+    for (const holder of holders) {
+      holder.stdin.end();
+      holder.kill();
+    }
     deleteNetns(NS);
     rmSync(dir, { recursive: true, force: true });
   }

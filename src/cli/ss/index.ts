@@ -28,31 +28,32 @@ export async function run(args: string[]): Promise<number> {
     if (o.events) return await watch(o, sock, expr);
     const ctx = context(o);
     const table = new Table();
-    const rows: (() => [string[], unknown])[] = [];
+    const rows: (() => string[] | unknown)[] = [];
     let needNames = false;
     if (o.dbs.size === 1) table.disable(Col.Netid);
     if (!(o.states & (o.states - 1))) table.disable(Col.State);
     if (o.header && !o.json) table.header();
     // Rows are formatted after the dumps, so interface names are loaded only when a socket has one.
-    const emit = (fields: () => string[], obj: unknown) => rows.push(() => [fields(), obj]);
+    // Text rows and JSON objects are built only for the output asked for.
+    const emit = (fields: () => string[], obj: () => unknown) => rows.push(o.json ? obj : fields);
     const users = ctx.users;
-    const withUsers = (ino: number, x: object) => (users ? { ...x, users: users.get(ino) ?? [] } : x);
+    const withUsers = (ino: number, x: object): object => (users ? { ...x, users: users.get(ino) ?? [] } : x);
 
     if (o.dbs.has('netlink') && o.states & (1 << 7)) {
-      for await (const s of dumpNetlinkSockets({}, { socket: sock })) emit(() => netlinkRow(ctx, s), withUsers(s.ino, { netid: 'nl', ...s }));
+      for await (const s of dumpNetlinkSockets({}, { socket: sock })) emit(() => netlinkRow(ctx, s), () => withUsers(s.ino, { netid: 'nl', ...s }));
     }
     if ((o.dbs.has('packet_raw') || o.dbs.has('packet_dgram')) && o.states & (1 << 7)) {
       for await (const s of dumpPacketSockets({}, { socket: sock })) {
         if (!o.dbs.has(s.type === 'raw' ? 'packet_raw' : 'packet_dgram')) continue;
         if (s.info?.index) needNames = true;
-        emit(() => packetRow(ctx, s), withUsers(s.ino, { netid: s.type === 'raw' ? 'p_raw' : 'p_dgr', ...s }));
+        emit(() => packetRow(ctx, s), () => withUsers(s.ino, { netid: s.type === 'raw' ? 'p_raw' : 'p_dgr', ...s }));
       }
     }
     const unixTypes = (['stream', 'dgram', 'seqpacket'] as const).filter((t) => o.dbs.has(`unix_${t}`));
     if (unixTypes.length) {
       for await (const s of dumpUnixSockets({ states: o.states, type: unixTypes }, { socket: sock })) {
         if (expr && !unixMatch(expr, s.ino, s.peer)) continue;
-        emit(() => unixRow(ctx, s), withUsers(s.ino, { netid: unixRow(ctx, s)[Col.Netid], ...s }));
+        emit(() => unixRow(ctx, s), () => withUsers(s.ino, { netid: unixRow(ctx, s)[Col.Netid], ...s }));
       }
     }
     const fam = o.families.has('inet') && o.families.has('inet6') ? undefined : o.families.has('inet') ? 'inet' : o.families.has('inet6') ? 'inet6' : null;
@@ -68,11 +69,13 @@ export async function run(args: string[]): Promise<number> {
           ...(proto === 'raw' ? { rawProtocol: 0 } : {}),
         }, { socket: sock });
         try {
-          for await (const s of dump) {
-            if (expr && !matchFilter(expr, s)) continue;
-            if (o.kill && !(await kill(s, sock))) continue;
-            if (s.if) needNames = true;
-            emit(() => inetRow(ctx, s, proto), withUsers(s.inode, { netid: proto, ...s }));
+          for await (const batch of dump.batches()) {
+            for (const s of batch) {
+              if (expr && !matchFilter(expr, s)) continue;
+              if (o.kill && !(await kill(s, sock))) continue;
+              if (s.if) needNames = true;
+              emit(() => inetRow(ctx, s, proto), () => withUsers(s.inode, { netid: proto, ...s }));
+            }
           }
         } catch (e) {
           // Protocols whose diag module is not loaded (sctp, mptcp, raw) answer ENOENT; ss skips them too.
@@ -81,11 +84,11 @@ export async function run(args: string[]): Promise<number> {
       }
     }
     if (needNames) await loadNames(ctx, o);
-    for (const r of rows) {
-      const [fields, obj] = r();
-      if (o.json) process.stdout.write(JSON.stringify(obj, jsonValue) + '\n');
-      else table.row(fields);
-    }
+    if (o.json) {
+      const out: string[] = [];
+      for (const r of rows) out.push(JSON.stringify(r(), jsonValue));
+      if (out.length) process.stdout.write(out.join('\n') + '\n');
+    } else for (const r of rows) table.row(r() as string[]);
     if (!o.json) process.stdout.write(table.render(process.stdout.isTTY ? process.stdout.columns || 80 : undefined));
     return 0;
   } finally {
