@@ -1,0 +1,168 @@
+// nlkit ss: socket statistics over NETLINK_SOCK_DIAG, a drop-in for iproute2's ss (same
+// options, filters, columns), plus -j (one JSON object per socket) which ss lacks.
+import {
+  destroyInetSocket, dumpInetSockets, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, openDiag, parseFilter,
+  socketUsers, type FilterExpr, type InetExtension, type InetSocket,
+} from '../../diag/index.js';
+import { matchFilter } from '../../diag/filter.js';
+import type { NetlinkSocket } from '../../socket/index.js';
+import { UsageError } from '../usage.js';
+import { Col, Table } from './columns.js';
+import { inetRow, netlinkRow, packetRow, serviceName, unixRow, type FormatContext } from './format.js';
+import { parseSsArgs, type Db, type SsOptions } from './options.js';
+
+const INET_DBS: [Db, 'tcp' | 'udp' | 'raw' | 'mptcp' | 'sctp'][] = [['raw', 'raw'], ['udp', 'udp'], ['tcp', 'tcp'], ['mptcp', 'mptcp'], ['sctp', 'sctp']];
+
+/** Runs `nlkit ss ARGS`; resolves with the exit status. */
+export async function run(args: string[]): Promise<number> {
+  const o = parseSsArgs(args);
+  let expr: FilterExpr | undefined;
+  try {
+    expr = parseFilter(o.expression);
+  } catch (e) {
+    throw new UsageError(`ss: bison bellows (while parsing filter): "${(e as Error).message}"`);
+  }
+  const netns = o.netns;
+  const sock = openDiag(netns !== undefined ? { netns } : {});
+  try {
+    if (o.events) return await watch(o, sock, expr);
+    const ctx = context(o);
+    const table = new Table();
+    const rows: (() => string[] | unknown)[] = [];
+    let needNames = false;
+    if (o.dbs.size === 1) table.disable(Col.Netid);
+    if (!(o.states & (o.states - 1))) table.disable(Col.State);
+    if (o.header && !o.json) table.header();
+    // Rows are formatted after the dumps, so interface names are loaded only when a socket has one.
+    // Text rows and JSON objects are built only for the output asked for.
+    const emit = (fields: () => string[], obj: () => unknown) => rows.push(o.json ? obj : fields);
+    const users = ctx.users;
+    const withUsers = (ino: number, x: object): object => (users ? { ...x, users: users.get(ino) ?? [] } : x);
+
+    if (o.dbs.has('netlink') && o.states & (1 << 7)) {
+      for await (const s of dumpNetlinkSockets({}, { socket: sock })) emit(() => netlinkRow(ctx, s), () => withUsers(s.ino, { netid: 'nl', ...s }));
+    }
+    if ((o.dbs.has('packet_raw') || o.dbs.has('packet_dgram')) && o.states & (1 << 7)) {
+      for await (const s of dumpPacketSockets({}, { socket: sock })) {
+        if (!o.dbs.has(s.type === 'raw' ? 'packet_raw' : 'packet_dgram')) continue;
+        if (s.info?.index) needNames = true;
+        emit(() => packetRow(ctx, s), () => withUsers(s.ino, { netid: s.type === 'raw' ? 'p_raw' : 'p_dgr', ...s }));
+      }
+    }
+    const unixTypes = (['stream', 'dgram', 'seqpacket'] as const).filter((t) => o.dbs.has(`unix_${t}`));
+    if (unixTypes.length) {
+      for await (const s of dumpUnixSockets({ states: o.states, type: unixTypes }, { socket: sock })) {
+        if (expr && !unixMatch(expr, s.ino, s.peer)) continue;
+        emit(() => unixRow(ctx, s), () => withUsers(s.ino, { netid: unixRow(ctx, s)[Col.Netid], ...s }));
+      }
+    }
+    const fam = o.families.has('inet') && o.families.has('inet6') ? undefined : o.families.has('inet') ? 'inet' : o.families.has('inet6') ? 'inet6' : null;
+    if (fam !== null) {
+      const ext: InetExtension[] = [];
+      if (o.mem) ext.push('meminfo', 'skmeminfo');
+      if (o.info) ext.push('info', 'vegasinfo', 'cong');
+      if (o.details) ext.push('shutdown');
+      for (const [db, proto] of INET_DBS) {
+        if (!o.dbs.has(db)) continue;
+        const dump = dumpInetSockets({
+          protocol: proto, states: o.states, extensions: ext, ...(fam ? { family: fam } : {}), ...(expr ? { expression: expr } : {}),
+          ...(proto === 'raw' ? { rawProtocol: 0 } : {}),
+        }, { socket: sock });
+        try {
+          for await (const batch of dump.batches()) {
+            for (const s of batch) {
+              if (expr && !matchFilter(expr, s)) continue;
+              if (o.kill && !(await kill(s, sock))) continue;
+              if (s.if) needNames = true;
+              emit(() => inetRow(ctx, s, proto), () => withUsers(s.inode, { netid: proto, ...s }));
+            }
+          }
+        } catch (e) {
+          // Protocols whose diag module is not loaded (sctp, mptcp, raw) answer ENOENT; ss skips them too.
+          if ((e as { code?: string }).code !== 'ENOENT' && (e as { code?: string }).code !== 'EOPNOTSUPP') throw e;
+        }
+      }
+    }
+    if (needNames) await loadNames(ctx, o);
+    if (o.json) {
+      const out: string[] = [];
+      for (const r of rows) out.push(JSON.stringify(r(), jsonValue));
+      if (out.length) process.stdout.write(out.join('\n') + '\n');
+    } else for (const r of rows) table.row(r() as string[]);
+    if (!o.json) process.stdout.write(table.render(process.stdout.isTTY ? process.stdout.columns || 80 : undefined));
+    return 0;
+  } finally {
+    sock.close();
+  }
+}
+
+/** ss -K: closes the socket; false when the kernel would not (ss then does not list it). */
+async function kill(s: InetSocket, sock: NetlinkSocket): Promise<boolean> {
+  try {
+    await destroyInetSocket(s, { socket: sock });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * ss runs its expression on unix sockets too, with the inode as the local port and the peer's
+ * as the remote one; inet address terms never match them.
+ */
+function unixMatch(e: FilterExpr, ino: number, peer: number | undefined): boolean {
+  return matchFilter(e, { family: 'unix', src: '', dst: '', sport: ino, dport: peer ?? 0 });
+}
+
+const linkNames = new Map<number, string>();
+
+/** Interface names of the namespace (for sockets bound to a device and packet sockets). */
+async function loadNames(_ctx: FormatContext, o: SsOptions): Promise<void> {
+  const { dumpLinks } = await import('../../route/index.js');
+  for await (const l of dumpLinks({}, o.netns !== undefined ? { netns: o.netns } : {})) linkNames.set(l.ifindex, l.ifname ?? String(l.ifindex));
+}
+
+function context(o: SsOptions): FormatContext {
+  return {
+    numeric: o.numeric, users: o.users ? socketUsers() : undefined, details: o.details, mem: o.mem, info: o.info, options: o.options,
+    ifname: (i) => linkNames.get(i) ?? String(i),
+    service: serviceName,
+  };
+}
+
+/** ss -E: prints each destroyed socket as the kernel reports it, until interrupted. */
+async function watch(o: SsOptions, _sock: NetlinkSocket, expr: FilterExpr | undefined): Promise<number> {
+  const ctx = context(o);
+  await loadNames(ctx, o);
+  const groups: string[] = [];
+  if (o.dbs.has('tcp')) groups.push('tcp');
+  if (o.dbs.has('udp')) groups.push('udp');
+  const ac = new AbortController();
+  process.once('SIGINT', () => ac.abort());
+  process.once('SIGTERM', () => ac.abort());
+  const sub = events(groups.length ? groups : ['tcp', 'udp'], { ...(o.netns !== undefined ? { netns: o.netns } : {}), signal: ac.signal });
+  try {
+    for await (const ev of sub) {
+      if ('overrun' in ev) continue;
+      const s = ev.socket;
+      if (expr && !matchFilter(expr, s)) continue;
+      const netid = typeof s.protocol === 'string' ? s.protocol : String(s.protocol);
+      if (o.json) process.stdout.write(JSON.stringify({ event: 'destroy', netid, ...s }, jsonValue) + '\n');
+      else {
+        const t = new Table();
+        t.row(inetRow(ctx, s, netid));
+        process.stdout.write(t.render(undefined));
+      }
+    }
+  } catch (e) {
+    if ((e as Error).name !== 'AbortError') throw e;
+  }
+  return 0;
+}
+
+/** JSON: bigints as numbers when exact (else strings), bytes as hex. */
+function jsonValue(_k: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  return v;
+}
