@@ -106,8 +106,12 @@ export function newSetCodec<T>(set: AttributeSet<T>, reg: Codecs): SetCodec<T> {
 }
 
 function emitUnknown(w: MessageWriter, u: UnknownAttr): void {
-  if (u.type === -1) w.bytes(u.bytes); // a malformed tail, verbatim
-  else w.attr(u.type, u.bytes);
+  if (u.type === -1) {
+    // A malformed tail, verbatim and unpadded: padding would make it whole attributes on the
+    // next decode. The enclosing nest's (or message's) length ends with it, as received.
+    const at = w.bytes(u.bytes);
+    w.truncate(at + u.bytes.byteLength);
+  } else w.attr(u.type, u.bytes);
 }
 
 /** Generates a set's decoder: a switch on the attribute type with scalar reads inlined. */
