@@ -8,7 +8,7 @@
 //
 // Decoded messages are flat objects, as YNL makes them: the fixed header's fields and the
 // attributes side by side ({ ifiIndex: 1, ifname: 'lo', … }).
-import { compileSet, compileStruct, type AttributeSet } from '../schema/index.js';
+import { attrFlagsOf, compileSet, compileStruct, setAttrFlags, type AttributeSet } from '../schema/index.js';
 import { HOST_LE, MessageWriter, align4, viewOf, type MessageReader } from '../wire/index.js';
 import { GENL_HDRLEN } from './constants.js';
 import type { FamilyDef, OpDef } from './family-def.js';
@@ -79,6 +79,9 @@ export function splitMessage(o: OpDef<any>, value: Record<string, unknown>): { h
   const header: Record<string, unknown> = {};
   const attrs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) (keys.has(k) ? header : attrs)[k] = v;
+  // The flag bits a decoded message kept for its attributes (see ATTR_FLAGS) go with them.
+  const flags = attrFlagsOf(value);
+  if (flags) setAttrFlags(attrs, flags);
   return { header, attrs };
 }
 

@@ -4,13 +4,13 @@
 // encode(decode(x)) reproduces x byte for byte.
 import { NLA_F_NESTED, HOST_LE, type MessageWriter } from '../wire/index.js';
 import { Gen, build, prop } from './codegen.js';
-import type { Frame } from './context.js';
+import { ATTR_FLAGS, type Frame } from './context.js';
 import { BASE_ENV, decodeSource, encoder, isNested, type Enc } from './kinds.js';
 import type { Codecs } from './registry.js';
 import type { AttributeSet, Field, UnknownAttr } from './types.js';
 
-/** Flag bits (NLA_F_NESTED / NLA_F_NET_BYTEORDER) that differed from what encoding would set, by property name. */
-export const ATTR_FLAGS: unique symbol = Symbol('nlkit.attrFlags');
+/** Flag bits (NLA_F_NESTED / NLA_F_NET_BYTEORDER) that differed from what encoding would set, by property name (see context.ts). */
+export { ATTR_FLAGS };
 
 /** A compiled attribute set. */
 export interface SetCodec<T> {
