@@ -90,7 +90,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /**
  * Generated source of a loop over the attributes from `s` to `e` (a nest's content): `body`
  * runs for each with `raw` (its nla_type), `t` (its type without flag bits), `vs`/`ve` (its value), and may set `bad` to true; the
- * statement leaves `bad` true when the run is malformed.
+ * statement leaves `bad` true when the run is malformed (bytes after the last whole attribute
+ * included: the value is then kept raw, byte for byte).
  */
 function eachAttr(s: string, e: string, names: { p: string; len: string; raw: string; t: string; vs: string; ve: string; bad: string }, body: string): string {
   const { p, len, raw, t, vs, ve, bad } = names;
@@ -103,7 +104,8 @@ function eachAttr(s: string, e: string, names: { p: string; len: string; raw: st
       ${body}
       if (${bad}) break;
       ${p} += (${len} + 3) & ~3;
-    }`;
+    }
+    if (${p} < ${e}) ${bad} = true;`;
 }
 
 function loopNames(g: Gen) {

@@ -159,10 +159,7 @@ export function setWalkSource(set: AttributeSet<unknown>, g: Gen, reg: Codecs): 
   while (limit - pos >= 4) {
     const len = dv.getUint16(pos, ${le});
     const raw = dv.getUint16(pos + 2, ${le});
-    if (len < 4 || len > limit - pos) {
-      (unknown ??= []).push({ type: -1, bytes: buf.slice(pos, limit), at: idx });
-      break;
-    }
+    if (len < 4 || len > limit - pos) break;
     const s = pos + 4, e = pos + len;
     let v = NOFIT, k = -1;
     switch (raw & 0x3fff) {
@@ -172,7 +169,10 @@ export function setWalkSource(set: AttributeSet<unknown>, g: Gen, reg: Codecs): 
     else if (k >= 0 && (raw & 0xc000) !== EXPECTED[k]) (flags ??= new Map()).set(NAMES[k], raw & 0xc000);
     idx++;
     pos += (len + 3) & ~3;
-  }${later.length ? `
+  }
+  // What follows the last whole attribute (a length that runs past the end, a fragment shorter
+  // than a header) is kept verbatim, to be re-encoded as received.
+  if (pos < limit) (unknown ??= []).push({ type: -1, bytes: buf.slice(pos, limit), at: idx });${later.length ? `
   if (deferred !== undefined) {
     for (let d = 0; d < deferred.length; d += 5) {
       const i = deferred[d], s = deferred[d + 1], e = deferred[d + 2], raw = deferred[d + 3], at = deferred[d + 4];

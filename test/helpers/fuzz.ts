@@ -874,23 +874,7 @@ export interface KnownFailure {
 }
 
 /** Failures found and reported, not fixed here (they are outside src/wire and src/server). */
-export const KNOWN_FAILURES: readonly KnownFailure[] = [
-  {
-    pattern: /^(genl|ynl) [^:]*: re-encoding is not stable/,
-    issue: 'src/schema: bytes after the last whole attribute are kept as raw bytes ($unknown type -1) and padded to 4 when ' +
-      're-encoded; the padded bytes then decode as an attribute, so a second round differs (e.g. ethtool linkmodes-get on 0a0200000600010015)',
-  },
-  {
-    pattern: /^ynl rt_addr .*ifaddrmsg\.ifaFlags: N does not fit uN/,
-    issue: 'src/genl/codec.ts: rt-addr has a header field and an attribute both named ifa-flags; the flat object keeps one ' +
-      'value and encodeOp writes the u32 attribute into the u8 header field (TypeError on a decoded value, and IFA_FLAGS is lost)',
-  },
-  {
-    pattern: /^(genl nlctrl|ynl nlctrl|ynl rt_link|ynl rt_addr): a kernel .* reply does not re-encode byte for byte/,
-    issue: 'src/schema: NLA_F_NESTED as the kernel sent it is not kept on nests that differ from the set\'s default (nlctrl\'s ' +
-      'CTRL_ATTR_OPS entries come without it, rt_link\'s IFLA_PROP_LIST with it), and the rt-addr ifa-flags collision above',
-  },
-];
+export const KNOWN_FAILURES: readonly KnownFailure[] = [];
 
 /** The known failure a kind is, if any. */
 export function knownFailure(kind: string): KnownFailure | undefined {
