@@ -1,4 +1,4 @@
-// Captures the golden messages the fuzz test mutates (test/fixtures/fuzz-golden.json): every
+// Captures the golden messages the fuzz test mutates (test/fixtures/fuzz/golden.json): every
 // rtnetlink dump of a throwaway namespace with one of everything, and generic netlink
 // controller replies (families, policies). Run as root after a build:
 //
@@ -97,6 +97,6 @@ const golden = await withNetns(async (ns) => {
   await populate(ns);
   return { route: await routeDumps(ns), genl: await genlDumps(ns) };
 });
-const file = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'test', 'fixtures', 'fuzz-golden.json');
+const file = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'test', 'fixtures', 'fuzz', 'golden.json');
 writeFileSync(file, JSON.stringify({ captured: `Linux ${process.version} kernel ${(await import('node:os')).release()}`, ...golden }, null, 1) + '\n');
 console.log(`${file}: ${golden.route.length} rtnetlink and ${golden.genl.length} generic netlink messages`);

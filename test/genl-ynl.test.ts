@@ -164,7 +164,7 @@ test('netlink-raw specs speak rtnetlink: rt-link and rt-addr dumps agree with `i
   await withNetns(async (ns) => {
     ip(ns, 'link add va type veth peer name vb');
     ip(ns, 'link set va mtu 1400 up');
-    ip(ns, 'addr add 192.0.2.1/24 dev va');
+    ip(ns, 'addr add 192.0.2.1/24 dev va noprefixroute');
     {
       await using c = await FamilyClient.open(spec('rt_link'), { netns: ns });
       const links = await c.dump('getlink').toArray();
@@ -181,6 +181,18 @@ test('netlink-raw specs speak rtnetlink: rt-link and rt-addr dumps agree with `i
       const mine = addrs.find((a) => a.ifaLocal === '192.0.2.1');
       assert.ok(mine, JSON.stringify(addrs));
       assert.equal(mine.ifaPrefixlen, 24);
+      // ifaddrmsg.ifa_flags (u8) and IFA_FLAGS (u32) share the name ifa-flags: both are kept,
+      // the attribute as ifaFlagsAttr; only it holds bits past 0xff (noprefixroute is 0x200).
+      const theirs = ipJson<{ addr_info: { local: string; noprefixroute?: boolean }[] }[]>(ns, 'addr show dev va')[0]!
+        .addr_info.find((a) => a.local === '192.0.2.1')!;
+      assert.equal(theirs.noprefixroute, true);
+      assert.ok((mine.ifaFlagsAttr as string[]).includes('noprefixroute'), JSON.stringify(mine));
+      assert.ok(!(mine.ifaFlags as string[]).includes('noprefixroute'), JSON.stringify(mine));
+      assert.ok((mine.ifaFlags as string[]).includes('permanent') && (mine.ifaFlagsAttr as string[]).includes('permanent'));
+      // And the decoded message encodes both back where they came from.
+      const f = spec('rt_addr'), op = f.ops.getaddr!;
+      const again = decodeOpPayload(f, op, encodeOp(f, { ...op, request: op.reply }, 0, 0, mine).subarray(16));
+      assert.deepEqual(again, mine);
     }
   });
 });

@@ -128,6 +128,51 @@ test('malformed attribute runs never throw and keep their bytes', () => {
   assert.deepEqual(encode(v), bad, 'the malformed tail is re-emitted verbatim');
 });
 
+test('bytes after the last whole attribute re-encode as received, unpadded, and stay a fixed point', () => {
+  // u32 word, then a nest (inner) whose content ends with a fragment shorter than a header, then
+  // u8 small; and at the top level a length that runs past the end.
+  const bytes = Uint8Array.from([
+    8, 0, 3, 0, 1, 0, 0, 0,
+    15, 0, 10, 0, 8, 0, 1, 0, 2, 0, 0, 0, 0xaa, 0xbb, 0xcc, 0,
+    5, 0, 1, 0, 7, 0, 0, 0,
+    6, 0, 1, 0, 0x15,
+  ]);
+  const v = decode(bytes);
+  assert.equal(v.word, 1);
+  assert.equal(v.small, 7);
+  assert.equal(v.inner?.id, 2);
+  assert.deepEqual(v.inner?.$unknown, [{ type: -1, bytes: Uint8Array.of(0xaa, 0xbb, 0xcc), at: 1 }]);
+  assert.deepEqual(v.$unknown, [{ type: -1, bytes: Uint8Array.of(6, 0, 1, 0, 0x15), at: 3 }]);
+  const again = encode(v);
+  assert.deepEqual(again, bytes, 'the nest keeps its unaligned length, the next attribute its alignment');
+  assert.deepEqual(encode(decode(again)), bytes);
+});
+
+test('array entries keep their nla_type as received when it is not what encoding writes', () => {
+  // A set that flags its nests (genl), whose nest-array entries came without NLA_F_NESTED, as
+  // nlctrl's CTRL_ATTR_OPS entries do; the second entry numbered 7, not 2.
+  const g = compileSet(attrs('genlArr', { list: [1, nestArray(attrs('genlItem', { id: [1, u32()] }, { nestedFlag: true }))] }, { nestedFlag: true }));
+  const w = new MessageWriter();
+  const n = w.beginNest(1);
+  for (const [t, id] of [[1, 10], [7, 11], [3 | NLA_F_NESTED, 12]] as const) {
+    const e = w.beginNest(t, false);
+    w.attrU32(1, id);
+    w.endNest(e);
+  }
+  w.endNest(n);
+  const bytes = w.toBytes();
+  const v = g.decode(bytes, new DataView(bytes.buffer), 0, bytes.byteLength) as { list: { id: number }[] };
+  assert.deepEqual(v.list, [{ id: 10 }, { id: 11 }, { id: 12 }]);
+  assert.deepEqual([...(v.list as { [ATTR_FLAGS]?: Map<number, number> })[ATTR_FLAGS]!], [[0, 1], [1, 7]]);
+  const out = new MessageWriter();
+  g.encode(out, v);
+  assert.deepEqual(out.toBytes(), bytes);
+  // A value built by hand encodes as the set says: entries numbered from 1, flagged.
+  const fresh = new MessageWriter();
+  g.encode(fresh, { list: [{ id: 10 }] });
+  assert.equal(parseAttributes(parseAttributes(fresh.toBytes())[0]!.value)[0]!.nested, true);
+});
+
 test('sub-messages follow their selector, also when the selector comes later', () => {
   const w = new MessageWriter();
   const n = w.beginNest(18, false);

@@ -8,7 +8,7 @@
 //
 // Decoded messages are flat objects, as YNL makes them: the fixed header's fields and the
 // attributes side by side ({ ifiIndex: 1, ifname: 'lo', … }).
-import { ATTR_FLAGS, compileSet, compileStruct } from '../schema/index.js';
+import { attrFlagsOf, compileSet, compileStruct, setAttrFlags, type AttributeSet } from '../schema/index.js';
 import { HOST_LE, MessageWriter, align4, viewOf, type MessageReader } from '../wire/index.js';
 import { GENL_HDRLEN } from './constants.js';
 import type { FamilyDef, OpDef } from './family-def.js';
@@ -42,6 +42,36 @@ function headerKeys(o: OpDef<any>): Set<string> {
   return keys;
 }
 
+const opSets = new WeakMap<OpDef<any>, AttributeSet<unknown>>();
+
+/**
+ * The attribute set an operation's flat objects use: its own, except that an attribute named
+ * like a fixed-header field (rt-addr's IFA_FLAGS and ifaddrmsg.ifa_flags, both "ifa-flags")
+ * is renamed `<name>Attr`, so both values are kept side by side. YNL's python library has no
+ * answer to copy: it lets the header overwrite the attribute when decoding (IFA_FLAGS is lost)
+ * and writes one value to both when encoding.
+ */
+export function opAttributeSet(o: OpDef<any>): AttributeSet<unknown> {
+  const set = o.set as AttributeSet<unknown>;
+  if (!o.header) return set;
+  let s = opSets.get(o);
+  if (s) return s;
+  const keys = headerKeys(o);
+  if (!set.attrs.some((a) => keys.has(a.name))) s = set;
+  else {
+    const taken = new Set([...keys, ...set.attrs.map((a) => a.name)]);
+    const alias = (name: string): string => {
+      let n = `${name}Attr`;
+      while (taken.has(n)) n += '_';
+      taken.add(n);
+      return n;
+    };
+    s = { ...set, attrs: set.attrs.map((a) => (keys.has(a.name) ? { ...a, name: alias(a.name) } : a)) };
+  }
+  opSets.set(o, s);
+  return s;
+}
+
 /** Splits a flat message object into its fixed-header part and its attribute part. */
 export function splitMessage(o: OpDef<any>, value: Record<string, unknown>): { header: Record<string, unknown>; attrs: Record<string, unknown> } {
   if (!o.header) return { header: {}, attrs: value };
@@ -49,6 +79,9 @@ export function splitMessage(o: OpDef<any>, value: Record<string, unknown>): { h
   const header: Record<string, unknown> = {};
   const attrs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) (keys.has(k) ? header : attrs)[k] = v;
+  // The flag bits a decoded message kept for its attributes (see ATTR_FLAGS) go with them.
+  const flags = attrFlagsOf(value);
+  if (flags) setAttrFlags(attrs, flags);
   return { header, attrs };
 }
 
@@ -64,7 +97,7 @@ export function encodeOp(def: FamilyDef, o: OpDef<any>, familyId: number, flags:
   else w.begin(o.request, flags);
   const { header, attrs } = splitMessage(o, value);
   if (o.header) compileStruct(o.header).encode(w, header);
-  compileSet(o.set).encode(w, attrs);
+  compileSet(opAttributeSet(o)).encode(w, attrs);
   w.end();
   return w.toBytes();
 }
@@ -98,11 +131,6 @@ function decodeRange(def: FamilyDef, o: OpDef<any>, buf: Uint8Array, view: DataV
     out = c.decode(buf, view, at, Math.min(at + c.size, end));
     at += align4(c.size);
   }
-  const attrs = compileSet(o.set).decode(buf, view, Math.min(at, end), end) as Record<string, unknown>;
-  if (!o.header) return attrs;
-  const merged = Object.assign(out, attrs);
-  // Keep the record of unusual flag bits (non-enumerable) so re-encoding stays byte-exact.
-  const flags = (attrs as { [ATTR_FLAGS]?: unknown })[ATTR_FLAGS];
-  if (flags) Object.defineProperty(merged, ATTR_FLAGS, { value: flags, enumerable: false });
-  return merged;
+  // The attributes join the header's object (no attribute takes a header field's name: see opAttributeSet).
+  return compileSet(opAttributeSet(o)).decode(buf, view, Math.min(at, end), end, o.header ? out : undefined) as Record<string, unknown>;
 }

@@ -48,3 +48,22 @@ export function selectorValue(obj: Record<string, unknown>, up: Frame | undefine
   for (let f = up; v === undefined && f !== undefined; f = f.up) v = f.obj[selector];
   return v;
 }
+
+/**
+ * Non-enumerable record, on a decoded object, array or map, of nla_type bits that differ from
+ * what encoding would write (NLA_F_NESTED as the kernel sent it, an array entry's type): by
+ * property name in attribute sets, by index in nest-arrays and indexed-arrays, by type in
+ * type-value maps. Encoders write these instead, so bytes round-trip.
+ */
+export const ATTR_FLAGS: unique symbol = Symbol('nlkit.attrFlags');
+
+/** The ATTR_FLAGS record of a decoded value, if it has one. */
+export function attrFlagsOf(v: unknown): Map<string | number, number> | undefined {
+  return typeof v === 'object' && v !== null ? (v as { [ATTR_FLAGS]?: Map<string | number, number> })[ATTR_FLAGS] : undefined;
+}
+
+/** Attaches an ATTR_FLAGS record (generated decoders call this). */
+export function setAttrFlags<T extends object>(v: T, flags: Map<string | number, number>): T {
+  Object.defineProperty(v, ATTR_FLAGS, { value: flags, enumerable: false, configurable: true });
+  return v;
+}

@@ -7,7 +7,7 @@ import {
 } from '../wire/index.js';
 import { Ip4Text, formatIp, formatMac, parseIp, parseMac } from './addresses.js';
 import type { Gen } from './codegen.js';
-import { NOFIT, enterDecode, enterEncode, selectorValue, type Frame } from './context.js';
+import { NOFIT, attrFlagsOf, enterDecode, enterEncode, selectorValue, setAttrFlags, type Frame } from './context.js';
 import { intDecodeSource, intReadExpr, intSize, intValue, s64num, u64num, writeInt } from './ints.js';
 import type { Codecs } from './registry.js';
 import type { Field, StructSpec } from './types.js';
@@ -89,25 +89,43 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /**
  * Generated source of a loop over the attributes from `s` to `e` (a nest's content): `body`
- * runs for each with `t` (its type), `vs`/`ve` (its value), and may set `bad` to true; the
- * statement leaves `bad` true when the run is malformed.
+ * runs for each with `raw` (its nla_type), `t` (its type without flag bits), `vs`/`ve` (its value), and may set `bad` to true; the
+ * statement leaves `bad` true when the run is malformed (bytes after the last whole attribute
+ * included: the value is then kept raw, byte for byte).
  */
-function eachAttr(s: string, e: string, names: { p: string; len: string; t: string; vs: string; ve: string; bad: string }, body: string): string {
-  const { p, len, t, vs, ve, bad } = names;
+function eachAttr(s: string, e: string, names: { p: string; len: string; raw: string; t: string; vs: string; ve: string; bad: string }, body: string): string {
+  const { p, len, raw, t, vs, ve, bad } = names;
   const le = String(HOST_LE);
   return `let ${p} = ${s}, ${bad} = false;
     while (${e} - ${p} >= 4) {
       const ${len} = dv.getUint16(${p}, ${le});
       if (${len} < 4 || ${len} > ${e} - ${p}) { ${bad} = true; break; }
-      const ${t} = dv.getUint16(${p} + 2, ${le}) & ${NLA_TYPE_MASK}, ${vs} = ${p} + 4, ${ve} = ${p} + ${len};
+      const ${raw} = dv.getUint16(${p} + 2, ${le}), ${t} = ${raw} & ${NLA_TYPE_MASK}, ${vs} = ${p} + 4, ${ve} = ${p} + ${len};
       ${body}
       if (${bad}) break;
       ${p} += (${len} + 3) & ~3;
-    }`;
+    }
+    if (${p} < ${e}) ${bad} = true;`;
 }
 
 function loopNames(g: Gen) {
-  return { p: g.local('p'), len: g.local('len'), t: g.local('t'), vs: g.local('vs'), ve: g.local('ve'), bad: g.local('bad') };
+  return { p: g.local('p'), len: g.local('len'), raw: g.local('raw'), t: g.local('t'), vs: g.local('vs'), ve: g.local('ve'), bad: g.local('bad') };
+}
+
+/**
+ * Generated source recording, in `fl` (a Map made on first use), the nla_type `got` of entry
+ * `key` when it is not `want`, what the encoder would write; and `done`, attaching the record
+ * to the decoded container. Entries are nests the kernel numbers and flags as it likes
+ * (nlctrl's CTRL_ATTR_OPS entries come without NLA_F_NESTED).
+ */
+function entryTypes(g: Gen): { fl: string; note: (key: string, got: string, want: string) => string; done: (out: string) => string } {
+  const fl = g.local('fl');
+  const set = g.ref('setAttrFlags', setAttrFlags);
+  return {
+    fl,
+    note: (key, got, want) => `if (${got} !== ${want}) (${fl} ??= new Map()).set(${key}, ${got});`,
+    done: (out) => `if (${fl} !== undefined) ${set}(${out}, ${fl});`,
+  };
 }
 
 const int: FieldKind<Of<'int'>> = {
@@ -248,10 +266,14 @@ const nestArray: FieldKind<Of<'nest-array'>> = {
     const c = g.ref('set', reg.set(f.set()));
     const n = loopNames(g);
     const out = g.local('out'), fr = g.local('fr');
+    const et = entryTypes(g);
+    const flag = f.set().nestedFlag ? NLA_F_NESTED : 0;
     return `{
     const ${out} = [], ${fr} = ${g.ref('enterDecode', enterDecode)}(obj, up, ${at.s});
-    ${eachAttr(at.s, at.e, n, `${out}.push(${c}.decode(buf, dv, ${n.vs}, ${n.ve}, undefined, ${fr}));`)}
-    if (!${n.bad}) ${at.v} = ${out};
+    let ${et.fl};
+    ${eachAttr(at.s, at.e, n, `${et.note(`${out}.length`, n.raw, `((${out}.length + 1) | ${flag})`)}
+      ${out}.push(${c}.decode(buf, dv, ${n.vs}, ${n.ve}, undefined, ${fr}));`)}
+    if (!${n.bad}) { ${et.done(out)} ${at.v} = ${out}; }
   }`;
   },
   encoder(f, what, reg) {
@@ -262,8 +284,9 @@ const nestArray: FieldKind<Of<'nest-array'>> = {
       c ??= reg.set(f.set());
       const n = w.beginNest(type, false);
       const flag = c.set.nestedFlag ? NLA_F_NESTED : 0;
+      const got = attrFlagsOf(v);
       for (let i = 0; i < v.length; i++) {
-        const m = w.beginNest((i + 1) | flag, false);
+        const m = w.beginNest(got?.get(i) ?? ((i + 1) | flag), false);
         c.encode(w, v[i], undefined, fr);
         w.endNest(m);
       }
@@ -278,12 +301,15 @@ const indexedArray: FieldKind<Of<'indexed-array'>> = {
     const n = loopNames(g);
     const out = g.local('out'), iv = g.local('iv');
     const item = decodeSource(f.item, { s: n.vs, e: n.ve, v: iv }, g, reg);
+    const et = entryTypes(g);
     return `{
     const ${out} = [];
+    let ${et.fl};
     ${eachAttr(at.s, at.e, n, `let ${iv} = NOFIT;
       ${item}
-      if (${iv} === NOFIT) ${n.bad} = true; else ${out}.push(${iv});`)}
-    if (!${n.bad}) ${at.v} = ${out};
+      if (${iv} === NOFIT) ${n.bad} = true;
+      else { ${et.note(`${out}.length`, n.raw, `((${out}.length + 1) | ${innerFlag(f.item)})`)} ${out}.push(${iv}); }`)}
+    if (!${n.bad}) { ${et.done(out)} ${at.v} = ${out}; }
   }`;
   },
   encoder(f, what, reg) {
@@ -292,7 +318,8 @@ const indexedArray: FieldKind<Of<'indexed-array'>> = {
       if (!Array.isArray(v)) throw new TypeError(`${what}: expected an array`);
       const n = w.beginNest(type, false);
       const flag = innerFlag(f.item);
-      for (let i = 0; i < v.length; i++) enc(w, (i + 1) | flag, v[i], obj, up);
+      const got = attrFlagsOf(v);
+      for (let i = 0; i < v.length; i++) enc(w, got?.get(i) ?? ((i + 1) | flag), v[i], obj, up);
       w.endNest(n);
     };
   },
@@ -304,12 +331,15 @@ const typeValue: FieldKind<Of<'type-value'>> = {
     const n = loopNames(g);
     const out = g.local('out'), iv = g.local('iv');
     const item = decodeSource(f.item, { s: n.vs, e: n.ve, v: iv }, g, reg);
+    const et = entryTypes(g);
     return `{
     const ${out} = {};
+    let ${et.fl};
     ${eachAttr(at.s, at.e, n, `let ${iv} = NOFIT;
       ${item}
-      if (${iv} === NOFIT || ${n.t} in ${out}) ${n.bad} = true; else ${out}[${n.t}] = ${iv};`)}
-    if (!${n.bad}) ${at.v} = ${out};
+      if (${iv} === NOFIT || ${n.t} in ${out}) ${n.bad} = true;
+      else { ${et.note(n.t, n.raw, `(${n.t} | ${innerFlag(f.item)})`)} ${out}[${n.t}] = ${iv}; }`)}
+    if (!${n.bad}) { ${et.done(out)} ${at.v} = ${out}; }
   }`;
   },
   encoder(f, what, reg) {
@@ -318,10 +348,11 @@ const typeValue: FieldKind<Of<'type-value'>> = {
       if (!isObject(v)) throw new TypeError(`${what}: expected an object keyed by attribute type`);
       const n = w.beginNest(type, false);
       const flag = innerFlag(f.item);
+      const got = attrFlagsOf(v);
       for (const [k, item] of Object.entries(v)) {
         const t = Number(k);
         if (!Number.isInteger(t) || t < 0 || t > NLA_TYPE_MASK) throw new TypeError(`${what}: key "${k}" is not an attribute type`);
-        enc(w, t | flag, item, obj, up);
+        enc(w, got?.get(t) ?? (t | flag), item, obj, up);
       }
       w.endNest(n);
     };

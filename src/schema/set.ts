@@ -4,13 +4,13 @@
 // encode(decode(x)) reproduces x byte for byte.
 import { NLA_F_NESTED, HOST_LE, type MessageWriter } from '../wire/index.js';
 import { Gen, build, prop } from './codegen.js';
-import type { Frame } from './context.js';
+import { ATTR_FLAGS, type Frame } from './context.js';
 import { BASE_ENV, decodeSource, encoder, isNested, type Enc } from './kinds.js';
 import type { Codecs } from './registry.js';
 import type { AttributeSet, Field, UnknownAttr } from './types.js';
 
-/** Flag bits (NLA_F_NESTED / NLA_F_NET_BYTEORDER) that differed from what encoding would set, by property name. */
-export const ATTR_FLAGS: unique symbol = Symbol('nlkit.attrFlags');
+/** Flag bits (NLA_F_NESTED / NLA_F_NET_BYTEORDER) that differed from what encoding would set, by property name (see context.ts). */
+export { ATTR_FLAGS };
 
 /** A compiled attribute set. */
 export interface SetCodec<T> {
@@ -106,8 +106,12 @@ export function newSetCodec<T>(set: AttributeSet<T>, reg: Codecs): SetCodec<T> {
 }
 
 function emitUnknown(w: MessageWriter, u: UnknownAttr): void {
-  if (u.type === -1) w.bytes(u.bytes); // a malformed tail, verbatim
-  else w.attr(u.type, u.bytes);
+  if (u.type === -1) {
+    // A malformed tail, verbatim and unpadded: padding would make it whole attributes on the
+    // next decode. The enclosing nest's (or message's) length ends with it, as received.
+    const at = w.bytes(u.bytes);
+    w.truncate(at + u.bytes.byteLength);
+  } else w.attr(u.type, u.bytes);
 }
 
 /** Generates a set's decoder: a switch on the attribute type with scalar reads inlined. */
@@ -155,10 +159,7 @@ export function setWalkSource(set: AttributeSet<unknown>, g: Gen, reg: Codecs): 
   while (limit - pos >= 4) {
     const len = dv.getUint16(pos, ${le});
     const raw = dv.getUint16(pos + 2, ${le});
-    if (len < 4 || len > limit - pos) {
-      (unknown ??= []).push({ type: -1, bytes: buf.slice(pos, limit), at: idx });
-      break;
-    }
+    if (len < 4 || len > limit - pos) break;
     const s = pos + 4, e = pos + len;
     let v = NOFIT, k = -1;
     switch (raw & 0x3fff) {
@@ -168,7 +169,10 @@ export function setWalkSource(set: AttributeSet<unknown>, g: Gen, reg: Codecs): 
     else if (k >= 0 && (raw & 0xc000) !== EXPECTED[k]) (flags ??= new Map()).set(NAMES[k], raw & 0xc000);
     idx++;
     pos += (len + 3) & ~3;
-  }${later.length ? `
+  }
+  // What follows the last whole attribute (a length that runs past the end, a fragment shorter
+  // than a header) is kept verbatim, to be re-encoded as received.
+  if (pos < limit) (unknown ??= []).push({ type: -1, bytes: buf.slice(pos, limit), at: idx });${later.length ? `
   if (deferred !== undefined) {
     for (let d = 0; d < deferred.length; d += 5) {
       const i = deferred[d], s = deferred[d + 1], e = deferred[d + 2], raw = deferred[d + 3], at = deferred[d + 4];

@@ -64,8 +64,7 @@ export function newStructCodec<T>(spec: StructSpec, reg: Codecs): StructCodec<T>
     encode(w, value) {
       const v = value as Record<string, unknown> & { $tail?: Uint8Array; $len?: number };
       const n = v.$len !== undefined ? Math.min(v.$len, size) : size;
-      const at = w.length;
-      w.reserve(n + (v.$tail?.byteLength ?? 0));
+      const at = w.reserve(n + (v.$tail?.byteLength ?? 0));
       const tmp = new Uint8Array(size);
       codec.write(new DataView(tmp.buffer), tmp, 0, value);
       const out = w.finish();

@@ -49,12 +49,17 @@ export class MessageWriter {
     return this;
   }
 
-  /** Reserves `n` zeroed bytes, 4-byte aligned, and returns their offset. */
+  /**
+   * Reserves `n` zeroed bytes, 4-byte aligned, and returns their offset. They start aligned
+   * too: after bytes kept unpadded (a malformed tail re-encoded as received, then truncated to
+   * its length) the gap is zeroed padding.
+   */
   reserve(n: number): number {
-    const at = this.len;
+    const from = this.len;
+    const at = (from + 3) & ~3;
     const total = align4(n);
-    this.ensure(total);
-    this.buf.fill(0, at, at + total);
+    this.ensure(at - from + total);
+    this.buf.fill(0, from, at + total);
     this.len = at + total;
     return at;
   }
