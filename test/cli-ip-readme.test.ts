@@ -34,10 +34,17 @@ test('the README\'s nlkit ip block runs as written', (t) => {
     // shell waits for the join itself (an rtnetlink socket in the namespace with group 7's bit,
     // 0x40, in /proc/net/netlink), however long a loaded machine takes.
     const joined = `ip netns exec ${ns} cat /proc/net/netlink | awk '$2 == 0 && $4 ~ /[4-7c-f].$/ { f = 1 } END { exit !f }'`;
-    assert.ok(block().includes('& sleep 1\n'), 'the block starts the monitor with & sleep 1');
     // It stops waiting if the monitor is gone (its 2 s ran out first): then the assertion on the
     // deletion fails instead of the block hanging.
-    const script = block().replace('& sleep 1\n', `& until ${joined} || ! kill -0 $! 2>/dev/null; do sleep 0.02; done\n`).replaceAll('demo-ip', ns);
+    // Likewise its 2 s are a hang guard here, not a window: the monitor writes to a file and is
+    // stopped once it has printed the deletion (or has died), so a slow start cannot lose it.
+    const out = path.join(dir, 'monitor.out');
+    assert.ok(/timeout --preserve-status 2 (nlkit [^&\n]*monitor route) & sleep 1\n/.test(block()), 'the block starts the monitor under timeout 2 with & sleep 1');
+    assert.ok(block().includes('\nwait\n'), 'and waits for it');
+    const script = block()
+      .replace(/timeout --preserve-status 2 (nlkit [^&\n]*monitor route) & sleep 1\n/, `timeout --preserve-status 120 $1 > ${out} & mon=$!\nuntil ${joined} || ! kill -0 $mon 2>/dev/null; do sleep 0.02; done\n`)
+      .replace('\nwait\n', `\nuntil grep -q '"deleted":true' ${out} || ! kill -0 $mon 2>/dev/null; do sleep 0.02; done; kill $mon 2>/dev/null; wait; cat ${out}\n`)
+      .replaceAll('demo-ip', ns);
     const r = spawnSync('bash', ['-c', script], {
       encoding: 'utf8', env: { ...cliEnv(), PATH: `${dir}:${process.env.PATH}` }, timeout: 120_000, // a hang guard: 13 CLI starts on a loaded machine
     });

@@ -9,7 +9,7 @@ const NETLINK_H = '/usr/include/linux/netlink.h';
 
 /** Where each exported constant is defined, when not in <linux/netlink.h>. */
 function headerFiles(): string[] {
-  const files = [NETLINK_H, '/usr/include/asm-generic/socket.h'];
+  const files = [NETLINK_H, '/usr/include/asm-generic/socket.h', '/usr/include/linux/capability.h'];
   // SOL_NETLINK is not in the kernel's UAPI but in the libc's <bits/socket.h>.
   for (const d of readdirSync('/usr/include')) {
     const f = `/usr/include/${d}/bits/socket.h`;
