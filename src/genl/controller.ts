@@ -161,7 +161,7 @@ export class Controller {
     const req = encodeOp(nlctrl, o, GENL_ID_CTRL, 0, typeof family === 'number' ? { familyId: family } : { familyName: family });
     let messages: NetlinkMessage[];
     try {
-      ({ messages } = await this.socket.request(req, { signal: opts.signal, timeout: opts.timeout, headerSize: fixedSize(nlctrl, o) }));
+      ({ messages } = await this.socket.request(req, { signal: opts.signal, timeout: opts.timeout, idempotent: true, headerSize: fixedSize(nlctrl, o) }));
     } catch (e) {
       if (e instanceof NetlinkError && e.code === 'ENOENT') throw new FamilyNotFoundError(family, e);
       throw named('nlctrl.getfamily', e);

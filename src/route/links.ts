@@ -64,7 +64,7 @@ export interface LinkGetOptions extends FamilyOptions {
 export async function getLink(ref: LinkRef, opts: LinkGetOptions = {}): Promise<Link> {
   return withSocket(opts, async (sock) => {
     const msg: Record<string, unknown> = { family: 'unspec', ...refFields(ref), ext_mask: extMask(opts) };
-    const reply = await sock.request(linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>), { ack: false, headerSize: HDR, ...callOptions(opts) });
+    const reply = await sock.request(linkCodec.encode(RTM.GETLINK, 0, msg as Partial<Link>), { ack: false, idempotent: true, headerSize: HDR, ...callOptions(opts) });
     const m = reply.messages[0];
     if (!m) throw new NetlinkError('RTM_GETLINK', 19);
     return linkCodec.decodePayload(m.payload) as Link;

@@ -127,7 +127,7 @@ export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: nu
   return withSocket(opts, async (sock) => {
     const ifindex = q.ifindex ?? (q.dev !== undefined ? await resolveLink(q.dev, sock) : 0);
     const o = { family: parseIp(q.dst).length === 4 ? 'inet' : 'inet6', ifindex, dst: q.dst, flags: q.proxy ? ['proxy'] : [] };
-    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Partial<Neighbour>), { ack: false, headerSize: HDR, ...callOptions(opts) });
+    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Partial<Neighbour>), { ack: false, idempotent: true, headerSize: HDR, ...callOptions(opts) });
     return neighCodec.decodePayload(reply.messages[0]!.payload) as Neighbour;
   });
 }

@@ -20,7 +20,7 @@ export async function getNetconf(q: { family: Family | number; dev: LinkRef | 'a
   return withSocket(opts, async (sock) => {
     const ifindex = q.dev === 'all' || q.dev === 'default' ? q.dev : await resolveLink(q.dev, sock);
     const reply = await sock.request(netconfCodec.encode(RTM.GETNETCONF, 0, { family: q.family, ifindex } as Partial<Netconf>), {
-      ack: false, headerSize: 1, ...callOptions(opts),
+      ack: false, idempotent: true, headerSize: 1, ...callOptions(opts),
     });
     return netconfCodec.decodePayload(reply.messages[0]!.payload) as Netconf;
   });
@@ -46,7 +46,7 @@ export async function getNsid(target: NetnsSpec, opts: FamilyOptions = {}): Prom
     const { attr, done } = peerAttr(target);
     try {
       const reply = await sock.request(nsidCodec.encode(RTM.GETNSID, 0, { family: 'unspec', ...attr } as Partial<Nsid>), {
-        ack: false, headerSize: 1, ...callOptions(opts),
+        ack: false, idempotent: true, headerSize: 1, ...callOptions(opts),
       });
       return nsidCodec.decodePayload(reply.messages[0]!.payload) as Nsid;
     } finally {

@@ -46,7 +46,7 @@ export function dumpNexthops(filter: NexthopFilter = {}, opts: FamilyOptions = {
 export async function getNexthop(id: number, opts: FamilyOptions = {}): Promise<Nexthop> {
   return withSocket(opts, async (sock) => {
     const reply = await sock.request(nexthopCodec.encode(RTM.GETNEXTHOP, 0, { family: 'unspec', id } as Partial<Nexthop>), {
-      ack: false, headerSize: HDR, ...callOptions(opts),
+      ack: false, idempotent: true, headerSize: HDR, ...callOptions(opts),
     });
     return nexthopCodec.decodePayload(reply.messages[0]!.payload) as Nexthop;
   });

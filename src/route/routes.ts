@@ -288,7 +288,7 @@ export async function getRoute(q: RouteQuery, opts: FamilyOptions = {}): Promise
     if (q.oif !== undefined) o.oif = await resolveLink(q.oif, sock);
     for (const k of ['mark', 'uid', 'ip_proto', 'sport', 'dport'] as const) if (q[k] !== undefined) o[k] = q[k];
     if (q.fibmatch) o.flags = ['fib_match'];
-    const reply = await sock.request(routeCodec.encode(RTM.GETROUTE, 0, o as Partial<Route>), { ack: false, headerSize: HDR, ...callOptions(opts) });
+    const reply = await sock.request(routeCodec.encode(RTM.GETROUTE, 0, o as Partial<Route>), { ack: false, idempotent: true, headerSize: HDR, ...callOptions(opts) });
     return routeCodec.decodePayload(reply.messages[0]!.payload) as Route;
   });
 }
