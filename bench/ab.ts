@@ -66,7 +66,11 @@ console.log(`A/B, ${opt.routes} routes, ${RUNS} interleaved rounds, medians (ms)
 console.log(`${'what'.padEnd(44)} ${'this'.padStart(9)} ${'base'.padStart(9)} ${'this/base'.padStart(10)}`);
 const names = [...new Set([...samples.keys()].map((k) => k.split('|')[0]!))];
 for (const n of names) {
-  const a = median(samples.get(`${n}|this`)!);
-  const b = median(samples.get(`${n}|base`)!);
+  // A base build older than this bench reports no CPU time: its rows are left out.
+  const sa = samples.get(`${n}|this`)?.filter(Number.isFinite) ?? [];
+  const sb = samples.get(`${n}|base`)?.filter(Number.isFinite) ?? [];
+  if (sa.length === 0 || sb.length === 0) continue;
+  const a = median(sa);
+  const b = median(sb);
   console.log(`${n.padEnd(44)} ${a.toFixed(1).padStart(9)} ${b.toFixed(1).padStart(9)} ${(a / b).toFixed(2).padStart(10)}`);
 }
