@@ -1,0 +1,13 @@
+// nlkit/netfilter: nfnetlink (NETLINK_NETFILTER) — framing and batches, and the packet queue
+// (nfnetlink_queue, the successor of ip_queue).
+export * from './constants.js';
+export * as structs from './structs.js';
+export { nfqaAttrs, nfqaCfgAttrs, nfqaVlanAttrs, nfqaCtAttrs } from './attrs.js';
+export { nfqaCodec, nfqaCfgCodec } from './codecs.js';
+export {
+  NFNETLINK_V0, nfnlType, nfnlSubsys, nfnlMsg, nfnlMsgName, openNetfilter, withNetfilterSocket, writeNfgenmsg, encodeBatch,
+} from './nfnetlink.js';
+export {
+  openQueue, NfQueue, verdictValue,
+  type QueuedPacket, type QueueOptions, type Verdict, type VerdictOptions, type CopyMode, type QueueFlag,
+} from './queue.js';
