@@ -21,13 +21,12 @@ function ping(ns: string, args: string[]): Promise<{ code: number; out: string }
   });
 }
 
-/** The first packet of the queue (the iterator keeps running for the next call). */
+/** The next packet of the queue (next(), not for-await: breaking out of for-await would end the iteration). */
 async function nextPacket(q: NfQueue): Promise<QueuedPacket> {
-  for await (const p of q) {
-    if ('overrun' in p) assert.fail(`queue overrun: ${JSON.stringify(p)}`);
-    return p as QueuedPacket;
-  }
-  throw new Error('queue ended');
+  const r = await q[Symbol.asyncIterator]().next();
+  if (r.done) throw new Error('queue ended');
+  if ('overrun' in r.value) assert.fail(`queue overrun: ${JSON.stringify(r.value)}`);
+  return r.value as QueuedPacket;
 }
 
 /** Two namespaces a (10.99.0.1) and b (10.99.0.2) joined by veth va/vb; b queues its incoming ICMP to QNUM. */
