@@ -1,5 +1,5 @@
 // nlkit/netfilter: nfnetlink (NETLINK_NETFILTER) — framing and batches, and the packet queue
-// (nfnetlink_queue, the successor of ip_queue).
+// (nfnetlink_queue, the successor of ip_queue), and connection tracking (ctnetlink).
 export * from './constants.js';
 export * as structs from './structs.js';
 export { nfqaAttrs, nfqaCfgAttrs, nfqaVlanAttrs, nfqaCtAttrs } from './attrs.js';
@@ -11,3 +11,10 @@ export {
   openQueue, NfQueue, verdictValue,
   type QueuedPacket, type QueueOptions, type Verdict, type VerdictOptions, type CopyMode, type QueueFlag,
 } from './queue.js';
+export {
+  ctaAttrs, ctaTupleAttrs, ctaIpAttrs, ctaProtoAttrs, ctaProtoinfoAttrs, ctaProtoinfoTcpAttrs, ctaCountersAttrs, ctaTimestampAttrs, ctaFilterAttrs,
+} from './conntrack-attrs.js';
+export {
+  ctaCodec, dumpConntrack, getConntrack, deleteConntrack, flushConntrack, createConntrack, updateConntrack, conntrackEvents, formatConntrack,
+  type Conntrack, type Tuple, type ConntrackFilter, type ConntrackSpec, type ConntrackEvent,
+} from './conntrack.js';
