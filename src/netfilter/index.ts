@@ -1,5 +1,5 @@
 // nlkit/netfilter: nfnetlink (NETLINK_NETFILTER) — framing and batches, and the packet queue
-// (nfnetlink_queue, the successor of ip_queue), and connection tracking (ctnetlink).
+// (nfnetlink_queue, the successor of ip_queue), connection tracking (ctnetlink) and NFLOG.
 export * from './constants.js';
 export * as structs from './structs.js';
 export { nfqaAttrs, nfqaCfgAttrs, nfqaVlanAttrs, nfqaCtAttrs } from './attrs.js';
@@ -18,3 +18,5 @@ export {
   ctaCodec, dumpConntrack, getConntrack, deleteConntrack, flushConntrack, createConntrack, updateConntrack, conntrackEvents, formatConntrack,
   type Conntrack, type Tuple, type ConntrackFilter, type ConntrackSpec, type ConntrackEvent,
 } from './conntrack.js';
+export { nfulaAttrs, nfulaCfgAttrs } from './log-attrs.js';
+export { logGroup, nfulaCodec, nfulaCfgCodec, type LoggedPacket, type LogOptions } from './log.js';

@@ -48,3 +48,22 @@ export const nfqnlMsgConfigParams = structSpec('nfqnl_msg_config_params', [
   { name: 'copy_range', type: 'u32be' },
   { name: 'copy_mode', type: 'u8' },
 ] as const);
+
+/** struct nfulnl_msg_packet_hdr (4 bytes). */
+export const nfulnlMsgPacketHdr = structSpec('nfulnl_msg_packet_hdr', [
+  { name: 'hw_protocol', type: 'u16be' },
+  { name: 'hook', type: 'u8' },
+  { name: '_pad', type: 'pad', len: 1 },
+] as const);
+
+/** struct nfulnl_msg_config_cmd (packed, 1 byte). */
+export const nfulnlMsgConfigCmd = structSpec('nfulnl_msg_config_cmd', [
+  { name: 'command', type: 'u8' },
+] as const);
+
+/** struct nfulnl_msg_config_mode (packed, 6 bytes). */
+export const nfulnlMsgConfigMode = structSpec('nfulnl_msg_config_mode', [
+  { name: 'copy_range', type: 'u32be' },
+  { name: 'copy_mode', type: 'u8' },
+  { name: '_pad', type: 'pad', len: 1 },
+] as const);
