@@ -86,3 +86,21 @@ for (const verdict of ['accept', 'drop'] as const) {
     });
   });
 }
+
+test('nlkit nflog 5 prints the packets an NFLOG rule logs, with its prefix', async (t) => {
+  if (!requireRoot(t) || !requireTool(t, 'iptables') || !requireTool(t, 'ping')) return;
+  await withNetns(async (ns) => {
+    execFileSync('ip', ['netns', 'exec', ns, 'iptables', '-A', 'INPUT', '-p', 'icmp', '-j', 'NFLOG', '--nflog-group', '5', '--nflog-prefix', 'seen by nlkit']);
+    const log = nlkitAsync(['nflog', '5', '-c', '1', '--netns', ns]);
+    // Ping until the group is bound and the first packet is printed (a ping sent before the
+    // bind is not logged to anyone); every ping is answered either way.
+    for (let i = 0; ; i++) {
+      const done = await Promise.race([log.then(() => true), ping(ns, ['-c', '1', '-W', '2', '127.0.0.1']).then(() => false)]);
+      if (done) break;
+      assert.ok(i < 200, 'nflog never printed');
+    }
+    const out = await log;
+    assert.equal(out.status, 0, out.stderr);
+    assert.match(out.stdout, /^prefix="seen by nlkit" hook=local-in hw=0x0800 indev=1 icmp src=127\.0\.0\.1 dst=127\.0\.0\.1 len=84\n$/);
+  });
+});
