@@ -131,7 +131,7 @@ const FILES = [
     includes: [
       'linux/netlink.h', 'linux/netfilter.h', 'linux/netfilter/nfnetlink.h', 'linux/netfilter/nfnetlink_queue.h',
       'linux/netfilter/nfnetlink_log.h', 'linux/netfilter/nfnetlink_conntrack.h',
-      'linux/netfilter/nf_conntrack_common.h', 'linux/netfilter/nf_conntrack_tcp.h',
+      'linux/netfilter/nf_conntrack_common.h', 'linux/netfilter/nf_conntrack_tcp.h', 'linux/netfilter/nf_tables.h',
     ],
     tables: [
       { name: 'NF', headers: ['linux/netfilter.h'], exclude: ['MAX_VERDICT', 'VERDICT_MASK', 'VERDICT_QMASK', 'VERDICT_QBITS', 'VERDICT_BITS', 'VERDICT_FLAG_QUEUE_BYPASS'] },
@@ -173,6 +173,8 @@ const FILES = [
       { name: 'IPS', enum: 'EXPECTED' },
       { name: 'IP_CT', enum: 'ESTABLISHED' },
       { name: 'TCP_CONNTRACK', enum: 'SYN_SENT' },
+      { name: 'NFT_MSG', enum: 'NEWTABLE' },
+      { name: 'NFTA_TABLE', enum: 'NAME' },
     ],
   },
 ];

@@ -5,7 +5,7 @@ export * as structs from './structs.js';
 export { nfqaAttrs, nfqaCfgAttrs, nfqaVlanAttrs, nfqaCtAttrs } from './attrs.js';
 export { nfqaCodec, nfqaCfgCodec } from './codecs.js';
 export {
-  NFNETLINK_V0, nfnlType, nfnlSubsys, nfnlMsg, nfnlMsgName, openNetfilter, withNetfilterSocket, writeNfgenmsg, encodeBatch,
+  NFNETLINK_V0, nfnlType, nfnlSubsys, nfnlMsg, nfnlMsgName, openNetfilter, withNetfilterSocket, writeNfgenmsg,
 } from './nfnetlink.js';
 export {
   openQueue, NfQueue, verdictValue,
@@ -20,3 +20,5 @@ export {
 } from './conntrack.js';
 export { nfulaAttrs, nfulaCfgAttrs } from './log-attrs.js';
 export { logGroup, nfulaCodec, nfulaCfgCodec, type LoggedPacket, type LogOptions } from './log.js';
+export { sendTransaction, type TransactionResult } from './batch.js';
+export { nftaTableAttrs, nftTableCodec } from './nft-attrs.js';

@@ -1,8 +1,7 @@
 // nfnetlink framing: a message type is (subsystem << 8) | message, every message starts with
-// struct nfgenmsg, and changes to nf_tables go in NFNL_MSG_BATCH_BEGIN/END batches whose
-// messages are acknowledged (or refused) one by one.
+// struct nfgenmsg (batches are in batch.ts).
 import { NetlinkSocket, type FamilyOptions, type NetnsSpec } from '../socket/index.js';
-import { HOST_LE, MessageWriter, NETLINK_NETFILTER, NLM_F_ACK, NLM_F_REQUEST } from '../wire/index.js';
+import { NETLINK_NETFILTER, type MessageWriter } from '../wire/index.js';
 import {
   IPCTNL_MSG_EXP_NAME, IPCTNL_MSG_NAME, NFNL_MSG, NFNL_MSG_NAME, NFNL_SUBSYS, NFQNL_MSG_NAME, NFULNL_MSG_NAME,
 } from './constants.js';
@@ -67,28 +66,4 @@ export function writeNfgenmsg(w: MessageWriter, family: number, resId: number): 
   dv.setUint8(at, family);
   dv.setUint8(at + 1, NFNETLINK_V0);
   dv.setUint16(at + 2, resId, false);
-}
-
-/**
- * Frames `messages` (complete netlink messages of subsystem `subsys`) as one nfnetlink batch:
- * NFNL_MSG_BATCH_BEGIN (res_id = the subsystem), the messages with NLM_F_ACK so that each is
- * answered on its own, NFNL_MSG_BATCH_END. Sequence numbers run from `seq`; the kernel applies
- * the batch as one transaction (nf_tables) and answers a refused message with its error.
- */
-export function encodeBatch(subsys: number, messages: readonly Uint8Array[], seq: number): Uint8Array {
-  const w = new MessageWriter(64 + messages.reduce((n, m) => n + m.byteLength, 0));
-  w.begin(NFNL_MSG.BATCH_BEGIN, NLM_F_REQUEST, seq);
-  writeNfgenmsg(w, 0, subsys);
-  w.end();
-  let s = seq + 1;
-  for (const m of messages) {
-    const at = w.bytes(m);
-    const dv = w.view;
-    dv.setUint16(at + 6, dv.getUint16(at + 6, HOST_LE) | NLM_F_REQUEST | NLM_F_ACK, HOST_LE);
-    dv.setUint32(at + 8, s++, HOST_LE);
-  }
-  w.begin(NFNL_MSG.BATCH_END, NLM_F_REQUEST, s);
-  writeNfgenmsg(w, 0, subsys);
-  w.end();
-  return w.finish().slice();
 }

@@ -940,3 +940,85 @@ export const TCP_CONNTRACK_NAME: Readonly<Record<number, string>> = {
   13: 'TCP_CONNTRACK_UNACK',
   14: 'TCP_CONNTRACK_TIMEOUT_MAX',
 };
+
+/** NFT_MSG_* of <linux/netfilter/nf_tables.h>. */
+export const NFT_MSG = {
+  NEWTABLE: 0,
+  GETTABLE: 1,
+  DELTABLE: 2,
+  NEWCHAIN: 3,
+  GETCHAIN: 4,
+  DELCHAIN: 5,
+  NEWRULE: 6,
+  GETRULE: 7,
+  DELRULE: 8,
+  NEWSET: 9,
+  GETSET: 10,
+  DELSET: 11,
+  NEWSETELEM: 12,
+  GETSETELEM: 13,
+  DELSETELEM: 14,
+  NEWGEN: 15,
+  GETGEN: 16,
+  TRACE: 17,
+  NEWOBJ: 18,
+  GETOBJ: 19,
+  DELOBJ: 20,
+  GETOBJ_RESET: 21,
+  NEWFLOWTABLE: 22,
+  GETFLOWTABLE: 23,
+  DELFLOWTABLE: 24,
+} as const;
+
+/** The UAPI name of each NFT_MSG_* value (the first, where names share a value). */
+export const NFT_MSG_NAME: Readonly<Record<number, string>> = {
+  0: 'NFT_MSG_NEWTABLE',
+  1: 'NFT_MSG_GETTABLE',
+  2: 'NFT_MSG_DELTABLE',
+  3: 'NFT_MSG_NEWCHAIN',
+  4: 'NFT_MSG_GETCHAIN',
+  5: 'NFT_MSG_DELCHAIN',
+  6: 'NFT_MSG_NEWRULE',
+  7: 'NFT_MSG_GETRULE',
+  8: 'NFT_MSG_DELRULE',
+  9: 'NFT_MSG_NEWSET',
+  10: 'NFT_MSG_GETSET',
+  11: 'NFT_MSG_DELSET',
+  12: 'NFT_MSG_NEWSETELEM',
+  13: 'NFT_MSG_GETSETELEM',
+  14: 'NFT_MSG_DELSETELEM',
+  15: 'NFT_MSG_NEWGEN',
+  16: 'NFT_MSG_GETGEN',
+  17: 'NFT_MSG_TRACE',
+  18: 'NFT_MSG_NEWOBJ',
+  19: 'NFT_MSG_GETOBJ',
+  20: 'NFT_MSG_DELOBJ',
+  21: 'NFT_MSG_GETOBJ_RESET',
+  22: 'NFT_MSG_NEWFLOWTABLE',
+  23: 'NFT_MSG_GETFLOWTABLE',
+  24: 'NFT_MSG_DELFLOWTABLE',
+};
+
+/** NFTA_TABLE_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_TABLE = {
+  UNSPEC: 0,
+  NAME: 1,
+  FLAGS: 2,
+  USE: 3,
+  HANDLE: 4,
+  PAD: 5,
+  USERDATA: 6,
+  OWNER: 7,
+} as const;
+
+/** The UAPI name of each NFTA_TABLE_* value (the first, where names share a value). */
+export const NFTA_TABLE_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_TABLE_UNSPEC',
+  1: 'NFTA_TABLE_NAME',
+  2: 'NFTA_TABLE_FLAGS',
+  3: 'NFTA_TABLE_USE',
+  4: 'NFTA_TABLE_HANDLE',
+  5: 'NFTA_TABLE_PAD',
+  6: 'NFTA_TABLE_USERDATA',
+  7: 'NFTA_TABLE_OWNER',
+};
