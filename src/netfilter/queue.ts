@@ -145,8 +145,8 @@ const VERDICT_BATCH_TYPE = nfnlType(NFNL_SUBSYS.QUEUE, NFQNL_MSG.VERDICT_BATCH);
 
 /**
  * A bound queue: iterate it for packets, answer each with verdict() (or many at once with
- * verdictBatch()). A packet without a verdict stays in the kernel until the queue is closed,
- * when the kernel drops it (or lets it through with 'fail-open' when the queue is full).
+ * verdictBatch()). A packet without a verdict waits in the kernel; closing the queue drops it.
+ * When the kernel queue is full, new packets are dropped, or accepted with 'fail-open'.
  */
 export class NfQueue implements AsyncIterable<QueuedPacket | Overrun>, AsyncDisposable {
   /** The queue number. */
