@@ -112,7 +112,9 @@ function tuple(o: Options): Tuple {
 }
 
 const json = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-const print = (o: Options, c: Conntrack, prefix = '') => process.stdout.write(`${o.json ? json(prefix ? { event: prefix, ...c } : c) : (prefix ? `${' '.repeat(Math.max(0, 9 - prefix.length - 2))}[${prefix.toUpperCase()}] ` : '') + formatConntrack(c)}\n`);
+/** One entry's line (text or JSON). */
+const lineOf = (o: Options, c: Conntrack, prefix = '') => `${o.json ? json(prefix ? { event: prefix, ...c } : c) : (prefix ? `${' '.repeat(Math.max(0, 9 - prefix.length - 2))}[${prefix.toUpperCase()}] ` : '') + formatConntrack(c)}\n`;
+const print = (o: Options, c: Conntrack, prefix = '') => process.stdout.write(lineOf(o, c, prefix));
 const summary = (text: string) => process.stderr.write(`${SUMMARY}: ${text}\n`);
 
 /** Runs `nlkit conntrack ARGS`; resolves with the exit status. */
@@ -124,11 +126,16 @@ export async function run(args: string[]): Promise<number> {
   };
   switch (o.cmd) {
     case 'L': {
+      // Written a dump batch at a time: one write per entry costs more than the dump itself.
       let n = 0;
-      for await (const c of dumpConntrack(filter, fo)) {
-        if (!matches(o, c)) continue;
-        print(o, c);
-        n++;
+      for await (const batch of dumpConntrack(filter, fo).batches()) {
+        let out = '';
+        for (const c of batch) {
+          if (!matches(o, c)) continue;
+          out += lineOf(o, c);
+          n++;
+        }
+        if (out && !process.stdout.write(out)) await new Promise((r) => process.stdout.once('drain', r));
       }
       summary(`${n} flow entries have been shown.`);
       return 0;
