@@ -125,6 +125,58 @@ const FILES = [
       { name: 'ETH_P', headers: ['linux/if_ether.h'] },
     ],
   },
+  {
+    path: 'src/netfilter/gen/nfnetlink.ts',
+    what: 'nfnetlink (NETLINK_NETFILTER) constants',
+    includes: [
+      'linux/netlink.h', 'linux/netfilter.h', 'linux/netfilter/nfnetlink.h', 'linux/netfilter/nfnetlink_queue.h',
+      'linux/netfilter/nfnetlink_log.h', 'linux/netfilter/nfnetlink_conntrack.h',
+      'linux/netfilter/nf_conntrack_common.h', 'linux/netfilter/nf_conntrack_tcp.h', 'linux/netfilter/nf_tables.h',
+    ],
+    tables: [
+      { name: 'NF', headers: ['linux/netfilter.h'], exclude: ['MAX_VERDICT', 'VERDICT_MASK', 'VERDICT_QMASK', 'VERDICT_QBITS', 'VERDICT_BITS', 'VERDICT_FLAG_QUEUE_BYPASS'] },
+      { name: 'NF_VERDICT', headers: ['linux/netfilter.h'] },
+      { name: 'NF_INET', enum: 'PRE_ROUTING' },
+      { name: 'NFPROTO', enum: 'IPV4' },
+      { name: 'NFNLGRP', enum: 'CONNTRACK_NEW' },
+      { name: 'NFNL_SUBSYS', headers: ['linux/netfilter/nfnetlink.h'] },
+      { name: 'NFNL_MSG', headers: ['linux/netfilter/nfnetlink.h'] },
+      { name: 'NFNL_BATCH', enum: 'GENID' },
+      { name: 'NFQNL_MSG', enum: 'PACKET' },
+      { name: 'NFQA', enum: 'PACKET_HDR' },
+      { name: 'NFQA_VLAN', enum: 'PROTO' },
+      { name: 'NFQNL_CFG_CMD', enum: 'BIND' },
+      { name: 'NFQNL_COPY', enum: 'META' },
+      { name: 'NFQA_CFG', enum: 'CMD' },
+      { name: 'NFQA_CFG_F', headers: ['linux/netfilter/nfnetlink_queue.h'] },
+      { name: 'NFQA_SKB', headers: ['linux/netfilter/nfnetlink_queue.h'] },
+      { name: 'NFULNL_MSG', enum: 'PACKET' },
+      { name: 'NFULA', enum: 'PACKET_HDR' },
+      { name: 'NFULNL_CFG_CMD', enum: 'BIND' },
+      { name: 'NFULA_CFG', enum: 'CMD' },
+      { name: 'NFULNL_COPY', headers: ['linux/netfilter/nfnetlink_log.h'] },
+      { name: 'NFULNL_CFG_F', headers: ['linux/netfilter/nfnetlink_log.h'] },
+      { name: 'IPCTNL_MSG', enum: 'CT_NEW' },
+      { name: 'IPCTNL_MSG_EXP', enum: 'NEW' },
+      { name: 'CTA', enum: 'TUPLE_ORIG' },
+      { name: 'CTA_TUPLE', enum: 'IP' },
+      { name: 'CTA_IP', enum: 'V4_SRC' },
+      { name: 'CTA_PROTO', enum: 'NUM' },
+      { name: 'CTA_PROTOINFO', enum: 'TCP' },
+      { name: 'CTA_PROTOINFO_TCP', enum: 'STATE' },
+      { name: 'CTA_COUNTERS', enum: 'PACKETS' },
+      { name: 'CTA_TIMESTAMP', enum: 'START' },
+      { name: 'CTA_STATS', enum: 'SEARCHED' },
+      { name: 'CTA_STATS_GLOBAL', enum: 'ENTRIES' },
+      { name: 'CTA_FILTER', enum: 'ORIG_FLAGS' },
+      { name: 'CTA_EXPECT', enum: 'MASTER' },
+      { name: 'IPS', enum: 'EXPECTED' },
+      { name: 'IP_CT', enum: 'ESTABLISHED' },
+      { name: 'TCP_CONNTRACK', enum: 'SYN_SENT' },
+      { name: 'NFT_MSG', enum: 'NEWTABLE' },
+      { name: 'NFTA_TABLE', enum: 'NAME' },
+    ],
+  },
 ];
 
 /** Parses the command line. */
@@ -316,14 +368,17 @@ function generate(spec, o, version, overlay) {
     }
   }
 
-  const checks = overlay.members.filter((n) => headerNames.has(n));
-  const ownNewer = spec.tables ? newer.filter((n) => spec.tables.some((t) => n.startsWith(`${t.name}_`))) : [];
-  const values = compileValues(o.cc, o.include, incs, spec.tables ? overlay.c : '', [
+  // The overlay is written against the headers of the files whose tables it extends; other
+  // files (nfnetlink's) neither include those headers nor need it.
+  const ownsOverlay = spec.tables !== undefined && overlay.members.some((n) => spec.tables.some((t) => n.startsWith(`${t.name}_`)));
+  const checks = ownsOverlay ? overlay.members.filter((n) => headerNames.has(n)) : [];
+  const ownNewer = ownsOverlay ? newer.filter((n) => spec.tables.some((t) => n.startsWith(`${t.name}_`))) : [];
+  const values = compileValues(o.cc, o.include, incs, ownsOverlay ? overlay.c : '', [
     ...want,
     ...ownNewer.map((n) => `NLKIT_NEWER_${n}`),
-    ...(spec.tables ? checks.flatMap((n) => [n, `NLKIT_NEWER_${n}`]) : []),
+    ...checks.flatMap((n) => [n, `NLKIT_NEWER_${n}`]),
   ]);
-  if (spec.tables) {
+  if (ownsOverlay) {
     for (const n of checks) {
       if (values.get(n) !== values.get(`NLKIT_NEWER_${n}`)) {
         throw new Error(`gen-constants: ${n} is ${values.get(n)} in the headers but ${values.get(`NLKIT_NEWER_${n}`)} in scripts/uapi-newer.h`);

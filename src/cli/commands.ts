@@ -18,5 +18,8 @@ export const commands: Record<string, CommandEntry> = {
   genl: { summary: 'generic netlink: the controller (families, ops, groups, policies, monitor) and any family by spec', load: () => import('./genl/index.js') },
   ethtool: { summary: 'device settings, features, rings and channels over ethtool netlink', load: () => import('./ethtool/index.js') },
   ss: { summary: 'socket statistics over sock_diag: tcp, udp, raw, unix, packet, netlink (ss\'s options and filters, -j NDJSON)', load: () => import('./ss/index.js') },
+  queue: { summary: 'nfnetlink_queue: bind a queue number, print its packets, answer them (--verdict accept|drop, -j NDJSON)', load: () => import('./netfilter/queue.js') },
+  conntrack: { summary: 'connection tracking over ctnetlink: -L, -G, -D, -F, -I, -E in the conntrack tool\'s grammar and line format', load: () => import('./netfilter/conntrack.js') },
+  nflog: { summary: 'NFLOG: bind a log group, print its packets with the rule\'s prefix (-j NDJSON)', load: () => import('./netfilter/nflog.js') },
   nlex: { summary: 'the tutorial\'s nlex example: serve it on NETLINK_USERSOCK, resolve, set, get, watch', load: () => import('./nlex.js') },
 };
