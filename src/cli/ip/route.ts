@@ -559,7 +559,7 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
       ...(f.oif !== undefined ? { oif: f.oif } : {}),
     }, s.opts);
     const cloned = f.table === 'cache';
-    if (action === 'flush') return flush(ctx, s, dump, f, cloned);
+    if (action === 'flush') return flush(ctx, s, dump, f, cloned, fam);
     const out = ctx.out;
     out.begin();
     try {
@@ -584,9 +584,14 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
   });
 }
 
-async function flush(ctx: IpContext, s: Session, first: AsyncIterable<Route> & { toArray(): Promise<Route[]> }, f: ListFilter, cloned: boolean): Promise<number> {
-  const fam = ctxFamily(ctx);
+/**
+ * Deletes what `first` (the listing's dump) selects, and dumps again until nothing is left. Every
+ * round dumps the listing's family: ip flushes IPv4 only when a table is selected (main by
+ * default) and no family is given, and so must each later round.
+ */
+async function flush(ctx: IpContext, s: Session, first: AsyncIterable<Route> & { toArray(): Promise<Route[]> }, f: ListFilter, cloned: boolean, fam: 4 | 6 | undefined): Promise<number> {
   const pick = (list: Route[]) => list.filter((r) => {
+    if (fam !== undefined && r.family !== familyName(fam)) return false;
     const isCloned = Array.isArray(r.flags) && r.flags.includes('cloned');
     if (isCloned !== cloned) return false;
     if (typeof f.table === 'number' && tableId(r.table) !== f.table) return false;
