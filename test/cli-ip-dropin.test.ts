@@ -49,3 +49,43 @@ test('route flush deletes what ip route flush deletes (IPv4 only under a table s
     assert.equal(after[1], after[0], `route ${c}: nlkit left what ip left`);
   }
 });
+
+// Bad command lines and refusals, each run by ip and by nlkit ip on the same namespace.
+const STATUS_CASES = [
+  'link show dev v9', 'link del v9', 'link set dev v9 up', 'neigh add 10.0.0.9 dev v9', 'addr show dev v9',
+  'route add 10.0.0.0/33 dev v0', 'foo', 'link foo', 'neigh foo', 'rule foo', 'nexthop foo', 'netns foo', 'addr foo',
+  'monitor foo', 'route add 1.2.3.0/24 via 9.9.9.9', 'addr add 10.0.0.1/24 dev v0', 'route get 300.1.1.1', '-zz link',
+  'link add x type nosuchkind', 'route flush', 'route del 1.2.3.4/32', 'link set v0 mtu abc', '-n nlkit-no-such-ns link',
+  'rule add table 999999999999', '-f foo link', 'route add 10.9.0.0/16 via', 'link set dev', 'route show table foo',
+  '-b /nonexistent/batch', 'route get', 'link add',
+];
+
+test('exit statuses and stderr are ip\'s for bad command lines and kernel refusals', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    ipBatch(ns, ['link add v0 type veth peer name v1', 'link set v0 up', 'addr add 10.0.0.1/24 dev v0']);
+    for (const c of STATUS_CASES) {
+      const argv = c.startsWith('-n') ? c.split(' ') : ['-n', ns, ...c.split(' ')];
+      const a = spawnSync('ip', argv, { encoding: 'utf8' });
+      const b = nlkit(['ip', ...argv]);
+      assert.notEqual(a.status, 0, `ip ${c} fails`);
+      assert.equal(b.status, a.status, `${c}: exit ${a.status} as ip (${b.stderr})`);
+      assert.doesNotMatch(b.stderr, /\n\s+at /, `${c}: no stack trace`);
+      // Where ip's message is the kernel's text or names a device, nlkit's first line is the same.
+      if (/^(Error: [A-Z]|RTNETLINK|Cannot find device|Device ")/.test(a.stderr) && !/argument/.test(a.stderr)) {
+        assert.equal(b.stderr.split('\n')[0], a.stderr.split('\n')[0], `${c}: stderr`);
+      }
+    }
+    // -batch and -batch -force: a failed line makes the status 1; a line ip rejects with exit(-1) ends the batch with 255.
+    const batches = [['link del v9', 'link show lo'], ['link foo', 'link show lo'], ['route add 1.2.3.0/24 via 9.9.9.9', 'link show lo']];
+    for (const lines of batches) {
+      for (const force of [[], ['-force']]) {
+        const input = lines.join('\n') + '\n';
+        const a = spawnSync('ip', ['-n', ns, ...force, '-batch', '-'], { encoding: 'utf8', input });
+        const b = nlkit(['ip', '-n', ns, ...force, '-batch', '-'], { input });
+        assert.equal(b.status, a.status, `${force.join('')} -batch ${lines[0]}: exit ${a.status} as ip (${b.stderr})`);
+        assert.equal(b.stdout, a.stdout, `${force.join('')} -batch ${lines[0]}: stdout (lines after the failure run only with -force)`);
+      }
+    }
+  });
+});

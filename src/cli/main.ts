@@ -28,7 +28,7 @@ function help(): string {
     ...lines,
     '',
     'Options everywhere: --netns NAME (-n for ip/tc/bridge, -N for ss), -j/--json, --help.',
-    'Exit status: 0 success, 1 the kernel refused, 2 usage error.',
+    'Exit status: 0 success, 1 the kernel refused, 2 usage error (nlkit ip: ip\'s, 2 refused, 1 or 255 usage).',
     '',
   ].join('\n');
 }

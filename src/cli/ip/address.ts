@@ -50,7 +50,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'save') || matches(cmd, 'restore') || matches(cmd, 'showdump')) {
     throw new UsageError(`nlkit ip: "address ${cmd}" is not supported.`, args.hint());
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 const CONF_FLAGS = new Set(['home', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'optimistic']);

@@ -3,7 +3,7 @@
 import { addLink, changeLink, deleteLink, dumpLinks, getLink, RTM, encodeLink, type Link, type LinkSpec } from '../../route/index.js';
 import { NLM_F_CREATE, NLM_F_REPLACE } from '../../wire/index.js';
 import { UsageError } from '../errors.js';
-import { Args, matches, parseAddress, parseLladdr } from './argv.js';
+import { Args, IP_EXIT, matches, parseAddress, parseLladdr } from './argv.js';
 import type { IpContext } from './index.js';
 import { groups, parseUnsigned } from './names.js';
 import { linkMatches, printLink, printLinkBrief, type LinkShowFilter } from './print-link.js';
@@ -45,7 +45,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 function onOff(args: Args, kw: string): boolean {
@@ -196,7 +196,7 @@ class HelpShown extends Error {}
 
 function checkIfname(args: Args, name: string): void {
   if (name === '' || Buffer.byteLength(name) >= 16 || /[\s/:]/.test(name)) {
-    throw args.error(`Error: argument "${name}" is wrong: "name" not a valid ifname`);
+    throw args.invalid(name, `"name" not a valid ifname`);
   }
 }
 
@@ -423,7 +423,7 @@ async function modify(ctx: IpContext, args: Args, cmd: LinkCmd): Promise<number>
       }
       return 0;
     }
-    if (p.dev === undefined) throw args.error('Not enough information: "dev" argument is required.');
+    if (p.dev === undefined) throw args.error('Not enough information: "dev" argument is required.', IP_EXIT.INVARG);
     const index = await s.ifindex(p.dev);
     if (cmd === 'delete') {
       await deleteLink(index, s.opts);

@@ -125,7 +125,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
       throw new UsageError(`nlkit ip: "monitor ${a}" is not supported.`, args.hint());
     }
     const hit = OBJECTS.find(([w]) => matches(a, w));
-    if (!hit) throw new UsageError(`Argument "${a}" is unknown.`, args.hint());
+    if (!hit) throw args.unknownCommand(a, 'Argument');
     if (hit[1] === 'mroute' || hit[1] === 'stats') throw new UsageError(`nlkit ip: "monitor ${hit[0]}" is not supported.`, args.hint());
     objs.add(hit[1]);
   }

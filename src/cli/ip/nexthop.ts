@@ -37,7 +37,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
     return 0;
   }
   if (matches(cmd, 'bucket')) throw new UsageError('nlkit ip: "nexthop bucket" is not supported.', args.hint());
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 function parseId(args: Args, v: string): number {
@@ -99,7 +99,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'replace'): Promi
     } else if (matches(a, 'help')) {
       process.stdout.write(USAGE);
       return 0;
-    } else throw args.error(`Error: argument "${a}" is wrong: unknown nexthop argument`);
+    } else throw args.invalid(a, "unknown nexthop argument");
   }
   if (spec.group) family = undefined;
   if (family !== undefined) spec.family = family === 4 ? 'inet' : 'inet6';
@@ -121,7 +121,7 @@ async function idCommand(ctx: IpContext, args: Args, cmd: 'delete' | 'get'): Pro
     else if (matches(a, 'help')) {
       process.stdout.write(USAGE);
       return 0;
-    } else throw args.error(`Error: argument "${a}" is wrong: unknown argument`);
+    } else throw args.invalid(a, "unknown argument");
   }
   if (id === undefined) throw args.error(cmd === 'delete' ? 'Error: Nexthop id is missing.' : USAGE.trimEnd());
   return withSession(ctx, async (s) => {
@@ -158,7 +158,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     else if (matches(a, 'help')) {
       process.stdout.write(USAGE);
       return 0;
-    } else throw args.error(`Error: argument "${a}" is wrong: unknown nexthop selector`);
+    } else throw args.invalid(a, "unknown nexthop selector");
   }
   const family = ctx.opts.family === 4 ? 'inet' : ctx.opts.family === 6 ? 'inet6' : undefined;
   return withSession(ctx, async (s) => {

@@ -7,7 +7,7 @@ import {
 import { NetlinkError } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
 import {
-  addrBytes, Args, DumpTerminated, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix,
+  addrBytes, Args, DumpTerminated, IP_EXIT, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix,
 } from './argv.js';
 import type { IpContext } from './index.js';
 import { dsfields, ipProtoNumber, isRouteTypeWord, parseUnsigned, protocols, realms, routeTypeNumber, scopes, tables } from './names.js';
@@ -56,7 +56,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 function familyName(f: Family | undefined): 'inet' | 'inet6' | undefined {
@@ -337,13 +337,13 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
         setFamily(dst.family);
       }
     }
-    if (!dst) throw args.error('Error: a destination prefix is needed (e.g. "10.0.0.0/24" or "default").');
+    if (!dst) throw args.error('Error: a destination prefix is needed (e.g. "10.0.0.0/24" or "default").', IP_EXIT.INVARG);
     if (args.peek() === 'nexthop') {
       const hops: NexthopSpec[] = [];
       while (args.peek() !== undefined) {
         const a = args.next()!;
         if (a !== 'nexthop') throw args.error(`Error: "nexthop" or end of line is expected instead of "${a}"`);
-        if (args.peek() === undefined) throw args.error('Error: unexpected end of line after "nexthop"');
+        if (args.peek() === undefined) throw args.error('Error: unexpected end of line after "nexthop"', IP_EXIT.INVARG);
         const nh = await parseNexthop(args, s, family);
         if (nh.family) setFamily(nh.family);
         delete nh.family;

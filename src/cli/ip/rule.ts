@@ -35,7 +35,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 function ctxFamily(ctx: IpContext): Family | undefined {
