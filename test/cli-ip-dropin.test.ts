@@ -89,3 +89,25 @@ test('exit statuses and stderr are ip\'s for bad command lines and kernel refusa
     }
   });
 });
+
+test('a reader that closes the pipe ends nlkit ip by SIGPIPE, silently, as it ends ip', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    // Enough output (about 300 kB of JSON) to fill the pipe after the reader has gone.
+    const lines = ['link add d0 type veth peer name d1', 'link set d0 up'];
+    for (let i = 0; i < 3000; i++) lines.push(`route add 10.${i >> 8}.${i & 255}.0/24 dev d0`);
+    ipBatch(ns, lines);
+    for (const args of [['-j', 'route', 'show'], ['route', 'show'], ['-j', '-p', 'route', 'show']]) {
+      const statuses: string[] = [];
+      for (const tool of [['ip'], [process.execPath, CLI, 'ip']]) {
+        const cmd = [...tool, '-n', ns, ...args].map((w) => `'${w}'`).join(' ');
+        // PIPESTATUS[0] is the writer's status: 141 (128 + SIGPIPE) when a signal ended it.
+        const r = spawnSync('bash', ['-c', `${cmd} 2>/tmp/nlkit-sigpipe-$$ | head -c 10 >/dev/null; s=\${PIPESTATUS[0]}; cat /tmp/nlkit-sigpipe-$$ >&2; rm -f /tmp/nlkit-sigpipe-$$; echo $s`], { encoding: 'utf8', env: cliEnv() });
+        assert.equal(r.stderr, '', `${tool.at(-1)} ${args.join(' ')} | head: nothing on stderr`);
+        statuses.push(r.stdout.trim());
+      }
+      assert.equal(statuses[0], '141', `ip ${args.join(' ')} | head: ip dies of SIGPIPE`);
+      assert.equal(statuses[1], statuses[0], `nlkit ip ${args.join(' ')} | head: status as ip's`);
+    }
+  });
+});
