@@ -58,24 +58,31 @@ const STATUS_CASES = [
   'link add x type nosuchkind', 'route flush', 'route del 1.2.3.4/32', 'link set v0 mtu abc', '-n nlkit-no-such-ns link',
   'rule add table 999999999999', '-f foo link', 'route add 10.9.0.0/16 via', 'link set dev', 'route show table foo',
   '-b /nonexistent/batch', 'route get', 'link add',
+  // help: ip prints the usage on stderr and exits 255 (or fails to parse `help` as a prefix)
+  'help', '-help', 'link help', 'route help', 'address help', 'neigh help', 'rule help', 'nexthop help', 'netns help',
+  'monitor help', 'route add help', 'link add help', 'link set help', 'route show help', 'route flush help',
+  'neigh show help', 'address show help', 'nexthop show help', 'rule show help',
 ];
 
 test('exit statuses and stderr are ip\'s for bad command lines and kernel refusals', async (t) => {
   if (!requireRoot(t)) return;
   await withNetns(async (ns) => {
     ipBatch(ns, ['link add v0 type veth peer name v1', 'link set v0 up', 'addr add 10.0.0.1/24 dev v0']);
+    const wrong: string[] = [];
     for (const c of STATUS_CASES) {
       const argv = c.startsWith('-n') ? c.split(' ') : ['-n', ns, ...c.split(' ')];
       const a = spawnSync('ip', argv, { encoding: 'utf8' });
       const b = nlkit(['ip', ...argv]);
       assert.notEqual(a.status, 0, `ip ${c} fails`);
-      assert.equal(b.status, a.status, `${c}: exit ${a.status} as ip (${b.stderr})`);
+      if (b.status !== a.status) wrong.push(`${c}: exit ${b.status}, ip ${a.status} (${b.stderr.split('\n')[0]})`);
       assert.doesNotMatch(b.stderr, /\n\s+at /, `${c}: no stack trace`);
+      assert.equal(b.stdout, a.stdout, `${c}: stdout as ip's (usage goes to stderr)`);
       // Where ip's message is the kernel's text or names a device, nlkit's first line is the same.
       if (/^(Error: [A-Z]|RTNETLINK|Cannot find device|Device ")/.test(a.stderr) && !/argument/.test(a.stderr)) {
         assert.equal(b.stderr.split('\n')[0], a.stderr.split('\n')[0], `${c}: stderr`);
       }
     }
+    assert.deepEqual(wrong, [], 'exit statuses as ip\'s');
     // -batch and -batch -force: a failed line makes the status 1; a line ip rejects with exit(-1) ends the batch with 255.
     const batches = [['link del v9', 'link show lo'], ['link foo', 'link show lo'], ['route add 1.2.3.0/24 via 9.9.9.9', 'link show lo']];
     for (const lines of batches) {

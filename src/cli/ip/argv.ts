@@ -24,6 +24,15 @@ export const IP_EXIT = {
   INVARG: 255,
 } as const;
 
+/**
+ * Prints an object's usage as ip's usage() functions do (on stderr, then exit(-1)) and returns
+ * that status: `ip route help` is exit 255 for scripts too.
+ */
+export function usage(text: string): number {
+  process.stderr.write(text);
+  return IP_EXIT.INVARG;
+}
+
 /** Raised for a device name that does not exist: exit 1, like ip. */
 export class NoDeviceError extends Error {
   constructor(readonly dev: string) {

@@ -3,7 +3,7 @@
 // `nlkit ip route show` loads the route printer and nothing else.
 import { NetlinkError, SocketError } from '../../socket/index.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { DumpTerminated, IP_EXIT, matches, NoDeviceError } from './argv.js';
+import { DumpTerminated, IP_EXIT, matches, NoDeviceError, usage } from './argv.js';
 import type { Family } from './argv.js';
 import { Output } from './output.js';
 
@@ -133,7 +133,7 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
       if (f === 'inet') opts.family = 4;
       else if (f === 'inet6') opts.family = 6;
       else if (f === 'link') opts.family = 17;
-      else if (f === 'help') throw new UsageError(USAGE.trimEnd(), hintIp());
+      else if (f === 'help') throw new UsageError(USAGE.trimEnd(), hintIp(), IP_EXIT.INVARG);
       else throw new UsageError(`Error: argument "${f}" is wrong: invalid protocol family`, hintIp(), IP_EXIT.INVARG);
     } else if (opt === '-4') {
       opts.family = 4;
@@ -180,7 +180,7 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
     } else if (matches(opt, '-Numeric')) {
       // Names are what iproute2's files say; -N is accepted and names stay.
     } else if (matches(opt, '-help')) {
-      throw new UsageError(USAGE.trimEnd(), hintIp());
+      throw new UsageError(USAGE.trimEnd(), hintIp(), IP_EXIT.INVARG);
     } else if (matches(opt, '-Version')) {
       throw new UsageError('nlkit ip follows iproute2 6.1\'s grammar; see "nlkit --version".', hintIp());
     } else {
@@ -196,7 +196,7 @@ export function resolveObject(word: string): { name: string; load: Loader } {
   const key = alias ?? word;
   for (const [name, load] of OBJECTS) {
     if (!matches(key, name)) continue;
-    if (name === 'help') throw new UsageError(USAGE.trimEnd(), hintIp());
+    if (name === 'help') throw new UsageError(USAGE.trimEnd(), hintIp(), IP_EXIT.INVARG);
     if (!load) throw new UsageError(`Object "${name}" is not supported by nlkit ip.`, hintIp());
     return { name: CANONICAL[name] ?? name, load };
   }
@@ -218,8 +218,7 @@ export async function run(argv: string[]): Promise<number> {
     return IP_EXIT.INVARG;
   }
   if (matches(rest[0], 'help')) {
-    process.stdout.write(USAGE);
-    return EXIT_OK;
+    return usage(USAGE);
   }
   return runOne(opts, rest);
 }

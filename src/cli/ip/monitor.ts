@@ -6,7 +6,7 @@
 import { events, getLink, RTM, type Netconf, type Nsid, type RouteEvent } from '../../route/index.js';
 import type { Overrun } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
-import { Args, matches } from './argv.js';
+import { Args, matches, usage } from './argv.js';
 import { printHeader, type PrintContext } from './common.js';
 import type { IpContext } from './index.js';
 import type { Output } from './output.js';
@@ -114,8 +114,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
       continue;
     }
     if (matches(a, 'help')) {
-      process.stdout.write(USAGE);
-      return 0;
+      return usage(USAGE);
     }
     if (a === 'dev') {
       dev = args.value('dev');

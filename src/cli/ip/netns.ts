@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, constants as fsc, unlinkSy
 import { NetlinkSocket } from '../../socket/index.js';
 import { HOST_LE, MessageWriter, NETLINK_ROUTE, NLM_F_REQUEST, parseAttributes } from '../../wire/index.js';
 import { UsageError } from '../errors.js';
-import { Args, IP_EXIT, matches } from './argv.js';
+import { Args, IP_EXIT, matches, usage } from './argv.js';
 import type { IpContext } from './index.js';
 
 const RUN_DIR = '/run/netns';
@@ -32,8 +32,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   const cmd = args.next();
   if (cmd === undefined || matches(cmd, 'list') || matches(cmd, 'show') || cmd === 'lst') return list(ctx);
   if (matches(cmd, 'help')) {
-    process.stdout.write(USAGE);
-    return 0;
+    return usage(USAGE);
   }
   if (matches(cmd, 'add')) {
     const name = args.next();

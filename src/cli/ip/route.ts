@@ -6,9 +6,7 @@ import {
 } from '../../route/index.js';
 import { NetlinkError } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
-import {
-  addrBytes, Args, DumpTerminated, IP_EXIT, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix,
-} from './argv.js';
+import { addrBytes, Args, DumpTerminated, IP_EXIT, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
 import { dsfields, ipProtoNumber, isRouteTypeWord, parseUnsigned, protocols, realms, routeTypeNumber, scopes, tables } from './names.js';
 import { decodedIs, tableId } from './common.js';
@@ -53,8 +51,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'get')) return get(ctx, args);
   if (matches(cmd, 'flush')) return list(ctx, args, 'flush');
   if (matches(cmd, 'help')) {
-    process.stdout.write(USAGE);
-    return 0;
+    return usage(USAGE);
   }
   throw args.unknownCommand(cmd);
 }
@@ -329,8 +326,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
           }
         }
         if (matches(word, 'help')) {
-          process.stdout.write(USAGE);
-          return 0;
+          return usage(USAGE);
         }
         if (dst) throw args.duplicate('to', word);
         dst = parsePrefix(args, word, family);
@@ -519,11 +515,8 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
       if (matches(v, 'root')) f.rdst = parsePrefix(args, args.value('root'), family);
       else if (matches(v, 'match')) f.mdst = parsePrefix(args, args.value('match'), family);
       else {
+        // ip's list takes `help` here as a prefix to parse (and fails with exit 1).
         if (matches(v, 'exact')) v = args.value('exact');
-        else if (matches(v, 'help')) {
-          process.stdout.write(USAGE);
-          return 0;
-        }
         f.mdst = parsePrefix(args, v, family);
         f.rdst = f.mdst;
       }
@@ -669,8 +662,7 @@ async function get(ctx: IpContext, args: Args): Promise<number> {
       let v = a;
       if (v === 'to') v = args.value('to');
       if (matches(v, 'help')) {
-        process.stdout.write(USAGE);
-        return 0;
+        return usage(USAGE);
       }
       const p = parsePrefix(args, v, family);
       family ??= p.family;
