@@ -56,7 +56,7 @@ test('the README\'s nlkit ip block runs as written', (t) => {
     assert.deepEqual(routes.find((x) => x.dst === '10.2.0.0/16')?.nexthops?.map((n) => n.weight), [2, 1]);
     assert.match(r.stdout, /^3: v0@v1: <[A-Z_,-]*UP[A-Z_,-]*>[^\n]*\n {4}link\/ether [^\n]* promiscuity 0 [^\n]*\n {4}veth addrgenmode /m, '-d link show');
     assert.match(r.stderr, /^Error: Unknown device type\.\n/m);
-    assert.match(r.stdout, /^exit 1$/m);
+    assert.match(r.stdout, /^exit 2$/m);
     const event = r.stdout.split('\n').find((l) => l.startsWith('{"object":"route","deleted":true'));
     assert.ok(event, 'the monitor printed the deletion');
     assert.equal(JSON.parse(event).dst, '10.1.0.0/16');

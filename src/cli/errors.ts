@@ -11,7 +11,7 @@ import { UsageError, EXIT_REFUSED, EXIT_USAGE } from './usage.js';
 export function reportError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
   if (e instanceof UsageError) {
     write(`${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
-    return EXIT_USAGE;
+    return e.status ?? EXIT_USAGE;
   }
   if (e instanceof NetlinkError) {
     const text = e.detail;

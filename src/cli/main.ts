@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from '../package-root.js';
 import { commands } from './commands.js';
-import { commandLineArgs, writeRawBytes } from './stdio.js';
+import { commandLineArgs, dieOfBrokenPipe, writeRawBytes } from './stdio.js';
 import { EXIT_USAGE, UsageError } from './usage.js';
 
 function version(): string {
@@ -28,7 +28,7 @@ function help(): string {
     ...lines,
     '',
     'Options everywhere: --netns NAME (-n for ip/tc/bridge, -N for ss), -j/--json, --help.',
-    'Exit status: 0 success, 1 the kernel refused, 2 usage error.',
+    'Exit status: 0 success, 1 the kernel refused, 2 usage error (nlkit ip: ip\'s, 2 refused, 1 or 255 usage).',
     '',
   ].join('\n');
 }
@@ -53,6 +53,9 @@ async function main(argv: string[]): Promise<number> {
 // and stderr (every printer writes through these two streams).
 writeRawBytes(process.stdout);
 writeRawBytes(process.stderr);
+// A reader that goes away (`| head`) ends nlkit as it ends ip: by SIGPIPE, without a word.
+dieOfBrokenPipe(process.stdout);
+dieOfBrokenPipe(process.stderr);
 
 main(commandLineArgs()).then(
   (code) => {

@@ -59,3 +59,19 @@ export function writeRawBytes(stream: NodeJS.WriteStream): void {
     return write.call(this, chunk, ...rest);
   } as Write;
 }
+
+/**
+ * Makes a write to a closed pipe end the process as it ends `ip`: killed by SIGPIPE, silently
+ * (`nlkit ip -j route | head -c 10`). Node ignores SIGPIPE and reports EPIPE as an 'error' event
+ * (unhandled: a stack trace, exit 1); removing the last SIGPIPE listener restores the default
+ * action, and the signal sent to ourselves then ends the process with status 128 + 13.
+ */
+export function dieOfBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    const restoreDefault = () => undefined;
+    process.on('SIGPIPE', restoreDefault);
+    process.off('SIGPIPE', restoreDefault);
+    process.kill(process.pid, 'SIGPIPE');
+  });
+}

@@ -5,7 +5,7 @@ import {
   type Address, type AddressSpec, type Link,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
-import { addrBytes, Args, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix } from './argv.js';
+import { addrBytes, Args, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
 import { AF } from '../../route/constants.js';
 import { scope } from '../../route/enums.js';
@@ -44,13 +44,12 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, args, false);
   if (matches(cmd, 'flush')) return list(ctx, args, true);
   if (matches(cmd, 'help')) {
-    process.stdout.write(USAGE);
-    return 0;
+    return usage(USAGE);
   }
   if (matches(cmd, 'save') || matches(cmd, 'restore') || matches(cmd, 'showdump')) {
     throw new UsageError(`nlkit ip: "address ${cmd}" is not supported.`, args.hint());
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 const CONF_FLAGS = new Set(['home', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'optimistic']);
@@ -110,8 +109,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
     } else if (CONF_FLAGS.has(a)) {
       flags.push(a);
     } else if (matches(a, 'help')) {
-      process.stdout.write(USAGE);
-      return 0;
+      return usage(USAGE);
     } else {
       let v = a;
       if (matches(v, 'local')) v = args.value(a);
@@ -260,8 +258,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     } else if (a === 'vrf') {
       throw args.error('nlkit ip: "vrf" is not supported.');
     } else if (matches(a, 'help')) {
-      process.stdout.write(USAGE);
-      return 0;
+      return usage(USAGE);
     } else {
       let v = a;
       if (v === 'dev') v = args.value(a);

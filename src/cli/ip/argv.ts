@@ -10,6 +10,29 @@ export function matches(arg: string | undefined, keyword: string): boolean {
   return arg !== undefined && arg.length > 0 && arg.length <= keyword.length && keyword.startsWith(arg);
 }
 
+/**
+ * ip's exit statuses: main() returns -(the object's return value), so `return -1` is 1 and a
+ * kernel refusal (`return -2`) is 2; invarg(), duparg(), missarg(), incomplete_command() and
+ * usage() call exit(-1), which is 255.
+ */
+export const IP_EXIT = {
+  /** A mistake ip reports and returns from (unknown object, bad prefix, missing device). */
+  FAILURE: 1,
+  /** The kernel refused the request. */
+  REFUSED: 2,
+  /** A mistake ip reports with exit(-1): a bad value, a duplicate or missing argument, an unknown keyword. */
+  INVARG: 255,
+} as const;
+
+/**
+ * Prints an object's usage as ip's usage() functions do (on stderr, then exit(-1)) and returns
+ * that status: `ip route help` is exit 255 for scripts too.
+ */
+export function usage(text: string): number {
+  process.stderr.write(text);
+  return IP_EXIT.INVARG;
+}
+
 /** Raised for a device name that does not exist: exit 1, like ip. */
 export class NoDeviceError extends Error {
   constructor(readonly dev: string) {
@@ -68,6 +91,7 @@ export class Args {
     return new UsageError(
       kw ? `Command line is not complete: "${kw}" needs a value.` : 'Command line is not complete.',
       this.hint(),
+      IP_EXIT.INVARG,
     );
   }
 
@@ -76,19 +100,24 @@ export class Args {
     return `Try "nlkit ip ${this.object} help".`;
   }
 
-  /** A usage error with this object's hint. */
-  error(message: string): UsageError {
-    return new UsageError(message, this.hint());
+  /** A usage error with this object's hint: exit 1 unless `status` says otherwise. */
+  error(message: string, status?: number): UsageError {
+    return new UsageError(message, this.hint(), status);
   }
 
-  /** ip's invarg(): `Error: argument "X" is wrong: MSG`. */
+  /** ip's invarg(): `Error: argument "X" is wrong: MSG` (exit 255). */
   invalid(arg: string, what: string): UsageError {
-    return this.error(`Error: argument "${arg}" is wrong: ${what}`);
+    return this.error(`Error: argument "${arg}" is wrong: ${what}`, IP_EXIT.INVARG);
   }
 
-  /** ip's duparg(). */
+  /** ip's duparg() (exit 255). */
   duplicate(kw: string, arg: string): UsageError {
-    return this.error(`Error: either "${kw}" is duplicate, or "${arg}" is a garbage.`);
+    return this.error(`Error: either "${kw}" is duplicate, or "${arg}" is a garbage.`, IP_EXIT.INVARG);
+  }
+
+  /** `Command "X" is unknown` for this object (ip: exit 255). */
+  unknownCommand(cmd: string, what = 'Command'): UsageError {
+    return this.error(`${what} "${cmd}" is unknown.`, IP_EXIT.INVARG);
   }
 
   /** An unsigned integer of at most `max` (strtoul rules), or invarg. */

@@ -2,8 +2,8 @@
 // Options and the object are parsed here; each object's module is imported only when used, so
 // `nlkit ip route show` loads the route printer and nothing else.
 import { NetlinkError, SocketError } from '../../socket/index.js';
-import { EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UsageError } from '../errors.js';
-import { DumpTerminated, matches, NoDeviceError } from './argv.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { DumpTerminated, IP_EXIT, matches, NoDeviceError, usage } from './argv.js';
 import type { Family } from './argv.js';
 import { Output } from './output.js';
 
@@ -122,7 +122,7 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
     if (opt.startsWith('--')) opt = opt.slice(1);
     const value = (name: string): string => {
       const v = argv[++i];
-      if (v === undefined) throw new UsageError(`Option "${name}" needs an argument.`, hintIp());
+      if (v === undefined) throw new UsageError(`Option "${name}" needs an argument.`, hintIp(), IP_EXIT.INVARG);
       return v;
     };
     // The order of these tests is ip's: it decides what an abbreviation means.
@@ -133,8 +133,8 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
       if (f === 'inet') opts.family = 4;
       else if (f === 'inet6') opts.family = 6;
       else if (f === 'link') opts.family = 17;
-      else if (f === 'help') throw new UsageError(USAGE.trimEnd(), hintIp());
-      else throw new UsageError(`Error: argument "${f}" is wrong: invalid protocol family`, hintIp());
+      else if (f === 'help') throw new UsageError(USAGE.trimEnd(), hintIp(), IP_EXIT.INVARG);
+      else throw new UsageError(`Error: argument "${f}" is wrong: invalid protocol family`, hintIp(), IP_EXIT.INVARG);
     } else if (opt === '-4') {
       opts.family = 4;
     } else if (opt === '-6') {
@@ -170,7 +170,7 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
     } else if (matches(opt, '-netns')) {
       const ns = value(opt);
       if (ns === '' || ns.includes('/') || ns === '.' || ns === '..') {
-        throw new UsageError(`Invalid netns name "${ns}"`, hintIp());
+        throw new UsageError(`Invalid netns name "${ns}"`, hintIp(), IP_EXIT.INVARG);
       }
       opts.netns = ns;
     } else if (matches(opt, '-all')) {
@@ -180,11 +180,11 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
     } else if (matches(opt, '-Numeric')) {
       // Names are what iproute2's files say; -N is accepted and names stay.
     } else if (matches(opt, '-help')) {
-      throw new UsageError(USAGE.trimEnd(), hintIp());
+      throw new UsageError(USAGE.trimEnd(), hintIp(), IP_EXIT.INVARG);
     } else if (matches(opt, '-Version')) {
       throw new UsageError('nlkit ip follows iproute2 6.1\'s grammar; see "nlkit --version".', hintIp());
     } else {
-      throw new UsageError(`Option "${argv[i]}" is unknown.`, hintIp());
+      throw new UsageError(`Option "${argv[i]}" is unknown.`, hintIp(), IP_EXIT.INVARG);
     }
   }
   return { opts, rest: argv.slice(i) };
@@ -196,7 +196,7 @@ export function resolveObject(word: string): { name: string; load: Loader } {
   const key = alias ?? word;
   for (const [name, load] of OBJECTS) {
     if (!matches(key, name)) continue;
-    if (name === 'help') throw new UsageError(USAGE.trimEnd(), hintIp());
+    if (name === 'help') throw new UsageError(USAGE.trimEnd(), hintIp(), IP_EXIT.INVARG);
     if (!load) throw new UsageError(`Object "${name}" is not supported by nlkit ip.`, hintIp());
     return { name: CANONICAL[name] ?? name, load };
   }
@@ -205,15 +205,20 @@ export function resolveObject(word: string): { name: string; load: Loader } {
 
 /** Entry point of `nlkit ip`. */
 export async function run(argv: string[]): Promise<number> {
-  const { opts, rest } = parseOptions(argv);
-  if (opts.batch !== undefined) return runBatch(opts, opts.batch);
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (e) {
+    return reportIpError(e);
+  }
+  const { opts, rest } = parsed;
+  if (opts.batch !== undefined) return runBatch(opts, opts.batch).catch(reportIpError);
   if (rest.length === 0) {
     process.stderr.write(USAGE);
-    return EXIT_USAGE;
+    return IP_EXIT.INVARG;
   }
   if (matches(rest[0], 'help')) {
-    process.stdout.write(USAGE);
-    return EXIT_OK;
+    return usage(USAGE);
   }
   return runOne(opts, rest);
 }
@@ -257,7 +262,11 @@ export function splitBatchLine(line: string): string[] {
   return words;
 }
 
-/** `nlkit ip -batch FILE`: each line is one `ip` command (options from the command line apply). */
+/**
+ * `nlkit ip -batch FILE`: each line is one `ip` command (options from the command line apply).
+ * As ip's do_batch: a failed line makes the status 1 whatever its own was, and with -force the
+ * next line runs; a mistake ip reports with exit(-1) (status 255) ends the batch, -force or not.
+ */
 async function runBatch(opts: IpOptions, file: string): Promise<number> {
   const { readFileSync } = await import('node:fs');
   let text: string;
@@ -272,9 +281,10 @@ async function runBatch(opts: IpOptions, file: string): Promise<number> {
     const words = splitBatchLine(lines[n]!);
     if (words.length === 0) continue;
     const rc = await runOne(opts, words);
+    if (rc === IP_EXIT.INVARG) return rc;
     if (rc !== EXIT_OK) {
       process.stderr.write(`Command failed ${file}:${n + 1}\n`);
-      status = rc;
+      status = IP_EXIT.FAILURE;
       if (!opts.force) break;
     }
   }
@@ -282,23 +292,28 @@ async function runBatch(opts: IpOptions, file: string): Promise<number> {
 }
 
 /**
- * Prints an expected failure as ip does and returns the exit code: the kernel's extended-ACK
- * text as `Error: <text>.`, `RTNETLINK answers: <strerror>` when the kernel gave no text (exit 1);
- * unknown devices (exit 1); usage errors with a hint (exit 2). Anything else is a bug: rethrown.
+ * Prints an expected failure as ip does and returns ip's exit status (IP_EXIT): the kernel's
+ * extended-ACK text as `Error: <text>.`, `RTNETLINK answers: <strerror>` when the kernel gave no
+ * text (exit 2); unknown devices (exit 1); a namespace that cannot be opened (exit 255); usage
+ * errors with a hint (their own status, else 1). Anything else is a bug: rethrown.
  */
 export function reportIpError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
   if (e instanceof UsageError) {
     write(`${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
-    return EXIT_USAGE;
+    return e.status ?? IP_EXIT.FAILURE;
   }
   if (e instanceof DumpTerminated) {
     reportIpError(e.reason, write);
     write('Dump terminated\n');
-    return EXIT_USAGE;
+    return IP_EXIT.REFUSED;
   }
-  if (e instanceof NoDeviceError || (e instanceof Error && e.name === 'NetnsMissingError')) {
+  if (e instanceof NoDeviceError) {
     write(`${e.message}\n`);
-    return EXIT_REFUSED;
+    return IP_EXIT.FAILURE;
+  }
+  if (e instanceof Error && e.name === 'NetnsMissingError') {
+    write(`${e.message}\n`);
+    return IP_EXIT.INVARG;
   }
   if (e instanceof NetlinkError) {
     if (e.kernelMessage) {
@@ -307,13 +322,13 @@ export function reportIpError(e: unknown, write: (s: string) => void = (s) => pr
     } else {
       write(`RTNETLINK answers: ${e.detail}\n`);
     }
-    return EXIT_REFUSED;
+    return IP_EXIT.REFUSED;
   }
   if (e instanceof SocketError) {
     write(`Error: ${e.message}\n`);
-    return EXIT_REFUSED;
+    return IP_EXIT.REFUSED;
   }
   throw e;
 }
 
-export { EXIT_OK, EXIT_REFUSED, EXIT_USAGE };
+export { EXIT_OK, IP_EXIT };

@@ -3,7 +3,7 @@
 import { addLink, changeLink, deleteLink, dumpLinks, getLink, RTM, encodeLink, type Link, type LinkSpec } from '../../route/index.js';
 import { NLM_F_CREATE, NLM_F_REPLACE } from '../../wire/index.js';
 import { UsageError } from '../errors.js';
-import { Args, matches, parseAddress, parseLladdr } from './argv.js';
+import { Args, IP_EXIT, matches, parseAddress, parseLladdr, usage } from './argv.js';
 import type { IpContext } from './index.js';
 import { groups, parseUnsigned } from './names.js';
 import { linkMatches, printLink, printLinkBrief, type LinkShowFilter } from './print-link.js';
@@ -42,10 +42,9 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
   if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return show(ctx, args);
   if (matches(cmd, 'help')) {
-    process.stdout.write(USAGE);
-    return 0;
+    return usage(USAGE);
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 function onOff(args: Args, kw: string): boolean {
@@ -173,7 +172,7 @@ async function parseLink(args: Args, s: Session, mode: 'add' | 'set' | 'replace'
       await parseKind(args, s, kind, p, mode);
       break;
     } else if (matches(a, 'help')) {
-      process.stdout.write(USAGE);
+      process.stderr.write(USAGE);
       throw new HelpShown();
     } else if (a === 'vf' || a.startsWith('xdp') || a === 'vrf' || a === 'link-netns' || a === 'link-netnsid' || a === 'protodown_reason') {
       throw args.error(`nlkit ip: "link ${a}" is not supported.`);
@@ -196,7 +195,7 @@ class HelpShown extends Error {}
 
 function checkIfname(args: Args, name: string): void {
   if (name === '' || Buffer.byteLength(name) >= 16 || /[\s/:]/.test(name)) {
-    throw args.error(`Error: argument "${name}" is wrong: "name" not a valid ifname`);
+    throw args.invalid(name, `"name" not a valid ifname`);
   }
 }
 
@@ -260,7 +259,7 @@ async function parseKind(args: Args, s: Session, kind: string, p: Parsed, mode: 
           const v = args.value(a).toLowerCase();
           data.vlan_protocol = v === '802.1q' ? '802.1Q' : v === '802.1ad' ? '802.1ad' : (() => { throw args.invalid(v, 'invalid vlan_protocol'); })();
         } else if (matches(a, 'help')) {
-          process.stdout.write(USAGE);
+          process.stderr.write(USAGE);
           throw new HelpShown();
         } else throw args.error(`bridge: unknown command "${a}"?`);
       }
@@ -337,7 +336,7 @@ async function parseKind(args: Args, s: Session, kind: string, p: Parsed, mode: 
         else if (a === 'gbp') data.gbp = true;
         else if (a === 'gpe') data.gpe = true;
         else if (matches(a, 'help')) {
-          process.stdout.write(USAGE);
+          process.stderr.write(USAGE);
           throw new HelpShown();
         } else throw args.error(`vxlan: unknown command "${a}"?`);
       }
@@ -361,7 +360,7 @@ async function parseKind(args: Args, s: Session, kind: string, p: Parsed, mode: 
         } else if (a === 'nopromisc') data.flags = ['nopromisc'];
         else if (a === 'bcqueuelen') data.bc_queue_len = num(args, a);
         else if (matches(a, 'help')) {
-          process.stdout.write(USAGE);
+          process.stderr.write(USAGE);
           throw new HelpShown();
         } else throw args.error(`${kind}: unknown option "${a}"?`);
       }
@@ -376,7 +375,7 @@ async function parseKind(args: Args, s: Session, kind: string, p: Parsed, mode: 
           else if (v === '802.1ad') data.protocol = '802.1ad';
           else throw args.invalid(v, 'protocol is invalid');
         } else if (matches(a, 'help')) {
-          process.stdout.write(USAGE);
+          process.stderr.write(USAGE);
           throw new HelpShown();
         } else throw args.error(`vlan: unknown command "${a}"?`);
       }
@@ -405,7 +404,7 @@ async function modify(ctx: IpContext, args: Args, cmd: LinkCmd): Promise<number>
     try {
       p = await parseLink(args, s, cmd);
     } catch (e) {
-      if (e instanceof HelpShown) return 0;
+      if (e instanceof HelpShown) return IP_EXIT.INVARG;
       throw e;
     }
     const spec = p.spec;
@@ -423,7 +422,7 @@ async function modify(ctx: IpContext, args: Args, cmd: LinkCmd): Promise<number>
       }
       return 0;
     }
-    if (p.dev === undefined) throw args.error('Not enough information: "dev" argument is required.');
+    if (p.dev === undefined) throw args.error('Not enough information: "dev" argument is required.', IP_EXIT.INVARG);
     const index = await s.ifindex(p.dev);
     if (cmd === 'delete') {
       await deleteLink(index, s.opts);
@@ -481,8 +480,7 @@ async function show(ctx: IpContext, args: Args): Promise<number> {
     } else if (a === 'vrf') {
       throw args.error('nlkit ip: "vrf" is not supported.');
     } else if (matches(a, 'help')) {
-      process.stdout.write(USAGE);
-      return 0;
+      return usage(USAGE);
     } else {
       let v = a;
       if (v === 'dev') v = args.value('dev');

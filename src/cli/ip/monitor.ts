@@ -6,7 +6,7 @@
 import { events, getLink, RTM, type Netconf, type Nsid, type RouteEvent } from '../../route/index.js';
 import type { Overrun } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
-import { Args, matches } from './argv.js';
+import { Args, matches, usage } from './argv.js';
 import { printHeader, type PrintContext } from './common.js';
 import type { IpContext } from './index.js';
 import type { Output } from './output.js';
@@ -114,8 +114,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
       continue;
     }
     if (matches(a, 'help')) {
-      process.stdout.write(USAGE);
-      return 0;
+      return usage(USAGE);
     }
     if (a === 'dev') {
       dev = args.value('dev');
@@ -125,7 +124,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
       throw new UsageError(`nlkit ip: "monitor ${a}" is not supported.`, args.hint());
     }
     const hit = OBJECTS.find(([w]) => matches(a, w));
-    if (!hit) throw new UsageError(`Argument "${a}" is unknown.`, args.hint());
+    if (!hit) throw args.unknownCommand(a, 'Argument');
     if (hit[1] === 'mroute' || hit[1] === 'stats') throw new UsageError(`nlkit ip: "monitor ${hit[0]}" is not supported.`, args.hint());
     objs.add(hit[1]);
   }

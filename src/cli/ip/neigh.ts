@@ -4,7 +4,7 @@ import {
   type Neighbour, type NeighbourSpec,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
-import { addrBytes, Args, inPrefix, matches, parseAddress, parseLladdr, parsePrefix, type Family, type Prefix } from './argv.js';
+import { addrBytes, Args, inPrefix, matches, parseAddress, parseLladdr, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
 import { protocol } from '../../route/enums.js';
 import { decodedIs } from './common.js';
@@ -54,10 +54,9 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst')) return list(ctx, args, false);
   if (matches(cmd, 'flush')) return list(ctx, args, true);
   if (matches(cmd, 'help')) {
-    process.stdout.write(USAGE);
-    return 0;
+    return usage(USAGE);
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 function ctxFamily(ctx: IpContext): Family | undefined {
@@ -106,8 +105,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
       let v = a;
       if (v === 'to') v = args.value('to');
       if (matches(v, 'help')) {
-        process.stdout.write(USAGE);
-        return 0;
+        return usage(USAGE);
       }
       if (dst) throw args.duplicate('to', v);
       dst = parseAddress(args, v, family);
@@ -209,8 +207,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       let v = a;
       if (v === 'to') v = args.value('to');
       if (matches(v, 'help')) {
-        process.stdout.write(USAGE);
-        return 0;
+        return usage(USAGE);
       }
       f.pfx = parsePrefix(args, v, family);
       family ??= f.pfx.family;
@@ -271,8 +268,7 @@ async function get(ctx: IpContext, args: Args): Promise<number> {
       let v = a;
       if (v === 'to') v = args.value('to');
       if (matches(v, 'help')) {
-        process.stdout.write(USAGE);
-        return 0;
+        return usage(USAGE);
       }
       if (dst) throw args.duplicate('to', v);
       dst = parseAddress(args, v, family);

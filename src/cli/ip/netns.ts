@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, constants as fsc, unlinkSy
 import { NetlinkSocket } from '../../socket/index.js';
 import { HOST_LE, MessageWriter, NETLINK_ROUTE, NLM_F_REQUEST, parseAttributes } from '../../wire/index.js';
 import { UsageError } from '../errors.js';
-import { Args, matches } from './argv.js';
+import { Args, IP_EXIT, matches, usage } from './argv.js';
 import type { IpContext } from './index.js';
 
 const RUN_DIR = '/run/netns';
@@ -22,7 +22,7 @@ const USAGE = `Usage: nlkit ip netns list
 /** A namespace name ip accepts: no slash, not "." or "..", not empty. */
 function checkName(args: Args, name: string): void {
   if (name === '' || name.includes('/') || name === '.' || name === '..' || name.length > 255) {
-    throw args.error(`Invalid netns name "${name}"`);
+    throw args.error(`Invalid netns name "${name}"`, IP_EXIT.INVARG);
   }
 }
 
@@ -32,8 +32,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   const cmd = args.next();
   if (cmd === undefined || matches(cmd, 'list') || matches(cmd, 'show') || cmd === 'lst') return list(ctx);
   if (matches(cmd, 'help')) {
-    process.stdout.write(USAGE);
-    return 0;
+    return usage(USAGE);
   }
   if (matches(cmd, 'add')) {
     const name = args.next();
@@ -49,7 +48,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
     checkName(args, name);
     return del(name);
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 async function list(ctx: IpContext): Promise<number> {

@@ -4,7 +4,7 @@ import {
   addNexthop, deleteNexthop, dumpNexthops, getNexthop, replaceNexthop, type Nexthop, type NexthopObjectSpec,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
-import { Args, matches, parseAddress, type Family } from './argv.js';
+import { Args, matches, parseAddress, type Family, usage } from './argv.js';
 import type { IpContext } from './index.js';
 import { protocol } from '../../route/enums.js';
 import { decodedIs } from './common.js';
@@ -33,11 +33,10 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, args, false);
   if (matches(cmd, 'flush')) return list(ctx, args, true);
   if (matches(cmd, 'help')) {
-    process.stdout.write(USAGE);
-    return 0;
+    return usage(USAGE);
   }
   if (matches(cmd, 'bucket')) throw new UsageError('nlkit ip: "nexthop bucket" is not supported.', args.hint());
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 function parseId(args: Args, v: string): number {
@@ -97,9 +96,8 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'replace'): Promi
     } else if (a === 'encap') {
       throw args.error('nlkit ip: "encap" is not supported.');
     } else if (matches(a, 'help')) {
-      process.stdout.write(USAGE);
-      return 0;
-    } else throw args.error(`Error: argument "${a}" is wrong: unknown nexthop argument`);
+      return usage(USAGE);
+    } else throw args.invalid(a, "unknown nexthop argument");
   }
   if (spec.group) family = undefined;
   if (family !== undefined) spec.family = family === 4 ? 'inet' : 'inet6';
@@ -119,9 +117,8 @@ async function idCommand(ctx: IpContext, args: Args, cmd: 'delete' | 'get'): Pro
     if (a === undefined) break;
     if (a === 'id') id = parseId(args, args.value(a));
     else if (matches(a, 'help')) {
-      process.stdout.write(USAGE);
-      return 0;
-    } else throw args.error(`Error: argument "${a}" is wrong: unknown argument`);
+      return usage(USAGE);
+    } else throw args.invalid(a, "unknown argument");
   }
   if (id === undefined) throw args.error(cmd === 'delete' ? 'Error: Nexthop id is missing.' : USAGE.trimEnd());
   return withSession(ctx, async (s) => {
@@ -156,9 +153,8 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       f.protocol = n;
     } else if (a === 'vrf') throw args.error('nlkit ip: "vrf" is not supported.');
     else if (matches(a, 'help')) {
-      process.stdout.write(USAGE);
-      return 0;
-    } else throw args.error(`Error: argument "${a}" is wrong: unknown nexthop selector`);
+      return usage(USAGE);
+    } else throw args.invalid(a, "unknown nexthop selector");
   }
   const family = ctx.opts.family === 4 ? 'inet' : ctx.opts.family === 6 ? 'inet6' : undefined;
   return withSession(ctx, async (s) => {

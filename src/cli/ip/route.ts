@@ -6,9 +6,7 @@ import {
 } from '../../route/index.js';
 import { NetlinkError } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
-import {
-  addrBytes, Args, DumpTerminated, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix,
-} from './argv.js';
+import { addrBytes, Args, DumpTerminated, IP_EXIT, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
 import { dsfields, ipProtoNumber, isRouteTypeWord, parseUnsigned, protocols, realms, routeTypeNumber, scopes, tables } from './names.js';
 import { decodedIs, tableId } from './common.js';
@@ -53,10 +51,9 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'get')) return get(ctx, args);
   if (matches(cmd, 'flush')) return list(ctx, args, 'flush');
   if (matches(cmd, 'help')) {
-    process.stdout.write(USAGE);
-    return 0;
+    return usage(USAGE);
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 function familyName(f: Family | undefined): 'inet' | 'inet6' | undefined {
@@ -329,21 +326,20 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
           }
         }
         if (matches(word, 'help')) {
-          process.stdout.write(USAGE);
-          return 0;
+          return usage(USAGE);
         }
         if (dst) throw args.duplicate('to', word);
         dst = parsePrefix(args, word, family);
         setFamily(dst.family);
       }
     }
-    if (!dst) throw args.error('Error: a destination prefix is needed (e.g. "10.0.0.0/24" or "default").');
+    if (!dst) throw args.error('Error: a destination prefix is needed (e.g. "10.0.0.0/24" or "default").', IP_EXIT.INVARG);
     if (args.peek() === 'nexthop') {
       const hops: NexthopSpec[] = [];
       while (args.peek() !== undefined) {
         const a = args.next()!;
         if (a !== 'nexthop') throw args.error(`Error: "nexthop" or end of line is expected instead of "${a}"`);
-        if (args.peek() === undefined) throw args.error('Error: unexpected end of line after "nexthop"');
+        if (args.peek() === undefined) throw args.error('Error: unexpected end of line after "nexthop"', IP_EXIT.INVARG);
         const nh = await parseNexthop(args, s, family);
         if (nh.family) setFamily(nh.family);
         delete nh.family;
@@ -519,11 +515,8 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
       if (matches(v, 'root')) f.rdst = parsePrefix(args, args.value('root'), family);
       else if (matches(v, 'match')) f.mdst = parsePrefix(args, args.value('match'), family);
       else {
+        // ip's list takes `help` here as a prefix to parse (and fails with exit 1).
         if (matches(v, 'exact')) v = args.value('exact');
-        else if (matches(v, 'help')) {
-          process.stdout.write(USAGE);
-          return 0;
-        }
         f.mdst = parsePrefix(args, v, family);
         f.rdst = f.mdst;
       }
@@ -559,7 +552,7 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
       ...(f.oif !== undefined ? { oif: f.oif } : {}),
     }, s.opts);
     const cloned = f.table === 'cache';
-    if (action === 'flush') return flush(ctx, s, dump, f, cloned);
+    if (action === 'flush') return flush(ctx, s, dump, f, cloned, fam);
     const out = ctx.out;
     out.begin();
     try {
@@ -584,9 +577,14 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
   });
 }
 
-async function flush(ctx: IpContext, s: Session, first: AsyncIterable<Route> & { toArray(): Promise<Route[]> }, f: ListFilter, cloned: boolean): Promise<number> {
-  const fam = ctxFamily(ctx);
+/**
+ * Deletes what `first` (the listing's dump) selects, and dumps again until nothing is left. Every
+ * round dumps the listing's family: ip flushes IPv4 only when a table is selected (main by
+ * default) and no family is given, and so must each later round.
+ */
+async function flush(ctx: IpContext, s: Session, first: AsyncIterable<Route> & { toArray(): Promise<Route[]> }, f: ListFilter, cloned: boolean, fam: 4 | 6 | undefined): Promise<number> {
   const pick = (list: Route[]) => list.filter((r) => {
+    if (fam !== undefined && r.family !== familyName(fam)) return false;
     const isCloned = Array.isArray(r.flags) && r.flags.includes('cloned');
     if (isCloned !== cloned) return false;
     if (typeof f.table === 'number' && tableId(r.table) !== f.table) return false;
@@ -664,8 +662,7 @@ async function get(ctx: IpContext, args: Args): Promise<number> {
       let v = a;
       if (v === 'to') v = args.value('to');
       if (matches(v, 'help')) {
-        process.stdout.write(USAGE);
-        return 0;
+        return usage(USAGE);
       }
       const p = parsePrefix(args, v, family);
       family ??= p.family;

@@ -1,7 +1,7 @@
 // `nlkit ip rule`: show/list (with ip's selectors), add, delete and flush — over nlkit/route.
 import { addRule, deleteRule, dumpRules, ruleCodec, RTM, type Rule, type RuleSpec } from '../../route/index.js';
 import { UsageError } from '../errors.js';
-import { addrBytes, Args, inPrefix, matches, parsePrefix, type Family, type Prefix } from './argv.js';
+import { addrBytes, Args, inPrefix, matches, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
 import { dsfields, groups, ipProtoNumber, parseUnsigned, protocols, realms, routeTypeNumber, tables } from './names.js';
 import { printRule } from './print-rule.js';
@@ -32,10 +32,9 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
   if (matches(cmd, 'flush')) return list(ctx, args, true);
   if (matches(cmd, 'help')) {
-    process.stdout.write(USAGE);
-    return 0;
+    return usage(USAGE);
   }
-  throw new UsageError(`Command "${cmd}" is unknown.`, args.hint());
+  throw args.unknownCommand(cmd);
 }
 
 function ctxFamily(ctx: IpContext): Family | undefined {
@@ -154,8 +153,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
       let v = a;
       if (v === 'type') v = args.value('type');
       if (matches(v, 'help')) {
-        process.stdout.write(USAGE);
-        return 0;
+        return usage(USAGE);
       }
       if (matches(v, 'goto')) {
         const t = args.value('goto');
@@ -305,11 +303,8 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       else f.dport = r;
     } else {
       let v = a;
+      // ip's list takes `help` here as a prefix to parse (and fails with exit 1).
       if (matches(v, 'dst') || matches(v, 'to')) v = args.value(v);
-      else if (matches(v, 'help')) {
-        process.stdout.write(USAGE);
-        return 0;
-      }
       f.dst = parsePrefix(args, v, af);
     }
   }
