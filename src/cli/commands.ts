@@ -19,5 +19,6 @@ export const commands: Record<string, CommandEntry> = {
   ethtool: { summary: 'device settings, features, rings and channels over ethtool netlink', load: () => import('./ethtool/index.js') },
   ss: { summary: 'socket statistics over sock_diag: tcp, udp, raw, unix, packet, netlink (ss\'s options and filters, -j NDJSON)', load: () => import('./ss/index.js') },
   uevent: { summary: 'kernel device events (NETLINK_KOBJECT_UEVENT) as udevadm monitor --kernel --property prints them, -j NDJSON', load: () => import('./uevent.js') },
+  proc: { summary: 'process events over the connector (fork, exec, uid/gid, sid, ptrace, comm, coredump, exit), -j NDJSON', load: () => import('./proc.js') },
   nlex: { summary: 'the tutorial\'s nlex example: serve it on NETLINK_USERSOCK, resolve, set, get, watch', load: () => import('./nlex.js') },
 };
