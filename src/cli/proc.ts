@@ -13,7 +13,7 @@ const SNAKE = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** One text line: the kind, then the event's fields in cn_proc.h's names. */
 function line(ev: ProcEvent): string {
-  const parts = [ev.what];
+  const parts: string[] = [ev.what];
   for (const [k, v] of Object.entries(ev)) {
     if (k === 'what' || k === 'cpu' || k === 'timestampNs') continue;
     parts.push(`${SNAKE(k)}=${v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v)}`);
@@ -23,7 +23,7 @@ function line(ev: ProcEvent): string {
 
 function mentions(ev: ProcEvent, pids: Set<number>): boolean {
   for (const k of ['pid', 'tgid', 'childPid', 'childTgid', 'parentPid', 'parentTgid'] as const) {
-    const v = (ev as Record<string, unknown>)[k];
+    const v = (ev as unknown as Record<string, unknown>)[k];
     if (typeof v === 'number' && pids.has(v)) return true;
   }
   return false;
