@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { test } from 'node:test';
 import { procEvents, type ProcEvent } from '../src/proc/index.js';
+import { joined, startNlkit, until } from './helpers/cli.js';
 import { requireRoot } from './helpers/netns.js';
 
 /** Spawns `sh -c script` and collects its events up to its exit. */
@@ -53,4 +54,28 @@ test('procEvents: a child killed by a signal exits with that signal in its statu
   const exit = evs.at(-1)!;
   assert.ok(exit.what === 'exit');
   assert.equal(exit.exitCode & 0x7f, constants.signals.SIGTERM);
+});
+
+test('nlkit proc monitor --pid -j: the fork of a child, as JSON', async (t) => {
+  if (!requireRoot(t)) return;
+  const mon = startNlkit(['proc', 'monitor', '--pid', String(process.pid), '-j']);
+  try {
+    await until(() => joined(mon.pid, 11, 1), 'the monitor joined CN_IDX_PROC');
+    // The LISTEN request follows the join within microseconds: spawn children until one is seen.
+    let pid = 0;
+    const lines = () => mon.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    await until(() => {
+      if (pid === 0 || !lines().some((e) => e.what === 'fork' && e.childTgid === pid)) {
+        if (pid === 0 || lines().length === 0) pid = spawn('sh', ['-c', 'exit 4'], { stdio: 'ignore' }).pid!;
+        return false;
+      }
+      return true;
+    }, 'a child fork reported');
+    await mon.waitFor('out', new RegExp(`"what":"fork".*"childTgid":${pid}`));
+    const fork = lines().find((e) => e.what === 'fork' && e.childTgid === pid)!;
+    assert.equal(fork.parentTgid, process.pid);
+    assert.match(String(fork.timestampNs), /^\d+$/);
+  } finally {
+    await mon.stop();
+  }
 });
