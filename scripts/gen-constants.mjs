@@ -43,6 +43,15 @@ const FILES = [
     ],
   },
   {
+    path: 'src/proc/gen/cn_proc.ts',
+    what: 'Connector process event constants',
+    includes: ['linux/connector.h', 'linux/cn_proc.h'],
+    flat: [
+      { headers: ['linux/connector.h'], prefixes: ['CN_IDX_PROC', 'CN_VAL_PROC'] },
+      { headers: ['linux/cn_proc.h'], prefixes: ['PROC_CN_MCAST_', 'PROC_EVENT_'] },
+    ],
+  },
+  {
     path: 'src/route/gen/rtnetlink.ts',
     what: 'rtnetlink constants',
     includes: [

@@ -21,5 +21,7 @@ export const commands: Record<string, CommandEntry> = {
   queue: { summary: 'nfnetlink_queue: bind a queue number, print its packets, answer them (--verdict accept|drop, -j NDJSON)', load: () => import('./netfilter/queue.js') },
   conntrack: { summary: 'connection tracking over ctnetlink: -L, -G, -D, -F, -I, -E in the conntrack tool\'s grammar and line format', load: () => import('./netfilter/conntrack.js') },
   nflog: { summary: 'NFLOG: bind a log group, print its packets with the rule\'s prefix (-j NDJSON)', load: () => import('./netfilter/nflog.js') },
+  uevent: { summary: 'kernel device events (NETLINK_KOBJECT_UEVENT) as udevadm monitor --kernel --property prints them, -j NDJSON', load: () => import('./uevent.js') },
+  proc: { summary: 'process events over the connector (fork, exec, uid/gid, sid, ptrace, comm, coredump, exit), -j NDJSON', load: () => import('./proc.js') },
   nlex: { summary: 'the tutorial\'s nlex example: serve it on NETLINK_USERSOCK, resolve, set, get, watch', load: () => import('./nlex.js') },
 };
