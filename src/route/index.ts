@@ -83,6 +83,9 @@ export {
   type ClassFilter, type FilterFilter,
 } from './tc.js';
 export { tcCodec } from './codecs.js';
+export {
+  parseTcRate, parseTcSize, parseTcTime, formatTcRate, formatTcSize, formatTcTime, tcTicksPerUsec, tcXmitTime, tcXmitSize,
+} from './tc-units.js';
 export type { U32Sel, U32Key, SockFilter, TcStats, TcAction } from './tc-attrs.js';
 export { dumpRules, addRule, deleteRule, flushRules, type RuleSpec, type RuleChangeOptions } from './rules.js';
 export {

@@ -230,7 +230,8 @@ export async function deleteTc(what: TcObjectKind, spec: TcSpec, opts: FamilyOpt
 export async function getTc(what: TcObjectKind, spec: TcSpec, opts: FamilyOptions = {}): Promise<TcObject> {
   return withSocket(opts, async (sock) => {
     const msg = await tcMessage(what, spec, sock);
-    const reply = await sock.request(tcCodec.encode(TYPES[what].get, 0, msg as Partial<TcObject>), { ack: false, headerSize: HDR, ...callOptions(opts) });
+    // The kernel answers RTM_GETQDISC/GETTCLASS only to NLM_F_ECHO (qdisc_notify); filters always.
+    const reply = await sock.request(tcCodec.encode(TYPES[what].get, NLM_F_ECHO, msg as Partial<TcObject>), { ack: false, headerSize: HDR, ...callOptions(opts) });
     return decode(what, reply.messages[0]!.payload);
   });
 }
