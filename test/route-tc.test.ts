@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import {
   addTc, changeTc, deleteTc, dumpClasses, dumpFilters, dumpQdiscs, events, formatTcHandle, formatTcRate, formatTcSize,
   formatTcTime, getTc, parseTcHandle, parseTcRate, parseTcSize, parseTcTime, replaceTc, tcXmitSize, tcXmitTime,
-  TC_PARENT_INGRESS, type TcObject, type U32Sel,
+  TC_PARENT_INGRESS, ETH_P, TC_ACT, TCA_EGRESS, type TcObject, type U32Sel,
 } from '../src/route/index.js';
 import { ip, requireRoot, requireTool, withNetns } from './helpers/netns.js';
 
@@ -97,7 +97,7 @@ test('tc builds, nlkit reads: htb tree, tbf, u32 + mirred, clsact + bpf equal tc
     const trule = tf.find((f) => f.options?.match);
     assert.ok(rule && trule);
     assert.equal(rule.prio, trule.pref);
-    assert.equal(rule.protocol, 0x0800);
+    assert.equal(rule.protocol, ETH_P.IP);
     const o = rule.options as any;
     const sel = o.sel as U32Sel;
     assert.equal(formatTcHandle(o.classid), trule.options.flowid);
@@ -159,9 +159,9 @@ test('nlkit builds, tc reads: htb qdisc, classes, tbf, u32 + mirred, clsact + bp
 
     // u32: match ip dst 10.0.0.1/32 (32 bits at offset 16), flowid 1:10, mirred egress redirect to d1.
     const sel: U32Sel = { flags: ['terminal'], offshift: 0, offmask: 0, off: 0, offoff: 0, hoff: 0, hmask: 0, keys: [{ mask: 0xffffffff, val: 0x0a000001, off: 16, offmask: 0 }] };
-    const mirred = { kind: 'mirred', options: { parms: { action: 4 /* stolen */, eaction: 1 /* egress redirect */, ifindex: d1 } } };
+    const mirred = { kind: 'mirred', options: { parms: { action: TC_ACT.STOLEN, eaction: TCA_EGRESS.REDIR, ifindex: d1 } } };
     await addTc('filter', {
-      dev: 'd0', parent: parseTcHandle('1:'), prio: 1, protocol: 0x0800, kind: 'u32',
+      dev: 'd0', parent: parseTcHandle('1:'), prio: 1, protocol: ETH_P.IP, kind: 'u32',
       options: { classid: parseTcHandle('1:10'), sel, act: [mirred] } as any,
     }, opts);
     const tf = tcJson<any[]>(ns, 'filter show dev d0 parent 1:').find((f) => f.options?.match);
@@ -187,7 +187,7 @@ test('nlkit builds, tc reads: htb qdisc, classes, tbf, u32 + mirred, clsact + bp
     // get, then delete: tc sees them gone.
     const got = await getTc('qdisc', { dev: 'd1', handle: parseTcHandle('5:'), parent: parseTcHandle('root') }, opts);
     assert.equal(got.kind, 'tbf');
-    await deleteTc('filter', { dev: 'd0', parent: parseTcHandle('1:'), prio: 1, protocol: 0x0800 }, opts);
+    await deleteTc('filter', { dev: 'd0', parent: parseTcHandle('1:'), prio: 1, protocol: ETH_P.IP }, opts);
     assert.deepEqual(tcJson(ns, 'filter show dev d0 parent 1:'), []);
     await deleteTc('class', { dev: 'd0', handle: parseTcHandle('1:10'), parent: parseTcHandle('1:1') }, opts);
     assert.doesNotMatch(tc(ns, 'class show dev d0'), /1:10/);
