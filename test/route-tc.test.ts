@@ -3,7 +3,10 @@
 // classic-bpf filter) nlkit reads field for field as `tc -j` shows it; what nlkit builds tc
 // reads back; deletes, events, and rates/sizes/times parsed and printed as tc does.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import {
   addTc, changeTc, deleteTc, dumpClasses, dumpFilters, dumpQdiscs, events, formatTcHandle, formatTcRate, formatTcSize,
@@ -242,4 +245,27 @@ test('rates, sizes, times and handles: parsed and printed as tc does', () => {
   assert.equal(formatTcHandle(0xffffffff), 'root');
   assert.equal(formatTcHandle(0xfffffff2), 'ffff:fff2');
   assert.throws(() => parseTcHandle('1:2:3'), TypeError);
+});
+
+test('tc structs have the UAPI headers\' sizes (sizeof by the C compiler)', async (t) => {
+  const cc = process.env.CC || 'cc';
+  if (spawnSync(cc, ['--version']).status !== 0) return t.skip(`no C compiler (${cc})`);
+  const structs = await import('../src/route/tc-structs.js');
+  const { structSize } = await import('../src/schema/layout.js');
+  const specs = Object.values(structs).filter((s): s is typeof structs.tcmsg => typeof s === 'object' && s !== null && 'name' in s);
+  const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-tc-uapi-'));
+  try {
+    const src = [
+      '#include <linux/rtnetlink.h>', '#include <linux/pkt_sched.h>', '#include <linux/pkt_cls.h>', '#include <linux/gen_stats.h>',
+      '#include <linux/tc_act/tc_mirred.h>', '#include <linux/filter.h>', '#include <stdio.h>', 'int main(void) {',
+      ...specs.map((s) => `  printf("%s %zu\\n", "${s.name}", sizeof(struct ${s.name}));`), '  return 0;', '}',
+    ].join('\n');
+    writeFileSync(path.join(dir, 'sizes.c'), src);
+    execFileSync(cc, ['-o', path.join(dir, 'sizes'), path.join(dir, 'sizes.c')]);
+    const sizes = new Map(execFileSync(path.join(dir, 'sizes'), { encoding: 'utf8' }).trim().split('\n').map((l) => l.split(' ') as [string, string]));
+    assert.ok(specs.length >= 15);
+    for (const s of specs) assert.equal(structSize(s), Number(sizes.get(s.name)), `sizeof(struct ${s.name})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
