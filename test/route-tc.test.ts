@@ -197,6 +197,16 @@ test('nlkit builds, tc reads: htb qdisc, classes, tbf, u32 + mirred, clsact + bp
     await deleteTc('qdisc', { dev: 'd0', parent: parseTcHandle('root') }, opts);
     assert.equal(tcJson<any[]>(ns, 'qdisc show dev d0').filter((x) => x.kind === 'htb').length, 0);
     await assert.rejects(deleteTc('qdisc', { dev: 'd0', handle: parseTcHandle('9:'), parent: parseTcHandle('root') }, opts), (e: any) => typeof e.code === 'string');
+
+    // bfifo by nlkit, read by tc; pfifo by tc, read by nlkit.
+    await addTc('qdisc', { dev: 'd0', handle: parseTcHandle('7:'), kind: 'bfifo', options: { limit: parseTcSize('30kb') } as any }, opts);
+    const bf = tcJson<any[]>(ns, 'qdisc show dev d0').find((x) => x.kind === 'bfifo');
+    assert.equal(bf?.handle, '7:');
+    assert.equal(bf?.options.limit, 30720);
+    tc(ns, 'qdisc replace dev d0 root handle 8: pfifo limit 77');
+    const pf = (await dumpQdiscs({ dev: 'd0' }, opts).toArray()).find((x) => x.kind === 'pfifo');
+    assert.equal(formatTcHandle(pf!.handle), '8:');
+    assert.deepEqual({ limit: (pf!.options as any).limit }, { limit: tcJson<any[]>(ns, 'qdisc show dev d0').find((x) => x.kind === 'pfifo').options.limit });
   });
 });
 
