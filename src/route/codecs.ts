@@ -8,6 +8,8 @@ import { RT_TABLE, RTM } from './constants.js';
 import { linkAttrs } from './link-attrs.js';
 import { fibRuleHdr, ifaddrmsg, ifinfomsg, ndmsg, netconfmsg, nhmsg, rtgenmsg, rtmsg } from './structs.js';
 import type { AttributeSet, StructSpec } from '../schema/index.js';
+import { tcAttrs } from './tc-attrs.js';
+import { tcmsg } from './tc-structs.js';
 
 type HeaderOf<S> = S extends { _t?: infer T } ? T : never;
 type AttrsOf<S> = S extends AttributeSet<infer T> ? T : never;
@@ -37,6 +39,11 @@ export const nexthopCodec = new FlatMessageCodec(nhmsg, nexthopAttrs);
 export const netconfCodec = new FlatMessageCodec(netconfmsg, netconfAttrs);
 /** RTM_*NSID: struct rtgenmsg + NETNSA_*. */
 export const nsidCodec = new FlatMessageCodec(rtgenmsg, nsidAttrs);
+
+/** RTM_*QDISC, RTM_*TCLASS, RTM_*TFILTER, RTM_*CHAIN: struct tcmsg + TCA_* (options by TCA_KIND). */
+export const tcCodec = new FlatMessageCodec(tcmsg, tcAttrs);
+/** A qdisc, class, filter or chain: tcmsg fields (`family`, `ifindex`, `handle`, `parent`, `info`) and TCA_* attributes. */
+export type TcObject = Flat<typeof tcmsg, typeof tcAttrs>;
 
 /** A link: ifinfomsg fields (`family`, `type`, `ifindex`, `flags`, `change`) and IFLA_* attributes. */
 export type Link = Flat<typeof ifinfomsg, typeof linkAttrs>;

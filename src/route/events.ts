@@ -3,14 +3,14 @@
 import { Subscription, type FamilyOptions } from '../socket/index.js';
 import { NETLINK_LISTEN_ALL_NSID, SOL_NETLINK, type MessageReader } from '../wire/index.js';
 import {
-  addressCodec, linkCodec, neighCodec, netconfCodec, nexthopCodec, nsidCodec, routeCodec, ruleCodec,
-  type Address, type Link, type Neighbour, type Netconf, type Nexthop, type Nsid, type Route, type Rule,
+  addressCodec, linkCodec, neighCodec, netconfCodec, nexthopCodec, nsidCodec, routeCodec, ruleCodec, tcCodec,
+  type TcObject, type Address, type Link, type Neighbour, type Netconf, type Nexthop, type Nsid, type Route, type Rule,
 } from './codecs.js';
 import { RTM, RTNLGRP } from './constants.js';
 import { openRoute } from './socket.js';
 
 /** What an event is about. */
-export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid';
+export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid' | 'qdisc' | 'class' | 'filter' | 'chain';
 
 interface EventBase {
   /** 'new' for RTM_NEW*, 'del' for RTM_DEL*. */
@@ -33,6 +33,7 @@ export type RouteEvent =
   | (EventBase & { kind: 'nexthop'; object: Nexthop })
   | (EventBase & { kind: 'netconf'; object: Netconf })
   | (EventBase & { kind: 'nsid'; object: Nsid })
+  | (EventBase & { kind: 'qdisc' | 'class' | 'filter' | 'chain'; object: TcObject })
   | (Omit<EventBase, 'event'> & { event: 'new' | 'del' | 'other'; kind: 'other'; object: Uint8Array });
 
 /**
@@ -70,6 +71,10 @@ reg(RTM.NEWRULE, RTM.DELRULE, 'rule', (r) => ruleCodec.decode(r));
 reg(RTM.NEWNEXTHOP, RTM.DELNEXTHOP, 'nexthop', (r) => nexthopCodec.decode(r));
 reg(RTM.NEWNETCONF, RTM.DELNETCONF, 'netconf', (r) => netconfCodec.decode(r));
 reg(RTM.NEWNSID, RTM.DELNSID, 'nsid', (r) => nsidCodec.decode(r));
+reg(RTM.NEWQDISC, RTM.DELQDISC, 'qdisc', (r) => tcCodec.decode(r));
+reg(RTM.NEWTCLASS, RTM.DELTCLASS, 'class', (r) => tcCodec.decode(r));
+reg(RTM.NEWTFILTER, RTM.DELTFILTER, 'filter', (r) => tcCodec.decode(r));
+reg(RTM.NEWCHAIN, RTM.DELCHAIN, 'chain', (r) => tcCodec.decode(r));
 
 /** Decodes one notification into a RouteEvent (never throws: undecodable messages come as kind 'other'). */
 export function decodeRouteEvent(r: MessageReader, meta: { group: number; nsid: number | undefined }): RouteEvent {

@@ -76,6 +76,17 @@ export {
   dumpNeighbours, getNeighbour, addNeighbour, replaceNeighbour, changeNeighbour, deleteNeighbour, flushNeighbours,
   type NeighbourFilter, type NeighbourSpec, type NeighbourChangeOptions,
 } from './neighbours.js';
+export {
+  dumpQdiscs, dumpClasses, dumpFilters, dumpChains, addTc, replaceTc, changeTc, deleteTc, getTc, addQdisc, deleteQdisc, addClass,
+  deleteClass, addFilter, deleteFilter, tcHandle, parseTcHandle, formatTcHandle, TC_PARENT_INGRESS, TC_PARENT_EGRESS,
+  type Qdisc, type TcClass, type TcFilter, type TcObject, type TcSpec, type TcChangeOptions, type TcObjectKind, type QdiscFilter,
+  type ClassFilter, type FilterFilter,
+} from './tc.js';
+export { tcCodec } from './codecs.js';
+export {
+  parseTcRate, parseTcSize, parseTcTime, formatTcRate, formatTcSize, formatTcTime, tcTicksPerUsec, tcXmitTime, tcXmitSize,
+} from './tc-units.js';
+export type { U32Sel, U32Key, SockFilter, TcStats, TcAction } from './tc-attrs.js';
 export { dumpRules, addRule, deleteRule, flushRules, type RuleSpec, type RuleChangeOptions } from './rules.js';
 export {
   dumpNexthops, getNexthop, addNexthop, replaceNexthop, deleteNexthop, flushNexthops,

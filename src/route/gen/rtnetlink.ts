@@ -2774,3 +2774,385 @@ export const ETH_P_NAME: Readonly<Record<number, string>> = {
   60734: 'ETH_P_IFE',
   64507: 'ETH_P_AF_IUCV',
 };
+
+/** TCA_* of <linux/rtnetlink.h>. */
+export const TCA = {
+  UNSPEC: 0,
+  KIND: 1,
+  OPTIONS: 2,
+  STATS: 3,
+  XSTATS: 4,
+  RATE: 5,
+  FCNT: 6,
+  STATS2: 7,
+  STAB: 8,
+  PAD: 9,
+  DUMP_INVISIBLE: 10,
+  CHAIN: 11,
+  HW_OFFLOAD: 12,
+  INGRESS_BLOCK: 13,
+  EGRESS_BLOCK: 14,
+  DUMP_FLAGS: 15,
+  EXT_WARN_MSG: 16,
+} as const;
+
+/** The UAPI name of each TCA_* value (the first, where names share a value). */
+export const TCA_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_UNSPEC',
+  1: 'TCA_KIND',
+  2: 'TCA_OPTIONS',
+  3: 'TCA_STATS',
+  4: 'TCA_XSTATS',
+  5: 'TCA_RATE',
+  6: 'TCA_FCNT',
+  7: 'TCA_STATS2',
+  8: 'TCA_STAB',
+  9: 'TCA_PAD',
+  10: 'TCA_DUMP_INVISIBLE',
+  11: 'TCA_CHAIN',
+  12: 'TCA_HW_OFFLOAD',
+  13: 'TCA_INGRESS_BLOCK',
+  14: 'TCA_EGRESS_BLOCK',
+  15: 'TCA_DUMP_FLAGS',
+  16: 'TCA_EXT_WARN_MSG',
+};
+
+/** TCA_ROOT_* of <linux/rtnetlink.h>. */
+export const TCA_ROOT = {
+  UNSPEC: 0,
+  TAB: 1,
+  FLAGS: 2,
+  COUNT: 3,
+  TIME_DELTA: 4,
+  EXT_WARN_MSG: 5,
+} as const;
+
+/** The UAPI name of each TCA_ROOT_* value (the first, where names share a value). */
+export const TCA_ROOT_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_ROOT_UNSPEC',
+  1: 'TCA_ROOT_TAB',
+  2: 'TCA_ROOT_FLAGS',
+  3: 'TCA_ROOT_COUNT',
+  4: 'TCA_ROOT_TIME_DELTA',
+  5: 'TCA_ROOT_EXT_WARN_MSG',
+};
+
+/** TC_H_* of <linux/pkt_sched.h>. */
+export const TC_H = {
+  UNSPEC: 0,
+  MIN_PRIORITY: 65504,
+  MIN_INGRESS: 65522,
+  MIN_EGRESS: 65523,
+  MIN_MASK: 65535,
+  MAJ_MASK: 4294901760,
+  INGRESS: 4294967281,
+  CLSACT: 4294967281,
+  ROOT: 4294967295,
+} as const;
+
+/** The UAPI name of each TC_H_* value (the first, where names share a value). */
+export const TC_H_NAME: Readonly<Record<number, string>> = {
+  0: 'TC_H_UNSPEC',
+  65504: 'TC_H_MIN_PRIORITY',
+  65522: 'TC_H_MIN_INGRESS',
+  65523: 'TC_H_MIN_EGRESS',
+  65535: 'TC_H_MIN_MASK',
+  4294901760: 'TC_H_MAJ_MASK',
+  4294967281: 'TC_H_INGRESS',
+  4294967295: 'TC_H_ROOT',
+};
+
+/** TCA_STATS_* of <linux/gen_stats.h>. */
+export const TCA_STATS = {
+  UNSPEC: 0,
+  BASIC: 1,
+  RATE_EST: 2,
+  QUEUE: 3,
+  APP: 4,
+  RATE_EST64: 5,
+  PAD: 6,
+  BASIC_HW: 7,
+  PKT64: 8,
+} as const;
+
+/** The UAPI name of each TCA_STATS_* value (the first, where names share a value). */
+export const TCA_STATS_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_STATS_UNSPEC',
+  1: 'TCA_STATS_BASIC',
+  2: 'TCA_STATS_RATE_EST',
+  3: 'TCA_STATS_QUEUE',
+  4: 'TCA_STATS_APP',
+  5: 'TCA_STATS_RATE_EST64',
+  6: 'TCA_STATS_PAD',
+  7: 'TCA_STATS_BASIC_HW',
+  8: 'TCA_STATS_PKT64',
+};
+
+/** TCA_HTB_* of <linux/pkt_sched.h>. */
+export const TCA_HTB = {
+  UNSPEC: 0,
+  PARMS: 1,
+  INIT: 2,
+  CTAB: 3,
+  RTAB: 4,
+  DIRECT_QLEN: 5,
+  RATE64: 6,
+  CEIL64: 7,
+  PAD: 8,
+  OFFLOAD: 9,
+} as const;
+
+/** The UAPI name of each TCA_HTB_* value (the first, where names share a value). */
+export const TCA_HTB_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_HTB_UNSPEC',
+  1: 'TCA_HTB_PARMS',
+  2: 'TCA_HTB_INIT',
+  3: 'TCA_HTB_CTAB',
+  4: 'TCA_HTB_RTAB',
+  5: 'TCA_HTB_DIRECT_QLEN',
+  6: 'TCA_HTB_RATE64',
+  7: 'TCA_HTB_CEIL64',
+  8: 'TCA_HTB_PAD',
+  9: 'TCA_HTB_OFFLOAD',
+};
+
+/** TCA_TBF_* of <linux/pkt_sched.h>. */
+export const TCA_TBF = {
+  UNSPEC: 0,
+  PARMS: 1,
+  RTAB: 2,
+  PTAB: 3,
+  RATE64: 4,
+  PRATE64: 5,
+  BURST: 6,
+  PBURST: 7,
+  PAD: 8,
+} as const;
+
+/** The UAPI name of each TCA_TBF_* value (the first, where names share a value). */
+export const TCA_TBF_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_TBF_UNSPEC',
+  1: 'TCA_TBF_PARMS',
+  2: 'TCA_TBF_RTAB',
+  3: 'TCA_TBF_PTAB',
+  4: 'TCA_TBF_RATE64',
+  5: 'TCA_TBF_PRATE64',
+  6: 'TCA_TBF_BURST',
+  7: 'TCA_TBF_PBURST',
+  8: 'TCA_TBF_PAD',
+};
+
+/** TCA_U32_* of <linux/pkt_cls.h>. */
+export const TCA_U32 = {
+  UNSPEC: 0,
+  CLASSID: 1,
+  HASH: 2,
+  LINK: 3,
+  DIVISOR: 4,
+  SEL: 5,
+  POLICE: 6,
+  ACT: 7,
+  INDEV: 8,
+  PCNT: 9,
+  MARK: 10,
+  FLAGS: 11,
+  PAD: 12,
+} as const;
+
+/** The UAPI name of each TCA_U32_* value (the first, where names share a value). */
+export const TCA_U32_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_U32_UNSPEC',
+  1: 'TCA_U32_CLASSID',
+  2: 'TCA_U32_HASH',
+  3: 'TCA_U32_LINK',
+  4: 'TCA_U32_DIVISOR',
+  5: 'TCA_U32_SEL',
+  6: 'TCA_U32_POLICE',
+  7: 'TCA_U32_ACT',
+  8: 'TCA_U32_INDEV',
+  9: 'TCA_U32_PCNT',
+  10: 'TCA_U32_MARK',
+  11: 'TCA_U32_FLAGS',
+  12: 'TCA_U32_PAD',
+};
+
+/** TC_U32_* of <linux/pkt_cls.h>. */
+export const TC_U32 = {
+  TERMINAL: 1,
+  OFFSET: 2,
+  VAROFFSET: 4,
+  EAT: 8,
+  MAXDEPTH: 8,
+  ROOT: 4293918720,
+} as const;
+
+/** The UAPI name of each TC_U32_* value (the first, where names share a value). */
+export const TC_U32_NAME: Readonly<Record<number, string>> = {
+  1: 'TC_U32_TERMINAL',
+  2: 'TC_U32_OFFSET',
+  4: 'TC_U32_VAROFFSET',
+  8: 'TC_U32_EAT',
+  4293918720: 'TC_U32_ROOT',
+};
+
+/** TCA_BPF_* of <linux/pkt_cls.h>. */
+export const TCA_BPF = {
+  UNSPEC: 0,
+  ACT: 1,
+  POLICE: 2,
+  CLASSID: 3,
+  OPS_LEN: 4,
+  OPS: 5,
+  FD: 6,
+  NAME: 7,
+  FLAGS: 8,
+  FLAGS_GEN: 9,
+  TAG: 10,
+  ID: 11,
+} as const;
+
+/** The UAPI name of each TCA_BPF_* value (the first, where names share a value). */
+export const TCA_BPF_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_BPF_UNSPEC',
+  1: 'TCA_BPF_ACT',
+  2: 'TCA_BPF_POLICE',
+  3: 'TCA_BPF_CLASSID',
+  4: 'TCA_BPF_OPS_LEN',
+  5: 'TCA_BPF_OPS',
+  6: 'TCA_BPF_FD',
+  7: 'TCA_BPF_NAME',
+  8: 'TCA_BPF_FLAGS',
+  9: 'TCA_BPF_FLAGS_GEN',
+  10: 'TCA_BPF_TAG',
+  11: 'TCA_BPF_ID',
+};
+
+/** TCA_BPF_FLAG_* of <linux/pkt_cls.h>. */
+export const TCA_BPF_FLAG = {
+  ACT_DIRECT: 1,
+} as const;
+
+/** The UAPI name of each TCA_BPF_FLAG_* value (the first, where names share a value). */
+export const TCA_BPF_FLAG_NAME: Readonly<Record<number, string>> = {
+  1: 'TCA_BPF_FLAG_ACT_DIRECT',
+};
+
+/** TCA_CLS_FLAGS_* of <linux/pkt_cls.h>. */
+export const TCA_CLS_FLAGS = {
+  SKIP_HW: 1,
+  SKIP_SW: 2,
+  IN_HW: 4,
+  NOT_IN_HW: 8,
+  VERBOSE: 16,
+} as const;
+
+/** The UAPI name of each TCA_CLS_FLAGS_* value (the first, where names share a value). */
+export const TCA_CLS_FLAGS_NAME: Readonly<Record<number, string>> = {
+  1: 'TCA_CLS_FLAGS_SKIP_HW',
+  2: 'TCA_CLS_FLAGS_SKIP_SW',
+  4: 'TCA_CLS_FLAGS_IN_HW',
+  8: 'TCA_CLS_FLAGS_NOT_IN_HW',
+  16: 'TCA_CLS_FLAGS_VERBOSE',
+};
+
+/** TCA_ACT_* of <linux/pkt_cls.h>. */
+export const TCA_ACT = {
+  UNSPEC: 0,
+  KIND: 1,
+  OPTIONS: 2,
+  INDEX: 3,
+  STATS: 4,
+  PAD: 5,
+  COOKIE: 6,
+  FLAGS: 7,
+  HW_STATS: 8,
+  USED_HW_STATS: 9,
+  IN_HW_COUNT: 10,
+} as const;
+
+/** The UAPI name of each TCA_ACT_* value (the first, where names share a value). */
+export const TCA_ACT_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_ACT_UNSPEC',
+  1: 'TCA_ACT_KIND',
+  2: 'TCA_ACT_OPTIONS',
+  3: 'TCA_ACT_INDEX',
+  4: 'TCA_ACT_STATS',
+  5: 'TCA_ACT_PAD',
+  6: 'TCA_ACT_COOKIE',
+  7: 'TCA_ACT_FLAGS',
+  8: 'TCA_ACT_HW_STATS',
+  9: 'TCA_ACT_USED_HW_STATS',
+  10: 'TCA_ACT_IN_HW_COUNT',
+};
+
+/** TC_ACT_* of <linux/pkt_cls.h>. */
+export const TC_ACT = {
+  UNSPEC: -1,
+  OK: 0,
+  RECLASSIFY: 1,
+  SHOT: 2,
+  PIPE: 3,
+  STOLEN: 4,
+  QUEUED: 5,
+  REPEAT: 6,
+  REDIRECT: 7,
+  TRAP: 8,
+  JUMP: 0x10000000,
+  GOTO_CHAIN: 0x20000000,
+} as const;
+
+/** The UAPI name of each TC_ACT_* value (the first, where names share a value). */
+export const TC_ACT_NAME: Readonly<Record<number, string>> = {
+  '-1': 'TC_ACT_UNSPEC',
+  0: 'TC_ACT_OK',
+  1: 'TC_ACT_RECLASSIFY',
+  2: 'TC_ACT_SHOT',
+  3: 'TC_ACT_PIPE',
+  4: 'TC_ACT_STOLEN',
+  5: 'TC_ACT_QUEUED',
+  6: 'TC_ACT_REPEAT',
+  7: 'TC_ACT_REDIRECT',
+  8: 'TC_ACT_TRAP',
+  0x10000000: 'TC_ACT_JUMP',
+  0x20000000: 'TC_ACT_GOTO_CHAIN',
+};
+
+/** TCA_MIRRED_* of <linux/tc_act/tc_mirred.h>. */
+export const TCA_MIRRED = {
+  UNSPEC: 0,
+  TM: 1,
+  PARMS: 2,
+  PAD: 3,
+} as const;
+
+/** The UAPI name of each TCA_MIRRED_* value (the first, where names share a value). */
+export const TCA_MIRRED_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_MIRRED_UNSPEC',
+  1: 'TCA_MIRRED_TM',
+  2: 'TCA_MIRRED_PARMS',
+  3: 'TCA_MIRRED_PAD',
+};
+
+/** TCA_EGRESS_* of <linux/tc_act/tc_mirred.h>. */
+export const TCA_EGRESS = {
+  REDIR: 1,
+  MIRROR: 2,
+} as const;
+
+/** The UAPI name of each TCA_EGRESS_* value (the first, where names share a value). */
+export const TCA_EGRESS_NAME: Readonly<Record<number, string>> = {
+  1: 'TCA_EGRESS_REDIR',
+  2: 'TCA_EGRESS_MIRROR',
+};
+
+/** TCA_INGRESS_* of <linux/tc_act/tc_mirred.h>. */
+export const TCA_INGRESS = {
+  REDIR: 3,
+  MIRROR: 4,
+} as const;
+
+/** The UAPI name of each TCA_INGRESS_* value (the first, where names share a value). */
+export const TCA_INGRESS_NAME: Readonly<Record<number, string>> = {
+  3: 'TCA_INGRESS_REDIR',
+  4: 'TCA_INGRESS_MIRROR',
+};
