@@ -219,7 +219,7 @@ export async function getInetSocket(id: InetSocketId, opts: FamilyOptions & { ex
   const f = idFields(id);
   return withDiagSocket(opts, async (sock) => {
     const reply = await sock.request(inetRequest(SOCK_DIAG_BY_FAMILY, 0, { ...f, ext: extMask(opts.extensions) }), {
-      headerSize: HEADER_SIZES.inet_diag_req_v2, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HEADER_SIZES.inet_diag_req_v2, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
     });
     const m = reply.messages.find((x) => x.type === SOCK_DIAG_BY_FAMILY);
     if (!m) throw new Error('SOCK_DIAG_BY_FAMILY: the kernel answered without a socket');
@@ -235,7 +235,7 @@ export async function destroyInetSocket(id: InetSocketId | InetSocket, opts: Fam
   const f = idFields(id as InetSocketId);
   await withDiagSocket(opts, async (sock) => {
     await sock.request(inetRequest(SOCK_DESTROY, NLM_F_ACK, { ...f, states: 0xffffffff }), {
-      headerSize: HEADER_SIZES.inet_diag_req_v2, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HEADER_SIZES.inet_diag_req_v2, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
     });
   });
 }
