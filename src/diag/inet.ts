@@ -90,7 +90,8 @@ function extMask(ext: readonly InetExtension[] | undefined): number {
   return m;
 }
 
-function protoNumber(p: Protocol | number | undefined): number {
+/** The protocol number of a name ('tcp' → 6); TCP when absent. */
+export function protoNumber(p: Protocol | number | undefined): number {
   if (p === undefined) return IPPROTO.TCP;
   if (typeof p === 'number') return p;
   const v = valueOf(protocolEnum, p);
@@ -163,6 +164,15 @@ function inetRequest(type: number, flags: number, fields: {
   } as never);
 }
 
+/** The dump request of one address family for `filter` (its expression already compiled to `bytecode`). */
+export function inetDumpRequest(family: 'inet' | 'inet6', proto: number, filter: Pick<InetFilter, 'rawProtocol' | 'states' | 'extensions'>, bytecode?: Uint8Array): Uint8Array {
+  return inetRequest(SOCK_DIAG_BY_FAMILY, 0, {
+    family, protocol: proto, ext: extMask(filter.extensions), states: stateMask(filter.states),
+    ...(filter.rawProtocol !== undefined ? { rawProtocol: filter.rawProtocol } : {}),
+    ...(bytecode ? { bytecode } : {}),
+  });
+}
+
 /**
  * Dumps inet sockets (SOCK_DIAG_BY_FAMILY, NLM_F_DUMP) as typed objects, like `ss -t`/`-u`/`-w`:
  * family, protocol, states, and the ports and prefixes of `expression` are filtered by the
@@ -180,11 +190,7 @@ export function dumpInetSockets(filter: InetFilter = {}, opts: FamilyOptions = {
     : undefined;
   const families = filter.family ? [filter.family] : (['inet', 'inet6'] as const);
   const make = (fam: 'inet' | 'inet6') => (o: FamilyOptions) =>
-    diagDump<InetSocket>(o, inetRequest(SOCK_DIAG_BY_FAMILY, 0, {
-      family: fam, protocol: proto, ext: extMask(filter.extensions), states: stateMask(filter.states),
-      ...(filter.rawProtocol !== undefined ? { rawProtocol: filter.rawProtocol } : {}),
-      ...(compiled?.bytecode ? { bytecode: compiled.bytecode } : {}),
-    }), decoderFor(proto), HEADER_SIZES.inet_diag_req_v2, pred);
+    diagDump<InetSocket>(o, inetDumpRequest(fam, proto, filter, compiled?.bytecode), decoderFor(proto), HEADER_SIZES.inet_diag_req_v2, pred);
   if (families.length === 1) return make(families[0]!)(opts);
   return new ChainedDump<InetSocket>(opts, families.map(make));
 }

@@ -1,7 +1,7 @@
 // Text of one socket in ss's fields: netid, state, queues, addresses, and the details -e, -m,
 // -i, -o and -p add (in ss's words and order).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import type { InetSocket, NetlinkSocketInfo, PacketSocket, SocketUser, UnixSocket } from '../../diag/index.js';
+import type { InetSocket, InetSocketBrief, NetlinkSocketInfo, PacketSocket, SocketUser, UnixSocket } from '../../diag/index.js';
 import { Col } from './columns.js';
 
 const STATE_NAMES: Record<string, string> = {
@@ -14,7 +14,8 @@ export function stateName(s: string | number): string {
   return typeof s === 'string' ? (STATE_NAMES[s] ?? 'UNKNOWN') : 'UNKNOWN';
 }
 
-const q = (n: number) => String(n).padEnd(6);
+const Q_SMALL = Array.from({ length: 256 }, (_, n) => String(n).padEnd(6));
+const q = (n: number) => (n < 256 ? Q_SMALL[n]! : String(n).padEnd(6));
 
 /** Context shared by every row: names and what to show. */
 export interface FormatContext {
@@ -208,7 +209,9 @@ function tcpInfoText(ctx: FormatContext, s: InetSocket): string {
 }
 
 /** The fields of an inet socket. */
-export function inetRow(ctx: FormatContext, s: InetSocket, netid: string): string[] {
+export function inetRow(ctx: FormatContext, brief: InetSocket | InetSocketBrief, netid: string): string[] {
+  // -e, -m and -i come with full sockets (dumpInetSockets); a listing with brief ones.
+  const s = brief as InetSocket;
   const v6only = s.skv6only === 1;
   const [la, lp] = inetAddr(ctx, s.family, s.src, s.sport, s.if, v6only, netid);
   const [ra, rp] = inetAddr(ctx, s.family, s.dst, s.dport, 0, v6only, netid);

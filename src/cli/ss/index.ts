@@ -1,7 +1,7 @@
 // nlkit ss: socket statistics over NETLINK_SOCK_DIAG, a drop-in for iproute2's ss (same
 // options, filters, columns), plus -j (one JSON object per socket) which ss lacks.
 import {
-  destroyInetSocket, dumpInetSockets, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, openDiag, parseFilter,
+  destroyInetSocket, dumpInetSockets, dumpInetSocketsBrief, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, openDiag, parseFilter,
   socketUsers, type FilterExpr, type InetExtension, type InetSocket,
 } from '../../diag/index.js';
 import { matchFilter } from '../../diag/filter.js';
@@ -28,14 +28,24 @@ export async function run(args: string[]): Promise<number> {
     if (o.events) return await watch(o, sock, expr);
     const ctx = context(o);
     const table = new Table();
-    const rows: (() => string[] | unknown)[] = [];
-    let needNames = false;
+    // Rows are formatted as they come (sockets die young, which the collector likes); interface
+    // names are loaded the first time a socket has one.
+    const json: string[] = [];
+    let namesLoaded = false;
+    const names = async (ifindex: number): Promise<void> => {
+      if (ifindex && !namesLoaded) {
+        namesLoaded = true;
+        await loadNames(ctx, o);
+      }
+    };
     if (o.dbs.size === 1) table.disable(Col.Netid);
     if (!(o.states & (o.states - 1))) table.disable(Col.State);
     if (o.header && !o.json) table.header();
-    // Rows are formatted after the dumps, so interface names are loaded only when a socket has one.
     // Text rows and JSON objects are built only for the output asked for.
-    const emit = (fields: () => string[], obj: () => unknown) => rows.push(o.json ? obj : fields);
+    const emit = (fields: () => string[], obj: () => unknown) => {
+      if (o.json) json.push(JSON.stringify(obj(), jsonValue));
+      else table.row(fields());
+    };
     const users = ctx.users;
     const withUsers = (ino: number, x: object): object => (users ? { ...x, users: users.get(ino) ?? [] } : x);
 
@@ -45,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
     if ((o.dbs.has('packet_raw') || o.dbs.has('packet_dgram')) && o.states & (1 << 7)) {
       for await (const s of dumpPacketSockets({}, { socket: sock })) {
         if (!o.dbs.has(s.type === 'raw' ? 'packet_raw' : 'packet_dgram')) continue;
-        if (s.info?.index) needNames = true;
+        await names(s.info?.index ?? 0);
         emit(() => packetRow(ctx, s), () => withUsers(s.ino, { netid: s.type === 'raw' ? 'p_raw' : 'p_dgr', ...s }));
       }
     }
@@ -64,16 +74,18 @@ export async function run(args: string[]): Promise<number> {
       if (o.details) ext.push('shutdown');
       for (const [db, proto] of INET_DBS) {
         if (!o.dbs.has(db)) continue;
-        const dump = dumpInetSockets({
-          protocol: proto, states: o.states, extensions: ext, ...(fam ? { family: fam } : {}), ...(expr ? { expression: expr } : {}),
+        // Without -e/-m/-i/-K/-j a row needs only inet_diag_msg's header: the brief decoder.
+        const brief = !o.details && !o.mem && !o.info && !o.kill && !o.json;
+        const dump = (brief ? dumpInetSocketsBrief : dumpInetSockets)({
+          protocol: proto, states: o.states, ...(brief ? {} : { extensions: ext }), ...(fam ? { family: fam } : {}), ...(expr ? { expression: expr } : {}),
           ...(proto === 'raw' ? { rawProtocol: 0 } : {}),
         }, { socket: sock });
         try {
           for await (const batch of dump.batches()) {
             for (const s of batch) {
               if (expr && !matchFilter(expr, s)) continue;
-              if (o.kill && !(await kill(s, sock))) continue;
-              if (s.if) needNames = true;
+              if (o.kill && !(await kill(s as InetSocket, sock))) continue;
+              if (s.if) await names(s.if);
               emit(() => inetRow(ctx, s, proto), () => withUsers(s.inode, { netid: proto, ...s }));
             }
           }
@@ -83,13 +95,9 @@ export async function run(args: string[]): Promise<number> {
         }
       }
     }
-    if (needNames) await loadNames(ctx, o);
     if (o.json) {
-      const out: string[] = [];
-      for (const r of rows) out.push(JSON.stringify(r(), jsonValue));
-      if (out.length) process.stdout.write(out.join('\n') + '\n');
-    } else for (const r of rows) table.row(r() as string[]);
-    if (!o.json) process.stdout.write(table.render(process.stdout.isTTY ? process.stdout.columns || 80 : undefined));
+      if (json.length) process.stdout.write(json.join('\n') + '\n');
+    } else process.stdout.write(table.render(process.stdout.isTTY ? process.stdout.columns || 80 : undefined));
     return 0;
   } finally {
     sock.close();
