@@ -61,8 +61,8 @@ export class Table {
     return this.cells.length === 0;
   }
 
-  /** The rendered text (with the final newline), for a screen `screenWidth` wide or a pipe (undefined). */
-  render(screenWidth: number | undefined): string {
+  /** The rendered text as UTF-8 (with the final newline), for a screen `screenWidth` wide or a pipe (undefined). */
+  render(screenWidth: number | undefined): Buffer {
     const cols = this.cols.filter((c) => !c.disabled);
     let first = true;
     for (const c of cols) {
@@ -71,39 +71,48 @@ export class Table {
       if (c.width) first = false;
     }
     if (screenWidth !== undefined) spread(cols, screenWidth);
-    const out: string[] = [];
+    // Written straight into one buffer: no string per line for the collector to chase.
     const cells = this.cells;
     const n = this.width;
-    const pad = (k: number) => (k < SPACES.length ? SPACES[k]! : ' '.repeat(k));
+    let buf = Buffer.allocUnsafe(cells.length * 12 + 4096);
+    let len = 0;
+    const put = (v: string) => {
+      if (len + v.length * 3 > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, len + v.length * 3));
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
+      }
+      len += buf.write(v, len, 'utf8');
+    };
+    const pad = (k: number) => put(k < SPACES.length ? SPACES[k]! : ' '.repeat(k));
     // ss starts each line at the first column with a width and prints every later one.
     let first0 = cols.findIndex((c) => c.width > 0);
     if (first0 < 0) first0 = 0;
     for (let at = 0; at < cells.length; at += n) {
-      let line = '';
       let started = false;
       for (let i = first0; i < cols.length; i++) {
         const c = cols[i]!;
         const v = cells[at + i]!;
         let printed = 0;
         if (started) {
-          line += c.ldelim;
+          if (c.ldelim) put(c.ldelim);
           printed = c.ldelim.length;
         }
         started = true;
         if (c.width && c.right) {
           const s = c.width - v.length - printed;
           if (s > 0) {
-            line += pad(s);
+            pad(s);
             printed += s;
           }
         }
-        line += v;
+        if (v) put(v);
         printed += v.length;
-        if (c.width && !c.right && c.width - printed > 0) line += pad(c.width - printed);
+        if (c.width && !c.right && c.width - printed > 0) pad(c.width - printed);
       }
-      out.push(line + '\n');
+      put('\n');
     }
-    return out.join('');
+    return buf.subarray(0, len);
   }
 }
 
