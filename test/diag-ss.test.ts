@@ -151,6 +151,25 @@ test('nlkit ss prints what ss prints, byte for byte', async (t) => {
   }));
 });
 
+// Unix sockets run the expression too: with -x or -f unix (ss's preferred family) `dport = :0`
+// is a name pattern that matches nothing; with -A unix_stream it compares the peer's inode.
+const UNIX_FILTERS = [
+  ['-xaHn', 'dport = :0'], ['-xaHn', 'dport != :0'], ['-xaHn', 'sport gt :1'], ['-f', 'unix', '-aHn', 'dport = :0'],
+  ['-A', 'unix_stream', '-aHn', 'dport = :0'], ['-xaHn', 'not dport = :0 and sport gt :1'], ['-xaHn', 'dport = :0 or sport gt :5'],
+] as const;
+
+test('filter expressions on unix sockets select what ss selects', async (t) => {
+  if (!requireSs(t)) return;
+  await withNetns((ns) => withSockets(ns, async () => {
+    for (const c of UNIX_FILTERS) {
+      const args = [...c.slice(0, -1), ...c[c.length - 1]!.split(' ')];
+      const want = ss(ns, args);
+      if (c[0] === '-A') assert.ok(want.includes('LISTEN'), 'ss -A unix_stream lists the listeners (peer inode 0)');
+      assert.equal(nlkitSs(ns, args), want, `nlkit ss ${args.join(' ')}`);
+    }
+  }));
+});
+
 const FILTERS = [
   'dport = :8080', 'sport = :8080', 'sport gt :1024', 'sport lt :3000', 'dport ge :9090', 'dport le :2222', 'sport != :9090',
   'src 127.0.0.1', 'src 127.0.0.0/8', 'dst 127.0.0.1:8080', 'src [::1]', 'src ::/0', 'src [::]:9090', 'dst 10.0.0.0/8',

@@ -62,7 +62,7 @@ export async function run(args: string[]): Promise<number> {
     const unixTypes = (['stream', 'dgram', 'seqpacket'] as const).filter((t) => o.dbs.has(`unix_${t}`));
     if (unixTypes.length) {
       for await (const s of dumpUnixSockets({ states: o.states, type: unixTypes }, { socket: sock })) {
-        if (expr && !unixMatch(expr, s.ino, s.peer)) continue;
+        if (expr && !unixMatch(expr, s.ino, s.peer, o.preferred === 'unix')) continue;
         emit(() => unixRow(ctx, s), () => withUsers(s.ino, { netid: unixRow(ctx, s)[Col.Netid], ...s }));
       }
     }
@@ -118,7 +118,19 @@ async function kill(s: InetSocket, sock: NetlinkSocket): Promise<boolean> {
  * ss runs its expression on unix sockets too, with the inode as the local port and the peer's
  * as the remote one; inet address terms never match them.
  */
-function unixMatch(e: FilterExpr, ino: number, peer: number | undefined): boolean {
+function unixMatch(e: FilterExpr, ino: number, peer: number | undefined, names: boolean): boolean {
+  switch (e.op) {
+    case 'and': return unixMatch(e.left, ino, peer, names) && unixMatch(e.right, ino, peer, names);
+    case 'or': return unixMatch(e.left, ino, peer, names) || unixMatch(e.right, ino, peer, names);
+    case 'not': return !unixMatch(e.expr, ino, peer, names);
+    // With unix preferred (-x, -f unix) ss reads `:0` as a name pattern, which no unix name
+    // matches; `dport = :N` and `!=` are host conditions in its grammar, `gt`/`lt`… port ones.
+    case 'host': if (names) return false; break;
+    case 'port':
+      if (names && e.cmp === 'eq') return false;
+      if (names && e.cmp === 'ne') return true;
+      break;
+  }
   return matchFilter(e, { family: 'unix', src: '', dst: '', sport: ino, dport: peer ?? 0 });
 }
 
