@@ -144,7 +144,7 @@ test('nlkit ss prints what ss prints, byte for byte', async (t) => {
   await withNetns((ns) => withSockets(ns, async () => {
     for (const args of [
       ['-tan'], ['-tln'], ['-tn'], ['-uan'], ['-ua'], ['-uln'], ['-xan'], ['-xl'], ['-4tan'], ['-6tan'], ['-tuan'], ['-H', '-tan'],
-      ['-tanp'], ['-tanm'], ['-tan', 'state', 'established'], ['-tan', 'state', 'listening'], ['-ta', 'exclude', 'listening'],
+      ['-tanp'], ['-tanm'], ['-tanmO'], ['-uanmO'], ['-xanm'], ['-xanmO'], ['-xane'], ['-xanem'], ['-tan', 'state', 'established'], ['-tan', 'state', 'listening'], ['-ta', 'exclude', 'listening'],
     ]) {
       assert.equal(nlkitSs(ns, args), ss(ns, args), `ss ${args.join(' ')}`);
     }

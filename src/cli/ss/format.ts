@@ -25,6 +25,8 @@ export interface FormatContext {
   mem: boolean;
   info: boolean;
   options: boolean;
+  /** -O: the details lines (-m, -i) stay on the socket's line. */
+  oneline?: boolean;
   ifname: (index: number) => string;
   service: (port: number, proto: string) => string | undefined;
 }
@@ -230,7 +232,7 @@ export function inetRow(ctx: FormatContext, brief: InetSocket | InetSocketBrief,
     if (s.shutdown !== undefined) ext += ` ${s.shutdown & 1 ? '-' : '<'}-${s.shutdown & 2 ? '-' : '>'}`;
   }
   if (ctx.mem || ctx.info) {
-    ext += '\n\t';
+    if (!ctx.oneline) ext += '\n\t';
     if (ctx.mem) ext += skmem(s.skmeminfo, s.meminfo);
     if (ctx.info) ext += tcpInfoText(ctx, s);
   }
@@ -252,12 +254,15 @@ export function unixRow(ctx: FormatContext, s: UnixSocket): string[] {
   const netid = s.type === 'stream' ? 'u_str' : s.type === 'seqpacket' ? 'u_seq' : 'u_dgr';
   const name = s.name === undefined || s.name === '' ? '*' : s.name.replace(/\0/g, '@');
   let ext = usersText(ctx, s.ino);
+  // ss keeps a unix socket's memory and details on its line: memory, shutdown, the bound
+  // file (dev split by glibc's major()/minor() although it is the kernel's encoding), the
+  // pending connections' inodes.
+  if (ctx.mem) ext += skmem(s.meminfo);
   if (ctx.details) {
-    if (s.uid) ext += ` uid:${s.uid}`;
-    ext += ` ino:${s.ino} sk:${BigInt(s.cookie).toString(16)}`;
     if (s.shutdown !== undefined) ext += ` ${s.shutdown & 1 ? '-' : '<'}-${s.shutdown & 2 ? '-' : '>'}`;
+    if (s.vfs) ext += ` ino:${s.vfs.ino} dev:${(s.vfs.dev >>> 8) & 0xfff}/${(s.vfs.dev & 0xff) | ((s.vfs.dev >>> 12) & ~0xff)}`;
+    if (s.icons) ext += ` peers:${s.icons.map((p) => ` ${p}`).join('')}`;
   }
-  if (ctx.mem) ext += '\n\t' + skmem(s.meminfo);
   const f: string[] = [];
   f[Col.Netid] = netid;
   f[Col.State] = stateName(s.state);
@@ -292,8 +297,10 @@ export function netlinkRow(ctx: FormatContext, s: NetlinkSocketInfo): string[] {
   const proto = ctx.numeric ? String(s.protocol) : (NL_PROTOS[s.protocol] ?? String(s.protocol));
   const who = ctx.numeric ? String(pid) : pid === 0 ? 'kernel' : pid === -1 ? '*' : procName(pid);
   let ext = usersText(ctx, s.ino);
-  if (ctx.details) ext += ` sk=${BigInt(s.cookie).toString(16)} cb=0 groups=0x${groupMask(s.groups)}`;
-  if (ctx.mem) ext += '\n\t' + skmem(s.meminfo);
+  // ss has sk and cb only from /proc/net/netlink; over sock_diag it prints zeros.
+  if (ctx.details) ext += ` sk=0 cb=0 groups=0x${groupMask(s.groups)}`;
+  // ss prints a netlink socket's memory after a tab on the same line (with or without -O).
+  if (ctx.mem) ext += '\t' + skmem(s.meminfo);
   const f: string[] = [];
   f[Col.Netid] = 'nl';
   f[Col.State] = 'UNCONN';

@@ -144,7 +144,7 @@ async function loadNames(_ctx: FormatContext, o: SsOptions): Promise<void> {
 
 function context(o: SsOptions): FormatContext {
   return {
-    numeric: o.numeric, users: o.users ? socketUsers() : undefined, details: o.details, mem: o.mem, info: o.info, options: o.options,
+    numeric: o.numeric, users: o.users ? socketUsers() : undefined, details: o.details, mem: o.mem, info: o.info, options: o.options, oneline: o.oneline,
     ifname: (i) => linkNames.get(i) ?? String(i),
     service: serviceName,
   };
