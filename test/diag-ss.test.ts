@@ -261,3 +261,33 @@ test('packet sockets: dumpPacketSockets and nlkit ss -0 equal ss', async (t) => 
     }
   });
 });
+
+// Raw sockets: a python3 child opens ICMP and ICMPv6 ones (a bound one too). Without raw_diag
+// ss reads /proc/net/raw{,6}, and so does nlkit ss; with it, both ask the kernel.
+const RAW_FIXTURE = `
+import socket, sys
+r4 = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+r6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+rb = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP); rb.bind(('127.0.0.1', 0))
+print('ready', flush=True)
+sys.stdin.read()
+`;
+
+test('raw sockets: nlkit ss -w equals ss (raw_diag or /proc/net/raw)', async (t) => {
+  if (!requireSs(t) || !requireTool(t, 'python3')) return;
+  await withNetns(async (ns) => {
+    const child = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', RAW_FIXTURE], { stdio: 'pipe' });
+    try {
+      const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+      assert.equal(first.value, 'ready');
+      const all = ss(ns, ['-H', '-wan']);
+      assert.equal(all.split('\n').filter(Boolean).length, 3, `ss lists the three raw sockets:\n${all}`);
+      for (const args of [['-wan'], ['-wa'], ['-4wan'], ['-6wan'], ['-wanp'], ['-wane'], ['-tuwan'], ['-wan', 'src', '127.0.0.1'], ['-wan', 'sport', '=', ':1']]) {
+        assert.equal(nlkitSs(ns, args), ss(ns, args), `ss ${args.join(' ')}`);
+      }
+    } finally {
+      child.stdin.end();
+      child.kill();
+    }
+  });
+});

@@ -353,9 +353,27 @@ export function packetRow(ctx: FormatContext, s: PacketSocket): string[] {
 }
 
 let services: Map<string, string> | undefined;
+let protocols: Map<number, string> | undefined;
+
+/** /etc/protocols lookup: a raw socket's "port" is its IP protocol, which ss names so. */
+function protocolName(n: number): string | undefined {
+  if (!protocols) {
+    protocols = new Map();
+    try {
+      for (const line of readFileSync('/etc/protocols', 'utf8').split('\n')) {
+        const m = /^([^#\s]+)\s+(\d+)/.exec(line);
+        if (m && !protocols.has(Number(m[2]))) protocols.set(Number(m[2]), m[1]!);
+      }
+    } catch {
+      // no /etc/protocols: numbers
+    }
+  }
+  return protocols.get(n);
+}
 
 /** /etc/services lookup (port/proto -> name), skipping the ephemeral range as ss does. */
 export function serviceName(port: number, proto: string): string | undefined {
+  if (proto === 'raw') return protocolName(port);
   if (!services) {
     services = new Map();
     try {

@@ -1,7 +1,7 @@
 // nlkit ss: socket statistics over NETLINK_SOCK_DIAG, a drop-in for iproute2's ss (same
 // options, filters, columns), plus -j (one JSON object per socket) which ss lacks.
 import {
-  destroyInetSocket, dumpInetSockets, dumpInetSocketsBrief, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, openDiag, parseFilter,
+  destroyInetSocket, dumpInetSockets, dumpInetSocketsBrief, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, openDiag, parseFilter, procRawSockets, tcpState,
   socketUsers, type FilterExpr, type InetExtension, type InetSocket,
 } from '../../diag/index.js';
 import { matchFilter } from '../../diag/filter.js';
@@ -90,8 +90,20 @@ export async function run(args: string[]): Promise<number> {
             }
           }
         } catch (e) {
-          // Protocols whose diag module is not loaded (sctp, mptcp, raw) answer ENOENT; ss skips them too.
+          // Protocols whose diag module is not loaded (sctp, mptcp, raw) answer ENOENT; ss skips
+          // them, except raw sockets, which it reads from /proc/net/raw{,6}.
           if ((e as { code?: string }).code !== 'ENOENT' && (e as { code?: string }).code !== 'EOPNOTSUPP') throw e;
+          if (proto === 'raw' && !o.kill) {
+            // /proc has no memory or details: ss prints the bare row.
+            const bare: FormatContext = { ...ctx, details: false, mem: false, info: false };
+            for (const f of fam ? [fam as 'inet' | 'inet6'] : (['inet', 'inet6'] as const)) {
+              for (const s of procRawSockets(f, netns)) {
+                if (!(o.states & (1 << stateNumber(s.state)))) continue;
+                if (expr && !matchFilter(expr, s)) continue;
+                emit(() => inetRow(bare, s, proto), () => withUsers(s.inode, { netid: proto, ...s }));
+              }
+            }
+          }
         }
       }
     }
@@ -102,6 +114,11 @@ export async function run(args: string[]): Promise<number> {
   } finally {
     sock.close();
   }
+}
+
+/** A state's number (its name's value in tcp_state). */
+function stateNumber(s: string | number): number {
+  return typeof s === 'number' ? s : (tcpState.values as Record<string, number>)[s] ?? 0;
 }
 
 /** ss -K: closes the socket; false when the kernel would not (ss then does not list it). */
