@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import {
   compileFilter, destroyInetSocket, dumpInetSockets, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, getInetSocket,
 } from '../src/diag/index.js';
-import { nlkit } from './helpers/cli.js';
+import { joined, nlkit, startNlkit, until } from './helpers/cli.js';
 import { requireRoot, requireTool, withNetns } from './helpers/netns.js';
 
 const SOCKET_MODULE = new URL('../src/socket/index.js', import.meta.url).href;
@@ -219,6 +219,32 @@ test('nlkit ss -K closes a connection; the destroy group reports it; getInetSock
       await assert.rejects(destroyInetSocket(one, { netns: ns }), (e: Error & { code?: string }) => e.code === 'ENOENT');
     } finally {
       sub.close();
+    }
+  }));
+});
+
+test('nlkit ss -E prints a connection the kernel destroyed', async (t) => {
+  if (!requireSs(t)) return;
+  await withNetns((ns) => withSockets(ns, async (f) => {
+    const watch = startNlkit(['ss', '-N', ns, '-E', '-H', '-n', '-t']);
+    try {
+      // Joined SKNLGRP_INET_TCP_DESTROY (group 1 of NETLINK_SOCK_DIAG, 4): nothing after is missed.
+      await until(() => joined(watch.pid, 4, 1, ns), 'nlkit ss -E joined the tcp destroy group');
+      const r = nlkit(['ss', '-N', ns, '-K', '-H', '-n', '-t', 'dport', '=', ':8080']);
+      if (r.status === 0 && r.stdout === '') {
+        t.skip('the kernel cannot destroy sockets (CONFIG_INET_DIAG_DESTROY is off)');
+        return;
+      }
+      assert.equal(r.status, 0, r.stderr);
+      const local = /127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:8080/.exec(r.stdout);
+      assert.ok(local, `ss -K printed the connection: ${r.stdout}`);
+      const line = await watch.waitFor('out', new RegExp(`^.*127\\.0\\.0\\.1:${local![1]}\\s+127\\.0\\.0\\.1:8080.*$`, 'm'));
+      // A destroyed socket is closed: UNCONN, then the queues (no Netid column with -t alone).
+      assert.match(line[0], /^UNCONN\s+\d+\s+\d+\s+/, 'state and queues first');
+      void f;
+    } finally {
+      const done = await watch.stop('SIGINT');
+      assert.equal(done.status, 0, `nlkit ss -E exits 0 on SIGINT: ${done.stderr}`);
     }
   }));
 });

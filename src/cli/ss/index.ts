@@ -186,7 +186,9 @@ async function watch(o: SsOptions, _sock: NetlinkSocket, expr: FilterExpr | unde
       const netid = typeof s.protocol === 'string' ? s.protocol : String(s.protocol);
       if (o.json) process.stdout.write(JSON.stringify({ event: 'destroy', netid, ...s }, jsonValue) + '\n');
       else {
+        // The same column rules as a listing: no Netid column for one kind of socket.
         const t = new Table();
+        if (o.dbs.size === 1) t.disable(Col.Netid);
         t.row(inetRow(ctx, s, netid));
         process.stdout.write(t.render(undefined));
       }
