@@ -54,10 +54,10 @@ export function fillRoutes(ns: string, n: number, from = 0): void {
 }
 
 /** Compiles the C helpers in bench/c into dist/bench/bin once. */
-export function buildC(): { floor: string; measure: string } {
+export function buildC(): { floor: string; measure: string; ssfloor: string } {
   const out = path.join(ROOT, 'dist', 'bench', 'bin');
   mkdirSync(out, { recursive: true });
-  const bins = { floor: path.join(out, 'floor'), measure: path.join(out, 'measure') };
+  const bins = { floor: path.join(out, 'floor'), measure: path.join(out, 'measure'), ssfloor: path.join(out, 'ssfloor') };
   for (const [name, bin] of Object.entries(bins)) {
     if (!existsSync(bin)) sh('cc', ['-O2', '-Wall', '-o', bin, path.join(ROOT, 'bench', 'c', `${name}.c`)]);
   }

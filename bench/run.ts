@@ -1,6 +1,6 @@
 // nlkit benchmarks: full routing tables, event storms and bulk changes, measured in one run
 // against iproute2 and a C floor. Run as root: `npm run bench` (options: --routes N, --runs K,
-// --storm M, --bulk N, --million). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
+// --storm M, --bulk N, --conns N, --million; --only dump,storm,bulk,ss). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
 //
 // Timed commands run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS: that variable makes every
 // Node start read a CA bundle (~95 ms here), which has nothing to do with Netlink.
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import {
   ROOT, addGatewayDevice, buildC, deleteNetns, fillRoutes, makeNetns, measure, median, prefix, sh, timedEnv, type Sample,
 } from './ns.js';
+import { ssBench } from './ss.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values: opt } = parseArgs({
     bulk: { type: 'string', default: '100000' },
     million: { type: 'boolean', default: false },
     only: { type: 'string' },
+    conns: { type: 'string', default: '20000' }, // TCP connections of the ss bench
   },
 });
 const N = Number(opt.routes);
@@ -256,6 +258,11 @@ async function main(): Promise<void> {
     await stormBench(Number(opt.storm), true);
   }
   if (want('bulk')) await bulkBench(bins, Number(opt.bulk));
+  if (want('ss')) {
+    const conns = Number(opt.conns);
+    const { rows, floorMs } = await ssBench(conns, RUNS);
+    table(`Socket list: ${conns} established TCP connections (${2 * conns} sockets; ${RUNS} runs, medians)`, rows, floorMs);
+  }
   if (opt.million || only?.includes('million')) await millionBench();
 }
 

@@ -1,19 +1,18 @@
 // sock_diag benchmark: a namespace holding N established TCP connections (2N sockets), listed by
-// `ss -tn` and `nlkit ss -tn` (whole processes, under the measure helper) and by the library
-// in-process (dumpInetSockets, warm). Run as root after a build: `node dist/bench/ss.js
-// [--conns N] [--runs K]`. Creates and deletes its own namespace (nlbench-ss).
+// the C floor (bench/c/ssfloor.c), `ss -tn` and `nlkit ss -tn` (whole processes, under the
+// measure helper) and by the library in-process (dumpInetSockets, warm). Run as root after a
+// build: `node dist/bench/ss.js [--conns N] [--runs K]`, or within `npm run bench -- --only ss`.
+// Creates and deletes its own namespace (nlbench-ss-PID).
 import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ROOT, buildC, deleteNetns, makeNetns, measure, median } from './ns.js';
 
-const { values: opt } = parseArgs({ options: { conns: { type: 'string', default: '20000' }, runs: { type: 'string', default: '7' } } });
-const N = Number(opt.conns);
-const RUNS = Number(opt.runs);
-const NS = 'nlbench-ss';
+const NS = `nlbench-ss-${process.pid}`;
 
 // Holds n connections to a listener on 127.0.0.1:PORT, clients spread over 127.0.0.2.. so
 // ephemeral ports never run out; prints "ready" once all are established. Several holders share
@@ -37,7 +36,7 @@ process.stdin.resume();
 process.stdin.on('end', () => process.exit(0));
 `;
 
-const LIB = `
+const LIB = (RUNS: number) => `
 const { dumpInetSockets } = await import('nlkit/diag');
 const ns = process.argv[2];
 const times = [];
@@ -53,8 +52,16 @@ times.sort((a, b) => a - b);
 console.log(JSON.stringify({ count, ms: times[times.length >> 1], rssMiB: process.memoryUsage.rss() / 1048576 }));
 `;
 
-async function main(): Promise<void> {
-  const { measure: measureBin } = buildC();
+/** One row of the ss bench: what, median wall time, peak RSS. */
+export interface SsRow {
+  name: string;
+  ms: number;
+  rssMiB: number;
+}
+
+/** Runs the ss bench on N connections, RUNS runs each; the rows, and the C floor's median. */
+export async function ssBench(N: number, RUNS: number): Promise<{ rows: SsRow[]; floorMs: number }> {
+  const { measure: measureBin, ssfloor } = buildC();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nlbench-ss-'));
   makeNetns(NS);
   const holderFile = path.join(dir, 'holder.mjs');
@@ -68,23 +75,22 @@ async function main(): Promise<void> {
       if (first.value !== 'ready') throw new Error('holder did not start');
     }
     const cli = path.join(ROOT, 'dist', 'bundle', 'main.js');
-    const rows: [string, number, number][] = [];
+    const rows: SsRow[] = [];
     const time = (name: string, cmd: string[]) => {
       const xs = Array.from({ length: RUNS }, () => measure(measureBin, cmd));
-      rows.push([name, median(xs.map((x) => x.ms)), Math.max(...xs.map((x) => x.rssKiB)) / 1024]);
+      rows.push({ name, ms: median(xs.map((x) => x.ms)), rssMiB: Math.max(...xs.map((x) => x.rssKiB)) / 1024 });
     };
+    time('C floor (bench/c/ssfloor.c, whole process)', [ssfloor, NS]);
     time('`ss -tn` (ip netns exec)', ['ip', 'netns', 'exec', NS, 'ss', '-tn']);
     time('`ip netns exec` alone (true)', ['ip', 'netns', 'exec', NS, 'true']);
     time('`nlkit ss -N NS -tn` (whole process)', [process.execPath, cli, 'ss', '-N', NS, '-tn']);
     time('`nlkit ss -N NS -tn -j` (whole process)', [process.execPath, cli, 'ss', '-N', NS, '-tn', '-j']);
     const libFile = path.join(ROOT, 'dist', 'bench', 'ss-lib.mjs');
-    writeFileSync(libFile, LIB);
+    writeFileSync(libFile, LIB(RUNS));
     const lib = JSON.parse((await run(process.execPath, [libFile, NS])).trim()) as { count: number; ms: number; rssMiB: number };
     rmSync(libFile);
-    rows.push([`library: \`dumpInetSockets()\` typed, warm (${lib.count} sockets)`, lib.ms, lib.rssMiB]);
-    console.log(`${N} established connections (${2 * N} sockets), median of ${RUNS}:`);
-    console.log('| what | median ms | peak RSS MiB |\n|---|---:|---:|');
-    for (const [n, ms, rss] of rows) console.log(`| ${n} | ${ms.toFixed(1)} | ${rss.toFixed(1)} |`);
+    rows.push({ name: `library: \`dumpInetSockets()\` typed, warm (${lib.count} sockets)`, ms: lib.ms, rssMiB: lib.rssMiB });
+    return { rows, floorMs: rows[0]!.ms };
   } finally {
     for (const holder of holders) {
       holder.stdin.end();
@@ -104,4 +110,12 @@ function run(cmd: string, args: string[]): Promise<string> {
   });
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values: opt } = parseArgs({ options: { conns: { type: 'string', default: '20000' }, runs: { type: 'string', default: '7' } } });
+  const N = Number(opt.conns);
+  const RUNS = Number(opt.runs);
+  const { rows, floorMs } = await ssBench(N, RUNS);
+  console.log(`${N} established connections (${2 * N} sockets), median of ${RUNS}:`);
+  console.log('| what | median ms | x floor | peak RSS MiB |\n|---|---:|---:|---:|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.ms.toFixed(1)} | ${(r.ms / floorMs).toFixed(2)} | ${r.rssMiB.toFixed(1)} |`);
+}

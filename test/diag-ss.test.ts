@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import {
   compileFilter, destroyInetSocket, dumpInetSockets, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, getInetSocket,
 } from '../src/diag/index.js';
-import { nlkit } from './helpers/cli.js';
+import { joined, nlkit, startNlkit, until } from './helpers/cli.js';
 import { requireRoot, requireTool, withNetns } from './helpers/netns.js';
 
 const SOCKET_MODULE = new URL('../src/socket/index.js', import.meta.url).href;
@@ -144,9 +144,28 @@ test('nlkit ss prints what ss prints, byte for byte', async (t) => {
   await withNetns((ns) => withSockets(ns, async () => {
     for (const args of [
       ['-tan'], ['-tln'], ['-tn'], ['-uan'], ['-ua'], ['-uln'], ['-xan'], ['-xl'], ['-4tan'], ['-6tan'], ['-tuan'], ['-H', '-tan'],
-      ['-tanp'], ['-tanm'], ['-tan', 'state', 'established'], ['-tan', 'state', 'listening'], ['-ta', 'exclude', 'listening'],
+      ['-tanp'], ['-tanm'], ['-tanmO'], ['-uanmO'], ['-xanm'], ['-xanmO'], ['-xane'], ['-xanem'], ['-tan', 'state', 'established'], ['-tan', 'state', 'listening'], ['-ta', 'exclude', 'listening'],
     ]) {
       assert.equal(nlkitSs(ns, args), ss(ns, args), `ss ${args.join(' ')}`);
+    }
+  }));
+});
+
+// Unix sockets run the expression too: with -x or -f unix (ss's preferred family) `dport = :0`
+// is a name pattern that matches nothing; with -A unix_stream it compares the peer's inode.
+const UNIX_FILTERS = [
+  ['-xaHn', 'dport = :0'], ['-xaHn', 'dport != :0'], ['-xaHn', 'sport gt :1'], ['-f', 'unix', '-aHn', 'dport = :0'],
+  ['-A', 'unix_stream', '-aHn', 'dport = :0'], ['-xaHn', 'not dport = :0 and sport gt :1'], ['-xaHn', 'dport = :0 or sport gt :5'],
+] as const;
+
+test('filter expressions on unix sockets select what ss selects', async (t) => {
+  if (!requireSs(t)) return;
+  await withNetns((ns) => withSockets(ns, async () => {
+    for (const c of UNIX_FILTERS) {
+      const args = [...c.slice(0, -1), ...c[c.length - 1]!.split(' ')];
+      const want = ss(ns, args);
+      if (c[0] === '-A') assert.ok(want.includes('LISTEN'), 'ss -A unix_stream lists the listeners (peer inode 0)');
+      assert.equal(nlkitSs(ns, args), want, `nlkit ss ${args.join(' ')}`);
     }
   }));
 });
@@ -204,6 +223,32 @@ test('nlkit ss -K closes a connection; the destroy group reports it; getInetSock
   }));
 });
 
+test('nlkit ss -E prints a connection the kernel destroyed', async (t) => {
+  if (!requireSs(t)) return;
+  await withNetns((ns) => withSockets(ns, async (f) => {
+    const watch = startNlkit(['ss', '-N', ns, '-E', '-H', '-n', '-t']);
+    try {
+      // Joined SKNLGRP_INET_TCP_DESTROY (group 1 of NETLINK_SOCK_DIAG, 4): nothing after is missed.
+      await until(() => joined(watch.pid, 4, 1, ns), 'nlkit ss -E joined the tcp destroy group');
+      const r = nlkit(['ss', '-N', ns, '-K', '-H', '-n', '-t', 'dport', '=', ':8080']);
+      if (r.status === 0 && r.stdout === '') {
+        t.skip('the kernel cannot destroy sockets (CONFIG_INET_DIAG_DESTROY is off)');
+        return;
+      }
+      assert.equal(r.status, 0, r.stderr);
+      const local = /127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:8080/.exec(r.stdout);
+      assert.ok(local, `ss -K printed the connection: ${r.stdout}`);
+      const line = await watch.waitFor('out', new RegExp(`^.*127\\.0\\.0\\.1:${local![1]}\\s+127\\.0\\.0\\.1:8080.*$`, 'm'));
+      // A destroyed socket is closed: UNCONN, then the queues (no Netid column with -t alone).
+      assert.match(line[0], /^UNCONN\s+\d+\s+\d+\s+/, 'state and queues first');
+      void f;
+    } finally {
+      const done = await watch.stop('SIGINT');
+      assert.equal(done.status, 0, `nlkit ss -E exits 0 on SIGINT: ${done.stderr}`);
+    }
+  }));
+});
+
 test('nlkit ss -j prints one JSON object per socket', async (t) => {
   if (!requireSs(t)) return;
   await withNetns((ns) => withSockets(ns, async () => {
@@ -236,6 +281,36 @@ test('packet sockets: dumpPacketSockets and nlkit ss -0 equal ss', async (t) => 
       const list = await dumpPacketSockets({}, { netns: ns }).toArray();
       assert.deepEqual(list.map((s) => `${s.type} ${s.num} ${s.info?.index ?? 0}`).sort(), ['dgram 3 0', 'raw 2048 1']);
       for (const args of [['-0a'], ['-0an'], ['-0ae'], ['-0aem'], ['-0ap']]) assert.equal(nlkitSs(ns, args), ss(ns, args), `ss ${args.join(' ')}`);
+    } finally {
+      child.stdin.end();
+      child.kill();
+    }
+  });
+});
+
+// Raw sockets: a python3 child opens ICMP and ICMPv6 ones (a bound one too). Without raw_diag
+// ss reads /proc/net/raw{,6}, and so does nlkit ss; with it, both ask the kernel.
+const RAW_FIXTURE = `
+import socket, sys
+r4 = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+r6 = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+rb = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP); rb.bind(('127.0.0.1', 0))
+print('ready', flush=True)
+sys.stdin.read()
+`;
+
+test('raw sockets: nlkit ss -w equals ss (raw_diag or /proc/net/raw)', async (t) => {
+  if (!requireSs(t) || !requireTool(t, 'python3')) return;
+  await withNetns(async (ns) => {
+    const child = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', RAW_FIXTURE], { stdio: 'pipe' });
+    try {
+      const first = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+      assert.equal(first.value, 'ready');
+      const all = ss(ns, ['-H', '-wan']);
+      assert.equal(all.split('\n').filter(Boolean).length, 3, `ss lists the three raw sockets:\n${all}`);
+      for (const args of [['-wan'], ['-wa'], ['-4wan'], ['-6wan'], ['-wanp'], ['-wane'], ['-tuwan'], ['-wan', 'src', '127.0.0.1'], ['-wan', 'sport', '=', ':1']]) {
+        assert.equal(nlkitSs(ns, args), ss(ns, args), `ss ${args.join(' ')}`);
+      }
     } finally {
       child.stdin.end();
       child.kill();

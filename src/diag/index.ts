@@ -9,6 +9,8 @@ export {
   dumpInetSockets, getInetSocket, destroyInetSocket, events, stateMask, isConnected, EVENT_GROUPS,
   type InetSocket, type InetFilter, type InetSocketId, type InetExtension, type InetDestroyEvent, type TcpInfo, type InetSockopt,
 } from './inet.js';
+export { dumpInetSocketsBrief, decodeBriefBatch, type InetSocketBrief } from './inet-brief.js';
+export { procRawSockets, parseProcRaw } from './proc-raw.js';
 export { dumpUnixSockets, type UnixFilter } from './unix.js';
 export { dumpNetlinkSockets, type NetlinkFilter, type NetlinkSocketInfo } from './netlink.js';
 export { dumpPacketSockets, type PacketFilter } from './packet.js';

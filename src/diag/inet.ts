@@ -90,7 +90,8 @@ function extMask(ext: readonly InetExtension[] | undefined): number {
   return m;
 }
 
-function protoNumber(p: Protocol | number | undefined): number {
+/** The protocol number of a name ('tcp' → 6); TCP when absent. */
+export function protoNumber(p: Protocol | number | undefined): number {
   if (p === undefined) return IPPROTO.TCP;
   if (typeof p === 'number') return p;
   const v = valueOf(protocolEnum, p);
@@ -163,6 +164,15 @@ function inetRequest(type: number, flags: number, fields: {
   } as never);
 }
 
+/** The dump request of one address family for `filter` (its expression already compiled to `bytecode`). */
+export function inetDumpRequest(family: 'inet' | 'inet6', proto: number, filter: Pick<InetFilter, 'rawProtocol' | 'states' | 'extensions'>, bytecode?: Uint8Array): Uint8Array {
+  return inetRequest(SOCK_DIAG_BY_FAMILY, 0, {
+    family, protocol: proto, ext: extMask(filter.extensions), states: stateMask(filter.states),
+    ...(filter.rawProtocol !== undefined ? { rawProtocol: filter.rawProtocol } : {}),
+    ...(bytecode ? { bytecode } : {}),
+  });
+}
+
 /**
  * Dumps inet sockets (SOCK_DIAG_BY_FAMILY, NLM_F_DUMP) as typed objects, like `ss -t`/`-u`/`-w`:
  * family, protocol, states, and the ports and prefixes of `expression` are filtered by the
@@ -180,11 +190,7 @@ export function dumpInetSockets(filter: InetFilter = {}, opts: FamilyOptions = {
     : undefined;
   const families = filter.family ? [filter.family] : (['inet', 'inet6'] as const);
   const make = (fam: 'inet' | 'inet6') => (o: FamilyOptions) =>
-    diagDump<InetSocket>(o, inetRequest(SOCK_DIAG_BY_FAMILY, 0, {
-      family: fam, protocol: proto, ext: extMask(filter.extensions), states: stateMask(filter.states),
-      ...(filter.rawProtocol !== undefined ? { rawProtocol: filter.rawProtocol } : {}),
-      ...(compiled?.bytecode ? { bytecode: compiled.bytecode } : {}),
-    }), decoderFor(proto), HEADER_SIZES.inet_diag_req_v2, pred);
+    diagDump<InetSocket>(o, inetDumpRequest(fam, proto, filter, compiled?.bytecode), decoderFor(proto), HEADER_SIZES.inet_diag_req_v2, pred);
   if (families.length === 1) return make(families[0]!)(opts);
   return new ChainedDump<InetSocket>(opts, families.map(make));
 }
@@ -219,7 +225,7 @@ export async function getInetSocket(id: InetSocketId, opts: FamilyOptions & { ex
   const f = idFields(id);
   return withDiagSocket(opts, async (sock) => {
     const reply = await sock.request(inetRequest(SOCK_DIAG_BY_FAMILY, 0, { ...f, ext: extMask(opts.extensions) }), {
-      headerSize: HEADER_SIZES.inet_diag_req_v2, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HEADER_SIZES.inet_diag_req_v2, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
     });
     const m = reply.messages.find((x) => x.type === SOCK_DIAG_BY_FAMILY);
     if (!m) throw new Error('SOCK_DIAG_BY_FAMILY: the kernel answered without a socket');
@@ -235,7 +241,7 @@ export async function destroyInetSocket(id: InetSocketId | InetSocket, opts: Fam
   const f = idFields(id as InetSocketId);
   await withDiagSocket(opts, async (sock) => {
     await sock.request(inetRequest(SOCK_DESTROY, NLM_F_ACK, { ...f, states: 0xffffffff }), {
-      headerSize: HEADER_SIZES.inet_diag_req_v2, ...(opts.signal ? { signal: opts.signal } : {}),
+      headerSize: HEADER_SIZES.inet_diag_req_v2, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
     });
   });
 }

@@ -46,6 +46,7 @@ export function diagDump<T>(opts: FamilyOptions, request: Uint8Array, decodeBatc
     decodeBatch: decodeBatch as never,
     headerSize,
     signal: opts.signal,
+    ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
     ...(filter ? { filter } : {}),
   });
 }

@@ -28,7 +28,9 @@ export class Table {
     { right: false, header: 'Process', ldelim: '' },
     { right: false, header: '', ldelim: '' },
   ].map((c) => ({ ...c, disabled: false, width: 0, maxLen: 0 }));
-  private readonly rows: string[][] = [];
+  /** Every row's fields of the enabled columns, one after the other (no array per row). */
+  private readonly cells: string[] = [];
+  private width = 0;
 
   /** Hides a column (Netid with one socket kind, State with one state). */
   disable(c: Col): void {
@@ -42,24 +44,25 @@ export class Table {
 
   /** Adds a row of up to ten fields (missing ones empty). */
   row(fields: string[]): void {
-    const r: string[] = [];
+    let n = 0;
     for (let i = 0; i < Col.Max; i++) {
       const c = this.cols[i]!;
       if (c.disabled) continue;
       const v = fields[i] ?? '';
       if (v.length > c.maxLen) c.maxLen = v.length;
-      r.push(v);
+      this.cells.push(v);
+      n++;
     }
-    this.rows.push(r);
+    this.width = n;
   }
 
   /** True when no rows were added. */
   get empty(): boolean {
-    return this.rows.length === 0;
+    return this.cells.length === 0;
   }
 
-  /** The rendered text (with the final newline), for a screen `screenWidth` wide or a pipe (undefined). */
-  render(screenWidth: number | undefined): string {
+  /** The rendered text as UTF-8 (with the final newline), for a screen `screenWidth` wide or a pipe (undefined). */
+  render(screenWidth: number | undefined): Buffer {
     const cols = this.cols.filter((c) => !c.disabled);
     let first = true;
     for (const c of cols) {
@@ -68,38 +71,52 @@ export class Table {
       if (c.width) first = false;
     }
     if (screenWidth !== undefined) spread(cols, screenWidth);
-    const out: string[] = [];
-    for (const r of this.rows) {
-      let line = '';
+    // Written straight into one buffer: no string per line for the collector to chase.
+    const cells = this.cells;
+    const n = this.width;
+    let buf = Buffer.allocUnsafe(cells.length * 12 + 4096);
+    let len = 0;
+    const put = (v: string) => {
+      if (len + v.length * 3 > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, len + v.length * 3));
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
+      }
+      len += buf.write(v, len, 'utf8');
+    };
+    const pad = (k: number) => put(k < SPACES.length ? SPACES[k]! : ' '.repeat(k));
+    // ss starts each line at the first column with a width and prints every later one.
+    let first0 = cols.findIndex((c) => c.width > 0);
+    if (first0 < 0) first0 = 0;
+    for (let at = 0; at < cells.length; at += n) {
       let started = false;
-      // ss starts each line at the first column with a width and prints every later one.
-      let i = cols.findIndex((c) => c.width > 0);
-      if (i < 0) i = 0;
-      for (; i < cols.length; i++) {
+      for (let i = first0; i < cols.length; i++) {
         const c = cols[i]!;
-        const v = r[i]!;
+        const v = cells[at + i]!;
         let printed = 0;
         if (started) {
-          line += c.ldelim;
+          if (c.ldelim) put(c.ldelim);
           printed = c.ldelim.length;
         }
         started = true;
         if (c.width && c.right) {
           const s = c.width - v.length - printed;
           if (s > 0) {
-            line += ' '.repeat(s);
+            pad(s);
             printed += s;
           }
         }
-        line += v;
+        if (v) put(v);
         printed += v.length;
-        if (c.width && !c.right && c.width - printed > 0) line += ' '.repeat(c.width - printed);
+        if (c.width && !c.right && c.width - printed > 0) pad(c.width - printed);
       }
-      out.push(line + '\n');
+      put('\n');
     }
-    return out.join('');
+    return buf.subarray(0, len);
   }
 }
+
+const SPACES = Array.from({ length: 64 }, (_, k) => ' '.repeat(k));
 
 // Second pass of ss's render_calc_width: break into lines and share the spare width.
 function spread(cols: Column[], screen: number): void {

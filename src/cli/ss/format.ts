@@ -1,7 +1,7 @@
 // Text of one socket in ss's fields: netid, state, queues, addresses, and the details -e, -m,
 // -i, -o and -p add (in ss's words and order).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import type { InetSocket, NetlinkSocketInfo, PacketSocket, SocketUser, UnixSocket } from '../../diag/index.js';
+import type { InetSocket, InetSocketBrief, NetlinkSocketInfo, PacketSocket, SocketUser, UnixSocket } from '../../diag/index.js';
 import { Col } from './columns.js';
 
 const STATE_NAMES: Record<string, string> = {
@@ -14,7 +14,8 @@ export function stateName(s: string | number): string {
   return typeof s === 'string' ? (STATE_NAMES[s] ?? 'UNKNOWN') : 'UNKNOWN';
 }
 
-const q = (n: number) => String(n).padEnd(6);
+const Q_SMALL = Array.from({ length: 256 }, (_, n) => String(n).padEnd(6));
+const q = (n: number) => (n < 256 ? Q_SMALL[n]! : String(n).padEnd(6));
 
 /** Context shared by every row: names and what to show. */
 export interface FormatContext {
@@ -24,6 +25,8 @@ export interface FormatContext {
   mem: boolean;
   info: boolean;
   options: boolean;
+  /** -O: the details lines (-m, -i) stay on the socket's line. */
+  oneline?: boolean;
   ifname: (index: number) => string;
   service: (port: number, proto: string) => string | undefined;
 }
@@ -208,7 +211,9 @@ function tcpInfoText(ctx: FormatContext, s: InetSocket): string {
 }
 
 /** The fields of an inet socket. */
-export function inetRow(ctx: FormatContext, s: InetSocket, netid: string): string[] {
+export function inetRow(ctx: FormatContext, brief: InetSocket | InetSocketBrief, netid: string): string[] {
+  // -e, -m and -i come with full sockets (dumpInetSockets); a listing with brief ones.
+  const s = brief as InetSocket;
   const v6only = s.skv6only === 1;
   const [la, lp] = inetAddr(ctx, s.family, s.src, s.sport, s.if, v6only, netid);
   const [ra, rp] = inetAddr(ctx, s.family, s.dst, s.dport, 0, v6only, netid);
@@ -227,7 +232,7 @@ export function inetRow(ctx: FormatContext, s: InetSocket, netid: string): strin
     if (s.shutdown !== undefined) ext += ` ${s.shutdown & 1 ? '-' : '<'}-${s.shutdown & 2 ? '-' : '>'}`;
   }
   if (ctx.mem || ctx.info) {
-    ext += '\n\t';
+    if (!ctx.oneline) ext += '\n\t';
     if (ctx.mem) ext += skmem(s.skmeminfo, s.meminfo);
     if (ctx.info) ext += tcpInfoText(ctx, s);
   }
@@ -249,12 +254,15 @@ export function unixRow(ctx: FormatContext, s: UnixSocket): string[] {
   const netid = s.type === 'stream' ? 'u_str' : s.type === 'seqpacket' ? 'u_seq' : 'u_dgr';
   const name = s.name === undefined || s.name === '' ? '*' : s.name.replace(/\0/g, '@');
   let ext = usersText(ctx, s.ino);
+  // ss keeps a unix socket's memory and details on its line: memory, shutdown, the bound
+  // file (dev split by glibc's major()/minor() although it is the kernel's encoding), the
+  // pending connections' inodes.
+  if (ctx.mem) ext += skmem(s.meminfo);
   if (ctx.details) {
-    if (s.uid) ext += ` uid:${s.uid}`;
-    ext += ` ino:${s.ino} sk:${BigInt(s.cookie).toString(16)}`;
     if (s.shutdown !== undefined) ext += ` ${s.shutdown & 1 ? '-' : '<'}-${s.shutdown & 2 ? '-' : '>'}`;
+    if (s.vfs) ext += ` ino:${s.vfs.ino} dev:${(s.vfs.dev >>> 8) & 0xfff}/${(s.vfs.dev & 0xff) | ((s.vfs.dev >>> 12) & ~0xff)}`;
+    if (s.icons) ext += ` peers:${s.icons.map((p) => ` ${p}`).join('')}`;
   }
-  if (ctx.mem) ext += '\n\t' + skmem(s.meminfo);
   const f: string[] = [];
   f[Col.Netid] = netid;
   f[Col.State] = stateName(s.state);
@@ -289,8 +297,10 @@ export function netlinkRow(ctx: FormatContext, s: NetlinkSocketInfo): string[] {
   const proto = ctx.numeric ? String(s.protocol) : (NL_PROTOS[s.protocol] ?? String(s.protocol));
   const who = ctx.numeric ? String(pid) : pid === 0 ? 'kernel' : pid === -1 ? '*' : procName(pid);
   let ext = usersText(ctx, s.ino);
-  if (ctx.details) ext += ` sk=${BigInt(s.cookie).toString(16)} cb=0 groups=0x${groupMask(s.groups)}`;
-  if (ctx.mem) ext += '\n\t' + skmem(s.meminfo);
+  // ss has sk and cb only from /proc/net/netlink; over sock_diag it prints zeros.
+  if (ctx.details) ext += ` sk=0 cb=0 groups=0x${groupMask(s.groups)}`;
+  // ss prints a netlink socket's memory after a tab on the same line (with or without -O).
+  if (ctx.mem) ext += '\t' + skmem(s.meminfo);
   const f: string[] = [];
   f[Col.Netid] = 'nl';
   f[Col.State] = 'UNCONN';
@@ -343,9 +353,27 @@ export function packetRow(ctx: FormatContext, s: PacketSocket): string[] {
 }
 
 let services: Map<string, string> | undefined;
+let protocols: Map<number, string> | undefined;
+
+/** /etc/protocols lookup: a raw socket's "port" is its IP protocol, which ss names so. */
+function protocolName(n: number): string | undefined {
+  if (!protocols) {
+    protocols = new Map();
+    try {
+      for (const line of readFileSync('/etc/protocols', 'utf8').split('\n')) {
+        const m = /^([^#\s]+)\s+(\d+)/.exec(line);
+        if (m && !protocols.has(Number(m[2]))) protocols.set(Number(m[2]), m[1]!);
+      }
+    } catch {
+      // no /etc/protocols: numbers
+    }
+  }
+  return protocols.get(n);
+}
 
 /** /etc/services lookup (port/proto -> name), skipping the ephemeral range as ss does. */
 export function serviceName(port: number, proto: string): string | undefined {
+  if (proto === 'raw') return protocolName(port);
   if (!services) {
     services = new Map();
     try {

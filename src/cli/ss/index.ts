@@ -1,7 +1,7 @@
 // nlkit ss: socket statistics over NETLINK_SOCK_DIAG, a drop-in for iproute2's ss (same
 // options, filters, columns), plus -j (one JSON object per socket) which ss lacks.
 import {
-  destroyInetSocket, dumpInetSockets, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, openDiag, parseFilter,
+  destroyInetSocket, dumpInetSockets, dumpInetSocketsBrief, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, openDiag, parseFilter, procRawSockets, tcpState,
   socketUsers, type FilterExpr, type InetExtension, type InetSocket,
 } from '../../diag/index.js';
 import { matchFilter } from '../../diag/filter.js';
@@ -28,14 +28,24 @@ export async function run(args: string[]): Promise<number> {
     if (o.events) return await watch(o, sock, expr);
     const ctx = context(o);
     const table = new Table();
-    const rows: (() => string[] | unknown)[] = [];
-    let needNames = false;
+    // Rows are formatted as they come (sockets die young, which the collector likes); interface
+    // names are loaded the first time a socket has one.
+    const json: string[] = [];
+    let namesLoaded = false;
+    const names = async (ifindex: number): Promise<void> => {
+      if (ifindex && !namesLoaded) {
+        namesLoaded = true;
+        await loadNames(ctx, o);
+      }
+    };
     if (o.dbs.size === 1) table.disable(Col.Netid);
     if (!(o.states & (o.states - 1))) table.disable(Col.State);
     if (o.header && !o.json) table.header();
-    // Rows are formatted after the dumps, so interface names are loaded only when a socket has one.
     // Text rows and JSON objects are built only for the output asked for.
-    const emit = (fields: () => string[], obj: () => unknown) => rows.push(o.json ? obj : fields);
+    const emit = (fields: () => string[], obj: () => unknown) => {
+      if (o.json) json.push(JSON.stringify(obj(), jsonValue));
+      else table.row(fields());
+    };
     const users = ctx.users;
     const withUsers = (ino: number, x: object): object => (users ? { ...x, users: users.get(ino) ?? [] } : x);
 
@@ -45,14 +55,14 @@ export async function run(args: string[]): Promise<number> {
     if ((o.dbs.has('packet_raw') || o.dbs.has('packet_dgram')) && o.states & (1 << 7)) {
       for await (const s of dumpPacketSockets({}, { socket: sock })) {
         if (!o.dbs.has(s.type === 'raw' ? 'packet_raw' : 'packet_dgram')) continue;
-        if (s.info?.index) needNames = true;
+        await names(s.info?.index ?? 0);
         emit(() => packetRow(ctx, s), () => withUsers(s.ino, { netid: s.type === 'raw' ? 'p_raw' : 'p_dgr', ...s }));
       }
     }
     const unixTypes = (['stream', 'dgram', 'seqpacket'] as const).filter((t) => o.dbs.has(`unix_${t}`));
     if (unixTypes.length) {
       for await (const s of dumpUnixSockets({ states: o.states, type: unixTypes }, { socket: sock })) {
-        if (expr && !unixMatch(expr, s.ino, s.peer)) continue;
+        if (expr && !unixMatch(expr, s.ino, s.peer, o.preferred === 'unix')) continue;
         emit(() => unixRow(ctx, s), () => withUsers(s.ino, { netid: unixRow(ctx, s)[Col.Netid], ...s }));
       }
     }
@@ -64,36 +74,51 @@ export async function run(args: string[]): Promise<number> {
       if (o.details) ext.push('shutdown');
       for (const [db, proto] of INET_DBS) {
         if (!o.dbs.has(db)) continue;
-        const dump = dumpInetSockets({
-          protocol: proto, states: o.states, extensions: ext, ...(fam ? { family: fam } : {}), ...(expr ? { expression: expr } : {}),
+        // Without -e/-m/-i/-K/-j a row needs only inet_diag_msg's header: the brief decoder.
+        const brief = !o.details && !o.mem && !o.info && !o.kill && !o.json;
+        const dump = (brief ? dumpInetSocketsBrief : dumpInetSockets)({
+          protocol: proto, states: o.states, ...(brief ? {} : { extensions: ext }), ...(fam ? { family: fam } : {}), ...(expr ? { expression: expr } : {}),
           ...(proto === 'raw' ? { rawProtocol: 0 } : {}),
         }, { socket: sock });
         try {
           for await (const batch of dump.batches()) {
             for (const s of batch) {
               if (expr && !matchFilter(expr, s)) continue;
-              if (o.kill && !(await kill(s, sock))) continue;
-              if (s.if) needNames = true;
+              if (o.kill && !(await kill(s as InetSocket, sock))) continue;
+              if (s.if) await names(s.if);
               emit(() => inetRow(ctx, s, proto), () => withUsers(s.inode, { netid: proto, ...s }));
             }
           }
         } catch (e) {
-          // Protocols whose diag module is not loaded (sctp, mptcp, raw) answer ENOENT; ss skips them too.
+          // Protocols whose diag module is not loaded (sctp, mptcp, raw) answer ENOENT; ss skips
+          // them, except raw sockets, which it reads from /proc/net/raw{,6}.
           if ((e as { code?: string }).code !== 'ENOENT' && (e as { code?: string }).code !== 'EOPNOTSUPP') throw e;
+          if (proto === 'raw' && !o.kill) {
+            // /proc has no memory or details: ss prints the bare row.
+            const bare: FormatContext = { ...ctx, details: false, mem: false, info: false };
+            for (const f of fam ? [fam as 'inet' | 'inet6'] : (['inet', 'inet6'] as const)) {
+              for (const s of procRawSockets(f, netns)) {
+                if (!(o.states & (1 << stateNumber(s.state)))) continue;
+                if (expr && !matchFilter(expr, s)) continue;
+                emit(() => inetRow(bare, s, proto), () => withUsers(s.inode, { netid: proto, ...s }));
+              }
+            }
+          }
         }
       }
     }
-    if (needNames) await loadNames(ctx, o);
     if (o.json) {
-      const out: string[] = [];
-      for (const r of rows) out.push(JSON.stringify(r(), jsonValue));
-      if (out.length) process.stdout.write(out.join('\n') + '\n');
-    } else for (const r of rows) table.row(r() as string[]);
-    if (!o.json) process.stdout.write(table.render(process.stdout.isTTY ? process.stdout.columns || 80 : undefined));
+      if (json.length) process.stdout.write(json.join('\n') + '\n');
+    } else process.stdout.write(table.render(process.stdout.isTTY ? process.stdout.columns || 80 : undefined));
     return 0;
   } finally {
     sock.close();
   }
+}
+
+/** A state's number (its name's value in tcp_state). */
+function stateNumber(s: string | number): number {
+  return typeof s === 'number' ? s : (tcpState.values as Record<string, number>)[s] ?? 0;
 }
 
 /** ss -K: closes the socket; false when the kernel would not (ss then does not list it). */
@@ -110,7 +135,19 @@ async function kill(s: InetSocket, sock: NetlinkSocket): Promise<boolean> {
  * ss runs its expression on unix sockets too, with the inode as the local port and the peer's
  * as the remote one; inet address terms never match them.
  */
-function unixMatch(e: FilterExpr, ino: number, peer: number | undefined): boolean {
+function unixMatch(e: FilterExpr, ino: number, peer: number | undefined, names: boolean): boolean {
+  switch (e.op) {
+    case 'and': return unixMatch(e.left, ino, peer, names) && unixMatch(e.right, ino, peer, names);
+    case 'or': return unixMatch(e.left, ino, peer, names) || unixMatch(e.right, ino, peer, names);
+    case 'not': return !unixMatch(e.expr, ino, peer, names);
+    // With unix preferred (-x, -f unix) ss reads `:0` as a name pattern, which no unix name
+    // matches; `dport = :N` and `!=` are host conditions in its grammar, `gt`/`lt`… port ones.
+    case 'host': if (names) return false; break;
+    case 'port':
+      if (names && e.cmp === 'eq') return false;
+      if (names && e.cmp === 'ne') return true;
+      break;
+  }
   return matchFilter(e, { family: 'unix', src: '', dst: '', sport: ino, dport: peer ?? 0 });
 }
 
@@ -124,7 +161,7 @@ async function loadNames(_ctx: FormatContext, o: SsOptions): Promise<void> {
 
 function context(o: SsOptions): FormatContext {
   return {
-    numeric: o.numeric, users: o.users ? socketUsers() : undefined, details: o.details, mem: o.mem, info: o.info, options: o.options,
+    numeric: o.numeric, users: o.users ? socketUsers() : undefined, details: o.details, mem: o.mem, info: o.info, options: o.options, oneline: o.oneline,
     ifname: (i) => linkNames.get(i) ?? String(i),
     service: serviceName,
   };
@@ -149,7 +186,9 @@ async function watch(o: SsOptions, _sock: NetlinkSocket, expr: FilterExpr | unde
       const netid = typeof s.protocol === 'string' ? s.protocol : String(s.protocol);
       if (o.json) process.stdout.write(JSON.stringify({ event: 'destroy', netid, ...s }, jsonValue) + '\n');
       else {
+        // The same column rules as a listing: no Netid column for one kind of socket.
         const t = new Table();
+        if (o.dbs.size === 1) t.disable(Col.Netid);
         t.row(inetRow(ctx, s, netid));
         process.stdout.write(t.render(undefined));
       }

@@ -56,6 +56,11 @@ export interface SsOptions {
   netns: string | undefined;
   /** The filter expression words (after `state`/`exclude` words). */
   expression: string[];
+  /**
+   * The family of the last -4/-6/-0/-x/-f (ss's preferred_family): with 'unix', host terms of
+   * the expression are unix name patterns, so inet-style ones (`dport = :0`) match no unix socket.
+   */
+  preferred?: 'inet' | 'inet6' | 'unix' | 'packet' | 'netlink';
 }
 
 const FAMILY_DBS: Record<string, Db[]> = {
@@ -79,6 +84,7 @@ export function parseSsArgs(argv: string[]): SsOptions {
     const dbs = FAMILY_DBS[f];
     if (!dbs) throw new UsageError(`ss: "${f}" is invalid family`);
     o.families.add((f === 'link' ? 'packet' : f) as never);
+    o.preferred = (f === 'link' ? 'packet' : f) as SsOptions['preferred'];
     defaults = false;
   };
   const rest: string[] = [];
@@ -141,7 +147,7 @@ export function parseSsArgs(argv: string[]): SsOptions {
           case 'w': addDb('raw'); break;
           case 'M': addDb('mptcp'); break;
           case 'S': addDb('sctp'); break;
-          case 'x': for (const d of QUERIES.unix!) addDb(d); break;
+          case 'x': for (const d of QUERIES.unix!) addDb(d); o.preferred = 'unix'; break;
           case '0': addFamily('packet'); break;
           case '4': addFamily('inet'); break;
           case '6': addFamily('inet6'); break;
