@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import {
   compileFilter, destroyInetSocket, dumpInetSockets, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, getInetSocket,
 } from '../src/diag/index.js';
-import { nlkit } from './helpers/cli-ip.js';
+import { nlkit } from './helpers/cli.js';
 import { requireRoot, requireTool, withNetns } from './helpers/netns.js';
 
 const SOCKET_MODULE = new URL('../src/socket/index.js', import.meta.url).href;
