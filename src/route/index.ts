@@ -70,7 +70,7 @@ export {
 } from './addresses.js';
 export {
   dumpRoutes, getRoute, addRoute, replaceRoute, changeRoute, appendRoute, prependRoute, deleteRoute, flushRoutes, encodeRoute,
-  type RouteFilter, type RouteSpec, type NexthopSpec, type RouteQuery, type RouteChangeOptions,
+  addRoutes, deleteRoutes, type RouteBatchOptions, type RouteFilter, type RouteSpec, type NexthopSpec, type RouteQuery, type RouteChangeOptions,
 } from './routes.js';
 export {
   dumpNeighbours, getNeighbour, addNeighbour, replaceNeighbour, changeNeighbour, deleteNeighbour, flushNeighbours,

@@ -3,7 +3,7 @@
 // unicast, scope inferred), delete and flush.
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE, NLMSG_HDRLEN } from '../wire/index.js';
 import { parseIp } from '../schema/index.js';
-import type { Dump, FamilyOptions, NetlinkSocket } from '../socket/index.js';
+import type { BatchOptions, BatchResult, Dump, FamilyOptions, NetlinkSocket } from '../socket/index.js';
 import type { Metrics, MultipathNexthop, Via } from './attrs.js';
 import { routeCodec, type Route } from './codecs.js';
 import { RTM } from './constants.js';
@@ -256,6 +256,33 @@ export async function flushRoutes(filter: RouteFilter & { table?: string | numbe
     const real = res.errors.filter((e) => e.error.code !== 'ESRCH' && e.error.code !== 'ENOENT');
     if (real.length) throw real[0]!.error;
     return res.acked;
+  });
+}
+
+/** Options of {@link addRoutes} and {@link deleteRoutes}: the socket's and the batch's. */
+export type RouteBatchOptions = FamilyOptions & Omit<BatchOptions, 'headerSize'>;
+
+/**
+ * Adds many routes with {@link addRoute}'s defaults (table, scope, protocol, type as `ip route
+ * add` picks them), pipelined by requestBatch: one refused route does not stop the others; the
+ * result lists refusals by index.
+ */
+export function addRoutes(specs: Iterable<RouteSpec>, opts: RouteBatchOptions = {}): Promise<BatchResult> {
+  return routeBatch(specs, 'new', NLM_F_CREATE | NLM_F_EXCL, opts);
+}
+
+/** Deletes many routes as {@link deleteRoute} would, pipelined by requestBatch; refusals by index. */
+export function deleteRoutes(specs: Iterable<RouteSpec | Route>, opts: RouteBatchOptions = {}): Promise<BatchResult> {
+  return routeBatch(specs as Iterable<RouteSpec>, 'del', 0, opts);
+}
+
+async function routeBatch(specs: Iterable<RouteSpec>, cmd: 'new' | 'del', nlflags: number, opts: RouteBatchOptions): Promise<BatchResult> {
+  return withSocket(opts, async (sock) => {
+    const type = cmd === 'new' ? RTM.NEWROUTE : RTM.DELROUTE;
+    const msgs: Uint8Array[] = [];
+    for (const spec of specs) msgs.push(routeCodec.encode(type, nlflags, await routeMessage(spec, sock, cmd) as Partial<Route>));
+    const { window, datagramSize, signal } = opts;
+    return sock.requestBatch(msgs, { headerSize: HDR, window, datagramSize, signal });
   });
 }
 

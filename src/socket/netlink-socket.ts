@@ -96,7 +96,9 @@ let nextSeqBase = (Date.now() >>> 0) & 0x7fffffff;
  * and sender port id, and requests beyond what the receive buffer can hold replies for wait in
  * JS. The kernel runs one dump per socket, so dumps queue and run one after another.
  */
-export class NetlinkSocket implements AsyncDisposable, SocketCore {
+// Not `implements SocketCore`: its members are internal, stripped from the declarations, and the
+// clause would then fail in a consumer's tsc; passing `this` as a SocketCore still checks the shape.
+export class NetlinkSocket implements AsyncDisposable {
   /** The Netlink protocol number. */
   readonly protocol: number;
   /** This socket's port id (nl_pid) as bound. */

@@ -8,8 +8,10 @@ export const TASKSTATS_VERSION = 13;
 /** TS_COMM_LEN: bytes of ac_comm. */
 export const TS_COMM_LEN = 32;
 
-const u64 = (name: string) => ({ name, type: 'u64' as const });
-const u32f = (name: string) => ({ name, type: 'u32' as const });
+// Generic in the name so the struct's type lists each member (a plain string name widens to an
+// index signature, TS2411 next to acComm: string).
+const u64 = <const N extends string>(name: N) => ({ name, type: 'u64' as const });
+const u32f = <const N extends string>(name: N) => ({ name, type: 'u32' as const });
 const pad = (len: number) => ({ name: '', type: 'pad' as const, len });
 
 /** struct taskstats, version 13, with the padding its aligned(8) members imply. */
