@@ -357,7 +357,8 @@ export class NetlinkSocket implements AsyncDisposable {
   /** @internal Grows SO_RCVBUF to at least `bytes` (capped), unless the user chose a size at open. */
   growReceiveBuffer(bytes: number): void {
     if (this.rcvbufChosen || this.closedFlag) return;
-    const want = Math.min(bytes, Math.max(MAX_AUTO_RCVBUF, bytes === LISTENER_RCVBUF ? bytes : 0));
+    // Listeners ask for their own large size; room for requests in flight is capped lower.
+    const want = bytes === LISTENER_RCVBUF ? bytes : Math.min(bytes, MAX_AUTO_RCVBUF);
     if (this.rcvbuf >= want) return;
     try {
       setBuf(this.native, SO_RCVBUFFORCE, SO_RCVBUF, want);
