@@ -1,12 +1,13 @@
 // nfnetlink_log (the NFLOG target): bind a group number, set the copy mode, receive each logged
 // packet with the rule's prefix and the packet's metadata. Logging never holds packets back, so
 // a slow reader loses log messages (reported as an Overrun item), not traffic.
-import { FlatMessageCodec, formatMac } from '../schema/index.js';
+import { FlatMessageCodec } from '../schema/index.js';
 import { Subscription, type FamilyOptions, type NetlinkSocket } from '../socket/index.js';
 import { NLM_F_ACK, type MessageReader } from '../wire/index.js';
 import { nfulaAttrs, nfulaCfgAttrs } from './log-attrs.js';
-import { NF_INET, NFNL_SUBSYS, NFULNL_CFG_CMD, NFULNL_CFG_F, NFULNL_COPY, NFULNL_MSG } from './constants.js';
+import { NFNL_SUBSYS, NFULNL_CFG_CMD, NFULNL_CFG_F, NFULNL_COPY, NFULNL_MSG } from './constants.js';
 import { nfnlType, openNetfilter } from './nfnetlink.js';
+import { packetMeta, type PacketMeta } from './packet-meta.js';
 import type { CopyMode } from './queue.js';
 import { nfgenmsg } from './structs.js';
 
@@ -15,36 +16,18 @@ export const nfulaCodec = new FlatMessageCodec(nfgenmsg, nfulaAttrs);
 /** nfgenmsg + NFULA_CFG_* (log group configuration). */
 export const nfulaCfgCodec = new FlatMessageCodec(nfgenmsg, nfulaCfgAttrs);
 
-const HOOK_NAMES = Object.fromEntries(Object.entries(NF_INET).map(([k, v]) => [v, k.toLowerCase().replace(/_/g, '-')])) as Record<number, string>;
 const COPY: Record<CopyMode, number> = { none: NFULNL_COPY.NONE, meta: NFULNL_COPY.META, packet: NFULNL_COPY.PACKET };
 const PACKET_TYPE = nfnlType(NFNL_SUBSYS.ULOG, NFULNL_MSG.PACKET);
 const CONFIG_TYPE = nfnlType(NFNL_SUBSYS.ULOG, NFULNL_MSG.CONFIG);
 
 /** A logged packet; optional fields are absent when the kernel did not send them. */
-export interface LoggedPacket {
+export interface LoggedPacket extends PacketMeta {
   /** The group it was logged to. */
   group: number;
   /** The rule's --nflog-prefix. */
   prefix?: string;
-  /** The netfilter hook ('pre-routing', 'local-in', …) or its number. */
-  hook: string | number;
-  /** The EtherType (0x0800 IPv4). */
-  hwProtocol: number;
-  /** NFPROTO_* of the nfgenmsg (2 IPv4, 10 IPv6). */
-  family: number;
-  mark?: number;
-  /** Microseconds since the epoch. */
-  timestamp?: bigint;
-  indev?: number;
-  outdev?: number;
-  physindev?: number;
-  physoutdev?: number;
-  hwaddr?: string;
   hwtype?: number;
   hwheader?: Uint8Array;
-  payload?: Uint8Array;
-  uid?: number;
-  gid?: number;
   /** Per-group and global sequence numbers, with the 'seq' and 'seq-global' flags. */
   seq?: number;
   seqGlobal?: number;
@@ -67,21 +50,10 @@ export interface LogOptions extends FamilyOptions {
 }
 
 function toLogged(o: Record<string, any>): LoggedPacket {
-  const hdr = o.packet_hdr ?? {};
-  const p: LoggedPacket = { group: o.res_id, hook: HOOK_NAMES[hdr.hook] ?? hdr.hook ?? 0, hwProtocol: hdr.hw_protocol ?? 0, family: o.family };
+  const p: LoggedPacket = { group: o.res_id, ...packetMeta(o) };
   if (o.prefix !== undefined) p.prefix = o.prefix;
-  if (o.mark !== undefined) p.mark = o.mark;
-  if (o.timestamp?.sec !== undefined) p.timestamp = BigInt(o.timestamp.sec) * 1_000_000n + BigInt(o.timestamp.usec ?? 0);
-  if (o.ifindex_indev !== undefined) p.indev = o.ifindex_indev;
-  if (o.ifindex_outdev !== undefined) p.outdev = o.ifindex_outdev;
-  if (o.ifindex_physindev !== undefined) p.physindev = o.ifindex_physindev;
-  if (o.ifindex_physoutdev !== undefined) p.physoutdev = o.ifindex_physoutdev;
-  if (o.hwaddr?.hw_addr) p.hwaddr = formatMac(o.hwaddr.hw_addr, 0, Math.min(8, o.hwaddr.hw_addrlen));
   if (o.hwtype !== undefined) p.hwtype = o.hwtype;
   if (o.hwheader !== undefined) p.hwheader = o.hwheader;
-  if (o.payload !== undefined) p.payload = o.payload;
-  if (o.uid !== undefined) p.uid = o.uid;
-  if (o.gid !== undefined) p.gid = o.gid;
   if (o.seq !== undefined) p.seq = o.seq;
   if (o.seq_global !== undefined) p.seqGlobal = o.seq_global;
   if (o.$unknown !== undefined) p.$unknown = o.$unknown;

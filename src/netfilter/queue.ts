@@ -2,12 +2,12 @@
 // copy mode, receive each queued packet, answer it with a verdict. Packets arrive as an async
 // iterable; the socket stops reading when `highWaterMark` packets wait unanswered in JS, so the
 // kernel queue fills and its counters (or fail-open) say so instead of packets vanishing.
-import { formatMac } from '../schema/index.js';
 import { type EventMeta, type NetlinkSocket, type NetnsSpec, type Overrun } from '../socket/index.js';
 import { NLM_F_ACK, NLM_F_REQUEST, type MessageReader } from '../wire/index.js';
 import { nfqaCfgCodec, nfqaCodec } from './codecs.js';
-import { NF, NF_INET, NFQA_CFG_F, NFQA_SKB, NFNL_SUBSYS, NFQNL_CFG_CMD, NFQNL_COPY, NFQNL_MSG, IP_CT } from './constants.js';
+import { NF, NFQA_CFG_F, NFQA_SKB, NFNL_SUBSYS, NFQNL_CFG_CMD, NFQNL_COPY, NFQNL_MSG, IP_CT } from './constants.js';
 import { nfnlType, openNetfilter } from './nfnetlink.js';
+import { packetMeta, type PacketMeta } from './packet-meta.js';
 
 /** How much of each packet the kernel copies: nothing, metadata only, or the packet up to `range` bytes. */
 export type CopyMode = 'none' | 'meta' | 'packet';
@@ -20,7 +20,6 @@ const FLAG_BITS: Record<QueueFlag, number> = {
   secctx: NFQA_CFG_F.SECCTX,
 };
 const COPY: Record<CopyMode, number> = { none: NFQNL_COPY.NONE, meta: NFQNL_COPY.META, packet: NFQNL_COPY.PACKET };
-const HOOK_NAMES = Object.fromEntries(Object.entries(NF_INET).map(([k, v]) => [v, k.toLowerCase().replace(/_/g, '-')])) as Record<number, string>;
 const CT_INFO_NAMES = Object.fromEntries(Object.entries(IP_CT).map(([k, v]) => [v, k.toLowerCase().replace(/_/g, '-')])) as Record<number, string>;
 
 /** Options of {@link openQueue}. */
@@ -55,28 +54,11 @@ export interface VerdictOptions {
 }
 
 /** A queued packet with its metadata (NFQA_*); optional fields are absent when the kernel did not send them. */
-export interface QueuedPacket {
+export interface QueuedPacket extends PacketMeta {
   /** The queue it came from. */
   queue: number;
   /** packet_id: the id a verdict names. */
   id: number;
-  /** The netfilter hook ('pre-routing', 'local-in', 'forward', 'local-out', 'post-routing') or its number. */
-  hook: string | number;
-  /** hw_protocol: the EtherType (0x0800 IPv4, 0x86dd IPv6). */
-  hwProtocol: number;
-  /** The nfgenmsg family (NFPROTO_*: 2 IPv4, 10 IPv6). */
-  family: number;
-  mark?: number;
-  /** The receive time (NFQA_TIMESTAMP) in microseconds since the epoch. */
-  timestamp?: bigint;
-  indev?: number;
-  outdev?: number;
-  physindev?: number;
-  physoutdev?: number;
-  /** The link-layer source address. */
-  hwaddr?: string;
-  /** The packet (network layer), as much as the copy range allows. */
-  payload?: Uint8Array;
   /** The packet's full length when the payload was cut (NFQA_CAP_LEN). */
   capLen?: number;
   /** The conntrack state (IP_CT_*: 'established', 'related', 'new', 'established-reply', …). */
@@ -85,8 +67,6 @@ export interface QueuedPacket {
   ctmark?: number;
   /** NFQA_SKB_* bits: checksum not ready, GSO, checksum not verified. */
   skbInfo?: { csumNotReady: boolean; gso: boolean; csumNotVerified: boolean };
-  uid?: number;
-  gid?: number;
   secctx?: string;
   vlan?: { proto: number; tci: number };
   l2hdr?: Uint8Array;
@@ -111,25 +91,13 @@ export function verdictValue(v: Verdict): number {
 function toPacket(o: Record<string, any>): QueuedPacket | undefined {
   const hdr = o.packet_hdr;
   if (!hdr || hdr.packet_id === undefined) return undefined;
-  const p: QueuedPacket = {
-    queue: o.res_id, id: hdr.packet_id, hook: HOOK_NAMES[hdr.hook] ?? hdr.hook, hwProtocol: hdr.hw_protocol ?? 0, family: o.family,
-  };
-  if (o.mark !== undefined) p.mark = o.mark;
-  if (o.timestamp?.sec !== undefined) p.timestamp = BigInt(o.timestamp.sec) * 1_000_000n + BigInt(o.timestamp.usec ?? 0);
-  if (o.ifindex_indev !== undefined) p.indev = o.ifindex_indev;
-  if (o.ifindex_outdev !== undefined) p.outdev = o.ifindex_outdev;
-  if (o.ifindex_physindev !== undefined) p.physindev = o.ifindex_physindev;
-  if (o.ifindex_physoutdev !== undefined) p.physoutdev = o.ifindex_physoutdev;
-  if (o.hwaddr?.hw_addr) p.hwaddr = formatMac(o.hwaddr.hw_addr, 0, Math.min(8, o.hwaddr.hw_addrlen));
-  if (o.payload !== undefined) p.payload = o.payload;
+  const p: QueuedPacket = { queue: o.res_id, id: hdr.packet_id, ...packetMeta(o) };
   if (o.cap_len !== undefined) p.capLen = o.cap_len;
   if (o.ct_info !== undefined) p.ctInfo = CT_INFO_NAMES[o.ct_info] ?? o.ct_info;
   if (o.ct?.mark !== undefined) p.ctmark = o.ct.mark;
   if (o.skb_info !== undefined) {
     p.skbInfo = { csumNotReady: !!(o.skb_info & NFQA_SKB.CSUMNOTREADY), gso: !!(o.skb_info & NFQA_SKB.GSO), csumNotVerified: !!(o.skb_info & NFQA_SKB.CSUM_NOTVERIFIED) };
   }
-  if (o.uid !== undefined) p.uid = o.uid;
-  if (o.gid !== undefined) p.gid = o.gid;
   if (o.secctx !== undefined) p.secctx = o.secctx;
   if (o.vlan) p.vlan = { proto: o.vlan.proto ?? 0, tci: o.vlan.tci ?? 0 };
   if (o.l2hdr !== undefined) p.l2hdr = o.l2hdr;
