@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -61,6 +61,20 @@ test('packed tarball installs, type-checks under tsc --strict (pinned and newest
     }));
     const tsc = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
     assert.equal(tsc.status, 0, `tsc --strict in a consumer: ${tsc.stdout}${tsc.stderr}`);
+
+    // What an editor shows for a decoded object: its fields, not the Flat<…> alias.
+    const ts = (await import(pathToFileURL(path.join(ROOT, 'node_modules', 'typescript', 'lib', 'typescript.js')).href)).default as typeof import('typescript');
+    const probe = path.join(app, 'hover.ts');
+    writeFileSync(probe, `import type { Link } from '${pkg.name}/route';\ndeclare const link: Link;\nlink;\n`);
+    const service = ts.createLanguageService({
+      getScriptFileNames: () => [probe], getScriptVersion: () => '1', getCurrentDirectory: () => app,
+      getScriptSnapshot: (f) => (ts.sys.fileExists(f) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(f)!) : undefined),
+      getCompilationSettings: () => ({ strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022 }),
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o), fileExists: ts.sys.fileExists, readFile: ts.sys.readFile, readDirectory: ts.sys.readDirectory,
+    });
+    const hover = ts.displayPartsToString(service.getQuickInfoAtPosition(probe, readFileSync(probe, 'utf8').lastIndexOf('link;'))?.displayParts);
+    assert.match(hover, /^const link: \{\n\s+family: /, hover.slice(0, 200));
+    assert.ok(!hover.includes('Flat<') && /\$len\?: number/.test(hover), hover.slice(0, 400));
 
     await t.test('the newest TypeScript (npm\'s latest) type-checks it too', (st) => {
       const latest = path.join(dir, 'ts-latest');

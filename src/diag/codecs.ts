@@ -1,15 +1,12 @@
 // One flat message codec per sock_diag object: the family header's fields and the attributes
 // decode into one object.
-import { FlatMessageCodec, type AttributeSet, type FlatExtras, type StructExtras, type StructSpec } from '../schema/index.js';
+import { FlatMessageCodec, type Flat } from '../schema/index.js';
 import { inetDiagAttrs, inetDiagReqAttrs, netlinkDiagAttrs, packetDiagAttrs, unixDiagAttrs } from './attrs.js';
 import {
   inetDiagMsg, inetDiagReqV2, netlinkDiagMsg, netlinkDiagReq, packetDiagMsg, packetDiagReq, unixDiagMsg, unixDiagReq,
 } from './structs.js';
 
-type HeaderOf<S> = S extends { _t?: infer T } ? T : never;
-type AttrsOf<S> = S extends AttributeSet<infer T> ? T : never;
-/** A flat object: header fields (never optional) and attributes side by side. */
-export type Flat<S extends StructSpec, A extends AttributeSet<unknown>> = HeaderOf<S> & AttrsOf<A> & FlatExtras & StructExtras;
+export type { Flat };
 
 /** inet_diag_req_v2 + INET_DIAG_REQ_* (requests). */
 export const inetReqCodec = new FlatMessageCodec(inetDiagReqV2, inetDiagReqAttrs);

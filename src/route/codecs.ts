@@ -2,23 +2,15 @@
 // decode into one object. Where the kernel repeats a value in the header and in an attribute
 // (rtm_table and RTA_TABLE, ifa_flags and IFA_FLAGS, the rule's table and FRA_TABLE), the
 // attribute wins and the header is derived from it the way the kernel fills it.
-import { FlatMessageCodec, type FlatExtras, type StructExtras } from '../schema/index.js';
+import { FlatMessageCodec, type Flat } from '../schema/index.js';
 import { addressAttrs, neighAttrs, netconfAttrs, nexthopAttrs, nsidAttrs, routeAttrs, ruleAttrs } from './attrs.js';
 import { RT_TABLE, RTM } from './constants.js';
 import { linkAttrs } from './link-attrs.js';
 import { fibRuleHdr, ifaddrmsg, ifinfomsg, ndmsg, netconfmsg, nhmsg, rtgenmsg, rtmsg } from './structs.js';
-import type { AttributeSet, StructSpec } from '../schema/index.js';
 import { tcAttrs } from './tc-attrs.js';
 import { tcmsg } from './tc-structs.js';
 
-type HeaderOf<S> = S extends { _t?: infer T } ? T : never;
-type AttrsOf<S> = S extends AttributeSet<infer T> ? T : never;
-/**
- * A flat object: header fields and attributes side by side, plus the extras that make it
- * lossless. The kernel sends the whole fixed header in every message, so its fields are not
- * optional; attributes are, except those their declaration marks always().
- */
-export type Flat<S extends StructSpec, A extends AttributeSet<unknown>> = HeaderOf<S> & AttrsOf<A> & FlatExtras & StructExtras;
+export type { Flat };
 
 /** The kernel's rtm_table / frh.table for a table id: itself below 256, else RT_TABLE_COMPAT. */
 const compatTable = (v: number): number => (v < 256 ? v : RT_TABLE.COMPAT);

@@ -108,6 +108,19 @@ export interface FlatExtras {
   $len?: number;
 }
 
+/** An intersection as one object type: editors then show its fields, not the alias. */
+export type Expand<T> = T extends infer O ? { [K in keyof O]: O[K] } : never;
+
+type HeaderOf<S> = S extends { _t?: infer T } ? T : never;
+type AttrsOf<S> = S extends AttributeSet<infer T> ? T : never;
+
+/**
+ * A flat message as decoded: header fields and attributes side by side, plus the extras that
+ * make it lossless. The kernel sends the whole fixed header in every message, so its fields
+ * are not optional; attributes are, except those their declaration marks always().
+ */
+export type Flat<S extends StructSpec, A extends AttributeSet<unknown>> = Expand<HeaderOf<S> & AttrsOf<A> & FlatExtras & StructExtras>;
+
 /** Options of {@link FlatMessageCodec}. */
 export interface FlatOptions {
   /**
