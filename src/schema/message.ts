@@ -95,17 +95,14 @@ export const HEADER_LEN = NLMSG_HDRLEN;
 
 /**
  * Extras of a flat message object (see {@link FlatMessageCodec}): what re-encoding needs to
- * reproduce a message whose header disagrees with, or stands in for, an attribute.
+ * reproduce a message whose header disagrees with, or stands in for, an attribute; the
+ * header's own `$tail` and `$len` are those of any struct.
  */
-export interface FlatExtras {
+export interface FlatExtras extends StructExtras {
   /** Raw header values of shadowed fields that differ from what encoding would derive. */
   $header?: Record<string, number>;
   /** Shadowed fields whose attribute was absent: the value came from the header alone. */
   $absent?: string[];
-  /** Header bytes past the declared struct. */
-  $tail?: Uint8Array;
-  /** The received header length when shorter than declared. */
-  $len?: number;
 }
 
 /** An intersection as one object type: editors then show its fields, not the alias. */
@@ -119,7 +116,7 @@ type AttrsOf<S> = S extends AttributeSet<infer T> ? T : never;
  * make it lossless. The kernel sends the whole fixed header in every message, so its fields
  * are not optional; attributes are, except those their declaration marks always().
  */
-export type Flat<S extends StructSpec, A extends AttributeSet<unknown>> = Expand<HeaderOf<S> & AttrsOf<A> & FlatExtras & StructExtras>;
+export type Flat<S extends StructSpec, A extends AttributeSet<unknown>> = Expand<HeaderOf<S> & AttrsOf<A> & FlatExtras>;
 
 /** Options of {@link FlatMessageCodec}. */
 export interface FlatOptions {
