@@ -1,0 +1,2 @@
+// nlkit/audit: placeholder until the module lands.
+export {};
