@@ -4,7 +4,7 @@ export { addState, allocSpi, deleteState, dumpStates, flushStates, getSadInfo, g
 export { addPolicy, deletePolicy, dumpPolicies, flushPolicies, getPolicy, getSpdInfo, policyId, updatePolicy, type PolicyId, type PolicySpec } from './policies.js';
 export { events, decodeXfrmEvent, DEFAULT_XFRM_GROUPS, XFRM_EVENT_GROUPS, type XfrmEvent } from './events.js';
 export { openXfrm } from './socket.js';
-export { addressText, addressBytes } from './address.js';
+export { addressText, addressBytes, addressesToBytes, addressesToText } from './address.js';
 export { xfrmAttrs, sadInfoAttrs, spdInfoAttrs, type XfrmAlgo, type XfrmReplayEsn } from './attrs.js';
 export * from './codecs.js';
 export * from './structs.js';

@@ -134,7 +134,9 @@ export interface XfrmPolicy extends XfrmAttributes {
 export type SelectorSpec = Partial<XfrmSelector>;
 
 /** Deep-partial: the fields of a struct to set when adding (the rest are zero or iproute2's default). */
-export type Spec<T> = { [K in keyof T]?: T[K] extends (infer _E)[] ? T[K] : T[K] extends object ? Partial<T[K]> : T[K] };
+export type Spec<T> = {
+  [K in keyof T]?: NonNullable<T[K]> extends (infer E)[] ? (E extends object ? Spec<E>[] : T[K]) : NonNullable<T[K]> extends Uint8Array ? T[K] : NonNullable<T[K]> extends object ? Partial<NonNullable<T[K]>> : T[K];
+};
 
 /** The SAD summary of GETSADINFO (`ip xfrm state count`). */
 export interface SadInfo {

@@ -117,8 +117,11 @@ function algo(w: W, o: XfrmPrintOptions, type: string, a: XfrmAlgo, prefix: stri
   if (a.alg_key.byteLength < keylen) {
     w.w('(ERROR truncated)');
   } else {
-    w.w(`0x${Buffer.from(a.alg_key.subarray(0, keylen)).toString('hex')}`);
-    if (o.stats > 0) w.w(` (${a.alg_key_len ?? 0} bits)`);
+    // 6.1 prints nothing of an empty key (comp algorithms have none), not even its bits.
+    if (keylen > 0) {
+      w.w(`0x${Buffer.from(a.alg_key.subarray(0, keylen)).toString('hex')}`);
+      if (o.stats > 0) w.w(` (${a.alg_key_len ?? 0} bits)`);
+    }
   }
   if (tail !== undefined) w.w(tail);
   w.w(o.sl);
