@@ -121,12 +121,25 @@ function stateMatches(st: XfrmState, id: IdWords, mode: string | undefined, reqi
   return true;
 }
 
+/** The command a word names, tried in ip's order (`d` is delete, `l` list). */
+function command(word: string | undefined, order: [string, string[]][]): string | undefined {
+  if (word === undefined) return 'list';
+  for (const [name, words] of order) if (words.some((w) => matches(word, w))) return name;
+  return undefined;
+}
+
+const ORDER: [string, string[]][] = [
+  ['add', ['add']], ['update', ['update']], ['delete', ['delete']], ['deleteall', ['deleteall', 'delall']],
+  ['list', ['list', 'show', 'lst']], ['get', ['get']], ['flush', ['flush']], ['count', ['count']], ['help', ['help']],
+];
+
 async function stateCmd(s: XfrmSession, args: Args): Promise<number> {
-  const cmd = args.next();
+  const word = args.next();
+  const cmd = command(word, ORDER);
   const o = s.opts;
   const family = s.ctx.opts.family === 4 ? 'inet' : s.ctx.opts.family === 6 ? 'inet6' : undefined;
-  if (cmd === undefined || matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'deleteall') || matches(cmd, 'delall')) {
-    const del = cmd !== undefined && (matches(cmd, 'deleteall') || matches(cmd, 'delall'));
+  if (cmd === 'list' || cmd === 'deleteall') {
+    const del = cmd === 'deleteall';
     const id: IdWords = {};
     let mode: string | undefined;
     let reqid: number | undefined;
@@ -146,13 +159,13 @@ async function stateCmd(s: XfrmSession, args: Args): Promise<number> {
     await printAll(s, list, (x) => stateText(x, s.print()));
     return 0;
   }
-  if (matches(cmd, 'add') || matches(cmd, 'update')) {
+  if (cmd === 'add' || cmd === 'update') {
     const spec = parseStateAdd(args, (n) => s.ifindex(n));
     if (spec.sel?.ifindex === undefined && args.rest().length === 0) { /* no device names */ }
-    await (matches(cmd, 'add') ? addState : updateState)(spec, o);
+    await (cmd === 'add' ? addState : updateState)(spec, o);
     return 0;
   }
-  if (matches(cmd, 'delete') || matches(cmd, 'get')) {
+  if (cmd === 'delete' || cmd === 'get') {
     const id: IdWords = {};
     let mark: { v: number; m: number } | undefined;
     let seen = false;
@@ -172,7 +185,7 @@ async function stateCmd(s: XfrmSession, args: Args): Promise<number> {
       saddr: id.src ?? (id.family === 6 ? '::' : '0.0.0.0'), family: id.family === 6 ? 'inet6' as const : 'inet' as const,
       ...(mark && (mark.m & mark.v) ? { mark } : {}),
     };
-    if (matches(cmd, 'delete')) {
+    if (cmd === 'delete') {
       await deleteState(sid, o);
       return 0;
     }
@@ -180,7 +193,7 @@ async function stateCmd(s: XfrmSession, args: Args): Promise<number> {
     await printAll(s, [st], (x) => stateText(x, s.print()));
     return 0;
   }
-  if (matches(cmd, 'flush')) {
+  if (cmd === 'flush') {
     let proto: string | undefined;
     while (args.left > 0) {
       const w = args.next()!;
@@ -191,25 +204,26 @@ async function stateCmd(s: XfrmSession, args: Args): Promise<number> {
     await flushStates(proto ? { proto: proto as never } : {}, o);
     return 0;
   }
-  if (matches(cmd, 'count')) {
+  if (cmd === 'count') {
     const info = await getSadInfo(o);
     if (s.ctx.opts.json) write(jsonLine(info));
     else write(`\t SAD count ${info.cnt}${s.ctx.opts.stats && info.hinfo ? ` (buckets count ${info.hinfo.sadhcnt | 0} Max ${info.hinfo.sadhmcnt | 0})` : ''}\n`);
     return 0;
   }
-  if (matches(cmd, 'help')) return usage(STATE_USAGE);
-  process.stderr.write(`Command "${cmd}" is unknown, try "ip xfrm state help".\n`);
+  if (cmd === 'help') return usage(STATE_USAGE);
+  process.stderr.write(`Command "${word}" is unknown, try "ip xfrm state help".\n`);
   return IP_EXIT.INVARG;
 }
 
 async function policyCmd(s: XfrmSession, args: Args): Promise<number> {
-  const cmd = args.next();
+  const word = args.next();
+  const cmd = command(word, ORDER);
   const o = s.opts;
   const resolve = (n: string) => s.ifindex(n);
   const devWords = args.rest().includes('dev');
   if (devWords) await s.loadLinks();
-  if (cmd === undefined || matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'deleteall') || matches(cmd, 'delall')) {
-    const del = cmd !== undefined && (matches(cmd, 'deleteall') || matches(cmd, 'delall'));
+  if (cmd === 'list' || cmd === 'deleteall') {
+    const del = cmd === 'deleteall';
     const f: { dir?: string; index?: number; priority?: number; action?: string; ptype?: string; nosock?: boolean } = {};
     const sel: Partial<XfrmSelector> = {};
     while (args.left > 0) {
@@ -240,12 +254,12 @@ async function policyCmd(s: XfrmSession, args: Args): Promise<number> {
     await printAll(s, list, (x) => policyText(x, s.print()));
     return 0;
   }
-  if (matches(cmd, 'add') || matches(cmd, 'update')) {
+  if (cmd === 'add' || cmd === 'update') {
     const spec = parsePolicyAdd(args, resolve);
-    await (matches(cmd, 'add') ? addPolicy : updatePolicy)(spec, o);
+    await (cmd === 'add' ? addPolicy : updatePolicy)(spec, o);
     return 0;
   }
-  if (matches(cmd, 'delete') || matches(cmd, 'get')) {
+  if (cmd === 'delete' || cmd === 'get') {
     const sel: Partial<XfrmSelector> = {};
     let dir: string | undefined;
     let index: number | undefined;
@@ -284,7 +298,7 @@ async function policyCmd(s: XfrmSession, args: Args): Promise<number> {
       ...(mark && (mark.m & mark.v) ? { mark } : {}), ...(ifId !== undefined ? { if_id: ifId } : {}),
       ...(ptype ? { policy_type: { type: ptype as 'main' } } : {}),
     };
-    if (matches(cmd, 'delete')) {
+    if (cmd === 'delete') {
       await deletePolicy(pid, o);
       return 0;
     }
@@ -292,7 +306,7 @@ async function policyCmd(s: XfrmSession, args: Args): Promise<number> {
     await printAll(s, [p], (x) => policyText(x, s.print()));
     return 0;
   }
-  if (matches(cmd, 'flush')) {
+  if (cmd === 'flush') {
     let ptype: string | undefined;
     while (args.left > 0) {
       const w = args.next()!;
@@ -304,7 +318,7 @@ async function policyCmd(s: XfrmSession, args: Args): Promise<number> {
     await flushPolicies(ptype ? { ptype: ptype as 'main' } : {}, o);
     return 0;
   }
-  if (matches(cmd, 'count')) {
+  if (cmd === 'count') {
     const info = await getSpdInfo(o);
     if (s.ctx.opts.json) {
       write(jsonLine(info));
@@ -325,8 +339,8 @@ async function policyCmd(s: XfrmSession, args: Args): Promise<number> {
     write(t);
     return 0;
   }
-  if (matches(cmd, 'help')) return usage(POLICY_USAGE);
-  process.stderr.write(`Command "${cmd}" is unknown, try "ip xfrm policy help".\n`);
+  if (cmd === 'help') return usage(POLICY_USAGE);
+  process.stderr.write(`Command "${word}" is unknown, try "ip xfrm policy help".\n`);
   return IP_EXIT.INVARG;
 }
 
@@ -397,10 +411,7 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   if (matches(obj, 'state') || matches(obj, 'sa')) kind = 'state';
   else if (matches(obj, 'policy') || matches(obj, 'sp')) kind = 'policy';
   else if (matches(obj, 'monitor')) kind = 'monitor';
-  else {
-    process.stderr.write(`Object "${obj}" is unknown, try "ip xfrm help".\n`);
-    return IP_EXIT.INVARG;
-  }
+  else return usage(USAGE);
   const s = new XfrmSession(ctx);
   try {
     if (kind === 'state') return await stateCmd(s, args);

@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 export const XFRM_PROTOS = ['esp', 'ah', 'comp', 'route2', 'hao', 'ipsec-any'] as const;
 const MODES = ['transport', 'tunnel', 'ro', 'in_trigger', 'beet'] as const;
 
-/** ip's missarg(): `"X" is required.` (exit 255). */
+/** ip's missarg(): `Error: argument "X" is required` (exit 255). */
 export function missing(args: Args, what: string): UsageError {
-  return args.error(`"${what}" is required.`, IP_EXIT.INVARG);
+  return args.error(`Error: argument "${what}" is required`, IP_EXIT.INVARG);
 }
 
 /** An XFRM-PROTO word. */
