@@ -153,15 +153,17 @@ test('ip xfrm: policies and larval SAs written by ip are read by nlkit byte for 
     }
     // The CLI, in one run: a get and a list, as `ip -s -batch` prints them (ip's list ends its
     // batch with exit(0), so it comes last for ip), then a get of an SA that is not there.
+    // nlkit's allocspi (min = max: a known SPI) prints what ip's get prints of that SA.
     const lines = 'xfrm policy get src 10.7.0.0/16 dst 10.8.0.0/16 proto udp sport 53 dir in mark 1 if_id 4\nxfrm policy\n';
-    const cli = nlkit(['ip', '-n', ns, '-s', '-batch', '-'], `${lines}xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x999\n`);
-    assert.equal(cli.stdout, ip(ns, ['-s', '-batch', '-'], { input: lines }));
-    assert.equal(cli.stderr, 'RTNETLINK answers: No such process\nCommand failed -:3\n');
+    const cli = nlkit(['ip', '-n', ns, '-s', '-batch', '-'],
+      `xfrm state allocspi src 10.0.0.5 dst 10.0.0.6 proto esp mode tunnel reqid 7 min 0x300 max 0x300\n${lines}xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x999\n`);
+    assert.equal(cli.stdout, ip(ns, ['-s', '-batch', '-'], { input: `xfrm state get src 10.0.0.5 dst 10.0.0.6 proto esp spi 0x300\n${lines}` }));
+    assert.equal(cli.stderr, 'RTNETLINK answers: No such process\nCommand failed -:4\n');
     assert.equal(cli.status, 1);
 
     // Counts, as `ip xfrm state count` / `ip -s -s xfrm policy count` say them.
     const sad = await getSadInfo(o);
-    assert.equal(sad.cnt, 3);
+    assert.equal(sad.cnt, 4);
     assert.equal(`\t SAD count ${sad.cnt}\n`, ip(ns, 'xfrm state count'));
     const spd = await getSpdInfo(o);
     assert.deepEqual([spd.info?.incnt, spd.info?.outcnt, spd.info?.fwdcnt], [2, 2, 1]);

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dumpLinks } from '../../../route/index.js';
 import type { NetlinkSocket } from '../../../socket/index.js';
 import {
-  addPolicy, addState, deletePolicy, deleteState, dumpPolicies, dumpStates, events, flushPolicies, flushStates, getPolicy,
+  addPolicy, addState, allocSpi, deletePolicy, deleteState, dumpPolicies, dumpStates, events, flushPolicies, flushStates, getPolicy,
   getSadInfo, getSpdInfo, getState, openXfrm, updatePolicy, updateState, type XfrmEvent, type XfrmPolicy, type XfrmState,
 } from '../../../xfrm/index.js';
 import type { XfrmSelector } from '../../../xfrm/types.js';
@@ -26,6 +26,8 @@ const STATE_USAGE = `Usage: ip xfrm state { add | update } ID [ ALGO-LIST ] [ mo
         [ flag FLAG-LIST ] [ sel SELECTOR ] [ LIMIT-LIST ] [ encap ENCAP ]
         [ coa ADDR[/PLEN] ] [ output-mark OUTPUT-MARK [ mask MASK ] ]
         [ if_id IF_ID ] [ tfcpad LENGTH ]
+Usage: ip xfrm state allocspi ID [ mode MODE ] [ mark MARK [ mask MASK ] ] [ reqid REQID ]
+        [ seq SEQ ] [ min SPI max SPI ]
 Usage: ip xfrm state { delete | get } ID [ mark MARK [ mask MASK ] ]
 Usage: ip xfrm state deleteall [ ID ] [ mode MODE ] [ reqid REQID ]
 Usage: ip xfrm state [ list ] [ ID ] [ mode MODE ] [ reqid REQID ]
@@ -129,7 +131,7 @@ function command(word: string | undefined, order: [string, string[]][]): string 
 }
 
 const ORDER: [string, string[]][] = [
-  ['add', ['add']], ['update', ['update']], ['delete', ['delete']], ['deleteall', ['deleteall', 'delall']],
+  ['add', ['add']], ['update', ['update']], ['allocspi', ['allocspi']], ['delete', ['delete']], ['deleteall', ['deleteall', 'delall']],
   ['list', ['list', 'show', 'lst']], ['get', ['get']], ['flush', ['flush']], ['count', ['count']], ['help', ['help']],
 ];
 
@@ -163,6 +165,34 @@ async function stateCmd(s: XfrmSession, args: Args): Promise<number> {
     const spec = parseStateAdd(args, (n) => s.ifindex(n));
     if (spec.sel?.ifindex === undefined && args.rest().length === 0) { /* no device names */ }
     await (cmd === 'add' ? addState : updateState)(spec, o);
+    return 0;
+  }
+  if (cmd === 'allocspi') {
+    const id: IdWords = {};
+    const spec: Record<string, unknown> = { mode: 'transport' };
+    let seen = false;
+    while (args.left > 0) {
+      const w = args.peek()!;
+      if (w === 'mode') { args.next(); spec.mode = (await import('./parse.js')).parseMode(args, args.value(w)); }
+      else if (w === 'mark') { args.next(); spec.mark = parseMark(args); }
+      else if (w === 'reqid') { args.next(); spec.reqid = args.u32(w, args.value(w), 0xffffffff, 'REQID value is invalid'); }
+      else if (w === 'seq') { args.next(); spec.seq = args.u32(w, args.value(w), 0xffffffff, 'SEQ value is invalid'); }
+      else if (w === 'min') { args.next(); spec.min = args.u32(w, args.value(w), 0xffffffff, 'value after "min" is invalid'); }
+      else if (w === 'max') { args.next(); spec.max = args.u32(w, args.value(w), 0xffffffff, 'value after "max" is invalid'); }
+      else if (w === 'if_id') { args.next(); spec.if_id = args.u32(w, args.value(w), 0xffffffff, 'IF_ID value is invalid'); }
+      else {
+        if (seen) throw args.invalid(w, 'unknown');
+        if (!parseId(args, id)) throw args.invalid(w, 'unknown');
+        seen = true;
+      }
+    }
+    if (!seen) throw missing(args, 'ID');
+    if (!id.proto) throw missing(args, 'XFRM-PROTO');
+    spec.id = { daddr: id.dst ?? (id.family === 6 ? '::' : '0.0.0.0'), spi: 0, proto: id.proto };
+    spec.saddr = id.src ?? (id.family === 6 ? '::' : '0.0.0.0');
+    spec.family = id.family === 6 ? 'inet6' : 'inet';
+    const st = await allocSpi(spec as never, o);
+    await printAll(s, [st], (x) => stateText(x, s.print()));
     return 0;
   }
   if (cmd === 'delete' || cmd === 'get') {
