@@ -117,7 +117,7 @@ function addrs(s: StateSpec): unknown {
   return addressesToBytes({ ...s, lft: { soft_byte_limit: inf, hard_byte_limit: inf, soft_packet_limit: inf, hard_packet_limit: inf, ...s.lft } });
 }
 
-test('ip xfrm: policies and larval SAs written by ip are read by nlkit byte for byte, and the other way round; get, count, flush, events, errors', async (t) => {
+test('ip xfrm: policies and larval SAs written by ip are read by nlkit byte for byte, and the other way round; get, count, flush, events (acquire included, against ip xfrm monitor), errors', async (t) => {
   if (!requireRoot(t)) return;
   await withNetns(async (ns) => {
     const o = { netns: ns };
@@ -174,7 +174,14 @@ test('ip xfrm: policies and larval SAs written by ip are read by nlkit byte for 
     // Events: a policy added, got and deleted by nlkit, the SAs flushed; `ip xfrm monitor` and
     // `nlkit ip xfrm monitor` watch the same.
     const monitors = [startNlkit(['ip', '-n', ns, 'xfrm', 'monitor']), start('ip', ['-n', ns, 'xfrm', 'monitor'])];
-    await until(() => monitors.every((m) => joined(m.pid, NETLINK_XFRM, XFRMNLGRP.POLICY, ns) && joined(m.pid, NETLINK_XFRM, XFRMNLGRP.SA, ns)), 'both monitors joined');
+    await until(() => monitors.every((m) => [XFRMNLGRP.POLICY, XFRMNLGRP.SA, XFRMNLGRP.ACQUIRE].every((g) => joined(m.pid, NETLINK_XFRM, g, ns))), 'both monitors joined');
+    // An acquire: a UDP connect (bash's /dev/udp) that an out policy covers and no SA serves.
+    ipBatch(ns, [
+      'link add xa type veth peer name xb', 'link set xa up', 'address add 10.31.0.1/16 dev xa', 'route add 10.32.0.0/16 dev xa',
+      'xfrm policy add src 10.31.0.0/16 dst 10.32.0.0/16 dir out tmpl src 10.0.0.1 dst 10.0.0.2 proto esp reqid 31 mode tunnel',
+    ]);
+    execFileSync('ip', ['netns', 'exec', ns, 'bash', '-c', ': 3<>/dev/udp/10.32.0.1/9']);
+    await Promise.all(monitors.map((m) => m.waitFor('out', /^acquire proto esp \n  sel src 10\.31\.0\.1\/32 dst 10\.32\.0\.1\/32 proto udp sport \d+ dport 9 dev xa \n/m)));
     const sub = events(['policy', 'sa'], o);
     const got: XfrmEvent[] = [];
     try {
@@ -200,7 +207,8 @@ test('ip xfrm: policies and larval SAs written by ip are read by nlkit byte for 
     await Promise.all(monitors.map((m) => m.waitFor('out', /^Flushed state proto 0$/m)));
     const [mine, theirs] = await Promise.all(monitors.map((m) => m.stop()));
     assert.equal(mine!.stdout, theirs!.stdout);
-    assert.match(mine!.stdout, /^src 10\.20\.0\.0\/24 dst 10\.21\.0\.0\/24 \n\tdir out priority 5 ptype main \nDeleted src 10\.20\.0\.0/);
+    assert.match(mine!.stdout, /^src 10\.20\.0\.0\/24 dst 10\.21\.0\.0\/24 \n\tdir out priority 5 ptype main \nDeleted src 10\.20\.0\.0/m);
+    assert.match(mine!.stdout, /^acquire proto esp \n {2}sel .*\n {2}policy src 10\.31\.0\.0\/16 dst 10\.32\.0\.0\/16 \n/m);
 
     // Errors name the XFRM message type and carry the kernel's errno.
     const sock = openXfrm({ netns: ns });
