@@ -236,6 +236,7 @@ const POLICY_LINES = [
   'xfrm policy update src 10.5.0.0/16 dst 10.6.0.0/16 proto gre key 77 dir out',
   'xfrm policy add src 10.7.0.0/16 dst 10.8.0.0/16 proto udp sport 53 dir in priority 9 flag icmp mark 1 if_id 4 tmpl src 10.0.0.8 dst 10.0.0.9 proto esp reqid 12 mode tunnel level use',
   'xfrm policy add src 10.9.0.0/16 dst 10.10.0.0/16 dir in',
+  'xfrm policy add src 10.13.0.0/16 dst 10.14.0.0/16 dev xa dir out priority 3',
   'xfrm policy delete src 10.9.0.0/16 dst 10.10.0.0/16 dir in',
   'xfrm policy add src 10.11.0.0/16 dst 10.12.0.0/16 dir fwd',
   'xfrm policy deleteall dir fwd',
@@ -249,6 +250,7 @@ const STATE_LINES = [
 test('nlkit ip xfrm policy add|update: the same command lines give the kernel what ip gives it (listed by ip identically); SAs with algorithms likewise where the kernel has ESP', async (t) => {
   if (!requireRoot(t)) return;
   await withNetns(async (ns) => {
+    ip(ns, 'link add xa type veth peer name xb');
     ipBatch(ns, POLICY_LINES);
     const byIp = [ip(ns, 'xfrm policy'), ip(ns, 'xfrm policy count')];
     ip(ns, 'xfrm policy flush');

@@ -163,7 +163,6 @@ async function stateCmd(s: XfrmSession, args: Args): Promise<number> {
   }
   if (cmd === 'add' || cmd === 'update') {
     const spec = parseStateAdd(args, (n) => s.ifindex(n));
-    if (spec.sel?.ifindex === undefined && args.rest().length === 0) { /* no device names */ }
     await (cmd === 'add' ? addState : updateState)(spec, o);
     return 0;
   }
@@ -250,8 +249,6 @@ async function policyCmd(s: XfrmSession, args: Args): Promise<number> {
   const cmd = command(word, ORDER);
   const o = s.opts;
   const resolve = (n: string) => s.ifindex(n);
-  const devWords = args.rest().includes('dev');
-  if (devWords) await s.loadLinks();
   if (cmd === 'list' || cmd === 'deleteall') {
     const del = cmd === 'deleteall';
     const f: { dir?: string; index?: number; priority?: number; action?: string; ptype?: string; nosock?: boolean } = {};
@@ -444,6 +441,8 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   else return usage(USAGE);
   const s = new XfrmSession(ctx);
   try {
+    // Selectors may name devices (`dev eth0`): names resolve in the namespace first.
+    if (args.rest().includes('dev')) await s.loadLinks();
     if (kind === 'state') return await stateCmd(s, args);
     if (kind === 'policy') return await policyCmd(s, args);
     return await monitorCmd(s, args);

@@ -177,9 +177,7 @@ const STATE_FLAGS = ['noecn', 'decap-dscp', 'nopmtudisc', 'wildrecv', 'icmp', 'a
 /** `flag FLAG ...`: names or a hex number, as far as they go. */
 function parseFlags(args: Args, names: string[]): (string | number)[] {
   const out: (string | number)[] = [];
-  const first = args.value('flag');
-  args.back();
-  void first;
+  if (args.peek() === undefined) throw args.incomplete('flag');
   for (;;) {
     const w = args.peek();
     if (w === undefined) break;

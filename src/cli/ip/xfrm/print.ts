@@ -36,13 +36,9 @@ function protoName(n: number): string {
   return protoNames.get(n) ?? String(n);
 }
 
-const XFRM_PROTO: Record<string, number> = { esp: 50, ah: 51, comp: 108, route2: 43, hao: 60, 'ipsec-any': 255 };
-const MODE_NUM: Record<string, number> = { transport: 0, tunnel: 1, ro: 2, in_trigger: 3, beet: 4 };
 const isIpsec = (p: string | number) => p === 'esp' || p === 'ah' || p === 'comp';
 const protoText = (p: string | number) => String(p);
 const famText = (f: unknown) => (f === 'inet' || f === 2 ? 'inet' : f === 'inet6' || f === 10 ? 'inet6' : 'unspec');
-void XFRM_PROTO;
-void MODE_NUM;
 
 /** strxf_time(): "-" for 0, else local time as "%Y-%m-%d %T". */
 function timeText(t: number | bigint): string {
@@ -212,11 +208,10 @@ const STATE_FLAGS = ['noecn', 'decap-dscp', 'nopmtudisc', 'wildrecv', 'icmp', 'a
 /** XFRM_FLAG_PRINT over the names, then the leftover bits in hex. */
 function flagList(w: W, names: readonly string[], flags: (string | number)[]): void {
   const set = new Set(flags.filter((f) => typeof f === 'string'));
-  let rest = flags.filter((f): f is number => typeof f === 'number').reduce((x, y) => x | y, 0);
+  const rest = flags.filter((f): f is number => typeof f === 'number').reduce((x, y) => x | y, 0);
   const present = names.filter((n) => set.has(n));
   present.forEach((n, i) => w.w(`${n}${i < present.length - 1 || rest ? ' ' : ''}`));
   if (rest) w.w(rest.toString(16));
-  rest = 0;
 }
 
 /** The flags as one number (for -s's binary mask). */
