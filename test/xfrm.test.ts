@@ -11,10 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { compileStruct } from '../src/schema/index.js';
+import { MessageReader } from '../src/wire/index.js';
 import { structLayout } from '../src/schema/layout.js';
 import {
   addPolicy, addressesToBytes, addressesToText, addState, allocSpi, deletePolicy, dumpPolicies, dumpStates, events, flushPolicies, flushStates, getPolicy,
   getSadInfo, getSpdInfo, getState, openXfrm, saCodec, XFRM_MSG, XFRMNLGRP, type StateSpec, type XfrmEvent,
+  acquireCodec, bareCodec, decodeXfrmEvent, expireCodec, polexpireCodec, policyCodec, policyIdCodec, saFlushCodec, saIdCodec,
 } from '../src/xfrm/index.js';
 import * as structs from '../src/xfrm/structs.js';
 import { eventText } from '../src/cli/ip/xfrm/index.js';
@@ -116,6 +118,55 @@ function addrs(s: StateSpec): unknown {
   const inf = structs.XFRM_INF;
   return addressesToBytes({ ...s, lft: { soft_byte_limit: inf, hard_byte_limit: inf, soft_packet_limit: inf, hard_packet_limit: inf, ...s.lft } });
 }
+
+test('every notification nlkit decodes (NEWSA, UPDSA, DELSA, EXPIRE, NEWPOLICY, DELPOLICY, POLEXPIRE, ACQUIRE, FLUSHSA, FLUSHPOLICY) prints as ip xfrm monitor prints it', (t) => {
+  if (!requireRoot(t)) return;
+  const inf = structs.XFRM_INF;
+  const lft = { soft_byte_limit: inf, hard_byte_limit: inf, soft_packet_limit: inf, hard_packet_limit: inf, hard_add_expires_seconds: 30 };
+  const sa = addressesToBytes({ ...SAS[0]!, lft }) as Record<string, unknown>;
+  const { sel: _s, id, saddr, lft: _l, curlft: _c, stats: _st, seq: _q, reqid: _r, family, mode: _m, replay_window: _w, flags: _f, ...saAttrs } = sa;
+  const sid = id as { daddr: Uint8Array; spi: number; proto: string };
+  const pol = addressesToBytes({
+    sel: { family: 'inet6', saddr: 'fd00:1::', prefixlen_s: 64, daddr: 'fd00:2::', prefixlen_d: 64, proto: 58, sport: 128, sport_mask: 0xffff },
+    lft, priority: 7, index: 0x1231, dir: 'fwd', action: 'block', flags: ['localok'], share: 'any',
+    tmpl: [{ id: { daddr: 'fd00::2', spi: 0, proto: 'esp' }, family: 'inet6', saddr: 'fd00::1', reqid: 3, mode: 'beet', optional: 1, aalgos: 1, ealgos: 2, calgos: 3 }],
+    mark: { v: 0, m: 0 }, if_id: 0,
+  }) as Record<string, unknown>;
+  const msgs = [
+    saCodec.encode(XFRM_MSG.NEWSA, 0, sa as never),
+    saCodec.encode(XFRM_MSG.UPDSA, 0, sa as never),
+    saIdCodec.encode(XFRM_MSG.DELSA, 0, { daddr: sid.daddr, spi: sid.spi, family, proto: sid.proto, sa, srcaddr: saddr, ...saAttrs } as never),
+    expireCodec.encode(XFRM_MSG.EXPIRE, 0, { state: sa, hard: 1, ...saAttrs } as never),
+    policyCodec.encode(XFRM_MSG.NEWPOLICY, 0, { ...pol, policy_type: { type: 'sub' } } as never),
+    policyIdCodec.encode(XFRM_MSG.DELPOLICY, 0, { sel: pol.sel, index: 0x1231, dir: 'fwd', policy: pol, policy_type: { type: 'main' } } as never),
+    polexpireCodec.encode(XFRM_MSG.POLEXPIRE, 0, { pol, hard: 0 } as never),
+    acquireCodec.encode(XFRM_MSG.ACQUIRE, 0, { id: { ...sid, spi: 0 }, saddr, sel: sa.sel, policy: pol, aalgos: 1, ealgos: 2, calgos: 3, seq: 9, tmpl: pol.tmpl } as never),
+    saFlushCodec.encode(XFRM_MSG.FLUSHSA, 0, { proto: 'esp' } as never),
+    bareCodec.encode(XFRM_MSG.FLUSHPOLICY, 0, { policy_type: { type: 'sub' } } as never),
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'nlkit-xfrm-'));
+  try {
+    const file = join(dir, 'msgs');
+    writeFileSync(file, Buffer.concat(msgs));
+    for (const stats of [0, 1]) {
+      const want = execFileSync('ip', [...(stats ? ['-s'] : []), 'xfrm', 'monitor', 'file', file], { encoding: 'utf8' });
+      const got: string[] = [];
+      for (const m of msgs) {
+        const r = new MessageReader(m);
+        assert.ok(r.next());
+        const ev = decodeXfrmEvent(r, { group: 0 });
+        assert.notEqual(ev.kind, 'other', `type ${r.type} decodes`);
+        got.push(eventText(ev, { ...text, stats }));
+      }
+      assert.equal(got.join(''), want, `ip ${stats ? '-s ' : ''}xfrm monitor file`);
+      for (const head of ['Updated src', 'Deleted src', 'Expired src', 'hard 1', 'Deleted src fd00:1::/64', 'Expired src fd00:1::/64', 'acquire proto esp', 'Flushed state proto esp', 'Flushed policy ptype sub']) {
+        assert.ok(want.includes(head), `ip printed "${head}"`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('ip xfrm: policies and larval SAs written by ip are read by nlkit byte for byte, and the other way round; get, count, flush, events (acquire included, against ip xfrm monitor), errors', async (t) => {
   if (!requireRoot(t)) return;
