@@ -263,7 +263,9 @@ async function policyCmd(s: XfrmSession, args: Args): Promise<number> {
       else if (w === 'nosock') { args.next(); f.nosock = true; }
       else if (!parseSelector(args, sel, resolve)) throw args.invalid(w, 'unknown');
     }
+    const family = s.ctx.opts.family === 4 ? 'inet' : s.ctx.opts.family === 6 ? 'inet6' : undefined;
     const list = (await dumpPolicies(o).toArray()).filter((p) => {
+      if (family !== undefined && p.sel.family !== family) return false;
       if (f.dir !== undefined && p.dir !== f.dir) return false;
       if (f.index !== undefined && p.index !== f.index) return false;
       if (f.priority !== undefined && p.priority !== f.priority) return false;
