@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
-  AUDIT, AUDIT_NLGRP_READLOG, AUDIT_RULE_DATA_SIZE, AuditEventGrouper, decodeAuditRecord, dumpRules, events, getFeatures,
+  AUDIT, AUDIT_NLGRP_READLOG, AUDIT_RULE_DATA_SIZE, AuditEventGrouper, decodeAuditRecord, decodeAuditRule, dumpRules, events, getFeatures,
   getStatus, sendUserMessage, setStatus, type AuditEvent,
 } from '../src/audit/index.js';
 import { auditFeatures, auditStatus } from '../src/audit/structs.js';
 import { compileStruct } from '../src/schema/index.js';
+import { ruleText } from '../src/cli/audit.js';
 import { joined, nlkit, startNlkit, until } from './helpers/cli.js';
 import { hasTool, requireRoot } from './helpers/netns.js';
 
@@ -26,20 +27,52 @@ const NETLINK_AUDIT = 9;
 const STABLE = ['enabled', 'failure', 'pid', 'rate_limit', 'backlog_limit', 'backlog_wait_time', 'loginuid_immutable'];
 const stable = (text: string) => text.split('\n').filter((l) => STABLE.includes(l.split(' ')[0]!)).join('\n');
 
-test('audit structs: sizes are the C compiler\'s (<linux/audit.h>)', (t) => {
+test('audit structs: sizes are the C compiler\'s; struct audit_rule_data as C lays it out (auditctl -a always,exit -F arch=b64 -S 2,257 -F uid!=0 -F dir=/tmp -F key=nlkit) decodes field by field', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nlkit-audit-'));
   try {
-    writeFileSync(join(dir, 'a.c'), '#include <stdio.h>\n#include <linux/audit.h>\nint main(void){printf("%zu %zu %zu\\n", sizeof(struct audit_status), sizeof(struct audit_features), sizeof(struct audit_rule_data));return 0;}\n');
+    const c = `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/audit.h>
+int main(void) {
+  const char *d = "/tmp", *k = "nlkit";
+  size_t n = sizeof(struct audit_rule_data) + strlen(d) + strlen(k);
+  struct audit_rule_data *r = calloc(1, n);
+  r->flags = AUDIT_FILTER_EXIT; r->action = AUDIT_ALWAYS; r->field_count = 4;
+  r->mask[0] = 1u << 2; r->mask[257 / 32] |= 1u << (257 % 32);
+  r->fields[0] = AUDIT_ARCH; r->values[0] = AUDIT_ARCH_X86_64; r->fieldflags[0] = AUDIT_EQUAL;
+  r->fields[1] = AUDIT_UID; r->values[1] = 0; r->fieldflags[1] = AUDIT_NOT_EQUAL;
+  r->fields[2] = AUDIT_DIR; r->values[2] = strlen(d); r->fieldflags[2] = AUDIT_EQUAL;
+  r->fields[3] = AUDIT_FILTERKEY; r->values[3] = strlen(k); r->fieldflags[3] = AUDIT_EQUAL;
+  memcpy(r->buf, d, strlen(d)); memcpy(r->buf + strlen(d), k, strlen(k)); r->buflen = strlen(d) + strlen(k);
+  fwrite(r, 1, n, stdout);
+  fprintf(stderr, "%zu %zu %zu", sizeof(struct audit_status), sizeof(struct audit_features), sizeof(struct audit_rule_data));
+  return 0;
+}
+`;
+    writeFileSync(join(dir, 'r.c'), c);
     try {
-      execFileSync('cc', ['-o', join(dir, 'a'), join(dir, 'a.c')], { stdio: 'pipe' });
+      execFileSync('cc', ['-o', join(dir, 'r'), join(dir, 'r.c')], { stdio: 'pipe' });
     } catch (e) {
       t.skip(`no C compiler or <linux/audit.h>: ${(e as Error).message.split('\n')[0]}`);
       return;
     }
-    const [st, feat, rule] = execFileSync(join(dir, 'a'), { encoding: 'utf8' }).trim().split(' ').map(Number);
-    assert.equal(compileStruct(auditStatus).size, st);
-    assert.equal(compileStruct(auditFeatures).size, feat);
-    assert.equal(AUDIT_RULE_DATA_SIZE, rule);
+    const run = spawnSync(join(dir, 'r'));
+    const [st, feat, size] = run.stderr.toString().split(' ').map(Number);
+    assert.equal(compileStruct(auditStatus).size, st, 'sizeof(struct audit_status)');
+    assert.equal(compileStruct(auditFeatures).size, feat, 'sizeof(struct audit_features)');
+    assert.equal(AUDIT_RULE_DATA_SIZE, size, 'sizeof(struct audit_rule_data)');
+    const bytes = new Uint8Array(run.stdout);
+    const rule = decodeAuditRule(bytes);
+    assert.deepEqual(rule, {
+      list: 'exit', action: 'always', syscalls: [2, 257], allSyscalls: false,
+      fields: [
+        { field: 'arch', op: '=', value: 0xc000003e }, { field: 'uid', op: '!=', value: 0 },
+        { field: 'dir', op: '=', value: '/tmp' }, { field: 'key', op: '=', value: 'nlkit' },
+      ],
+    });
+    assert.equal(ruleText(rule!), '-a always,exit -F arch=b64 -S 2,257 -F uid!=0 -F dir=/tmp -F key=nlkit');
+    assert.equal(decodeAuditRule(bytes.subarray(0, AUDIT_RULE_DATA_SIZE - 1)), undefined, 'a short struct is not a rule');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
