@@ -5,8 +5,8 @@
 // types; where the kernel lacks them, their text is checked through `ip xfrm monitor file`
 // (ip decoding messages nlkit encoded), and adding them to the kernel is skipped with the reason.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,13 +16,16 @@ import { structLayout } from '../src/schema/layout.js';
 import {
   addPolicy, addressesToBytes, addressesToText, addState, allocSpi, deletePolicy, dumpPolicies, dumpStates, events, flushPolicies, flushStates, getPolicy,
   getSadInfo, getSpdInfo, getState, openXfrm, saCodec, XFRM_MSG, XFRMNLGRP, type StateSpec, type XfrmEvent,
-  acquireCodec, bareCodec, decodeXfrmEvent, expireCodec, polexpireCodec, policyCodec, policyIdCodec, saFlushCodec, saIdCodec,
+  acquireCodec, bareCodec, decodeXfrmEvent, encodeState, expireCodec, polexpireCodec, policyCodec, policyIdCodec, saFlushCodec, saIdCodec,
 } from '../src/xfrm/index.js';
 import * as structs from '../src/xfrm/structs.js';
 import { eventText } from '../src/cli/ip/xfrm/index.js';
 import { policyText, stateText } from '../src/cli/ip/xfrm/print.js';
 import { joined, nlkit, start, startNlkit, until } from './helpers/cli.js';
-import { ip, ipBatch, requireRoot, withNetns } from './helpers/netns.js';
+import { hasTool, ip, ipBatch, requireRoot, withNetns } from './helpers/netns.js';
+import { splitBatchLine } from '../src/cli/ip/index.js';
+import { Args } from '../src/cli/ip/argv.js';
+import { parseStateAdd } from '../src/cli/ip/xfrm/parse.js';
 
 const text = { sl: '\n' };
 const NETLINK_XFRM = 6;
@@ -279,6 +282,19 @@ test('ip xfrm: policies and larval SAs written by ip are read by nlkit byte for 
   });
 });
 
+/** A NEWSA payload as its xfrm_usersa_info bytes and its attributes by type (ip and nlkit order them differently). */
+function parts(payload: Uint8Array): { header: string; attrs: Record<number, string> } {
+  const attrs: Record<number, string> = {};
+  const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  for (let at = 224; at + 4 <= payload.byteLength;) {
+    const len = dv.getUint16(at, true);
+    if (len < 4) break;
+    attrs[dv.getUint16(at + 2, true)] = Buffer.from(payload.subarray(at + 4, at + len)).toString('hex');
+    at += (len + 3) & ~3;
+  }
+  return { header: Buffer.from(payload.subarray(0, 224)).toString('hex'), attrs };
+}
+
 /** `ip xfrm` command lines both tools run (the CLI's grammar against ip's). */
 const POLICY_LINES = [
   'xfrm policy add src 10.1.0.0/16 dst 10.2.0.0/16 dir out priority 100 mark 3 tmpl src 10.0.0.1 dst 10.0.0.2 proto esp reqid 1 mode tunnel',
@@ -296,6 +312,8 @@ const STATE_LINES = [
   "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 reqid 1 mode tunnel replay-window 32 flag noecn auth-trunc 'hmac(sha256)' 0x00112233445566770011223344556677001122334455667700112233445566ff 128 enc 'cbc(aes)' 0x00112233445566770011223344556677 mark 7 mask 0xff if_id 9 sel src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp dport 80",
   "xfrm state add src fd00::1 dst fd00::2 proto esp spi 0x101 reqid 2 mode transport aead 'rfc4106(gcm(aes))' 0x0011223344556677001122334455667700112233 128 encap espinudp 4500 4501 :: limit byte-soft 1000 limit time-hard 3600",
   "xfrm state add src 192.0.2.1 dst 192.0.2.2 proto ah spi 0x102 mode transport auth 'hmac(sha1)' 0x00112233445566778899aabbccddeeff00112233 replay-window 16",
+  "xfrm state add src 192.0.2.1 dst 192.0.2.3 proto esp spi 0x103 mode tunnel flag esn replay-window 64 replay-seq 5 replay-oseq-hi 1 enc 'cbc(aes)' 0x00112233445566770011223344556677 auth 'hmac(sha1)' 0x00112233445566778899aabbccddeeff00112233 output-mark 0x10 mask 0xff tfcpad 32 extra-flag dont-encap-dscp",
+  "xfrm state add src 192.0.2.1 dst 192.0.2.4 proto esp spi 0x104 mode beet replay-window 300 seq 9 aead 'rfc4106(gcm(aes))' 0x0011223344556677001122334455667700112233 64",
 ];
 
 test('nlkit ip xfrm policy add|update: the same command lines give the kernel what ip gives it (listed by ip identically); SAs with algorithms likewise where the kernel has ESP', async (t) => {
@@ -308,6 +326,31 @@ test('nlkit ip xfrm policy add|update: the same command lines give the kernel wh
     const r = nlkit(['ip', '-n', ns, '-batch', '-'], POLICY_LINES.join('\n') + '\n');
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual([ip(ns, 'xfrm policy'), ip(ns, 'xfrm policy count')], byIp);
+
+    await t.test('nlkit ip xfrm state add sends what ip sends (the requests seen by strace)', (st) => {
+      if (!hasTool('strace')) {
+        st.skip('strace is not installed: ip\'s requests cannot be seen');
+        return;
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'nlkit-xfrm-'));
+      try {
+        // One ip per line: ip exits at the kernel's refusal, -batch -force or not.
+        const trace = join(dir, 'trace');
+        const sent = STATE_LINES.map((line) => {
+          spawnSync('strace', ['-e', 'trace=sendmsg', '-xx', '-s', '65535', '-o', trace, 'ip', '-n', ns, '-batch', '-'], { input: `${line}\n` });
+          const m = /nlmsg_type=0x10 [^}]*\}, "((?:\\x[0-9a-f]{2})*)"/.exec(readFileSync(trace, 'utf8'));
+          assert.ok(m, `ip sent XFRM_MSG_NEWSA for ${line}`);
+          return Buffer.from(m[1]!.replaceAll('\\x', ''), 'hex');
+        });
+        STATE_LINES.forEach((line, i) => {
+          const words = splitBatchLine(line).slice(3);
+          const mine = encodeState(XFRM_MSG.NEWSA, 0, parseStateAdd(new Args(words, 'xfrm'), () => 0)).subarray(16);
+          assert.deepEqual(parts(mine), parts(sent[i]!), line);
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 
     await t.test('SAs with algorithms, encap, mark, if_id and replay window (needs the ESP and AH xfrm types)', async (st) => {
       try {

@@ -96,12 +96,13 @@ const replayEsn: CustomCodec<XfrmReplayEsn> = {
     return { bmp_len: u(0), oseq: u(1), seq: u(2), oseq_hi: u(3), seq_hi: u(4), replay_window: u(5), bmp };
   },
   encode(v) {
+    // The bitmap words given, and no more: the kernel also takes the bare struct (iproute2 sends
+    // that, bmp_len set and no words).
     const bmp = v.bmp ?? [];
-    const len = v.bmp_len ?? bmp.length;
-    const out = new Uint8Array(24 + 4 * len);
+    const out = new Uint8Array(24 + 4 * bmp.length);
     const dv = new DataView(out.buffer);
-    [len, v.oseq ?? 0, v.seq ?? 0, v.oseq_hi ?? 0, v.seq_hi ?? 0, v.replay_window ?? 0].forEach((x, i) => dv.setUint32(4 * i, x, HOST_LE));
-    for (let i = 0; i < len; i++) dv.setUint32(24 + 4 * i, bmp[i] ?? 0, HOST_LE);
+    [v.bmp_len ?? bmp.length, v.oseq ?? 0, v.seq ?? 0, v.oseq_hi ?? 0, v.seq_hi ?? 0, v.replay_window ?? 0].forEach((x, i) => dv.setUint32(4 * i, x, HOST_LE));
+    bmp.forEach((x, i) => dv.setUint32(24 + 4 * i, x, HOST_LE));
     return out;
   },
 };

@@ -69,10 +69,15 @@ export async function getState(id: StateId, opts: FamilyOptions = {}): Promise<X
   });
 }
 
+/** The NEWSA / UPDSA message for an SA spec, with iproute2's defaults (what addState sends). */
+export function encodeState(type: number, flags: number, spec: StateSpec): Uint8Array {
+  return saCodec.encode(type, flags, addressesToBytes(withDefaults(spec)) as never);
+}
+
 async function putState(type: number, flags: number, spec: StateSpec, opts: FamilyOptions): Promise<XfrmState> {
   return withXfrmSocket(opts, async (sock) => {
     const o = withDefaults(spec);
-    await sock.request(saCodec.encode(type, flags, addressesToBytes(o) as never), { headerSize: saCodec.headerSize, ...callOptions(opts) });
+    await sock.request(encodeState(type, flags, spec), { headerSize: saCodec.headerSize, ...callOptions(opts) });
     return getState(stateId(o as StateSpec), { ...callOptions(opts), socket: sock });
   });
 }

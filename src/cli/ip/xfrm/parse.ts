@@ -203,8 +203,12 @@ export function parseStateAdd(args: Args, resolveDev: (n: string) => number): St
     if (w === 'mode') { args.next(); spec.mode = parseMode(args, args.value(w)); }
     else if (w === 'mark') { args.next(); spec.mark = parseMark(args); }
     else if (w === 'reqid') { args.next(); spec.reqid = args.u32(w, args.value(w), 0xffffffff, 'REQID value is invalid'); }
-    else if (w === 'seq') { args.next(); spec.seq = args.u32(w, args.value(w), 0xffffffff, 'SEQ value is invalid'); }
-    else if (w === 'replay-window') { args.next(); window = args.u32(w, args.value(w), 0xffffffff, 'value after "replay-window" is invalid'); }
+    else if (w === 'seq') {
+      // ip reads it with get_be32(): the struct holds the number in network order.
+      args.next();
+      const n = args.u32(w, args.value(w), 0xffffffff, 'SEQ value is invalid');
+      spec.seq = ((n & 0xff) << 24 | (n & 0xff00) << 8 | (n >>> 8) & 0xff00 | n >>> 24) >>> 0;
+    } else if (w === 'replay-window') { args.next(); window = args.u32(w, args.value(w), 0xffffffff, 'value after "replay-window" is invalid'); }
     else if (w === 'replay-seq') { args.next(); replay.seq = args.u32(w, args.value(w), 0xffffffff, 'value after "replay-seq" is invalid'); }
     else if (w === 'replay-oseq') { args.next(); replay.oseq = args.u32(w, args.value(w), 0xffffffff, 'value after "replay-oseq" is invalid'); }
     else if (w === 'replay-seq-hi') { args.next(); replay.seq_hi = args.u32(w, args.value(w), 0xffffffff, 'value after "replay-seq-hi" is invalid'); }
@@ -250,7 +254,8 @@ export function parseStateAdd(args: Args, resolveDev: (n: string) => number): St
   const esn = (spec.flags as (string | number)[] | undefined)?.includes('esn');
   if (esn || window > 255) {
     const bmpLen = Math.ceil(window / 32);
-    spec.replay_esn_val = { bmp_len: bmpLen, oseq: replay.oseq ?? 0, seq: replay.seq ?? 0, oseq_hi: replay.oseq_hi ?? 0, seq_hi: replay.seq_hi ?? 0, replay_window: window, bmp: new Array(bmpLen).fill(0) };
+    // As ip: the bare struct, bmp_len words long in the kernel's copy, none sent.
+    spec.replay_esn_val = { bmp_len: bmpLen, oseq: replay.oseq ?? 0, seq: replay.seq ?? 0, oseq_hi: replay.oseq_hi ?? 0, seq_hi: replay.seq_hi ?? 0, replay_window: window, bmp: [] };
     spec.replay_window = 0;
   } else {
     spec.replay_window = window;
