@@ -19,6 +19,8 @@ for (const [name, target] of Object.entries(pkg.exports)) {
 }
 const bin = Object.values(pkg.bin ?? {});
 for (const b of bin) add(`./${b}`, 'src/cli/main.ts');
+// The CLI without its process (runCli): the tests run many command lines in one worker with it.
+add(`./${OUT}cli-run.js`, 'src/cli/run.ts');
 
 rmSync(OUT, { recursive: true, force: true });
 await build({

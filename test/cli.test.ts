@@ -53,3 +53,18 @@ test('reportError prints kernel refusals like iproute2 and returns the exit code
   // Anything else is a bug: rethrown so that its stack shows.
   assert.throws(() => reportError(new RangeError('bug'), () => {}), RangeError);
 });
+
+test('the in-process CLI the tests use does what the process does (output, stderr, status, stdin)', () => {
+  // Most tests run command lines in a worker (helpers/cli.ts); the process adds only argv's
+  // bytes, the exit code and SIGPIPE, which other tests start real processes for.
+  const lines: [string[], string?][] = [
+    [['--help']], [['no-such-command']], [['ip', 'link', 'show', 'lo']], [['ip', '-j', 'addr', 'show', 'dev', 'lo']],
+    [['ip', 'link', 'show', 'nlkit-no-such-dev']], [['ip', 'route', 'add']], [['ip', '-batch', '-'], 'link show lo\naddr show nosuch\n'],
+    [['ss', '-H', '-x', 'src', 'nlkit-no-such-name-*']], [['genl', 'ctrl', 'list']],
+  ];
+  for (const [args, input] of lines) {
+    const inWorker = nlkit(args, { input });
+    const inProcess = nlkit(args, { input, env: { NLKIT_TEST_PROCESS: '1' } });
+    assert.deepEqual(inWorker, inProcess, `nlkit ${args.join(' ')}`);
+  }
+});

@@ -1,6 +1,7 @@
 // The package as a user gets it: npm pack, install the tarball into an empty project (offline,
 // from npm's cache), compile a file importing every entry point with `tsc --strict` (no
-// skipLibCheck), run it as ESM, require() it from CommonJS, and `npx nlkit --help`.
+// skipLibCheck) on the pinned TypeScript and on npm's latest, run it as ESM, require() it from
+// CommonJS, and `npx nlkit --help`.
 // Uses what `npm test` already built (dist/); packs with --ignore-scripts so tsc does not run again.
 // Takes 15-50 s (node-gyp compiles the addon in the consumer, tsc checks it), too long beside the
 // rest of `npm test` on a loaded machine: it runs when NLKIT_CONSUMER_TEST=1 (as .ci/run sets).
@@ -28,7 +29,7 @@ function npm(args: string[], cwd: string): string {
   return r.stdout;
 }
 
-test('packed tarball installs, type-checks under tsc --strict, runs as ESM and from CommonJS, and runs its bin', { timeout: 120_000 }, (t) => {
+test('packed tarball installs, type-checks under tsc --strict (pinned and newest TypeScript), runs as ESM and from CommonJS, and runs its bin', { timeout: 240_000 }, async (t) => {
   if (process.env.NLKIT_CONSUMER_TEST !== '1') return t.skip('set NLKIT_CONSUMER_TEST=1 to pack and install into a temporary project');
   const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-consumer-'));
   try {
@@ -53,11 +54,26 @@ test('packed tarball installs, type-checks under tsc --strict, runs as ESM and f
       '',
     ].join('\n'));
     writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'] },
+      // No "types": TypeScript 7 then loads no @types package by itself, so the declarations
+      // must bring Node's types (AbortSignal, AsyncDisposable) themselves.
+      compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext' },
       files: ['main.ts'],
     }));
     const tsc = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
     assert.equal(tsc.status, 0, `tsc --strict in a consumer: ${tsc.stdout}${tsc.stderr}`);
+
+    await t.test('the newest TypeScript (npm\'s latest) type-checks it too', (st) => {
+      const latest = path.join(dir, 'ts-latest');
+      execFileSync('mkdir', [latest]);
+      writeFileSync(path.join(latest, 'package.json'), JSON.stringify({ name: 'ts-latest', private: true }));
+      const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'typescript@latest'], { cwd: latest, encoding: 'utf8', timeout: 120_000 });
+      if (r.status !== 0) return st.skip(`npm install typescript@latest failed (no registry?): ${r.stderr.trim().split('\n')[0]}`);
+      const bin = path.join(latest, 'node_modules', 'typescript', 'bin', 'tsc');
+      const version = execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim();
+      st.diagnostic(version);
+      const newest = spawnSync(process.execPath, [bin, '-p', 'tsconfig.json', '--noEmit'], { cwd: app, encoding: 'utf8' });
+      assert.equal(newest.status, 0, `${version} --strict in a consumer: ${newest.stdout}${newest.stderr}`);
+    });
 
     const esm = JSON.parse(execFileSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8' })) as Record<string, number>;
     assert.deepEqual(Object.keys(esm), ENTRIES);

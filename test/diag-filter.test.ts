@@ -13,7 +13,7 @@ const readFileSafe = (f: string): string => {
     return '';
   }
 };
-import { compileFilter, inetCodec, matchFilter, netlinkCodec, packetCodec, parseFilter, unixCodec } from '../src/diag/index.js';
+import { compileFilter, fnmatch, inetCodec, matchFilter, netlinkCodec, packetCodec, parseFilter, unixCodec } from '../src/diag/index.js';
 
 test('filter expressions parse as ss reads them', () => {
   assert.deepEqual(parseFilter('dport = :22'), { op: 'port', side: 'dst', cmp: 'eq', port: 22 });
@@ -82,4 +82,28 @@ test('arbitrary bytes decode as sock_diag messages without throwing', () => {
       assert.doesNotThrow(() => (codec as typeof inetCodec).decodePayload(new Uint8Array(buf)), `len ${len}`);
     }
   }
+});
+
+test('fnmatch matches unix names as fnmatch(3) without flags does', () => {
+  const cases: [string, string, boolean][] = [
+    ['*', '', true], ['*', '/tmp/x.sock', true], ['*.sock', '/tmp/a/x.sock', true], ['/tmp/?.sock', '/tmp/x.sock', true],
+    ['/tmp/?.sock', '/tmp/xy.sock', false], ['[@]*', '@abstract', true], ['[!@]*', '@abstract', false], ['[^@]*', '/p', true],
+    ['/r/[a-c]', '/r/b', true], ['/r/[a-c]', '/r/d', false], ['[]x]', ']', true], ['\\*', '*', true], ['\\*', 'a', false],
+    ['[unclosed', '[unclosed', true], ['a*b*c', 'aXbYbZc', true], ['a*b*c', 'aXbYbZ', false], ['', '', true], ['', 'a', false],
+  ];
+  for (const [pattern, text, want] of cases) assert.equal(fnmatch(pattern, text), want, `fnmatch(${pattern}, ${text})`);
+});
+
+test('unix name patterns: parsed where unix is preferred or written unix:, never compiled to inet bytecode', () => {
+  const unix = { family: 'unix', src: '/run/x.sock', dst: '', sport: 10, dport: 11 };
+  const inet = { family: 'inet', src: '127.0.0.1', dst: '127.0.0.1', sport: 80, dport: 9 };
+  const e = parseFilter('src /run/*.sock', { unix: true })!;
+  assert.equal(matchFilter(e, unix), true);
+  assert.equal(matchFilter(e, inet), false);
+  assert.equal(matchFilter(parseFilter('sport = /run/*', { unix: true })!, unix), true);
+  assert.equal(matchFilter(parseFilter('dport != :0', { unix: true })!, unix), true);
+  assert.equal(matchFilter(parseFilter('sport gt :9', { unix: true })!, unix), true);
+  assert.equal(matchFilter(parseFilter('src unix:/run/x.*')!, unix), true);
+  assert.throws(() => parseFilter('src /run/*.sock'), /SyntaxError|bad|parse|address/i);
+  assert.equal(compileFilter('src unix:/run/*').bytecode, undefined);
 });

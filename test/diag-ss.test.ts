@@ -151,14 +151,40 @@ test('nlkit ss prints what ss prints, byte for byte', async (t) => {
   }));
 });
 
+test('nlkit ss -s prints the summary ss prints (alone, and before a listing)', async (t) => {
+  if (!requireSs(t)) return;
+  await withNetns((ns) => withSockets(ns, async () => {
+    for (const args of [['-s'], ['-s', '-a', '-n'], ['-s', '-tn']]) {
+      // TCP's allocated-socket count is the host's, not the namespace's: other programs may
+      // change it between the two runs, so a differing pair is taken again (a few times).
+      let ours = '';
+      let theirs = '';
+      for (let attempt = 0; attempt < 5; attempt++) {
+        ours = nlkitSs(ns, args);
+        theirs = ss(ns, args);
+        if (ours === theirs) break;
+      }
+      assert.equal(ours, theirs, `ss ${args.join(' ')}`);
+    }
+    const summary = JSON.parse(nlkitSs(ns, ['-s', '-j'])) as { tcp: { ipv4: number; ipv6: number }; tcpSummary: { estab: number } };
+    // The fixture's TCP sockets: three listeners and four connections, each with its peer.
+    assert.equal(summary.tcp.ipv4 + summary.tcp.ipv6, 11);
+    assert.equal(summary.tcpSummary.estab, 8);
+  }));
+});
+
 // Unix sockets run the expression too: with -x or -f unix (ss's preferred family) `dport = :0`
 // is a name pattern that matches nothing; with -A unix_stream it compares the peer's inode.
 const UNIX_FILTERS = [
   ['-xaHn', 'dport = :0'], ['-xaHn', 'dport != :0'], ['-xaHn', 'sport gt :1'], ['-f', 'unix', '-aHn', 'dport = :0'],
   ['-A', 'unix_stream', '-aHn', 'dport = :0'], ['-xaHn', 'not dport = :0 and sport gt :1'], ['-xaHn', 'dport = :0 or sport gt :5'],
+  // Name patterns (fnmatch, as ss): paths, abstract names with @, sets, the peer's (unknown) name.
+  ['-xaHn', 'src */x.sock'], ['-xaHn', 'src @nlkit-test-*'], ['-xaHn', 'not src *.sock'], ['-xaHn', 'src [@]*'], ['-xaHn', 'dst *'],
+  ['-xaHn', 'src */[xz].s?ck or src */[!x]*'], ['-xaHn', 'sport = */x.sock'], ['-xaHn', 'sport != */x.sock'], ['-xaHn', 'dst */x.sock'],
+  ['-A', 'unix_stream', '-aHn', 'src unix:*/x.sock'],
 ] as const;
 
-test('filter expressions on unix sockets select what ss selects', async (t) => {
+test('filter expressions and name patterns on unix sockets select what ss selects', async (t) => {
   if (!requireSs(t)) return;
   await withNetns((ns) => withSockets(ns, async () => {
     for (const c of UNIX_FILTERS) {

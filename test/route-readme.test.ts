@@ -39,6 +39,7 @@ test('README: rtnetlink from TypeScript runs as written', async (t) => {
         'main boot global 10',
         '10.0.0.0/24 via - dev veth0 proto kernel',
         '10.1.0.0/16 via 10.0.0.254 dev veth0 proto boot',
+        '2',
         'new route 10.1.0.0',
       ]);
     });

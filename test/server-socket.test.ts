@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import {
   HOST_LE, MessageWriter, NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NetlinkError,
-  NetlinkSocket, SocketError, parseAck, type NetlinkEvent, type Overrun,
+  Dump, NetlinkSocket, SocketError, parseAck, retryInterrupted, type NetlinkEvent, type Overrun,
 } from '../src/index.js';
 import {
   ClassicServer, NL_VALIDATE_STRICT, NetlinkBus, buildMessage, definePolicy, errno, nla, parseAttributes,
@@ -249,6 +249,40 @@ describe('dumps', () => {
       }
       assert.equal(d.interrupted, true);
       assert.ok(flagged > 0 && flagged < n, `${flagged} of ${n} messages flagged`);
+    } finally {
+      s.close();
+    }
+  });
+
+  test('retryInterrupted dumps again until one dump is consistent, and gives up after its attempts', async () => {
+    const w = world({ rows: 5000 });
+    const s = w.open();
+    try {
+      // Each of the first `changes` dumps changes the table at its first row (see above).
+      let changes = 2;
+      const dump = () => {
+        let first = true;
+        return new Dump<number>({
+          socket: s, request: msg(T_TABLE),
+          decode: (r) => {
+            if (first && changes > 0) {
+              changes--;
+              w.table.change();
+            }
+            first = false;
+            return r.flags;
+          },
+        });
+      };
+      const interrupted: number[] = [];
+      const rows = await retryInterrupted(dump, { onInterrupted: (a) => interrupted.push(a) });
+      assert.deepEqual(interrupted, [1, 2]);
+      assert.equal(rows.length, w.table.rows.length, 'the consistent dump has every row');
+      assert.ok(rows.every((f) => !(f & 0x10)), 'no row of the returned dump is flagged');
+
+      changes = 3;
+      await assert.rejects(retryInterrupted(dump, { attempts: 3 }), (e: unknown) => e instanceof SocketError && e.code === 'ERR_DUMP_INTERRUPTED');
+      await assert.rejects(retryInterrupted(dump, { attempts: 0 }), RangeError);
     } finally {
       s.close();
     }

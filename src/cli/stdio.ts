@@ -44,6 +44,27 @@ export function commandLineArgs(argv: readonly string[] = process.argv): string[
   return tail.map(decodeText);
 }
 
+let stdinText: (() => string) | undefined;
+
+/** The standard input as text (`-batch -`): fd 0, or what runStdin() supplies. */
+export function readStdin(): string {
+  return stdinText ? stdinText() : readFileSync(0, 'utf8');
+}
+
+/**
+ * Runs `fn` with `text` as its standard input: a program that runs command lines in its own
+ * process (the tests' in-process CLI) has no fd 0 to give each of them.
+ */
+export async function withStdin<T>(text: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (text === undefined) return fn();
+  stdinText = () => text;
+  try {
+    return await fn();
+  } finally {
+    stdinText = undefined;
+  }
+}
+
 type Write = NodeJS.WriteStream['write'];
 
 /**

@@ -94,6 +94,8 @@ function build(e: FilterExpr): Block | undefined {
       return undefined;
     }
     case 'host': {
+      // Unix name patterns are not the inet_diag bytecode's (they match no inet socket).
+      if (e.pattern !== undefined) return undefined;
       // With an address the family is checked by the kernel even for a /0 prefix (`src ::/0` is
       // every IPv6 socket); a wildcard host carries no family.
       const alen = e.addr ? e.addr.length : 0;

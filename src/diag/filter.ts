@@ -13,8 +13,12 @@ export type PortOp = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le';
 export type FilterExpr =
   | { op: 'and' | 'or'; left: FilterExpr; right: FilterExpr }
   | { op: 'not'; expr: FilterExpr }
-  /** An address prefix and/or port on the local (src) or remote (dst) side; `port` -1 is any. */
-  | { op: 'host'; side: 'src' | 'dst'; family?: 'inet' | 'inet6'; addr?: Uint8Array; prefixlen: number; port: number }
+  /**
+   * An address prefix and/or port on the local (src) or remote (dst) side; `port` -1 is any.
+   * `pattern` is a unix socket name pattern instead (fnmatch: `*`, `?`, `[…]`; abstract names
+   * start with `@`), which matches no other kind of socket.
+   */
+  | { op: 'host'; side: 'src' | 'dst'; family?: 'inet' | 'inet6'; addr?: Uint8Array; prefixlen: number; port: number; pattern?: string }
   | { op: 'port'; side: 'src' | 'dst'; cmp: PortOp; port: number }
   | { op: 'dev'; ifindex: number }
   | { op: 'mark'; mark: number; mask: number }
@@ -23,7 +27,9 @@ export type FilterExpr =
 /** What a filter needs of a socket to be evaluated in user space. */
 export interface FilterSubject {
   family: string | number;
+  /** The local address (a unix socket's name, `@` for abstract ones, '' for none). */
   src: string;
+  /** The remote address (for unix sockets '': the kernel does not say the peer's name). */
   dst: string;
   sport: number;
   dport: number;
@@ -38,7 +44,8 @@ const CMP: Record<string, PortOp> = {
 
 function tokenize(text: string): string[] {
   const out: string[] = [];
-  const re = /\s*(\(|\)|&&|\|\||!=|==|>=|<=|[<>=!&|]|[^\s()<>=!&|]+)/gy;
+  // A word may hold `[…]` with any of the operator characters in it (`[!x]*`, a name pattern).
+  const re = /\s*(\(|\)|&&|\|\||!=|==|>=|<=|[<>=!&|]|(?:\[[^\]\s]*\]|[^\s()<>=!&|])+)/gy;
   let m: RegExpExecArray | null;
   let at = 0;
   while (at < text.length && (m = re.exec(text))) {
@@ -102,8 +109,19 @@ function parseHost(side: 'src' | 'dst', v: string): FilterExpr {
   return { op: 'host', side, family: bytes.length === 4 ? 'inet' : 'inet6', addr: bytes, prefixlen, port };
 }
 
+/** How parseFilter reads host conditions. */
+export interface ParseFilterOptions {
+  /**
+   * Unix is the preferred family (ss -x, -f unix): `src`/`dst` values and `sport`/`dport` with
+   * `=`/`!=` are socket name patterns. Otherwise only values written `unix:PATTERN` are.
+   */
+  unix?: boolean;
+}
+
+const unixPattern = (side: 'src' | 'dst', v: string): FilterExpr => ({ op: 'host', side, prefixlen: 0, port: -1, pattern: v.startsWith('unix:') ? v.slice(5) : v });
+
 /** Parses an ss filter expression (an empty one is undefined: everything matches). */
-export function parseFilter(text: string | readonly string[]): FilterExpr | undefined {
+export function parseFilter(text: string | readonly string[], opts: ParseFilterOptions = {}): FilterExpr | undefined {
   const toks = tokenize(typeof text === 'string' ? text : text.join(' '));
   let i = 0;
   const peek = () => toks[i];
@@ -151,13 +169,22 @@ export function parseFilter(text: string | readonly string[]): FilterExpr | unde
     }
     switch (key) {
       case 'src': case 'dst': {
-        const e = parseHost(key, next());
+        const v = next();
+        const e = opts.unix || v.startsWith('unix:') ? unixPattern(key, v) : parseHost(key, v);
         if (cmp === 'eq') return e;
         if (cmp === 'ne') return { op: 'not', expr: e };
         throw new SyntaxError(`filter: ${key} takes = or != only`);
       }
-      case 'sport': case 'dport':
-        return { op: 'port', side: key === 'sport' ? 'src' : 'dst', cmp, port: parsePort(next()) };
+      case 'sport': case 'dport': {
+        const side = key === 'sport' ? 'src' : 'dst';
+        // ss reads `sport = X` as a host condition: for unix sockets, a name pattern. The other
+        // comparisons stay numeric (a unix socket's "ports" are its and its peer's inodes).
+        if (opts.unix && (cmp === 'eq' || cmp === 'ne')) {
+          const e = unixPattern(side, next());
+          return cmp === 'eq' ? e : { op: 'not', expr: e };
+        }
+        return { op: 'port', side, cmp, port: parsePort(next()) };
+      }
       case 'dev': case 'ifindex': {
         const v = next();
         if (!/^\d+$/.test(v)) throw new SyntaxError(`filter: dev takes an interface index here ("${v}")`);
@@ -197,6 +224,67 @@ function unmapped(b: Uint8Array): Uint8Array | undefined {
   return b[10] === 0xff && b[11] === 0xff ? b.subarray(12) : undefined;
 }
 
+/**
+ * fnmatch(3) without flags, as ss matches unix names: `*` and `?` match any character (`/`
+ * too), `[…]` a set (`!` or `^` negates, `a-z` ranges), `\\` escapes the next character.
+ */
+export function fnmatch(pattern: string, text: string): boolean {
+  const match = (p: number, t: number): boolean => {
+    while (p < pattern.length) {
+      const c = pattern[p]!;
+      if (c === '*') {
+        while (pattern[p] === '*') p++;
+        if (p === pattern.length) return true;
+        for (let k = t; k <= text.length; k++) if (match(p, k)) return true;
+        return false;
+      }
+      if (t >= text.length) return false;
+      if (c === '?') {
+        p++;
+        t++;
+        continue;
+      }
+      if (c === '[') {
+        const set = bracket(p);
+        if (set) {
+          if (!set.has(text[t]!)) return false;
+          p = set.end;
+          t++;
+          continue;
+        }
+      }
+      const lit = c === '\\' && p + 1 < pattern.length ? pattern[++p]! : c;
+      if (lit !== text[t]) return false;
+      p++;
+      t++;
+    }
+    return t === text.length;
+  };
+  // A `[…]` set at p: its test and where the pattern goes on; undefined when it is not closed
+  // (then `[` is a literal character).
+  const bracket = (p: number): { has(ch: string): boolean; end: number } | undefined => {
+    let i = p + 1;
+    const negate = pattern[i] === '!' || pattern[i] === '^';
+    if (negate) i++;
+    const ranges: [string, string][] = [];
+    let first = true;
+    for (; i < pattern.length; i++) {
+      let ch = pattern[i]!;
+      if (ch === ']' && !first) {
+        return { has: (x) => ranges.some(([lo, hi]) => x >= lo && x <= hi) !== negate, end: i + 1 };
+      }
+      first = false;
+      if (ch === '\\' && i + 1 < pattern.length) ch = pattern[++i]!;
+      if (pattern[i + 1] === '-' && pattern[i + 2] !== undefined && pattern[i + 2] !== ']') {
+        ranges.push([ch, pattern[i + 2]!]);
+        i += 2;
+      } else ranges.push([ch, ch]);
+    }
+    return undefined;
+  };
+  return match(0, 0);
+}
+
 /** Evaluates a filter on a socket in user space (the same semantics as the kernel's bytecode). */
 export function matchFilter(e: FilterExpr | undefined, s: FilterSubject): boolean {
   if (!e) return true;
@@ -217,6 +305,7 @@ export function matchFilter(e: FilterExpr | undefined, s: FilterSubject): boolea
       return false;
     }
     case 'host': {
+      if (e.pattern !== undefined) return s.family === 'unix' && fnmatch(e.pattern, e.side === 'src' ? s.src : s.dst);
       // inet_diag_bc_run's order: port, then family (an IPv4 prefix also matches v4-mapped
       // IPv6 sockets), then the prefix.
       if (e.port !== -1 && (e.side === 'src' ? s.sport : s.dport) !== e.port) return false;

@@ -11,10 +11,12 @@ export {
 } from './inet.js';
 export { dumpInetSocketsBrief, decodeBriefBatch, type InetSocketBrief } from './inet-brief.js';
 export { procRawSockets, parseProcRaw } from './proc-raw.js';
+export { readProcNet } from './proc-net.js';
+export { socketSummary, parseSockstat, snmpField, type SocketSummary, type SockstatLine } from './sockstat.js';
 export { dumpUnixSockets, type UnixFilter } from './unix.js';
 export { dumpNetlinkSockets, type NetlinkFilter, type NetlinkSocketInfo } from './netlink.js';
 export { dumpPacketSockets, type PacketFilter } from './packet.js';
-export { parseFilter, compileFilter, matchFilter, type FilterExpr, type FilterSubject, type CompiledFilter, type PortOp } from './filter.js';
+export { parseFilter, compileFilter, matchFilter, fnmatch, type FilterExpr, type FilterSubject, type CompiledFilter, type PortOp, type ParseFilterOptions } from './filter.js';
 export { compileBytecode } from './filter-bytecode.js';
 export { socketUsers, type SocketUser } from './processes.js';
 export { openDiag, diagMsgName } from './socket.js';

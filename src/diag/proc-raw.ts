@@ -1,9 +1,8 @@
 // Raw sockets from /proc/net/raw and /proc/net/raw6, for kernels without raw_diag (inet_diag
 // answers ENOENT for IPPROTO_RAW), as ss falls back. The local "port" is the socket's IP
-// protocol. In another namespace the file is read through a process living there (or nsenter).
-import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { netnsPath, type NetnsSpec } from '../socket/index.js';
+// protocol.
+import type { NetnsSpec } from '../socket/index.js';
+import { readProcNet } from './proc-net.js';
 import { tcpState, type TcpState } from './enums.js';
 import type { InetSocketBrief } from './inet-brief.js';
 
@@ -50,34 +49,7 @@ export function parseProcRaw(text: string, family: 'inet' | 'inet6'): InetSocket
   return out;
 }
 
-/** The /proc/PID/net directory of a process in the namespace, or undefined. */
-function procNetOf(ns: NetnsSpec): string | undefined {
-  const want = statSync(netnsPath(ns)).ino;
-  const link = `net:[${want}]`;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      if (readlinkSync(`/proc/${pid}/ns/net`) === link) return `/proc/${pid}/net`;
-    } catch {
-      // gone, or not ours to read
-    }
-  }
-  return undefined;
-}
-
 /** Raw sockets of the namespace (this process's when absent) from /proc/net/raw{,6}. */
 export function procRawSockets(family: 'inet' | 'inet6', netns?: NetnsSpec): InetSocketBrief[] {
-  const file = family === 'inet' ? 'raw' : 'raw6';
-  if (netns === undefined) return parseProcRaw(readFileSync(`/proc/self/net/${file}`, 'latin1'), family);
-  const dir = procNetOf(netns);
-  if (dir) {
-    try {
-      return parseProcRaw(readFileSync(`${dir}/${file}`, 'latin1'), family);
-    } catch {
-      // the process left meanwhile: nsenter below
-    }
-  }
-  const r = spawnSync('nsenter', [`--net=${netnsPath(netns)}`, 'cat', `/proc/net/${file}`], { encoding: 'latin1' });
-  if (r.status !== 0) throw new Error(`nsenter: ${(r.stderr || r.error?.message || '').trim()}`);
-  return parseProcRaw(r.stdout, family);
+  return parseProcRaw(readProcNet(family === 'inet' ? 'raw' : 'raw6', netns), family);
 }

@@ -1,4 +1,5 @@
 // The options every family function takes: where to run, on which socket, and how to stop.
+/// <reference types="node" preserve="true" />
 import type { NetlinkSocket } from './netlink-socket.js';
 import type { NetnsSpec } from './netns.js';
 

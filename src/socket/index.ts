@@ -5,6 +5,7 @@ export {
   type Overrun, type EventMeta, type EventOptions, type BatchRequest, type BatchOptions, type BatchResult,
 } from './netlink-socket.js';
 export { Dump, type DumpSource } from './family-dump.js';
+export { retryInterrupted, type RetryInterruptedOptions } from './retry.js';
 export { Subscription, type SubscriptionSource } from './subscription.js';
 export type { FamilyOptions } from './family-options.js';
 export { NetlinkError, SocketError } from './netlink-error.js';

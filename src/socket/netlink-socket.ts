@@ -1,6 +1,9 @@
 // The NetlinkSocket facade: opens and configures the socket, and wires its parts together —
 // the dispatcher (dispatcher.ts), requests (request.ts), batches (batch.ts), dumps (dump.ts),
 // events (events.ts) and flow control (flow.ts).
+// The declarations name AbortSignal and AsyncDisposable: Node's types (TypeScript 7 no longer
+// loads @types packages a project does not list in "types"), kept in the emitted .d.ts.
+/// <reference types="node" preserve="true" />
 import {
   NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK,
   NETLINK_LISTEN_ALL_NSID, NETLINK_NO_ENOBUFS, NETLINK_PKTINFO, NLMSG_HDRLEN, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF,

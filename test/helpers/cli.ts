@@ -6,6 +6,8 @@
 //   const [a, b] = await Promise.all([run('ip', argv), nlkitAsync(argv)]);
 //   const mon = startNlkit(['ip', 'monitor']);                 // background; mon.waitFor('err', /…/)
 import { spawn, spawnSync } from 'node:child_process';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { JobResult } from './cli-worker.js';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { netlinkSockets } from './netns.js';
@@ -87,14 +89,76 @@ export async function run(cmd: string, args: string[], opts: RunOpts = {}): Prom
   }
 }
 
+// Command lines run in one worker of the test's process (cli-worker.ts: the bundle's runCli with
+// its own stdout, stderr and stdin), not a process each: a process costs ~0.2 s of CPU, which
+// made up most of the suite's time. A real process is still used where one is the point: a
+// working directory or environment of its own, arguments that are not UTF-8 (their bytes reach
+// the CLI through /proc/self/cmdline), and everything with NLKIT_TEST_PROCESS=1. The real
+// process's own parts (argv bytes, exit code, SIGPIPE) have tests that start processes.
+let worker: Worker | undefined;
+
+function cliWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('./cli-worker.js', import.meta.url), { env: cliEnv(), execArgv: [], stdout: true, stderr: true });
+  w.unref();
+  const forget = () => {
+    if (worker === w) worker = undefined;
+  };
+  w.on('exit', forget);
+  w.on('error', forget);
+  worker = w;
+  return w;
+}
+
+function inProcess(args: string[], opts: RunOpts): boolean {
+  return opts.env === undefined && opts.cwd === undefined && process.env.NLKIT_TEST_PROCESS !== '1'
+    && !args.some((a) => /[\ud800-\udfff]/.test(a));
+}
+
+function post(args: string[], opts: RunOpts) {
+  const channel = new MessageChannel();
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  cliWorker().postMessage({ args, input: opts.input, port: channel.port2, done }, [channel.port2]);
+  return { port: channel.port1, done };
+}
+
+function ran(r: JobResult): Ran {
+  return { status: r.status, stdout: Buffer.from(r.stdout).toString('utf8'), stderr: Buffer.from(r.stderr).toString('utf8') };
+}
+
+function timedOut(): Ran {
+  void worker?.terminate();
+  worker = undefined;
+  return { status: null, stdout: '', stderr: 'in-process CLI: timed out' };
+}
+
 /** Runs `nlkit ARGS…` synchronously. */
 export function nlkit(args: string[], opts: RunOpts | string = {}): Ran {
-  return runSync(process.execPath, [CLI, ...args], typeof opts === 'string' ? { input: opts } : opts);
+  const o = typeof opts === 'string' ? { input: opts } : opts;
+  if (!inProcess(args, o)) return runSync(process.execPath, [CLI, ...args], o);
+  const { port, done } = post(args, o);
+  try {
+    if (Atomics.wait(done, 0, 0, o.timeout ?? 30_000) === 'timed-out') return timedOut();
+    return ran(receiveMessageOnPort(port)!.message as JobResult);
+  } finally {
+    port.close();
+  }
 }
 
 /** Runs `nlkit ARGS…` in the background. */
-export function nlkitAsync(args: string[], opts: RunOpts = {}): Promise<Ran> {
-  return run(process.execPath, [CLI, ...args], opts);
+export async function nlkitAsync(args: string[], opts: RunOpts = {}): Promise<Ran> {
+  if (!inProcess(args, opts)) return run(process.execPath, [CLI, ...args], opts);
+  const { port } = post(args, opts);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<Ran>((resolve) => {
+      port.once('message', (r: JobResult) => resolve(ran(r)));
+      timer = setTimeout(() => resolve(timedOut()), opts.timeout ?? 30_000);
+    });
+  } finally {
+    clearTimeout(timer);
+    port.close();
+  }
 }
 
 /** Resolves with stdout when `r` exited 0; rejects with its stderr otherwise. */

@@ -6,6 +6,7 @@ import { EXIT_OK, UsageError } from '../errors.js';
 import { DumpTerminated, IP_EXIT, matches, NoDeviceError, usage } from './argv.js';
 import type { Family } from './argv.js';
 import { Output } from './output.js';
+import { readStdin } from '../stdio.js';
 
 /** Global options of `nlkit ip`, as ip parses them before the object. */
 export interface IpOptions {
@@ -271,7 +272,7 @@ async function runBatch(opts: IpOptions, file: string): Promise<number> {
   const { readFileSync } = await import('node:fs');
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = file === '-' ? readStdin() : readFileSync(file, 'utf8');
   } catch (e) {
     throw new UsageError(`Cannot open file "${file}" for reading: ${(e as Error).message}`, hintIp());
   }

@@ -2,7 +2,7 @@
 // options, filters, columns), plus -j (one JSON object per socket) which ss lacks.
 import {
   destroyInetSocket, dumpInetSockets, dumpInetSocketsBrief, dumpNetlinkSockets, dumpPacketSockets, dumpUnixSockets, events, openDiag, parseFilter, procRawSockets, tcpState,
-  socketUsers, type FilterExpr, type InetExtension, type InetSocket,
+  socketSummary, socketUsers, type FilterExpr, type UnixSocket, type InetExtension, type InetSocket,
 } from '../../diag/index.js';
 import { matchFilter } from '../../diag/filter.js';
 import type { NetlinkSocket } from '../../socket/index.js';
@@ -10,6 +10,7 @@ import { UsageError } from '../usage.js';
 import { Col, Table } from './columns.js';
 import { inetRow, netlinkRow, packetRow, serviceName, unixRow, type FormatContext } from './format.js';
 import { parseSsArgs, type Db, type SsOptions } from './options.js';
+import { summaryCounts, summaryText } from './summary.js';
 
 const INET_DBS: [Db, 'tcp' | 'udp' | 'raw' | 'mptcp' | 'sctp'][] = [['raw', 'raw'], ['udp', 'udp'], ['tcp', 'tcp'], ['mptcp', 'mptcp'], ['sctp', 'sctp']];
 
@@ -18,11 +19,16 @@ export async function run(args: string[]): Promise<number> {
   const o = parseSsArgs(args);
   let expr: FilterExpr | undefined;
   try {
-    expr = parseFilter(o.expression);
+    expr = parseFilter(o.expression, { unix: o.preferred === 'unix' });
   } catch (e) {
     throw new UsageError(`ss: bison bellows (while parsing filter): "${(e as Error).message}"`);
   }
   const netns = o.netns;
+  if (o.summary) {
+    const counters = socketSummary(netns);
+    process.stdout.write(o.json ? `${JSON.stringify(summaryCounts(counters))}\n` : summaryText(counters));
+    if (o.summaryOnly) return 0;
+  }
   const sock = openDiag(netns !== undefined ? { netns } : {});
   try {
     if (o.events) return await watch(o, sock, expr);
@@ -62,7 +68,7 @@ export async function run(args: string[]): Promise<number> {
     const unixTypes = (['stream', 'dgram', 'seqpacket'] as const).filter((t) => o.dbs.has(`unix_${t}`));
     if (unixTypes.length) {
       for await (const s of dumpUnixSockets({ states: o.states, type: unixTypes }, { socket: sock })) {
-        if (expr && !unixMatch(expr, s.ino, s.peer, o.preferred === 'unix')) continue;
+        if (expr && !unixMatch(expr, s)) continue;
         emit(() => unixRow(ctx, s), () => withUsers(s.ino, { netid: unixRow(ctx, s)[Col.Netid], ...s }));
       }
     }
@@ -135,33 +141,26 @@ async function kill(s: InetSocket, sock: NetlinkSocket): Promise<boolean> {
  * ss runs its expression on unix sockets too, with the inode as the local port and the peer's
  * as the remote one; inet address terms never match them.
  */
-function unixMatch(e: FilterExpr, ino: number, peer: number | undefined, names: boolean): boolean {
-  switch (e.op) {
-    case 'and': return unixMatch(e.left, ino, peer, names) && unixMatch(e.right, ino, peer, names);
-    case 'or': return unixMatch(e.left, ino, peer, names) || unixMatch(e.right, ino, peer, names);
-    case 'not': return !unixMatch(e.expr, ino, peer, names);
-    // With unix preferred (-x, -f unix) ss reads `:0` as a name pattern, which no unix name
-    // matches; `dport = :N` and `!=` are host conditions in its grammar, `gt`/`lt`… port ones.
-    case 'host': if (names) return false; break;
-    case 'port':
-      if (names && e.cmp === 'eq') return false;
-      if (names && e.cmp === 'ne') return true;
-      break;
-  }
-  return matchFilter(e, { family: 'unix', src: '', dst: '', sport: ino, dport: peer ?? 0 });
+/** A unix socket against the expression: its name (abstract ones with `@`), its and its peer's inodes. */
+function unixMatch(e: FilterExpr, s: UnixSocket): boolean {
+  const name = s.name === undefined ? '' : s.name.replace(/\0/g, '@');
+  return matchFilter(e, { family: 'unix', src: name, dst: '', sport: s.ino, dport: s.peer ?? 0 });
 }
 
-const linkNames = new Map<number, string>();
+/** The run's context with its interface names (of the namespace, loaded on first need). */
+type RunContext = FormatContext & { linkNames: Map<number, string> };
 
 /** Interface names of the namespace (for sockets bound to a device and packet sockets). */
-async function loadNames(_ctx: FormatContext, o: SsOptions): Promise<void> {
+async function loadNames(ctx: RunContext, o: SsOptions): Promise<void> {
   const { dumpLinks } = await import('../../route/index.js');
-  for await (const l of dumpLinks({}, o.netns !== undefined ? { netns: o.netns } : {})) linkNames.set(l.ifindex, l.ifname ?? String(l.ifindex));
+  for await (const l of dumpLinks({}, o.netns !== undefined ? { netns: o.netns } : {})) ctx.linkNames.set(l.ifindex, l.ifname ?? String(l.ifindex));
 }
 
-function context(o: SsOptions): FormatContext {
+function context(o: SsOptions): RunContext {
+  const linkNames = new Map<number, string>();
   return {
     numeric: o.numeric, users: o.users ? socketUsers() : undefined, details: o.details, mem: o.mem, info: o.info, options: o.options, oneline: o.oneline,
+    linkNames,
     ifname: (i) => linkNames.get(i) ?? String(i),
     service: serviceName,
   };

@@ -53,6 +53,10 @@ export interface SsOptions {
   kill: boolean;
   events: boolean;
   oneline: boolean;
+  /** -s: the kernel's socket counters first (ss's summary). */
+  summary: boolean;
+  /** -s with neither a socket kind, a family nor a filter: the summary is all ss prints. */
+  summaryOnly: boolean;
   netns: string | undefined;
   /** The filter expression words (after `state`/`exclude` words). */
   expression: string[];
@@ -71,7 +75,8 @@ const FAMILY_DBS: Record<string, Db[]> = {
 export function parseSsArgs(argv: string[]): SsOptions {
   const o: SsOptions = {
     dbs: new Set(), states: 0, families: new Set(), numeric: false, users: false, mem: false, info: false, details: false,
-    options: false, header: true, json: false, kill: false, events: false, oneline: false, netns: undefined, expression: [],
+    options: false, header: true, json: false, kill: false, events: false, oneline: false, summary: false, summaryOnly: false,
+    netns: undefined, expression: [],
   };
   let stateFilter = 0;
   let defaults = true;
@@ -123,6 +128,7 @@ export function parseSsArgs(argv: string[]): SsOptions {
         case 'kill': o.kill = true; break;
         case 'events': o.events = true; break;
         case 'oneline': o.oneline = true; break;
+        case 'summary': o.summary = true; break;
         case 'ipv4': addFamily('inet'); o.families.delete('inet6'); break;
         case 'ipv6': addFamily('inet6'); break;
         case 'net': o.netns = val ?? need(++i, 'N'); break;
@@ -165,7 +171,7 @@ export function parseSsArgs(argv: string[]): SsOptions {
           case 'K': o.kill = true; break;
           case 'E': o.events = true; break;
           case 'O': o.oneline = true; break;
-          case 's': break;
+          case 's': o.summary = true; break;
           case 'N': o.netns = arg(); break;
           case 'f': addFamily(arg()); break;
           case 'A': query(arg()); break;
@@ -188,6 +194,7 @@ export function parseSsArgs(argv: string[]): SsOptions {
       }
     }
   }
+  o.summaryOnly = o.summary && defaults && rest.length === 0;
   // Families without dbs bring their default dbs; dbs without families bring theirs (filter_merge_defaults).
   if (defaults) {
     for (const d of QUERIES.all!) addDb(d);
@@ -250,6 +257,7 @@ export const USAGE = `Usage: nlkit ss [ OPTIONS ] [ FILTER ]
    -o, --options       show timer information
    -K, --kill          forcibly close sockets, display what was closed
    -E, --events        continually display sockets as they are destroyed
+   -s, --summary       show socket usage summary
    -H, --no-header     suppress header line
    -j, --json          one JSON object per socket (NDJSON)
    -N, --net=NETNS     switch to the specified network namespace name
