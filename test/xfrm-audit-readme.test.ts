@@ -9,16 +9,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { getStatus } from '../src/audit/index.js';
-import { requireRoot, withNetns } from './helpers/netns.js';
+import { addState } from '../src/xfrm/index.js';
+import { ip, requireRoot, withNetns } from './helpers/netns.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-function example(heading: string): string {
+/** The `n`th ts block after `heading`. */
+function example(heading: string, n = 0): string {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   const at = readme.indexOf(heading);
   assert.ok(at >= 0, `the README has "${heading}"`);
-  const m = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  assert.ok(m, 'the section has a ts block');
+  const m = [...readme.slice(at).matchAll(/```ts\n([\s\S]*?)```/g)][n];
+  assert.ok(m, `the section has ts block ${n}`);
   return m[1]!;
 }
 
@@ -33,7 +35,7 @@ function runExample(code: string): string[] {
     const r = spawnSync(process.execPath, [file], { cwd: dir, encoding: 'utf8', timeout: 20_000 });
     assert.equal(r.stderr, '');
     assert.equal(r.status, 0);
-    return r.stdout.trim().split('\n');
+    return r.stdout.trim() === '' ? [] : r.stdout.trim().split('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -47,6 +49,17 @@ test('README: IPsec runs as written', async (t) => {
   const code = example('### IPsec');
   await withNetns(async (ns) => {
     assert.deepEqual(runExample(code.replaceAll(`'demo'`, `'${ns}'`)), promised(code));
+    await t.test('the addState block (needs the kernel\'s ESP type)', async (st) => {
+      try {
+        await addState({ id: { daddr: '192.0.2.9', spi: 9, proto: 'esp' }, saddr: '192.0.2.1', alg_crypt: { alg_name: 'cbc(aes)', alg_key: new Uint8Array(16) } }, { netns: ns });
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EPROTONOSUPPORT') throw e;
+        st.skip('this kernel has no ESP xfrm type (CONFIG_INET_ESP is not set)');
+        return;
+      }
+      runExample(example('### IPsec', 1).replaceAll(`'demo'`, `'${ns}'`));
+      assert.match(ip(ns, 'xfrm state'), /^src 192\.0\.2\.1 dst 192\.0\.2\.2\n\tproto esp spi 0x00000100 reqid 1 mode tunnel\n/m);
+    });
   });
 });
 
