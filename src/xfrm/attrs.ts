@@ -110,7 +110,12 @@ const replayEsn: CustomCodec<XfrmReplayEsn> = {
 /** 16 address bytes (xfrm_address_t); text after address.ts. */
 const address = binary;
 
-/** XFRMA_*: the attributes of SAs and policies (and of acquires, expires and deletions). */
+/**
+ * XFRMA_*: the attributes of SAs and policies (and of acquires, expires and deletions). Two
+ * share a name with a struct member of some messages (XFRMA_PROTO with xfrm_usersa_id.proto,
+ * XFRMA_POLICY with xfrm_user_acquire.policy); the kernel sends neither attribute with that
+ * struct, and in such a message the struct member is what encodes.
+ */
 export const xfrmAttrs = attrs('xfrma', {
   alg_auth: [XFRMA.ALG_AUTH, custom(algoCodec(undefined))],
   alg_crypt: [XFRMA.ALG_CRYPT, custom(algoCodec(undefined))],

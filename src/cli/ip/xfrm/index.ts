@@ -6,14 +6,14 @@ import { dumpLinks } from '../../../route/index.js';
 import type { NetlinkSocket } from '../../../socket/index.js';
 import {
   addPolicy, addState, allocSpi, deletePolicy, deleteState, dumpPolicies, dumpStates, events, flushPolicies, flushStates, getPolicy,
-  getSadInfo, getSpdInfo, getState, openXfrm, updatePolicy, updateState, type XfrmEvent, type XfrmPolicy, type XfrmState,
+  getSadInfo, getSpdInfo, getState, openXfrm, updatePolicy, updateState, type XfrmEvent, type XfrmState,
 } from '../../../xfrm/index.js';
 import type { XfrmSelector } from '../../../xfrm/types.js';
 import type { XfrmProto } from '../../../xfrm/enums.js';
 import { Args, IP_EXIT, matches, NoDeviceError, usage } from '../argv.js';
 import type { IpContext } from '../index.js';
 import { NetnsMissingError } from '../session.js';
-import { missing, parseId, parseMark, parsePolicyAdd, parseSelector, parseStateAdd, xfrmProto, type IdWords } from './parse.js';
+import { missing, parseId, parseMark, parseMode, parsePolicyAdd, parseSelector, parseStateAdd, xfrmProto, type IdWords } from './parse.js';
 import { acquireText, policyText, stateText, type XfrmPrintOptions } from './print.js';
 
 const USAGE = `Usage: ip xfrm XFRM-OBJECT { COMMAND | help }
@@ -148,7 +148,7 @@ async function stateCmd(s: XfrmSession, args: Args): Promise<number> {
     while (args.left > 0) {
       const w = args.peek()!;
       if (w === 'nokeys') args.next();
-      else if (w === 'mode') { args.next(); mode = (await import('./parse.js')).parseMode(args, args.value(w)); }
+      else if (w === 'mode') { args.next(); mode = parseMode(args, args.value(w)); }
       else if (w === 'reqid') { args.next(); reqid = args.u32(w, args.value(w), 0xffffffff, 'REQID value is invalid'); }
       else if (!parseId(args, id)) throw args.invalid(w, 'unknown');
     }
@@ -172,7 +172,7 @@ async function stateCmd(s: XfrmSession, args: Args): Promise<number> {
     let seen = false;
     while (args.left > 0) {
       const w = args.peek()!;
-      if (w === 'mode') { args.next(); spec.mode = (await import('./parse.js')).parseMode(args, args.value(w)); }
+      if (w === 'mode') { args.next(); spec.mode = parseMode(args, args.value(w)); }
       else if (w === 'mark') { args.next(); spec.mark = parseMark(args); }
       else if (w === 'reqid') { args.next(); spec.reqid = args.u32(w, args.value(w), 0xffffffff, 'REQID value is invalid'); }
       else if (w === 'seq') { args.next(); spec.seq = args.u32(w, args.value(w), 0xffffffff, 'SEQ value is invalid'); }
@@ -453,4 +453,3 @@ export async function run(ctx: IpContext, argv: string[]): Promise<number> {
   }
 }
 
-export type { XfrmPolicy, XfrmState };
