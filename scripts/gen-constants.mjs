@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates nlkit's kernel constants from the Linux UAPI headers: src/wire/gen/netlink.ts,
-// src/genl/gen/genetlink.ts and src/route/gen/rtnetlink.ts. Names are found by reading the
+// src/genl/gen/genetlink.ts, src/route/gen/rtnetlink.ts and the other families' gen/ files. Names are found by reading the
 // headers (enum blocks in the preprocessed text, #define lines in the files); every value is
 // computed by the C compiler, which is the only thing that reads C expressions right.
 // Values newer than the installed headers come from scripts/uapi-newer.h, written in the
@@ -21,7 +21,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // What to generate. A `table` is an object of one C prefix (`RT_SCOPE` -> RT_SCOPE_*), taken
 // from the enum block that holds `enum` (plus #define aliases of its members) or from the
-// #defines of `headers` with that prefix. `flat` exports C names as they are.
+// #defines of `headers` with that prefix (only values in `range`, only keys in `only`, when given;
+// `as` names the exported table when two share a prefix). `flat` exports C names as they are.
 const FILES = [
   {
     path: 'src/wire/gen/netlink.ts',
@@ -49,6 +50,47 @@ const FILES = [
     flat: [
       { headers: ['linux/connector.h'], prefixes: ['CN_IDX_PROC', 'CN_VAL_PROC'] },
       { headers: ['linux/cn_proc.h'], prefixes: ['PROC_CN_MCAST_', 'PROC_EVENT_'] },
+    ],
+  },
+  {
+    path: 'src/xfrm/gen/xfrm.ts',
+    what: 'XFRM (NETLINK_XFRM) constants',
+    includes: ['sys/socket.h', 'linux/in.h', 'linux/in6.h', 'linux/xfrm.h', 'linux/ipsec.h', 'linux/udp.h'],
+    flat: [
+      { names: ['AF_UNSPEC', 'AF_INET', 'AF_INET6'] },
+      { headers: ['linux/in.h'], prefixes: ['IPPROTO_ESP', 'IPPROTO_AH', 'IPPROTO_COMP'] },
+      { headers: ['linux/in6.h'], prefixes: ['IPPROTO_ROUTING', 'IPPROTO_DSTOPTS'] },
+      { headers: ['linux/ipsec.h'], prefixes: ['IPSEC_PROTO_ANY'] },
+      { headers: ['linux/udp.h'], prefixes: ['UDP_ENCAP_ESPINUDP', 'TCP_ENCAP_ESPINTCP'] },
+      {
+        headers: ['linux/xfrm.h'],
+        prefixes: ['XFRM_MODE_', 'XFRM_STATE_', 'XFRM_SA_XFLAG_', 'XFRM_POLICY_', 'XFRM_SHARE_', 'XFRM_OFFLOAD_', 'XFRM_AE_', 'XFRMGRP_'],
+        exclude: ['XFRM_MODE_MAX', 'XFRM_POLICY_MAX', 'XFRM_POLICY_TYPE_MAX', 'XFRM_POLICY_MASK', 'XFRM_SHARE_MAX'],
+      },
+    ],
+    tables: [
+      { name: 'XFRM_MSG', enum: 'NEWSA', exclude: ['BASE'] },
+      { name: 'XFRMA', enum: 'ALG_AUTH' },
+      { name: 'XFRMA_SAD', enum: 'CNT' },
+      { name: 'XFRMA_SPD', enum: 'INFO' },
+      { name: 'XFRMNLGRP', enum: 'ACQUIRE' },
+    ],
+  },
+  {
+    path: 'src/audit/gen/audit.ts',
+    what: 'Audit (NETLINK_AUDIT) constants',
+    includes: ['linux/audit.h'],
+    flat: [
+      { headers: ['linux/audit.h'], prefixes: ['AUDIT_STATUS_', 'AUDIT_NLGRP_', 'AUDIT_FAIL_', 'AUDIT_MAX_FIELDS', 'AUDIT_BITMASK_SIZE', 'AUDIT_FILTER_', 'AUDIT_NEVER', 'AUDIT_POSSIBLE', 'AUDIT_ALWAYS', 'AUDIT_OPERATORS', 'AUDIT_EQUAL', 'AUDIT_NOT_EQUAL', 'AUDIT_BIT_MASK', 'AUDIT_LESS_THAN', 'AUDIT_GREATER_THAN', 'AUDIT_LESS_THAN_OR_EQUAL', 'AUDIT_GREATER_THAN_OR_EQUAL', 'AUDIT_BIT_TEST'] },
+    ],
+    tables: [
+      // Message types (1000..2999); the FIRST_/LAST_ range markers share values with real types.
+      // Rule fields (AUDIT_PID, AUDIT_UID, …), a table of their own among the other AUDIT_*.
+      {
+        name: 'AUDIT', as: 'AUDIT_FIELD', headers: ['linux/audit.h'],
+        only: ['PID', 'UID', 'EUID', 'SUID', 'FSUID', 'GID', 'EGID', 'SGID', 'FSGID', 'LOGINUID', 'PERS', 'ARCH', 'MSGTYPE', 'SUBJ_USER', 'SUBJ_ROLE', 'SUBJ_TYPE', 'SUBJ_SEN', 'SUBJ_CLR', 'PPID', 'OBJ_USER', 'OBJ_ROLE', 'OBJ_TYPE', 'OBJ_LEV_LOW', 'OBJ_LEV_HIGH', 'LOGINUID_SET', 'SESSIONID', 'FSTYPE', 'DEVMAJOR', 'DEVMINOR', 'INODE', 'EXIT', 'SUCCESS', 'WATCH', 'PERM', 'DIR', 'FILETYPE', 'OBJ_UID', 'OBJ_GID', 'FIELD_COMPARE', 'EXE', 'SADDR_FAM', 'ARG0', 'ARG1', 'ARG2', 'ARG3', 'FILTERKEY'],
+      },
+      { name: 'AUDIT', headers: ['linux/audit.h'], range: [1000, 2999], exclude: ['FIRST_USER_MSG', 'LAST_USER_MSG', 'FIRST_USER_MSG2', 'LAST_USER_MSG2', 'FIRST_KERN_ANOM_MSG', 'LAST_KERN_ANOM_MSG', 'INTEGRITY_FIRST_MSG', 'INTEGRITY_LAST_MSG', 'FIRST_EVENT', 'LAST_EVENT'] },
     ],
   },
   {
@@ -374,7 +416,7 @@ function generate(spec, o, version, overlay) {
       const names = [];
       const add = (n) => {
         const key = n.slice(p.length);
-        if (!n.startsWith(p) || key === 'MAX' || t.exclude?.includes(key) || names.includes(n)) return;
+        if (!n.startsWith(p) || key === 'MAX' || t.exclude?.includes(key) || (t.only && !t.only.includes(key)) || names.includes(n)) return;
         names.push(n);
       };
       if (t.enum) {
@@ -429,17 +471,20 @@ function generate(spec, o, version, overlay) {
     }
     const { table, names, extra, header } = step;
     const p = `${table.name}_`;
+    const out = table.as ?? table.name;
     const entries = [
       ...names.map((n, i) => ({ n, v: values.get(n), i })),
       ...extra.map((n, i) => ({ n, v: values.get(`NLKIT_NEWER_${n}`), i: names.length + i })),
     ];
     for (const e of entries) if (!Number.isInteger(e.v)) throw new Error(`gen-constants: no value for ${e.n}`);
+    // `range` keeps the values from lo to hi (audit.h's message types among its other AUDIT_*).
+    if (table.range) entries.splice(0, entries.length, ...entries.filter((e) => e.v >= table.range[0] && e.v <= table.range[1]));
     entries.sort((a, b) => a.v - b.v || a.i - b.i);
-    lines.push('', `/** ${p}* of <${header}>. */`, `export const ${table.name} = {`);
+    lines.push('', `/** ${table.only ? `The ${out} names of ` : ''}${p}* of <${header}>. */`, `export const ${out} = {`);
     for (const e of entries) lines.push(`  ${keyText(e.n.slice(p.length))}: ${valueText(e.v)},`);
     lines.push('} as const;');
-    lines.push('', `/** The UAPI name of each ${p}* value (the first, where names share a value). */`);
-    lines.push(`export const ${table.name}_NAME: Readonly<Record<number, string>> = {`);
+    lines.push('', `/** The UAPI name of each ${table.as ? `${out} ` : ''}${p}* value (the first, where names share a value). */`);
+    lines.push(`export const ${out}_NAME: Readonly<Record<number, string>> = {`);
     const seen = new Set();
     for (const e of entries) {
       if (seen.has(e.v)) continue;

@@ -13,7 +13,10 @@ import { RT_SCOPE, RT_SCOPE_NAME, RTM, RTM_NAME } from '../src/route/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = join(ROOT, 'scripts', 'gen-constants.mjs');
-const FILES = ['src/wire/gen/netlink.ts', 'src/genl/gen/genetlink.ts', 'src/route/gen/rtnetlink.ts', 'src/netfilter/gen/nfnetlink.ts'];
+const FILES = [
+  'src/wire/gen/netlink.ts', 'src/genl/gen/genetlink.ts', 'src/route/gen/rtnetlink.ts', 'src/netfilter/gen/nfnetlink.ts', 'src/xfrm/gen/xfrm.ts',
+  'src/audit/gen/audit.ts',
+];
 
 function canGenerate(t: TestContext): boolean {
   if (!existsSync('/usr/include/linux/rtnetlink.h')) {

@@ -72,7 +72,7 @@ const OBJECTS: [string, Loader | null][] = [
   ['tcpmetrics', null],
   ['tcp_metrics', null],
   ['monitor', () => import('./monitor.js')],
-  ['xfrm', null],
+  ['xfrm', () => import('./xfrm/index.js')],
   ['mroute', null],
   ['mrule', null],
   ['netns', () => import('./netns.js')],
