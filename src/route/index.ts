@@ -96,3 +96,16 @@ export { dumpNetconf, getNetconf, dumpNsids, getNsid, addNsid } from './netconf.
 export {
   events, decodeRouteEvent, EVENT_GROUPS, DEFAULT_EVENT_GROUPS, type RouteEvent, type RouteEventKind, type RouteEventOptions,
 } from './events.js';
+export {
+  dumpFdb, addFdb, replaceFdb, appendFdb, deleteFdb, dumpBridgePorts, setBridgePort, addBridgeVlan, deleteBridgeVlan, dumpMdb,
+  dumpMdbMessages, addMdb, replaceMdb, deleteMdb, mdbEntries, mdbGroup, type FdbEntry, type FdbFilter, type FdbSpec,
+  type BridgePortFilter, type BridgePortOptions, type BridgePortAttrs, type BridgePortSetOptions, type BridgeVlanSpec, type MdbEntry,
+  type MdbSpec,
+} from './bridge.js';
+export { mdbCodec, mdbSetCodec, brPortMsg, brMdbEntry, type MdbMessage } from './bridge-attrs.js';
+export {
+  dumpNeighTables, changeNeighTable, neighTableCodec, ndtmsg, type NeighTable, type NeighTableFilter, type NeighTableChange,
+} from './neightbl.js';
+export {
+  dumpAddrLabels, addAddrLabel, deleteAddrLabel, flushAddrLabels, addrLabelCodec, ifaddrlblmsg, type AddrLabel, type AddrLabelSpec,
+} from './addrlabel.js';
