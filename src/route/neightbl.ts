@@ -4,6 +4,7 @@
 // parameters, of a device when NDTPA_IFINDEX is given. Times are milliseconds.
 import { attrs, FlatMessageCodec, int, nest, string, struct, structSpec, u32, u64, binary } from '../schema/index.js';
 import type { Dump, FamilyOptions } from '../socket/index.js';
+import { NLM_F_REPLACE } from '../wire/index.js';
 import type { Flat } from './codecs.js';
 import { NDTA, NDTPA, RTM } from './constants.js';
 import { family, type Family } from './enums.js';
@@ -139,7 +140,8 @@ export async function changeNeighTable(change: NeighTableChange, opts: FamilyOpt
     if (change.dev !== undefined) parms.ifindex = await resolveLink(change.dev, sock);
     for (const [k, v] of Object.entries(change.parms ?? {})) if (v !== undefined) parms[k] = v;
     if (Object.keys(parms).length) o.parms = parms;
-    await sock.request(neighTableCodec.encode(RTM.SETNEIGHTBL, 0, o as Partial<NeighTable>), {
+    // NLM_F_REPLACE as `ip ntable change` sends it (the kernel changes in place either way).
+    await sock.request(neighTableCodec.encode(RTM.SETNEIGHTBL, NLM_F_REPLACE, o as Partial<NeighTable>), {
       headerSize: neighTableCodec.headerSize, ...callOptions(opts),
     });
   });

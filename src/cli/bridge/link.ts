@@ -6,6 +6,7 @@ import type { PrintContext } from '../ip/common.js';
 import type { Output } from '../ip/output.js';
 import { linkFlagsNum, printLinkFlags, printNameAndLink } from '../ip/print-link.js';
 import { Session } from '../ip/session.js';
+import { UsageError } from '../errors.js';
 import { BridgeDumpTerminated, bridgeError, type BridgeContext } from './index.js';
 import { printVlanInfo } from './vlan.js';
 
@@ -154,7 +155,8 @@ async function set(ctx: BridgeContext, args: string[]): Promise<number> {
     if (a === 'dev') dev = next();
     else if (ON_OFF[a]) {
       const v = next();
-      if (v !== 'on' && v !== 'off') throw bridgeError(`Error: argument of "${a}" must be "on" or "off"`);
+      // bridge's parse_on_off: its -EINVAL becomes the exit status (234).
+      if (v !== 'on' && v !== 'off') throw new UsageError(`Error: argument of "${a}" must be one of "off", "on", not "${v}"`, undefined, 234);
       o[ON_OFF[a]!] = v === 'on' ? 1 : 0;
     } else if (a === 'cost') {
       const c = Number.parseInt(next(), 10) || 0;
