@@ -5,7 +5,7 @@ import type { Dump, FamilyOptions } from '../socket/index.js';
 import { NLM_F_CREATE, NLM_F_EXCL } from '../wire/index.js';
 import type { Flat } from './codecs.js';
 import { IFAL, RTM } from './constants.js';
-import { family } from './enums.js';
+import { family, type Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
 import { callOptions, routeDump, withSocket } from './socket.js';
 
@@ -30,9 +30,12 @@ export const addrLabelCodec = new FlatMessageCodec(ifaddrlblmsg, addrLabelAttrs)
 /** An address label: `address`/`prefixlen`, `label`, and `ifindex` (0: any device). */
 export type AddrLabel = Flat<typeof ifaddrlblmsg, typeof addrLabelAttrs>;
 
-/** Dumps the address labels (RTM_GETADDRLABEL, NLM_F_DUMP), `ip addrlabel list`. */
-export function dumpAddrLabels(opts: FamilyOptions = {}): Dump<AddrLabel> {
-  return routeDump<AddrLabel>(opts, addrLabelCodec.encode(RTM.GETADDRLABEL, 0, { family: 'inet6' } as Partial<AddrLabel>), addrLabelCodec);
+/**
+ * Dumps the address labels (RTM_GETADDRLABEL, NLM_F_DUMP), `ip addrlabel list`. The family is
+ * 'inet6' unless given (the kernel has labels for IPv6 only; `ip -4 addrlabel` asks AF_INET).
+ */
+export function dumpAddrLabels(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Dump<AddrLabel> {
+  return routeDump<AddrLabel>(opts, addrLabelCodec.encode(RTM.GETADDRLABEL, 0, { family: filter.family ?? 'inet6' } as Partial<AddrLabel>), addrLabelCodec);
 }
 
 /** An address label to add or delete: `prefix` as 'ADDR/LEN' (a bare address is /128). */
@@ -70,7 +73,7 @@ export async function deleteAddrLabel(spec: AddrLabelSpec, opts: FamilyOptions =
 /** Deletes every address label (`ip addrlabel flush`), the kernel's defaults too; resolves with the number deleted. */
 export async function flushAddrLabels(opts: FamilyOptions = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
-    const list = await dumpAddrLabels({ ...callOptions(opts), socket: sock }).toArray();
+    const list = await dumpAddrLabels({}, { ...callOptions(opts), socket: sock }).toArray();
     if (list.length === 0) return 0;
     const res = await sock.requestBatch(list.map((l) => addrLabelCodec.encode(RTM.DELADDRLABEL, 0, l)), { headerSize: addrLabelCodec.headerSize });
     const real = res.errors.filter((e) => e.error.code !== 'ENOENT');

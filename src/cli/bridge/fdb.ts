@@ -6,7 +6,7 @@ import { NTF, NTF_EXT, NUD } from '../../route/constants.js';
 import { flagsNum, type PrintContext } from '../ip/common.js';
 import type { Output } from '../ip/output.js';
 import { Session } from '../ip/session.js';
-import { BridgeDumpTerminated, bridgeError, type BridgeContext } from './index.js';
+import { BridgeDumpTerminated, bridgeError, bridgeExit, type BridgeContext } from './index.js';
 
 const USAGE = `Usage: bridge fdb { add | append | del | replace } ADDR dev DEV
               [ self ] [ master ] [ use ] [ router ] [ extern_learn ]
@@ -18,7 +18,7 @@ const USAGE = `Usage: bridge fdb { add | append | del | replace } ADDR dev DEV
 `;
 
 function usage(): never {
-  throw bridgeError(USAGE.trimEnd());
+  throw bridgeExit(USAGE.trimEnd());
 }
 
 /** bridge's state_n2a. */
@@ -99,19 +99,19 @@ async function show(ctx: BridgeContext, args: string[]): Promise<number> {
     const a = args[i]!;
     const next = () => {
       const v = args[++i];
-      if (v === undefined) throw bridgeError(`Command line is not complete. Try option "help"`);
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
       return v;
     };
     if (a === 'brport' || a === 'dev') dev = next();
     else if (a === 'br') br = next();
     else if (a === 'vlan') {
       const v = next();
-      if (vlan) throw bridgeError(`Error: duplicate "vlan": "${v}" is the second value.`);
+      if (vlan) throw bridgeExit(`Error: duplicate "vlan": "${v}" is the second value.`);
       vlan = Number.parseInt(v, 10) || 0;
     } else if (a === 'state') {
       const v = next();
       const s = stateBits(v);
-      if (s === undefined) throw bridgeError(`Error: argument "${v}" is wrong: invalid state`);
+      if (s === undefined) throw bridgeExit(`Error: argument "${v}" is wrong: invalid state`);
       state |= s;
     } else if (a === 'dynamic') dynamic = true;
     else if ('help'.startsWith(a)) usage();
@@ -158,28 +158,28 @@ async function modify(ctx: BridgeContext, args: string[], op: (spec: FdbSpec, op
     let a = args[i]!;
     const next = () => {
       const v = args[++i];
-      if (v === undefined) throw bridgeError(`Command line is not complete. Try option "help"`);
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
       return v;
     };
     const m = (kw: string) => a.length > 0 && kw.startsWith(a);
     if (a === 'dev') d = next();
     else if (a === 'dst') {
       const v = next();
-      if (dst !== undefined) throw bridgeError(`Error: either "dst" is duplicate, or "${v}" is a garbage.`);
+      if (dst !== undefined) throw bridgeExit(`Error: either "dst" is duplicate, or "${v}" is a garbage.`);
       dst = v;
     } else if (a === 'nhid') {
       const v = next();
-      if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(v)) throw bridgeError(`Error: argument "${v}" is wrong: "id" value is invalid\n`);
+      if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(v)) throw bridgeExit(`Error: argument "${v}" is wrong: "id" value is invalid\n`);
       spec.nhid = Number(v);
     } else if (a === 'port') {
       const v = next();
       const p = /^(0x[0-9a-f]+|[0-9]+)$/i.test(v) ? Number(v) : NaN;
-      if (!(p <= 0xffff)) throw bridgeError(`Error: argument "${v}" is wrong: invalid port\n`);
+      if (!(p <= 0xffff)) throw bridgeExit(`Error: argument "${v}" is wrong: invalid port\n`);
       spec.port = p;
     } else if (a === 'vni' || a === 'src_vni') {
       const v = next();
       const n = /^(0x[0-9a-f]+|[0-9]+)$/i.test(v) ? Number(v) : NaN;
-      if (!(n < 1 << 24)) throw bridgeError(`Error: argument "${v}" is wrong: ${a === 'vni' ? 'invalid VNI' : 'invalid src VNI'}\n`);
+      if (!(n < 1 << 24)) throw bridgeExit(`Error: argument "${v}" is wrong: ${a === 'vni' ? 'invalid VNI' : 'invalid src VNI'}\n`);
       if (a === 'vni') spec.vni = n;
       else spec.src_vni = n;
     } else if (a === 'via') via = next();
@@ -190,7 +190,7 @@ async function modify(ctx: BridgeContext, args: string[], op: (spec: FdbSpec, op
     else if (m('temp') || m('static')) spec.state = spec.state === 'permanent' ? 'permanent' : 'static';
     else if (m('dynamic')) spec.state = 'dynamic';
     else if (m('vlan')) {
-      if (vid >= 0) throw bridgeError(`Error: either "vlan" is duplicate, or "${args[i + 1] ?? ''}" is a garbage.`);
+      if (vid >= 0) throw bridgeExit(`Error: either "vlan" is duplicate, or "${args[i + 1] ?? ''}" is a garbage.`);
       vid = Number.parseInt(next(), 10) || 0;
     } else if (m('use')) spec.use = true;
     else if (m('extern_learn')) spec.extern_learn = true;
@@ -198,7 +198,7 @@ async function modify(ctx: BridgeContext, args: string[], op: (spec: FdbSpec, op
     else {
       if (a === 'to') a = next();
       if ('help'.startsWith(a)) usage();
-      if (addr !== undefined) throw bridgeError(`Error: either "to" is duplicate, or "${a}" is a garbage.`);
+      if (addr !== undefined) throw bridgeExit(`Error: either "to" is duplicate, or "${a}" is a garbage.`);
       addr = a;
     }
   }
@@ -230,6 +230,6 @@ export async function run(ctx: BridgeContext, args: string[]): Promise<number> {
   if (m('delete')) return modify(ctx, rest, deleteFdb);
   if (m('show') || m('lst') || m('list')) return show(ctx, rest);
   if (m('help')) usage();
-  throw bridgeError(`Command "${cmd}" is unknown, try "bridge fdb help".`);
+  throw bridgeExit(`Command "${cmd}" is unknown, try "bridge fdb help".`);
 }
 

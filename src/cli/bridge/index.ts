@@ -65,9 +65,17 @@ const OBJECTS: [string, Loader | null][] = [
   ['monitor', () => import('./monitor.js')],
 ];
 
-/** A usage error printed as bridge prints it: the message only, exit 255. */
+/** A usage error printed as bridge prints it: the message only, exit 255 (a command's `return -1`: a -force batch goes on). */
 export function bridgeError(message: string): UsageError {
   return new UsageError(message, undefined, BRIDGE_EXIT.FAILURE);
+}
+
+/** A mistake bridge reports with exit(-1) (usage, invarg, duparg, an unknown command): it ends a batch, -force or not. */
+export class BridgeExit extends UsageError {}
+
+/** bridge's exit(-1) after printing `message`. */
+export function bridgeExit(message: string): BridgeExit {
+  return new BridgeExit(message, undefined, BRIDGE_EXIT.FAILURE);
 }
 
 /** Parses the global options as bridge's main() does. */
@@ -141,7 +149,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** Runs one command line (object and arguments) and reports its failure like bridge. */
-async function runOne(opts: BridgeOptions, words: string[]): Promise<number> {
+async function runOne(opts: BridgeOptions, words: string[], exited?: { fatal: boolean }): Promise<number> {
   const out = new Output({ json: opts.json, pretty: opts.pretty, oneline: opts.oneline });
   try {
     const entry = OBJECTS.find(([name]) => matches(words[0], name));
@@ -151,6 +159,7 @@ async function runOne(opts: BridgeOptions, words: string[]): Promise<number> {
     return await mod.run({ opts, out, ip: ipContext(opts, out) }, words.slice(1));
   } catch (e) {
     await out.flush().catch(() => undefined);
+    if (e instanceof BridgeExit && exited) exited.fatal = true;
     return reportBridgeError(e);
   }
 }
@@ -169,7 +178,9 @@ async function runBatch(opts: BridgeOptions, file: string): Promise<number> {
   for (let n = 0; n < lines.length; n++) {
     const words = splitBatchLine(lines[n]!);
     if (words.length === 0) continue;
-    const rc = await runOne(opts, words);
+    const exited = { fatal: false };
+    const rc = await runOne(opts, words, exited);
+    if (exited.fatal) return rc;
     if (rc !== EXIT_OK) {
       process.stderr.write(`Command failed ${file}:${n + 1}\n`);
       status = 1;

@@ -7,7 +7,7 @@ import type { Output } from '../ip/output.js';
 import { linkFlagsNum, printLinkFlags, printNameAndLink } from '../ip/print-link.js';
 import { Session } from '../ip/session.js';
 import { UsageError } from '../errors.js';
-import { BridgeDumpTerminated, bridgeError, type BridgeContext } from './index.js';
+import { BridgeDumpTerminated, bridgeError, bridgeExit, type BridgeContext } from './index.js';
 import { printVlanInfo } from './vlan.js';
 
 const USAGE = `Usage: bridge link set dev DEV [ cost COST ] [ priority PRIO ] [ state STATE ]
@@ -104,8 +104,8 @@ async function show(ctx: BridgeContext, args: string[]): Promise<number> {
   for (let i = 0; i < args.length; i++) {
     if (args[i] === 'dev') {
       const v = args[++i];
-      if (v === undefined) throw bridgeError(`Command line is not complete. Try option "help"`);
-      if (dev !== undefined) throw bridgeError(`Error: duplicate "dev": "${v}" is the second value.`);
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
+      if (dev !== undefined) throw bridgeExit(`Error: duplicate "dev": "${v}" is the second value.`);
       dev = v;
     }
   }
@@ -149,7 +149,7 @@ async function set(ctx: BridgeContext, args: string[]): Promise<number> {
     const a = args[i]!;
     const next = () => {
       const v = args[++i];
-      if (v === undefined) throw bridgeError(`Command line is not complete. Try option "help"`);
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
       return v;
     };
     if (a === 'dev') dev = next();
@@ -170,7 +170,7 @@ async function set(ctx: BridgeContext, args: string[]): Promise<number> {
       o.state = st;
     } else if (a === 'mcast_router') {
       const v = next();
-      if (!/^\d+$/.test(v) || Number(v) > 255) throw bridgeError(`Error: argument "${v}" is wrong: invalid mcast_router`);
+      if (!/^\d+$/.test(v) || Number(v) > 255) throw bridgeExit(`Error: argument "${v}" is wrong: invalid mcast_router`);
       o.multicast_router = Number(v);
     } else if (a === 'hwmode') {
       const v = next();
@@ -180,7 +180,7 @@ async function set(ctx: BridgeContext, args: string[]): Promise<number> {
     else if (a === 'master') target.push('master');
     else if (a === 'backup_port') backup = next();
     else if (a === 'nobackup_port') o.backup_port = 0;
-    else throw bridgeError(USAGE.trimEnd());
+    else throw bridgeExit(USAGE.trimEnd());
   }
   if (dev === undefined) throw bridgeError('Device is a required argument.');
   const s = new Session(ctx.ip);
@@ -203,6 +203,6 @@ export async function run(ctx: BridgeContext, args: string[]): Promise<number> {
   const m = (kw: string) => cmd.length > 0 && kw.startsWith(cmd);
   if (m('set') || m('change')) return set(ctx, rest);
   if (m('show') || m('lst') || m('list')) return show(ctx, rest);
-  if (m('help')) throw bridgeError(USAGE.trimEnd());
-  throw bridgeError(`Command "${cmd}" is unknown, try "bridge link help".`);
+  if (m('help')) throw bridgeExit(USAGE.trimEnd());
+  throw bridgeExit(`Command "${cmd}" is unknown, try "bridge link help".`);
 }

@@ -7,7 +7,7 @@ import type { Output } from '../ip/output.js';
 import { Session } from '../ip/session.js';
 import { mdbFlags } from '../../route/bridge-attrs.js';
 import { MDB_FLAGS } from '../../route/constants.js';
-import { BridgeDumpTerminated, bridgeError, type BridgeContext } from './index.js';
+import { BridgeDumpTerminated, bridgeError, bridgeExit, type BridgeContext } from './index.js';
 
 const USAGE = `Usage: bridge mdb { add | del | replace } dev DEV port PORT grp GROUP [src SOURCE] [permanent | temp] [vid VID]
        bridge mdb {show} [ dev DEV ] [ vid VID ]
@@ -96,16 +96,16 @@ async function show(ctx: BridgeContext, args: string[]): Promise<number> {
     const a = args[i]!;
     const next = () => {
       const v = args[++i];
-      if (v === undefined) throw bridgeError(`Command line is not complete. Try option "help"`);
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
       return v;
     };
     if (a === 'dev') {
       const v = next();
-      if (dev !== undefined) throw bridgeError(`Error: duplicate "dev": "${v}" is the second value.`);
+      if (dev !== undefined) throw bridgeExit(`Error: duplicate "dev": "${v}" is the second value.`);
       dev = v;
     } else if (a === 'vid') {
       const v = next();
-      if (vid) throw bridgeError(`Error: duplicate "vid": "${v}" is the second value.`);
+      if (vid) throw bridgeExit(`Error: duplicate "vid": "${v}" is the second value.`);
       vid = Number.parseInt(v, 10) || 0;
     }
   }
@@ -145,7 +145,7 @@ async function modify(ctx: BridgeContext, args: string[], op: typeof addMdb): Pr
     const a = args[i]!;
     const next = () => {
       const v = args[++i];
-      if (v === undefined) throw bridgeError(`Command line is not complete. Try option "help"`);
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
       return v;
     };
     if (a === 'dev') d = next();
@@ -155,7 +155,7 @@ async function modify(ctx: BridgeContext, args: string[], op: typeof addMdb): Pr
     else if (a === 'permanent') permanent = op !== deleteMdb;
     else if (a === 'temp') { /* the default */ }
     else if (a === 'vid') vid = Number.parseInt(next(), 10) || 0;
-    else if ('help'.startsWith(a)) throw bridgeError(USAGE.trimEnd());
+    else if ('help'.startsWith(a)) throw bridgeExit(USAGE.trimEnd());
   }
   if (d === undefined || grp === undefined || p === undefined) throw bridgeError('Device, group address and port name are required arguments.');
   const s = new Session(ctx.ip);
@@ -189,6 +189,6 @@ export async function run(ctx: BridgeContext, args: string[]): Promise<number> {
   if (m('delete')) return modify(ctx, rest, deleteMdb);
   if (m('replace')) return modify(ctx, rest, replaceMdb);
   if (m('show') || m('lst') || m('list')) return show(ctx, rest);
-  if (m('help')) throw bridgeError(USAGE.trimEnd());
-  throw bridgeError(`Command "${cmd}" is unknown, try "bridge mdb help".`);
+  if (m('help')) throw bridgeExit(USAGE.trimEnd());
+  throw bridgeExit(`Command "${cmd}" is unknown, try "bridge mdb help".`);
 }

@@ -7,7 +7,7 @@ import { rememberLink, Session } from '../ip/session.js';
 import { printFdb } from './fdb.js';
 import { printBridgeLink } from './link.js';
 import { printMdbEntry } from './mdb.js';
-import { bridgeError, type BridgeContext } from './index.js';
+import { bridgeError, bridgeExit, type BridgeContext } from './index.js';
 
 const USAGE = 'Usage: bridge monitor [file | link | fdb | mdb | vlan | all]';
 
@@ -21,8 +21,8 @@ export async function run(ctx: BridgeContext, args: string[]): Promise<number> {
     else if (m('mdb')) (mdb = true), (any = true);
     else if (m('vlan')) any = true;
     else if (m('all')) banner = true;
-    else if (m('help')) throw bridgeError(USAGE);
-    else throw bridgeError(`Argument "${a}" is unknown, try "bridge monitor help".`);
+    else if (m('help')) throw bridgeExit(USAGE);
+    else throw bridgeExit(`Argument "${a}" is unknown, try "bridge monitor help".`);
   }
   if (!any) link = fdb = mdb = true;
   const groups: number[] = [];

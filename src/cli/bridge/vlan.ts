@@ -6,7 +6,7 @@ import { bridgeVlanFlags } from '../../route/enums.js';
 import { flagsNum, type PrintContext } from '../ip/common.js';
 import type { Output } from '../ip/output.js';
 import { Session } from '../ip/session.js';
-import { BridgeDumpTerminated, bridgeError, type BridgeContext } from './index.js';
+import { BridgeDumpTerminated, bridgeError, bridgeExit, type BridgeContext } from './index.js';
 
 const USAGE = `Usage: bridge vlan { add | del } vid VLAN_ID dev DEV [ tunnel_info id TUNNEL_ID ]
                                                      [ pvid ] [ untagged ]
@@ -121,16 +121,16 @@ async function show(ctx: BridgeContext, args: string[], tunnels: boolean): Promi
     const a = args[i]!;
     const next = () => {
       const v = args[++i];
-      if (v === undefined) throw bridgeError(`Command line is not complete. Try option "help"`);
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
       return v;
     };
     if (a === 'dev') {
       const v = next();
-      if (dev !== undefined) throw bridgeError(`Error: duplicate "dev": "${v}" is the second value.`);
+      if (dev !== undefined) throw bridgeExit(`Error: duplicate "dev": "${v}" is the second value.`);
       dev = v;
     } else if (a === 'vid') {
       const v = next();
-      if (vid) throw bridgeError(`Error: duplicate "vid": "${v}" is the second value.`);
+      if (vid) throw bridgeExit(`Error: duplicate "vid": "${v}" is the second value.`);
       vid = Number.parseInt(v, 10) || 0;
     }
   }
@@ -165,7 +165,7 @@ async function modify(ctx: BridgeContext, args: string[], op: typeof addBridgeVl
     const a = args[i]!;
     const next = () => {
       const v = args[++i];
-      if (v === undefined) throw bridgeError(`Command line is not complete. Try option "help"`);
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
       return v;
     };
     if (a === 'dev') dev = next();
@@ -183,17 +183,17 @@ async function modify(ctx: BridgeContext, args: string[], op: typeof addBridgeVl
     else if (a === 'untagged') spec.untagged = true;
     else if (a === 'tunnel_info') {
       const kw = next();
-      if (!'id'.startsWith(kw)) throw bridgeError(`Error: argument "${kw}" is wrong: tunnel id expected`);
+      if (!'id'.startsWith(kw)) throw bridgeExit(`Error: argument "${kw}" is wrong: tunnel id expected`);
       const v = next();
       const [x, y] = v.split('-');
       const parse = (t: string | undefined) => {
         const n = t !== undefined && /^(0x[0-9a-f]+|[0-9]+)$/i.test(t) ? Number(t) : NaN;
-        if (!(n < 1 << 24)) throw bridgeError(`Error: argument "${x}" is wrong: invalid tun id`);
+        if (!(n < 1 << 24)) throw bridgeExit(`Error: argument "${x}" is wrong: invalid tun id`);
         return n;
       };
       tunStart = parse(x);
       if (y !== undefined) tunEnd = parse(y);
-    } else if ('help'.startsWith(a)) throw bridgeError(USAGE.trimEnd());
+    } else if ('help'.startsWith(a)) throw bridgeExit(USAGE.trimEnd());
   }
   if (dev === undefined || vid === -1) throw bridgeError('Device and VLAN ID are required arguments.');
   const s = new Session(ctx.ip);
@@ -224,6 +224,6 @@ export async function run(ctx: BridgeContext, args: string[]): Promise<number> {
   if (m('delete')) return modify(ctx, rest, deleteBridgeVlan);
   if (m('show') || m('lst') || m('list')) return show(ctx, rest, false);
   if (m('tunnelshow')) return show(ctx, rest, true);
-  if (m('help')) throw bridgeError(USAGE.trimEnd());
-  throw bridgeError(`Command "${cmd}" is unknown, try "bridge vlan help".`);
+  if (m('help')) throw bridgeExit(USAGE.trimEnd());
+  throw bridgeExit(`Command "${cmd}" is unknown, try "bridge vlan help".`);
 }

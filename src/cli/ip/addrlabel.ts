@@ -35,7 +35,8 @@ async function list(ctx: IpContext, args: Args): Promise<number> {
     const pctx = await s.printContext();
     const o = ctx.out;
     o.begin();
-    for await (const l of dumpAddrLabels(s.opts)) printAddrLabel(o, pctx, l);
+    const family = ctx.opts.family === 4 ? 'inet' : 'inet6';
+    for await (const l of dumpAddrLabels({ family }, s.opts)) printAddrLabel(o, pctx, l);
     await o.end();
     return 0;
   });
