@@ -4,7 +4,7 @@ import { addAddrLabel, deleteAddrLabel, dumpAddrLabels, flushAddrLabels, type Ad
 import { UsageError } from '../errors.js';
 import { Args, IP_EXIT, matches, parsePrefix, usage } from './argv.js';
 import type { PrintContext } from './common.js';
-import type { IpContext } from './index.js';
+import { reportIpError, type IpContext } from './index.js';
 import type { Output } from './output.js';
 import { withSession } from './session.js';
 
@@ -36,7 +36,15 @@ async function list(ctx: IpContext, args: Args): Promise<number> {
     const o = ctx.out;
     o.begin();
     const family = ctx.opts.family === 4 ? 'inet' : 'inet6';
-    for await (const l of dumpAddrLabels({ family }, s.opts)) printAddrLabel(o, pctx, l);
+    try {
+      for await (const l of dumpAddrLabels({ family }, s.opts)) printAddrLabel(o, pctx, l);
+    } catch (e) {
+      // ipaddrlabel_list: the kernel's error, "Dump terminated", and return 1 (exit 255).
+      await o.flush();
+      reportIpError(e);
+      process.stderr.write('Dump terminated\n');
+      return IP_EXIT.INVARG;
+    }
     await o.end();
     return 0;
   });
