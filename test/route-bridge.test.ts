@@ -14,6 +14,8 @@ import {
   dumpBridgePorts, dumpFdb, dumpMdb, dumpNeighTables, events, linkCodec, openRoute, replaceFdb, RTM, setBridgePort,
   type Link, type MdbMessage, type RouteEvent,
 } from '../src/route/index.js';
+import { brMdbEntry, brPortMsg } from '../src/route/bridge-attrs.js';
+import { compileStruct } from '../src/schema/index.js';
 import { cliEnv } from './helpers/cli.js';
 import { ip, requireRoot, requireTool, withNetns } from './helpers/netns.js';
 
@@ -264,4 +266,22 @@ test('bridge VLAN requests: the AF_SPEC nests nlkit sends decode to the ranges, 
   // struct bridge_vlan_info is { u16 flags; u16 vid }: untagged|range_begin = 0x0c, vid 20, in host order.
   const at = Buffer.from(msg).indexOf(Buffer.from([0x0c, 0x00, 0x14, 0x00]));
   assert.ok(at > 0, 'bridge_vlan_info bytes');
+});
+
+test('struct br_mdb_entry (a union of group addresses inside) has the C compiler\'s size', (t) => {
+  const cc = spawnSync('cc', ['--version'], { encoding: 'utf8' });
+  if (cc.status !== 0) {
+    t.skip('no C compiler to ask sizeof(struct br_mdb_entry)');
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-mdb-size-'));
+  try {
+    writeFileSync(path.join(dir, 's.c'), '#include <stdio.h>\n#include <linux/if_bridge.h>\nint main(void){printf("%zu %zu", sizeof(struct br_mdb_entry), sizeof(struct br_port_msg));return 0;}\n');
+    execFileSync('cc', ['-o', path.join(dir, 's'), path.join(dir, 's.c')]);
+    const [entry, port] = execFileSync(path.join(dir, 's'), { encoding: 'utf8' }).split(' ').map(Number);
+    assert.equal(compileStruct(brMdbEntry).size, entry);
+    assert.equal(compileStruct(brPortMsg).size, port);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -102,9 +102,10 @@ export {
   type BridgePortFilter, type BridgePortOptions, type BridgePortAttrs, type BridgePortSetOptions, type BridgeVlanSpec, type MdbEntry,
   type MdbSpec,
 } from './bridge.js';
-export { mdbCodec, mdbSetCodec, brPortMsg, brMdbEntry, type MdbMessage } from './bridge-attrs.js';
+// br_mdb_entry (a union inside) is checked against the C compiler's sizeof in test/route-bridge.test.ts.
+export { mdbCodec, mdbSetCodec, brPortMsg, type MdbMessage } from './bridge-attrs.js';
 export {
-  dumpNeighTables, changeNeighTable, neighTableCodec, ndtmsg, type NeighTable, type NeighTableFilter, type NeighTableChange,
+  dumpNeighTables, changeNeighTable, neighTableCodec, ndtmsg, ndtConfig, ndtStats, type NeighTable, type NeighTableFilter, type NeighTableChange,
 } from './neightbl.js';
 export {
   dumpAddrLabels, addAddrLabel, deleteAddrLabel, flushAddrLabels, addrLabelCodec, ifaddrlblmsg, type AddrLabel, type AddrLabelSpec,
