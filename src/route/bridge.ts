@@ -219,6 +219,8 @@ export interface BridgeVlanSpec {
   master?: boolean;
   /** Map the VLAN (range) to this tunnel id (range), IFLA_BRIDGE_VLAN_TUNNEL_INFO (vxlan ports with vlan_tunnel on). */
   tunnel_id?: number;
+  /** The last tunnel id of a range (default tunnel_id + vid_end - vid). */
+  tunnel_id_end?: number;
 }
 
 function vlanMessage(spec: BridgeVlanSpec, ifindex: number): Record<string, unknown> {
@@ -232,7 +234,7 @@ function vlanMessage(spec: BridgeVlanSpec, ifindex: number): Record<string, unkn
   const ranged = spec.vid_end !== undefined && spec.vid_end !== spec.vid;
   if (spec.tunnel_id !== undefined) {
     af.vlan_tunnel_info = ranged
-      ? [{ id: spec.tunnel_id, vid: spec.vid, flags: ['range_begin'] }, { id: spec.tunnel_id + (spec.vid_end! - spec.vid), vid: spec.vid_end, flags: ['range_end'] }]
+      ? [{ id: spec.tunnel_id, vid: spec.vid, flags: ['range_begin'] }, { id: spec.tunnel_id_end ?? spec.tunnel_id + (spec.vid_end! - spec.vid), vid: spec.vid_end, flags: ['range_end'] }]
       : [{ id: spec.tunnel_id, vid: spec.vid, flags: [] }];
   } else {
     af.vlan_info = ranged

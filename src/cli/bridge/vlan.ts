@@ -207,7 +207,7 @@ async function modify(ctx: BridgeContext, args: string[], op: typeof addBridgeVl
     }
     const full: BridgeVlanSpec = { ...spec, dev: ifindex, vid, ...(range ? { vid_end: vidEnd } : {}) };
     if (tunStart !== undefined) full.tunnel_id = tunStart;
-    void tunEnd;
+    if (tunEnd !== undefined) full.tunnel_id_end = tunEnd;
     await op(full, s.opts);
     return 0;
   } finally {
