@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
-  addAddrLabel, addBridgeVlan, addFdb, addMdb, changeNeighTable, deleteAddrLabel, deleteFdb, deleteMdb, dumpAddrLabels,
+  addAddrLabel, addBridgeVlan, addFdb, addMdb, flushFdb, getFdb, changeNeighTable, deleteAddrLabel, deleteFdb, deleteMdb, dumpAddrLabels,
   dumpBridgePorts, dumpFdb, dumpMdb, dumpNeighTables, events, linkCodec, openRoute, replaceFdb, RTM, setBridgePort,
   type Link, type MdbMessage, type RouteEvent,
 } from '../src/route/index.js';
@@ -187,7 +187,7 @@ test('bridge: FDB, port options, MDB, ntable and addrlabel agree with bridge -j 
         // --- the CLI prints what the tools print, byte for byte (one process per tool and mode) ---
         // bridge keeps a command's filters (static in fdb.c, link.c, …) for the rest of a batch:
         // a filtered show comes last among its object's lines.
-        const plain = batchFile(['fdb show', 'link show', 'mdb show', 'vlan show', 'vlan tunnelshow', 'fdb show br br0 state static', 'link show dev v1'], dir);
+        const plain = batchFile(['fdb get 02:00:00:00:00:11 br br0', 'fdb get 02:00:00:00:00:14 dev vx0 self', 'fdb show', 'link show', 'mdb show', 'vlan show', 'vlan tunnelshow', 'fdb show br br0 state static', 'link show dev v1'], dir);
         const detailed = batchFile(['link show', 'mdb show', 'fdb show dev v0'], dir);
         const ishows = batchFile(['ntable show', 'ntable show dev v0', 'ntable show dev none name arp_cache'], dir);
         const labels6 = batchFile(['addrlabel list', 'ntable show dev none'], dir);
@@ -196,7 +196,8 @@ test('bridge: FDB, port options, MDB, ntable and addrlabel agree with bridge -j 
           'fdb add 02:00:00:00:00:11 dev v0 master static', 'fdb add 02:00:00:00:00:99 dev nope', 'fdb add zz dev v0',
           'fdb del 02:00:00:00:00:98 dev v0 master', 'fdb show dev nope', 'foo', 'mdb add dev br0 port v0 grp 239.1.1.1 permanent',
           'link set dev v0 state bogus', 'mdb show dev nope', 'fdb add 02:00:00:00:00:97', 'mdb add dev br0 port v0', 'link set dev nope cost 3',
-          'mdb del dev br0 port v0 grp 239.9.9.9', 'link set dev v0 hairpin maybe',
+          'mdb del dev br0 port v0 grp 239.9.9.9', 'link set dev v0 hairpin maybe', 'fdb get 02:00:00:00:00:99 br br0',
+          'fdb flush', 'fdb flush dev br0 brport nope',
           // one of bridge's exit(-1)s: the batch ends there, -force or not (the last line never runs)
           'fdb foo', 'fdb show',
         ], dir);
@@ -218,6 +219,12 @@ test('bridge: FDB, port options, MDB, ntable and addrlabel agree with bridge -j 
         });
 
         // --- deletes ---
+        assert.deepEqual((await getFdb({ lladdr: '02:00:00:00:00:21', br: 'br0' }, on)).ifindex, (await dumpFdb({ dev: 'v1' }, on).toArray()).find((e) => e.lladdr === '02:00:00:00:00:21')!.ifindex);
+        await flushFdb({ dev: 'br0', brport: 'v1', match: { static: true } }, on);   // bridge fdb flush dev br0 brport v1 static
+        const left = bridgeJson<{ mac: string; ifname: string }[]>(ns, 'fdb show');
+        assert.ok(!left.some((e) => e.mac === '02:00:00:00:00:21'), 'the static entry of v1 is flushed');
+        assert.ok(left.some((e) => e.mac === '02:00:00:00:00:11' && e.ifname === 'v0'), 'v0\'s static entry stays');
+        assert.ok(left.some((e) => e.mac === '02:00:00:00:00:13' && e.ifname === 'v1'), 'v1\'s own (self) entry stays');
         await deleteFdb({ lladdr: '02:00:00:00:00:11', dev: 'v0', master: true }, on);
         await deleteMdb({ dev: 'br0', port: 'v0', grp: '239.1.1.1' }, on);
         await deleteAddrLabel({ prefix: '2001:db8::/32', label: 99, dev: 'v0' }, on);

@@ -5,7 +5,7 @@
 // the entry `bridge fdb add` would add.
 import { formatIp, formatMac, parseIp, parseMac, setAttrFlags } from '../schema/index.js';
 import { Dump, type FamilyOptions, type NetlinkSocket } from '../socket/index.js';
-import { NLA_F_NESTED, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
+import { NLA_F_NESTED, NLM_F_APPEND, NLM_F_BULK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
 import { mdbCodec, mdbSetCodec, type MdbMessage } from './bridge-attrs.js';
 import { linkCodec, neighCodec, type Link, type Neighbour } from './codecs.js';
 import { BRIDGE_FLAGS, BRIDGE_MODE, ETH_P, NTF, NUD, RTEXT_FILTER, RTM } from './constants.js';
@@ -134,6 +134,94 @@ export function appendFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<void
 /** Deletes an FDB entry (RTM_DELNEIGH, AF_BRIDGE), `bridge fdb del`. */
 export function deleteFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<void> {
   return fdbRequest(RTM.DELNEIGH, 0, spec, opts);
+}
+
+/** What {@link getFdb} looks up: the MAC, and the port (`dev`) or the bridge (`br`) or both. */
+export interface FdbQuery {
+  lladdr: string;
+  dev?: LinkRef;
+  br?: LinkRef;
+  vlan?: number;
+  vni?: number;
+  /** The device's own table (NTF_SELF) or the bridge's (NTF_MASTER). */
+  self?: boolean;
+  master?: boolean;
+}
+
+/** Gets one FDB entry (RTM_GETNEIGH request, AF_BRIDGE), `bridge fdb get`; rejects ENOENT when there is none. */
+export async function getFdb(q: FdbQuery, opts: FamilyOptions = {}): Promise<FdbEntry> {
+  return withSocket(opts, async (sock) => {
+    let flags = 0;
+    if (q.self) flags |= NTF.SELF;
+    if (q.master) flags |= NTF.MASTER;
+    const o: Record<string, unknown> = { family: 'bridge', flags, lladdr: formatMac(parseMac(q.lladdr), 0, 6) };
+    if (q.vlan !== undefined) o.vlan = q.vlan;
+    if (q.vni !== undefined) o.vni = q.vni;
+    if (q.dev !== undefined) o.ifindex = await resolveLink(q.dev, sock);
+    if (q.br !== undefined) o.master = await resolveLink(q.br, sock);
+    const reply = await sock.request(neighCodec.encode(RTM.GETNEIGH, 0, o as Partial<Neighbour>), {
+      ack: false, idempotent: true, headerSize: neighCodec.headerSize, ...callOptions(opts),
+    });
+    return neighCodec.decodePayload(reply.messages[0]!.payload) as FdbEntry;
+  });
+}
+
+/** Which entries {@link flushFdb} deletes: true keeps only entries with the property, false only those without. */
+export interface FdbFlushMatch {
+  permanent?: boolean;
+  static?: boolean;
+  dynamic?: boolean;
+  added_by_user?: boolean;
+  extern_learn?: boolean;
+  sticky?: boolean;
+  offloaded?: boolean;
+}
+
+/** What {@link flushFdb} flushes: the bridge's (or a device's) table, optionally of one port and VLAN. */
+export interface FdbFlushSpec {
+  /** The bridge, or a device with its own table (with `self`). */
+  dev: LinkRef;
+  /** Only entries of this port (NDA_IFINDEX). */
+  brport?: LinkRef;
+  vlan?: number;
+  self?: boolean;
+  master?: boolean;
+  match?: FdbFlushMatch;
+}
+
+/**
+ * Deletes FDB entries in bulk (RTM_DELNEIGH with NLM_F_BULK, the kernel matching on
+ * NDA_NDM_STATE_MASK/NDA_NDM_FLAGS_MASK), `bridge fdb flush dev br0 [brport v0] [dynamic] …`.
+ */
+export async function flushFdb(spec: FdbFlushSpec, opts: FamilyOptions = {}): Promise<void> {
+  await withSocket(opts, async (sock) => {
+    let state = 0, stateMask = 0, flags = 0, flagsMask = 0;
+    const m = spec.match ?? {};
+    // As bridge's fdb_flush sets them, word by word.
+    if (m.permanent === true) (state |= NUD.PERMANENT), (stateMask |= NUD.PERMANENT);
+    if (m.permanent === false) (state &= ~NUD.PERMANENT), (stateMask |= NUD.PERMANENT);
+    if (m.static === true) (state |= NUD.NOARP), (stateMask |= NUD.NOARP | NUD.PERMANENT);
+    if (m.static === false) (state &= ~NUD.NOARP), (stateMask |= NUD.NOARP);
+    if (m.dynamic === true) (state &= ~NUD.NOARP), (stateMask |= NUD.NOARP | NUD.PERMANENT);
+    if (m.dynamic === false) (state |= NUD.NOARP), (stateMask |= NUD.NOARP);
+    const flag = (v: boolean | undefined, bit: number) => {
+      if (v === true) (flags |= bit), (flagsMask |= bit);
+      if (v === false) (flags &= ~bit), (flagsMask |= bit);
+    };
+    flag(m.added_by_user, NTF.USE);
+    flag(m.extern_learn, NTF.EXT_LEARNED);
+    flag(m.sticky, NTF.STICKY);
+    flag(m.offloaded, NTF.OFFLOADED);
+    if (spec.self) flags |= NTF.SELF;
+    if (spec.master) flags |= NTF.MASTER;
+    if (!(flags & (NTF.SELF | NTF.MASTER))) flags |= NTF.SELF;
+    const o: Record<string, unknown> = { family: 'bridge', ifindex: await resolveLink(spec.dev, sock), state, flags };
+    if (spec.brport !== undefined) o.nda_ifindex = await resolveLink(spec.brport, sock);
+    if (spec.vlan !== undefined) o.vlan = spec.vlan;
+    if (flagsMask) o.ndm_flags_mask = flagsMask;
+    if (stateMask) o.ndm_state_mask = stateMask;
+    await sock.request(neighCodec.encode(RTM.DELNEIGH, NLM_F_BULK, o as Partial<Neighbour>), { headerSize: neighCodec.headerSize, ...callOptions(opts) });
+  });
 }
 
 // ---- ports: options and VLANs ----

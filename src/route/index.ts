@@ -97,7 +97,7 @@ export {
   events, decodeRouteEvent, EVENT_GROUPS, DEFAULT_EVENT_GROUPS, type RouteEvent, type RouteEventKind, type RouteEventOptions,
 } from './events.js';
 export {
-  dumpFdb, addFdb, replaceFdb, appendFdb, deleteFdb, dumpBridgePorts, setBridgePort, addBridgeVlan, deleteBridgeVlan, dumpMdb,
+  dumpFdb, getFdb, addFdb, replaceFdb, appendFdb, deleteFdb, flushFdb, type FdbQuery, type FdbFlushSpec, type FdbFlushMatch, dumpBridgePorts, setBridgePort, addBridgeVlan, deleteBridgeVlan, dumpMdb,
   dumpMdbMessages, addMdb, replaceMdb, deleteMdb, mdbEntries, mdbGroup, type FdbEntry, type FdbFilter, type FdbSpec,
   type BridgePortFilter, type BridgePortOptions, type BridgePortAttrs, type BridgePortSetOptions, type BridgeVlanSpec, type MdbEntry,
   type MdbSpec,

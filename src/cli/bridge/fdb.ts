@@ -1,12 +1,15 @@
 // `nlkit bridge fdb { add | append | replace | del | show }`: bridge fdb's grammar, its line
 // format and its JSON (`bridge -j fdb show`) field for field.
-import { addFdb, appendFdb, deleteFdb, dumpFdb, replaceFdb, type FdbEntry, type FdbSpec } from '../../route/index.js';
+import {
+  addFdb, appendFdb, deleteFdb, dumpFdb, flushFdb, getFdb, replaceFdb, type FdbEntry, type FdbFlushMatch, type FdbFlushSpec, type FdbQuery,
+  type FdbSpec,
+} from '../../route/index.js';
 import { neighFlags, neighFlagsExt, neighState } from '../../route/enums.js';
 import { NTF, NTF_EXT, NUD } from '../../route/constants.js';
 import { flagsNum, type PrintContext } from '../ip/common.js';
 import type { Output } from '../ip/output.js';
 import { Session } from '../ip/session.js';
-import { BridgeDumpTerminated, bridgeError, bridgeExit, type BridgeContext } from './index.js';
+import { BridgeDumpTerminated, bridgeError, bridgeExit, reportBridgeError, type BridgeContext } from './index.js';
 
 const USAGE = `Usage: bridge fdb { add | append | del | replace } ADDR dev DEV
               [ self ] [ master ] [ use ] [ router ] [ extern_learn ]
@@ -15,6 +18,12 @@ const USAGE = `Usage: bridge fdb { add | append | del | replace } ADDR dev DEV
 	       [ via DEV ] [ src_vni VNI ]
        bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ vlan VID ]
               [ state STATE ] [ dynamic ] ]
+       bridge fdb get [ to ] LLADDR [ br BRDEV ] { brport | dev } DEV
+              [ vlan VID ] [ vni VNI ] [ self ] [ master ] [ dynamic ]
+       bridge fdb flush dev DEV [ brport DEV ] [ vlan VID ]
+              [ self ] [ master ] [ [no]permanent | [no]static | [no]dynamic ]
+              [ [no]added_by_user ] [ [no]extern_learn ] [ [no]sticky ]
+              [ [no]offloaded ]
 `;
 
 function usage(): never {
@@ -219,6 +228,117 @@ async function modify(ctx: BridgeContext, args: string[], op: (spec: FdbSpec, op
   }
 }
 
+async function get(ctx: BridgeContext, args: string[]): Promise<number> {
+  let d: string | undefined, br: string | undefined, addr: string | undefined, vlan = -1, vni: number | undefined;
+  let self = false, master = false, dynamic = false;
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i]!;
+    const next = () => {
+      const v = args[++i];
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
+      return v;
+    };
+    const m = (kw: string) => a.length > 0 && kw.startsWith(a);
+    if (a === 'brport' || a === 'dev') d = next();
+    else if (a === 'br') br = next();
+    else if (a === 'vni') {
+      const v = next();
+      const n = /^(0x[0-9a-f]+|[0-9]+)$/i.test(v) ? Number(v) : NaN;
+      if (!(n < 1 << 24)) throw bridgeExit(`Error: argument "${v}" is wrong: invalid VNI\n`);
+      vni = n;
+    } else if (a === 'self') self = true;
+    else if (m('master')) master = true;
+    else if (m('vlan')) {
+      if (vlan >= 0) throw bridgeExit(`Error: either "vlan" is duplicate, or "${args[i + 1] ?? ''}" is a garbage.`);
+      vlan = Number.parseInt(next(), 10) || 0;
+    } else if (m('dynamic')) dynamic = true;
+    else {
+      if (a === 'to') a = next();
+      if ('help'.startsWith(a)) usage();
+      if (addr !== undefined) throw bridgeExit(`Error: either "to" is duplicate, or "${a}" is a garbage.`);
+      addr = a;
+    }
+  }
+  if ((d === undefined && br === undefined) || addr === undefined) throw bridgeError('Device or master and address are required arguments.');
+  const parts = addr.split(':');
+  if (parts.length < 6 || !parts.slice(0, 6).every((p) => /^[0-9a-f]{1,2}$/i.test(p))) throw bridgeError(`Invalid mac address ${addr}`);
+  const s = new Session(ctx.ip);
+  try {
+    const names = await s.linkNames();
+    const q: FdbQuery = { lladdr: parts.slice(0, 6).join(':'), self, master };
+    if (d !== undefined) {
+      const i = names.index(d);
+      if (!i) throw bridgeError(`Cannot find device "${d}"`);
+      q.dev = i;
+    }
+    if (br !== undefined) {
+      const i = names.index(br);
+      if (!i) throw bridgeError(`Cannot find bridge device "${br}"`);
+      q.br = i;
+    }
+    if (vlan >= 0) q.vlan = vlan;
+    if (vni !== undefined) q.vni = vni;
+    let n: FdbEntry;
+    try {
+      n = await getFdb(q, s.opts);
+    } catch (e) {
+      // fdb_get returns -2 when the kernel refuses: exit 254.
+      reportBridgeError(e);
+      return 254;
+    }
+    const o = ctx.out;
+    o.begin();
+    if (!(dynamic && flagsNum(neighState, n.state as (string | number)[]) & NUD.PERMANENT)) printFdb(o, await s.printContext(), n, 0);
+    await o.end();
+    return 0;
+  } finally {
+    s.close();
+  }
+}
+
+async function flush(ctx: BridgeContext, args: string[]): Promise<number> {
+  let d: string | undefined, brport: string | undefined, vid = -1;
+  const spec: Partial<FdbFlushSpec> & { match: FdbFlushMatch } = { match: {} };
+  const WORDS = ['permanent', 'static', 'dynamic', 'added_by_user', 'extern_learn', 'sticky', 'offloaded'] as const;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = () => {
+      const v = args[++i];
+      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
+      return v;
+    };
+    const w = WORDS.find((x) => a === x || a === `no${x}`);
+    if (a === 'dev') d = next();
+    else if (a === 'master') spec.master = true;
+    else if (a === 'self') spec.self = true;
+    else if (w) spec.match[w] = a === w;
+    else if (a === 'brport') {
+      if (brport !== undefined) throw bridgeExit(`Error: either "brport" is duplicate, or "${a}" is a garbage.`);
+      brport = next();
+    } else if (a === 'vlan') {
+      if (vid >= 0) throw bridgeExit(`Error: either "vlan" is duplicate, or "${a}" is a garbage.`);
+      vid = Number.parseInt(next(), 10) || 0;
+    } else if (a === 'help') next();
+  }
+  if (d === undefined) throw bridgeError('Device is a required argument.');
+  const s = new Session(ctx.ip);
+  try {
+    const names = await s.linkNames();
+    const dev = names.index(d);
+    if (!dev) throw bridgeError(`Cannot find bridge device "${d}"`);
+    let port: number | undefined;
+    if (brport !== undefined) {
+      port = names.index(brport);
+      if (!port) throw bridgeError(`Cannot find bridge port device "${brport}"`);
+    }
+    if (vid >= 4096) throw bridgeError(`Invalid VLAN ID "${vid}"`);
+    await flushFdb({ ...spec, dev, ...(port ? { brport: port } : {}), ...(vid >= 0 ? { vlan: vid } : {}) }, s.opts);
+    return 0;
+  } finally {
+    s.close();
+  }
+}
+
 /** `nlkit bridge fdb …`. */
 export async function run(ctx: BridgeContext, args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
@@ -229,6 +349,8 @@ export async function run(ctx: BridgeContext, args: string[]): Promise<number> {
   if (m('replace')) return modify(ctx, rest, replaceFdb);
   if (m('delete')) return modify(ctx, rest, deleteFdb);
   if (m('show') || m('lst') || m('list')) return show(ctx, rest);
+  if (m('get')) return get(ctx, rest);
+  if (m('flush')) return flush(ctx, rest);
   if (m('help')) usage();
   throw bridgeExit(`Command "${cmd}" is unknown, try "bridge fdb help".`);
 }
