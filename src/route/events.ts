@@ -36,7 +36,10 @@ export type RouteEvent =
   | (EventBase & { kind: 'nexthop'; object: Nexthop })
   | (EventBase & { kind: 'netconf'; object: Netconf })
   | (EventBase & { kind: 'nsid'; object: Nsid })
-  | (EventBase & { kind: 'qdisc' | 'class' | 'filter' | 'chain' | 'mdb' | 'ntable' | 'addrlabel'; object: TcObject })
+  | (EventBase & { kind: 'qdisc' | 'class' | 'filter' | 'chain'; object: TcObject })
+  | (EventBase & { kind: 'mdb'; object: MdbMessage })
+  | (EventBase & { kind: 'ntable'; object: NeighTable })
+  | (EventBase & { kind: 'addrlabel'; object: AddrLabel })
   | (Omit<EventBase, 'event'> & { event: 'new' | 'del' | 'other'; kind: 'other'; object: Uint8Array });
 
 /**
