@@ -82,7 +82,8 @@ test('bridge: FDB, port options, MDB, ntable and addrlabel agree with bridge -j 
       const on = { socket: sock };
       try {
         // --- nlkit writes, bridge reads ---
-        await addFdb({ lladdr: '02:00:00:00:00:11', dev: 'v0', master: true, state: 'static' }, on);
+        const stored = await addFdb({ lladdr: '02:00:00:00:00:11', dev: 'v0', master: true, state: 'static' }, on);
+        assert.deepEqual([stored.family, stored.lladdr, stored.state, stored.master !== undefined], ['bridge', '02:00:00:00:00:11', ['noarp'], true]);
         await addFdb({ lladdr: '02:00:00:00:00:12', dev: 'v0', master: true }, on);
         await addFdb({ lladdr: '02:00:00:00:00:13', dev: 'v1' }, on); // self, permanent: iproute2's defaults
         await addFdb({ lladdr: '00:00:00:00:00:00', dev: 'vx0', dst: '10.0.0.2' }, on);

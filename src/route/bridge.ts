@@ -5,7 +5,7 @@
 // the entry `bridge fdb add` would add.
 import { formatIp, formatMac, parseIp, parseMac, setAttrFlags } from '../schema/index.js';
 import { Dump, type FamilyOptions, type NetlinkSocket } from '../socket/index.js';
-import { NLA_F_NESTED, NLM_F_APPEND, NLM_F_BULK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
+import { NLA_F_NESTED, NLMSG_HDRLEN, NLM_F_APPEND, NLM_F_BULK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../wire/index.js';
 import { mdbCodec, mdbSetCodec, type MdbMessage } from './bridge-attrs.js';
 import { linkCodec, neighCodec, type Link, type Neighbour } from './codecs.js';
 import { BRIDGE_FLAGS, BRIDGE_MODE, ETH_P, NTF, NUD, RTEXT_FILTER, RTM } from './constants.js';
@@ -104,36 +104,51 @@ async function fdbMessage(spec: FdbSpec, sock: NetlinkSocket): Promise<Partial<N
   return o as Partial<Neighbour>;
 }
 
-async function fdbRequest(type: number, nlflags: number, spec: FdbSpec, opts: FamilyOptions): Promise<void> {
-  await withSocket(opts, async (sock) => {
+async function fdbRequest(type: number, nlflags: number, spec: FdbSpec, opts: FamilyOptions): Promise<FdbEntry> {
+  return withSocket(opts, async (sock) => {
     const msg = await fdbMessage(spec, sock);
-    await sock.request(neighCodec.encode(type, nlflags, msg), { headerSize: neighCodec.headerSize, ...callOptions(opts) });
+    const request = neighCodec.encode(type, nlflags, msg);
+    await sock.request(request, { headerSize: neighCodec.headerSize, ...callOptions(opts) });
+    const asked = neighCodec.decodePayload(request.subarray(NLMSG_HDRLEN)) as FdbEntry;
+    if (type !== RTM.NEWNEIGH) return asked;
+    // The kernel does not echo FDB changes: the stored entry is asked for, as `bridge fdb get`
+    // would (vxlan remotes and `use` entries it cannot look up come back as requested).
+    const flags = msg.flags as number;
+    try {
+      return await getFdb({
+        lladdr: spec.lladdr, dev: msg.ifindex as number, self: (flags & NTF.SELF) !== 0, master: (flags & NTF.MASTER) !== 0,
+        ...(spec.vlan !== undefined ? { vlan: spec.vlan } : {}), ...(spec.vni !== undefined ? { vni: spec.vni } : {}),
+      }, { ...callOptions(opts), socket: sock });
+    } catch {
+      return asked;
+    }
   });
 }
 
 /**
- * Adds an FDB entry (RTM_NEWNEIGH, AF_BRIDGE, NLM_F_CREATE|NLM_F_EXCL), `bridge fdb add`.
+ * Adds an FDB entry (RTM_NEWNEIGH, AF_BRIDGE, NLM_F_CREATE|NLM_F_EXCL), `bridge fdb add`, and resolves
+ * with the entry the kernel stored.
  *
  *   await addFdb({ lladdr: '02:00:00:00:00:01', dev: 'v0', master: true, state: 'static', vlan: 10 });
  *   await addFdb({ lladdr: '00:00:00:00:00:00', dev: 'vx0', dst: '192.0.2.2' });   // vxlan flood entry
  */
-export function addFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<void> {
+export function addFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<FdbEntry> {
   return fdbRequest(RTM.NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, spec, opts);
 }
 
 /** Adds or replaces an FDB entry (`bridge fdb replace`). */
-export function replaceFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<void> {
+export function replaceFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<FdbEntry> {
   return fdbRequest(RTM.NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE, spec, opts);
 }
 
 /** Appends an FDB entry (`bridge fdb append`: another remote for the same MAC on a vxlan device). */
-export function appendFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<void> {
+export function appendFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<FdbEntry> {
   return fdbRequest(RTM.NEWNEIGH, NLM_F_CREATE | NLM_F_APPEND, spec, opts);
 }
 
 /** Deletes an FDB entry (RTM_DELNEIGH, AF_BRIDGE), `bridge fdb del`. */
-export function deleteFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<void> {
-  return fdbRequest(RTM.DELNEIGH, 0, spec, opts);
+export async function deleteFdb(spec: FdbSpec, opts: FamilyOptions = {}): Promise<void> {
+  await fdbRequest(RTM.DELNEIGH, 0, spec, opts);
 }
 
 /** What {@link getFdb} looks up: the MAC, and the port (`dev`) or the bridge (`br`) or both. */

@@ -159,7 +159,7 @@ async function show(ctx: BridgeContext, args: string[]): Promise<number> {
   }
 }
 
-async function modify(ctx: BridgeContext, args: string[], op: (spec: FdbSpec, opts: { socket: never }) => Promise<void>): Promise<number> {
+async function modify(ctx: BridgeContext, args: string[], op: (spec: FdbSpec, opts: { socket: never }) => Promise<unknown>): Promise<number> {
   let addr: string | undefined, d: string | undefined, dst: string | undefined, via: string | undefined;
   const spec: Partial<FdbSpec> = {};
   let vid = -1;
