@@ -113,7 +113,7 @@ async function fdbRequest(type: number, nlflags: number, spec: FdbSpec, opts: Fa
     if (type !== RTM.NEWNEIGH) return asked;
     // The kernel does not echo FDB changes: the stored entry is asked for, as `bridge fdb get`
     // would (vxlan remotes and `use` entries it cannot look up come back as requested).
-    const flags = msg.flags as number;
+    const flags = msg.flags as unknown as number;
     try {
       return await getFdb({
         lladdr: spec.lladdr, dev: msg.ifindex as number, self: (flags & NTF.SELF) !== 0, master: (flags & NTF.MASTER) !== 0,
