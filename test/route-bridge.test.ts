@@ -136,7 +136,8 @@ test('bridge: FDB, port options, MDB, ntable and addrlabel agree with bridge -j 
         assert.equal(p0.flood, false);
         assert.equal(p0.isolated, true);
 
-        await addMdb({ dev: 'br0', port: 'v0', grp: '239.1.1.1', permanent: true }, on);
+        const g = await addMdb({ dev: 'br0', port: 'v0', grp: '239.1.1.1', permanent: true }, on);
+        assert.deepEqual([g.grp, g.state, g.vid], ['239.1.1.1', 'permanent', 0]);
         await addMdb({ dev: 'br0', port: 'v1', grp: 'ff0e::5' }, on);
         await addMdb({ dev: 'br0', port: 'v1', grp: '01:00:5e:01:02:03', permanent: true }, on);
         const mdb = bridgeJson<{ mdb: { dev: string; port: string; grp: string; state: string }[] }[]>(ns, 'mdb show')[0]!.mdb;

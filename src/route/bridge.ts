@@ -458,8 +458,8 @@ export interface MdbSpec {
   src?: string;
 }
 
-async function mdbRequest(type: number, nlflags: number, spec: MdbSpec, opts: FamilyOptions): Promise<void> {
-  await withSocket(opts, async (sock) => {
+async function mdbRequest(type: number, nlflags: number, spec: MdbSpec, opts: FamilyOptions): Promise<MdbEntry> {
+  return withSocket(opts, async (sock) => {
     const addr = new Uint8Array(16);
     let proto = 0;
     if (spec.grp.includes(':') && /^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(spec.grp)) addr.set(parseMac(spec.grp));
@@ -474,21 +474,27 @@ async function mdbRequest(type: number, nlflags: number, spec: MdbSpec, opts: Fa
     };
     if (spec.src !== undefined) msg.entry_attrs = { source: spec.src };
     await sock.request(mdbSetCodec.encode(type, nlflags, msg as never), { headerSize: mdbSetCodec.headerSize, ...callOptions(opts) });
+    // The kernel does not echo MDB changes (nor answer a get before 6.7): the entry as stored is the entry asked for.
+    const e = msg.entry as { ifindex: number; state: string; vid: number };
+    return {
+      ifindex: msg.ifindex as number, port: e.ifindex, grp: mdbGroup({ addr, proto }), state: e.state, flags: [], vid: e.vid,
+      ...(spec.src !== undefined ? { src: spec.src } : {}),
+    };
   });
 }
 
-/** Adds an MDB entry (RTM_NEWMDB, NLM_F_CREATE|NLM_F_EXCL), `bridge mdb add`; the bridge needs mcast_snooping on and to be up. */
-export function addMdb(spec: MdbSpec, opts: FamilyOptions = {}): Promise<void> {
+/** Adds an MDB entry (RTM_NEWMDB, NLM_F_CREATE|NLM_F_EXCL), `bridge mdb add`, and resolves with it; the bridge needs mcast_snooping on and to be up. */
+export function addMdb(spec: MdbSpec, opts: FamilyOptions = {}): Promise<MdbEntry> {
   return mdbRequest(RTM.NEWMDB, NLM_F_CREATE | NLM_F_EXCL, spec, opts);
 }
 
 /** Adds or replaces an MDB entry (`bridge mdb replace`). */
-export function replaceMdb(spec: MdbSpec, opts: FamilyOptions = {}): Promise<void> {
+export function replaceMdb(spec: MdbSpec, opts: FamilyOptions = {}): Promise<MdbEntry> {
   return mdbRequest(RTM.NEWMDB, NLM_F_CREATE | NLM_F_REPLACE, spec, opts);
 }
 
 /** Deletes an MDB entry (RTM_DELMDB), `bridge mdb del`. */
-export function deleteMdb(spec: MdbSpec, opts: FamilyOptions = {}): Promise<void> {
-  return mdbRequest(RTM.DELMDB, 0, spec, opts);
+export async function deleteMdb(spec: MdbSpec, opts: FamilyOptions = {}): Promise<void> {
+  await mdbRequest(RTM.DELMDB, 0, spec, opts);
 }
 

@@ -139,7 +139,7 @@ async function show(ctx: BridgeContext, args: string[]): Promise<number> {
   }
 }
 
-async function modify(ctx: BridgeContext, args: string[], op: typeof addMdb): Promise<number> {
+async function modify(ctx: BridgeContext, args: string[], op: (spec: MdbSpec, opts: { socket: never }) => Promise<unknown>): Promise<number> {
   let d: string | undefined, p: string | undefined, grp: string | undefined, src: string | undefined, permanent = false, vid = 0;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
@@ -169,7 +169,7 @@ async function modify(ctx: BridgeContext, args: string[], op: typeof addMdb): Pr
     if (!isMac && !/^[0-9.]+$/.test(grp) && !grp.includes(':')) throw bridgeError(`Invalid address "${grp}"`);
     const spec: MdbSpec = { dev: br, port, grp, permanent, vid, ...(src !== undefined ? { src } : {}) };
     try {
-      await op(spec, s.opts);
+      await op(spec, s.opts as never);
     } catch (e) {
       if (e instanceof TypeError || e instanceof RangeError) throw bridgeError(`Invalid address "${grp}"`);
       throw e;
