@@ -12,7 +12,7 @@ const DIR = '/usr/include/linux';
 const FILES = [
   'rtnetlink.h', 'if_link.h', 'if_addr.h', 'neighbour.h', 'fib_rules.h', 'nexthop.h', 'netconf.h', 'net_namespace.h', 'in_route.h',
   'if.h', 'if_arp.h', 'if_bridge.h', 'veth.h', 'if_tun.h', 'lwtunnel.h', 'mpls_iptunnel.h', 'ip.h', 'ipv6.h', 'icmpv6.h',
-  'if_ether.h',
+  'if_ether.h', 'if_addrlabel.h',
 ].map((f) => `${DIR}/${f}`);
 
 function libcSocketHeaders(): string[] {

@@ -7,10 +7,13 @@ import {
   type TcObject, type Address, type Link, type Neighbour, type Netconf, type Nexthop, type Nsid, type Route, type Rule,
 } from './codecs.js';
 import { RTM, RTNLGRP } from './constants.js';
+import { mdbCodec, type MdbMessage } from './bridge-attrs.js';
+import { neighTableCodec, type NeighTable } from './neightbl.js';
+import { addrLabelCodec, type AddrLabel } from './addrlabel.js';
 import { openRoute } from './socket.js';
 
 /** What an event is about. */
-export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid' | 'qdisc' | 'class' | 'filter' | 'chain';
+export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid' | 'qdisc' | 'class' | 'filter' | 'chain' | 'mdb' | 'ntable' | 'addrlabel';
 
 interface EventBase {
   /** 'new' for RTM_NEW*, 'del' for RTM_DEL*. */
@@ -34,6 +37,9 @@ export type RouteEvent =
   | (EventBase & { kind: 'netconf'; object: Netconf })
   | (EventBase & { kind: 'nsid'; object: Nsid })
   | (EventBase & { kind: 'qdisc' | 'class' | 'filter' | 'chain'; object: TcObject })
+  | (EventBase & { kind: 'mdb'; object: MdbMessage })
+  | (EventBase & { kind: 'ntable'; object: NeighTable })
+  | (EventBase & { kind: 'addrlabel'; object: AddrLabel })
   | (Omit<EventBase, 'event'> & { event: 'new' | 'del' | 'other'; kind: 'other'; object: Uint8Array });
 
 /**
@@ -51,6 +57,10 @@ export const EVENT_GROUPS: Readonly<Record<string, readonly number[]>> = {
   netconf: [RTNLGRP.IPV4_NETCONF, RTNLGRP.IPV6_NETCONF, RTNLGRP.MPLS_NETCONF],
   nsid: [RTNLGRP.NSID],
   prefix: [RTNLGRP.IPV6_PREFIX],
+  /** The bridge's multicast database (RTM_NEWMDB/DELMDB). FDB entries come on 'neigh', port changes on 'link'. */
+  mdb: [RTNLGRP.MDB],
+  /** What `bridge monitor` joins: FDB (neigh), MDB and ports (link). */
+  bridge: [RTNLGRP.NEIGH, RTNLGRP.MDB, RTNLGRP.LINK],
   ...Object.fromEntries(Object.entries(RTNLGRP).filter(([k]) => k !== 'NONE').map(([k, v]) => [k.toLowerCase(), [v]])),
 };
 
@@ -75,6 +85,10 @@ reg(RTM.NEWQDISC, RTM.DELQDISC, 'qdisc', (r) => tcCodec.decode(r));
 reg(RTM.NEWTCLASS, RTM.DELTCLASS, 'class', (r) => tcCodec.decode(r));
 reg(RTM.NEWTFILTER, RTM.DELTFILTER, 'filter', (r) => tcCodec.decode(r));
 reg(RTM.NEWCHAIN, RTM.DELCHAIN, 'chain', (r) => tcCodec.decode(r));
+reg(RTM.NEWMDB, RTM.DELMDB, 'mdb', (r) => mdbCodec.decode(r));
+reg(RTM.NEWADDRLABEL, RTM.DELADDRLABEL, 'addrlabel', (r) => addrLabelCodec.decode(r));
+// Neighbour tables have no RTM_DELNEIGHTBL; RTM_NEWNEIGHTBL is what a table dump or change sends.
+BY_TYPE.set(RTM.NEWNEIGHTBL, { kind: 'ntable', event: 'new', decode: (r) => neighTableCodec.decode(r) });
 
 /** Decodes one notification into a RouteEvent (never throws: undecodable messages come as kind 'other'). */
 export function decodeRouteEvent(r: MessageReader, meta: { group: number; nsid: number | undefined }): RouteEvent {

@@ -32,6 +32,13 @@
  *                group_type?: 'mpath'|'resilient', fdb?, encap?, res_group?, … }
  *   Netconf    { family, ifindex: number|'all'|'default', forwarding?, rp_filter?, mc_forwarding?, … }
  *   Nsid       { family, nsid, current_nsid?, … }
+ *   FdbEntry   a Neighbour of family 'bridge': { ifindex, lladdr, state: ['permanent'|'noarp'|'reachable'], flags: ['self'|'master'|…],
+ *                vlan?, master?, dst?, port?, vni?, src_vni?, nda_ifindex? (via), … }
+ *   MdbEntry   { ifindex (the bridge), port, grp, state: 'temp'|'permanent', flags, vid, timer?, src?, rtprot?, … }
+ *   NeighTable { family, name, thresh1..3?, gc_interval?, config?, stats?, parms?: { ifindex?, reachable_time, queue_len, … } }
+ *   AddrLabel  { family, prefixlen, ifindex, address, label }
+ *   Bridge ports are Links of family 'bridge' (dumpBridgePorts): `protinfo` holds IFLA_BRPORT_* (state, cost, …),
+ *   `af_spec` their VLANs (vlan_info) and tunnel mappings (vlan_tunnel_info).
  *
  * Attributes the declarations do not know stay in `$unknown` as bytes with their position;
  * re-encoding a decoded object (`encodeRoute(RTM.DELROUTE, 0, route)`) reproduces the
@@ -96,3 +103,17 @@ export { dumpNetconf, getNetconf, dumpNsids, getNsid, addNsid } from './netconf.
 export {
   events, decodeRouteEvent, EVENT_GROUPS, DEFAULT_EVENT_GROUPS, type RouteEvent, type RouteEventKind, type RouteEventOptions,
 } from './events.js';
+export {
+  dumpFdb, getFdb, addFdb, replaceFdb, appendFdb, deleteFdb, flushFdb, type FdbQuery, type FdbFlushSpec, type FdbFlushMatch, dumpBridgePorts, setBridgePort, addBridgeVlan, deleteBridgeVlan, dumpMdb,
+  dumpMdbMessages, addMdb, replaceMdb, deleteMdb, mdbEntries, mdbGroup, type FdbEntry, type FdbFilter, type FdbSpec,
+  type BridgePortFilter, type BridgePortOptions, type BridgePortAttrs, type BridgePortSetOptions, type BridgeVlanSpec, type MdbEntry,
+  type MdbSpec,
+} from './bridge.js';
+// br_mdb_entry (a union inside) is checked against the C compiler's sizeof in test/route-bridge.test.ts.
+export { mdbCodec, mdbSetCodec, brPortMsg, type MdbMessage } from './bridge-attrs.js';
+export {
+  dumpNeighTables, changeNeighTable, neighTableCodec, ndtmsg, ndtConfig, ndtStats, type NeighTable, type NeighTableFilter, type NeighTableChange,
+} from './neightbl.js';
+export {
+  dumpAddrLabels, addAddrLabel, deleteAddrLabel, flushAddrLabels, addrLabelCodec, ifaddrlblmsg, type AddrLabel, type AddrLabelSpec,
+} from './addrlabel.js';

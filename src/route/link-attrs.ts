@@ -19,6 +19,7 @@ import {
   brBoolopt, bridgeId, bridgeVlanInfo, iflaCacheinfo, ifinfomsg, linkIfmap, linkStats32, linkStats64, vlanFlags, vlanQosMapping,
   vxlanPortRange,
 } from './structs.js';
+import { vlanTunnelAttrs } from './bridge-attrs.js';
 
 // ---- per-family devconf arrays ----
 
@@ -95,6 +96,7 @@ export const bridgeAfSpec = attrs('ifla_bridge', {
   flags: [IFLA_BRIDGE.FLAGS, u16()],
   mode: [IFLA_BRIDGE.MODE, u16()],
   vlan_info: [IFLA_BRIDGE.VLAN_INFO, array(struct(bridgeVlanInfo))],
+  vlan_tunnel_info: [IFLA_BRIDGE.VLAN_TUNNEL_INFO, array(nest(vlanTunnelAttrs))],
 });
 
 // ---- linkinfo kinds ----

@@ -51,14 +51,14 @@ type Loader = () => Promise<IpObjectModule>;
 // ("a" is address, "n" neighbour, "l" link, "m" maddress, "mo" monitor, "net" netns).
 const OBJECTS: [string, Loader | null][] = [
   ['address', () => import('./address.js')],
-  ['addrlabel', null],
+  ['addrlabel', () => import('./addrlabel.js')],
   ['maddress', null],
   ['route', () => import('./route.js')],
   ['rule', () => import('./rule.js')],
   ['neighbor', () => import('./neigh.js')],
   ['neighbour', () => import('./neigh.js')],
-  ['ntable', null],
-  ['ntbl', null],
+  ['ntable', () => import('./ntable.js')],
+  ['ntbl', () => import('./ntable.js')],
   ['link', () => import('./link.js')],
   ['l2tp', null],
   ['fou', null],

@@ -16,6 +16,8 @@ import { printNeigh } from './print-neigh.js';
 import { printNexthop } from './print-nexthop.js';
 import { printRoute } from './print-route.js';
 import { printRule } from './print-rule.js';
+import { printNtable } from './ntable.js';
+import { printAddrLabel } from './addrlabel.js';
 import { rememberLink, Session } from './session.js';
 
 const USAGE = `Usage: nlkit ip monitor [ all | OBJECTS ] [ label ] [ dev DEVICE ]
@@ -94,6 +96,7 @@ function printNsid(o: Output, ctx: PrintContext, n: Nsid, deleted: boolean): voi
 
 const KIND_WORD: Record<string, string> = {
   link: 'link', address: 'address', route: 'route', neighbour: 'neigh', rule: 'rule', nexthop: 'nexthop', netconf: 'netconf', nsid: 'nsid',
+  ntable: 'ntable', addrlabel: 'addrlabel',
 };
 
 /** Runs `ip monitor …`. */
@@ -247,6 +250,15 @@ function printEvent(out: Output, ctx: PrintContext, ev: RouteEvent, ifindex: num
       break;
     case 'nsid':
       printNsid(out, ctx, ev.object, del);
+      break;
+    // As ip's accept_msg: neighbour tables and address labels when a message of theirs arrives.
+    case 'ntable':
+      printHeader(out, ctx, '[NEIGHTBL]');
+      printNtable(out, ctx, ev.object);
+      break;
+    case 'addrlabel':
+      printHeader(out, ctx, '[ADDRLABEL]');
+      printAddrLabel(out, ctx, ev.object, del);
       break;
   }
   if (ndjson) out.endRecord();

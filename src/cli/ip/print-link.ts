@@ -656,7 +656,8 @@ export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrint
  * "link_index" for a peer in another namespace) before "ifname". Returns M-DOWN: the lower
  * link is down.
  */
-function printNameAndLink(o: Output, ctx: PrintContext, l: Link, suffix: string, width = 0): boolean {
+/** print_name_and_link: `name@peer` in text, "link"/"link_index" and "ifname" in JSON; true when the peer is down (M-DOWN). */
+export function printNameAndLink(o: Output, ctx: PrintContext, l: Link, suffix: string, width = 0): boolean {
   let name = l.ifname ?? '<nil>';
   let mdown = false;
   if (l.link !== undefined) {

@@ -1372,6 +1372,222 @@ export const BR_STATE_NAME: Readonly<Record<number, string>> = {
   4: 'BR_STATE_BLOCKING',
 };
 
+/** BRIDGE_MODE_* of <linux/if_bridge.h>. */
+export const BRIDGE_MODE = {
+  VEB: 0,
+  VEPA: 1,
+  UNDEF: 65535,
+} as const;
+
+/** The UAPI name of each BRIDGE_MODE_* value (the first, where names share a value). */
+export const BRIDGE_MODE_NAME: Readonly<Record<number, string>> = {
+  0: 'BRIDGE_MODE_VEB',
+  1: 'BRIDGE_MODE_VEPA',
+  65535: 'BRIDGE_MODE_UNDEF',
+};
+
+/** IFLA_BRIDGE_VLAN_TUNNEL_* of <linux/if_bridge.h>. */
+export const IFLA_BRIDGE_VLAN_TUNNEL = {
+  UNSPEC: 0,
+  ID: 1,
+  VID: 2,
+  FLAGS: 3,
+} as const;
+
+/** The UAPI name of each IFLA_BRIDGE_VLAN_TUNNEL_* value (the first, where names share a value). */
+export const IFLA_BRIDGE_VLAN_TUNNEL_NAME: Readonly<Record<number, string>> = {
+  0: 'IFLA_BRIDGE_VLAN_TUNNEL_UNSPEC',
+  1: 'IFLA_BRIDGE_VLAN_TUNNEL_ID',
+  2: 'IFLA_BRIDGE_VLAN_TUNNEL_VID',
+  3: 'IFLA_BRIDGE_VLAN_TUNNEL_FLAGS',
+};
+
+/** MDBA_* of <linux/if_bridge.h>. */
+export const MDBA = {
+  UNSPEC: 0,
+  MDB: 1,
+  ROUTER: 2,
+} as const;
+
+/** The UAPI name of each MDBA_* value (the first, where names share a value). */
+export const MDBA_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBA_UNSPEC',
+  1: 'MDBA_MDB',
+  2: 'MDBA_ROUTER',
+};
+
+/** MDBA_MDB_* of <linux/if_bridge.h>. */
+export const MDBA_MDB = {
+  UNSPEC: 0,
+  ENTRY: 1,
+} as const;
+
+/** The UAPI name of each MDBA_MDB_* value (the first, where names share a value). */
+export const MDBA_MDB_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBA_MDB_UNSPEC',
+  1: 'MDBA_MDB_ENTRY',
+};
+
+/** MDBA_MDB_ENTRY_* of <linux/if_bridge.h>. */
+export const MDBA_MDB_ENTRY = {
+  UNSPEC: 0,
+  INFO: 1,
+} as const;
+
+/** The UAPI name of each MDBA_MDB_ENTRY_* value (the first, where names share a value). */
+export const MDBA_MDB_ENTRY_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBA_MDB_ENTRY_UNSPEC',
+  1: 'MDBA_MDB_ENTRY_INFO',
+};
+
+/** MDBA_MDB_EATTR_* of <linux/if_bridge.h>. */
+export const MDBA_MDB_EATTR = {
+  UNSPEC: 0,
+  TIMER: 1,
+  SRC_LIST: 2,
+  GROUP_MODE: 3,
+  SOURCE: 4,
+  RTPROT: 5,
+} as const;
+
+/** The UAPI name of each MDBA_MDB_EATTR_* value (the first, where names share a value). */
+export const MDBA_MDB_EATTR_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBA_MDB_EATTR_UNSPEC',
+  1: 'MDBA_MDB_EATTR_TIMER',
+  2: 'MDBA_MDB_EATTR_SRC_LIST',
+  3: 'MDBA_MDB_EATTR_GROUP_MODE',
+  4: 'MDBA_MDB_EATTR_SOURCE',
+  5: 'MDBA_MDB_EATTR_RTPROT',
+};
+
+/** MDBA_MDB_SRCLIST_* of <linux/if_bridge.h>. */
+export const MDBA_MDB_SRCLIST = {
+  UNSPEC: 0,
+  ENTRY: 1,
+} as const;
+
+/** The UAPI name of each MDBA_MDB_SRCLIST_* value (the first, where names share a value). */
+export const MDBA_MDB_SRCLIST_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBA_MDB_SRCLIST_UNSPEC',
+  1: 'MDBA_MDB_SRCLIST_ENTRY',
+};
+
+/** MDBA_MDB_SRCATTR_* of <linux/if_bridge.h>. */
+export const MDBA_MDB_SRCATTR = {
+  UNSPEC: 0,
+  ADDRESS: 1,
+  TIMER: 2,
+} as const;
+
+/** The UAPI name of each MDBA_MDB_SRCATTR_* value (the first, where names share a value). */
+export const MDBA_MDB_SRCATTR_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBA_MDB_SRCATTR_UNSPEC',
+  1: 'MDBA_MDB_SRCATTR_ADDRESS',
+  2: 'MDBA_MDB_SRCATTR_TIMER',
+};
+
+/** MDBA_ROUTER_* of <linux/if_bridge.h>. */
+export const MDBA_ROUTER = {
+  UNSPEC: 0,
+  PORT: 1,
+} as const;
+
+/** The UAPI name of each MDBA_ROUTER_* value (the first, where names share a value). */
+export const MDBA_ROUTER_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBA_ROUTER_UNSPEC',
+  1: 'MDBA_ROUTER_PORT',
+};
+
+/** MDBA_ROUTER_PATTR_* of <linux/if_bridge.h>. */
+export const MDBA_ROUTER_PATTR = {
+  UNSPEC: 0,
+  TIMER: 1,
+  TYPE: 2,
+  INET_TIMER: 3,
+  INET6_TIMER: 4,
+  VID: 5,
+} as const;
+
+/** The UAPI name of each MDBA_ROUTER_PATTR_* value (the first, where names share a value). */
+export const MDBA_ROUTER_PATTR_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBA_ROUTER_PATTR_UNSPEC',
+  1: 'MDBA_ROUTER_PATTR_TIMER',
+  2: 'MDBA_ROUTER_PATTR_TYPE',
+  3: 'MDBA_ROUTER_PATTR_INET_TIMER',
+  4: 'MDBA_ROUTER_PATTR_INET6_TIMER',
+  5: 'MDBA_ROUTER_PATTR_VID',
+};
+
+/** MDBA_SET_* of <linux/if_bridge.h>. */
+export const MDBA_SET = {
+  ENTRY_UNSPEC: 0,
+  ENTRY: 1,
+  ENTRY_ATTRS: 2,
+} as const;
+
+/** The UAPI name of each MDBA_SET_* value (the first, where names share a value). */
+export const MDBA_SET_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBA_SET_ENTRY_UNSPEC',
+  1: 'MDBA_SET_ENTRY',
+  2: 'MDBA_SET_ENTRY_ATTRS',
+};
+
+/** MDBE_ATTR_* of <linux/if_bridge.h>. */
+export const MDBE_ATTR = {
+  UNSPEC: 0,
+  SOURCE: 1,
+} as const;
+
+/** The UAPI name of each MDBE_ATTR_* value (the first, where names share a value). */
+export const MDBE_ATTR_NAME: Readonly<Record<number, string>> = {
+  0: 'MDBE_ATTR_UNSPEC',
+  1: 'MDBE_ATTR_SOURCE',
+};
+
+/** MDB_RTR_TYPE_* of <linux/if_bridge.h>. */
+export const MDB_RTR_TYPE = {
+  DISABLED: 0,
+  TEMP_QUERY: 1,
+  PERM: 2,
+  TEMP: 3,
+} as const;
+
+/** The UAPI name of each MDB_RTR_TYPE_* value (the first, where names share a value). */
+export const MDB_RTR_TYPE_NAME: Readonly<Record<number, string>> = {
+  0: 'MDB_RTR_TYPE_DISABLED',
+  1: 'MDB_RTR_TYPE_TEMP_QUERY',
+  2: 'MDB_RTR_TYPE_PERM',
+  3: 'MDB_RTR_TYPE_TEMP',
+};
+
+/** MDB_* of <linux/if_bridge.h>. */
+export const MDB = {
+  TEMPORARY: 0,
+  PERMANENT: 1,
+} as const;
+
+/** The UAPI name of each MDB_* value (the first, where names share a value). */
+export const MDB_NAME: Readonly<Record<number, string>> = {
+  0: 'MDB_TEMPORARY',
+  1: 'MDB_PERMANENT',
+};
+
+/** MDB_FLAGS_* of <linux/if_bridge.h>. */
+export const MDB_FLAGS = {
+  OFFLOAD: 1,
+  FAST_LEAVE: 2,
+  STAR_EXCL: 4,
+  BLOCKED: 8,
+} as const;
+
+/** The UAPI name of each MDB_FLAGS_* value (the first, where names share a value). */
+export const MDB_FLAGS_NAME: Readonly<Record<number, string>> = {
+  1: 'MDB_FLAGS_OFFLOAD',
+  2: 'MDB_FLAGS_FAST_LEAVE',
+  4: 'MDB_FLAGS_STAR_EXCL',
+  8: 'MDB_FLAGS_BLOCKED',
+};
+
 /** MACVLAN_MODE_* of <linux/if_link.h>. */
 export const MACVLAN_MODE = {
   PRIVATE: 1,
@@ -1605,6 +1821,94 @@ export const NTF_EXT_NAME: Readonly<Record<number, string>> = {
   1: 'NTF_EXT_MANAGED',
   2: 'NTF_EXT_LOCKED',
   4: 'NTF_EXT_EXT_VALIDATED',
+};
+
+/** NDTA_* of <linux/neighbour.h>. */
+export const NDTA = {
+  UNSPEC: 0,
+  NAME: 1,
+  THRESH1: 2,
+  THRESH2: 3,
+  THRESH3: 4,
+  CONFIG: 5,
+  PARMS: 6,
+  STATS: 7,
+  GC_INTERVAL: 8,
+  PAD: 9,
+} as const;
+
+/** The UAPI name of each NDTA_* value (the first, where names share a value). */
+export const NDTA_NAME: Readonly<Record<number, string>> = {
+  0: 'NDTA_UNSPEC',
+  1: 'NDTA_NAME',
+  2: 'NDTA_THRESH1',
+  3: 'NDTA_THRESH2',
+  4: 'NDTA_THRESH3',
+  5: 'NDTA_CONFIG',
+  6: 'NDTA_PARMS',
+  7: 'NDTA_STATS',
+  8: 'NDTA_GC_INTERVAL',
+  9: 'NDTA_PAD',
+};
+
+/** NDTPA_* of <linux/neighbour.h>. */
+export const NDTPA = {
+  UNSPEC: 0,
+  IFINDEX: 1,
+  REFCNT: 2,
+  REACHABLE_TIME: 3,
+  BASE_REACHABLE_TIME: 4,
+  RETRANS_TIME: 5,
+  GC_STALETIME: 6,
+  DELAY_PROBE_TIME: 7,
+  QUEUE_LEN: 8,
+  APP_PROBES: 9,
+  UCAST_PROBES: 10,
+  MCAST_PROBES: 11,
+  ANYCAST_DELAY: 12,
+  PROXY_DELAY: 13,
+  PROXY_QLEN: 14,
+  LOCKTIME: 15,
+  QUEUE_LENBYTES: 16,
+  MCAST_REPROBES: 17,
+  PAD: 18,
+  INTERVAL_PROBE_TIME_MS: 19,
+} as const;
+
+/** The UAPI name of each NDTPA_* value (the first, where names share a value). */
+export const NDTPA_NAME: Readonly<Record<number, string>> = {
+  0: 'NDTPA_UNSPEC',
+  1: 'NDTPA_IFINDEX',
+  2: 'NDTPA_REFCNT',
+  3: 'NDTPA_REACHABLE_TIME',
+  4: 'NDTPA_BASE_REACHABLE_TIME',
+  5: 'NDTPA_RETRANS_TIME',
+  6: 'NDTPA_GC_STALETIME',
+  7: 'NDTPA_DELAY_PROBE_TIME',
+  8: 'NDTPA_QUEUE_LEN',
+  9: 'NDTPA_APP_PROBES',
+  10: 'NDTPA_UCAST_PROBES',
+  11: 'NDTPA_MCAST_PROBES',
+  12: 'NDTPA_ANYCAST_DELAY',
+  13: 'NDTPA_PROXY_DELAY',
+  14: 'NDTPA_PROXY_QLEN',
+  15: 'NDTPA_LOCKTIME',
+  16: 'NDTPA_QUEUE_LENBYTES',
+  17: 'NDTPA_MCAST_REPROBES',
+  18: 'NDTPA_PAD',
+  19: 'NDTPA_INTERVAL_PROBE_TIME_MS',
+};
+
+/** IFAL_* of <linux/if_addrlabel.h>. */
+export const IFAL = {
+  ADDRESS: 1,
+  LABEL: 2,
+} as const;
+
+/** The UAPI name of each IFAL_* value (the first, where names share a value). */
+export const IFAL_NAME: Readonly<Record<number, string>> = {
+  1: 'IFAL_ADDRESS',
+  2: 'IFAL_LABEL',
 };
 
 /** FRA_* of <linux/fib_rules.h>. */
