@@ -21,4 +21,22 @@ export {
 export { nfulaAttrs, nfulaCfgAttrs } from './log-attrs.js';
 export { logGroup, nfulaCodec, nfulaCfgCodec, type LoggedPacket, type LogOptions } from './log.js';
 export { sendTransaction, type TransactionResult } from './batch.js';
-export { nftaTableAttrs, nftTableCodec } from './nft-attrs.js';
+export {
+  nftaTableAttrs, nftaHookAttrs, nftaChainAttrs, nftaRuleAttrs, nftaSetAttrs, nftaSetDescAttrs, nftaSetDescConcatAttrs, nftaSetFieldAttrs,
+  nftaSetElemAttrs, nftaSetElemListAttrs, nftaSetElemListElemAttrs, nftaDataAttrs, nftaVerdictAttrs, nftaGenAttrs,
+  nftTableCodec, nftChainCodec, nftRuleCodec, nftSetCodec, nftSetElemListCodec, nftGenCodec,
+} from './nft-attrs.js';
+export {
+  NFT_FAMILIES, nftFamily, nftFamilyName, listTables, listChains, listSets, listRules, getSet, listRawElements, listElements,
+  getGeneration, consistently, addElements, deleteElements, flushSet, addTable, deleteTable, addSet, deleteSet, decodeNftEvent, nftEvents,
+  type NftFamily, type NftTable, type NftChain, type NftSet, type NftRule, type NftFilter, type NftSetRef, type NftSetSpec,
+  type NftElementInput, type NftEvent,
+} from './nftables.js';
+export {
+  keyLayout, splitElements, parseElement, toRawElements, fromRawElements, formatElement, elementJson, formatElementList,
+  type NftSetKey, type NftRawElement, type NftElement, type NftFieldRange,
+} from './nftables-elements.js';
+export {
+  NFT_DATATYPES, NFT_TYPE_BITS, nftDatatype, concatTypes, concatKeyType, parseValue, formatValue, jsonValue, formatTime, parseTime,
+  NftValueError, type NftDatatype,
+} from './nftables-types.js';
