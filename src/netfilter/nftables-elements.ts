@@ -246,6 +246,8 @@ export function fromRawElements(set: NftSetKey, raw: readonly NftRawElement[]): 
       out.push({ fields: starts.map((s, i) => ({ start: s, end: ends[i]! })), ...ownTimeout(set, r) });
     }
   }
+  // nft lists a concatenation with intervals in the kernel's order, and sorts the rest.
+  if (isInterval(set) && isConcat(set)) return out;
   const { types } = keyLayout(set);
   const keys = out.map((e) => e.fields.map((f, i) => orderKey(types[i], f.start)));
   const idx = out.map((_, i) => i).sort((a, b) => {

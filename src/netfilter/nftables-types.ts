@@ -18,7 +18,7 @@ export interface NftDatatype {
   /** Bytes of a value (the key length of a set of this type alone). */
   len: number;
   kind: Kind;
-  /** Values are host byte order (mark); the rest are network byte order. */
+  /** Values are host byte order (mark, and strings, which nft orders as host-order numbers); the rest are network byte order. */
   host?: boolean;
   /** How many values `nft list` prints on one line of a set's elements. */
   perLine: number;
@@ -33,7 +33,7 @@ export const NFT_DATATYPES: readonly NftDatatype[] = [
   { id: 12, name: 'inet_proto', len: 1, kind: 'proto', perLine: 5 },
   { id: 13, name: 'inet_service', len: 2, kind: 'port', perLine: 5 },
   { id: 19, name: 'mark', len: 4, kind: 'mark', host: true, perLine: 5 },
-  { id: 41, name: 'ifname', len: 16, kind: 'ifname', perLine: 2 },
+  { id: 41, name: 'ifname', len: 16, kind: 'ifname', host: true, perLine: 1 },
 ];
 
 /** nft's TYPE_BITS: bits per field in a concatenation's type. */
