@@ -249,7 +249,10 @@ export function fromRawElements(set: NftSetKey, raw: readonly NftRawElement[]): 
   // nft lists a concatenation with intervals in the kernel's order, and sorts the rest.
   if (isInterval(set) && isConcat(set)) return out;
   const { types } = keyLayout(set);
-  const keys = out.map((e) => e.fields.map((f, i) => orderKey(types[i], f.start)));
+  // nft orders by one number per element: a value's own, or for a concatenation its fields'
+  // bytes (unpadded) read as one host-order (little-endian) number, the last byte highest.
+  const concatOrder = (e: NftElement) => [orderKey({ host: true } as NftDatatype, Uint8Array.from(e.fields.flatMap((f) => Array.from(f.start))))];
+  const keys = out.map((e) => (e.fields.length > 1 ? concatOrder(e) : e.fields.map((f, i) => orderKey(types[i], f.start))));
   const idx = out.map((_, i) => i).sort((a, b) => {
     for (let f = 0; f < keys[a]!.length; f++) if (keys[a]![f] !== keys[b]![f]) return keys[a]![f]! < keys[b]![f]! ? -1 : 1;
     return 0;

@@ -48,6 +48,8 @@ export function setTypeNames(s: NftSet): string[] {
 
 function setFlagNames(s: NftSet, json: boolean): string[] {
   const out: string[] = [];
+  // A default timeout implies the timeout flag: nft's text names it only beside another flag.
+  if (!json && s.timeout !== undefined && !(s.flags & (NFT_SET.CONSTANT | NFT_SET.INTERVAL | NFT_SET.EVAL))) return out;
   if (s.flags & NFT_SET.CONSTANT) out.push('constant');
   if (s.flags & NFT_SET.EVAL && !json) out.push('dynamic');
   if (s.flags & NFT_SET.INTERVAL) out.push('interval');

@@ -87,9 +87,9 @@ export function parseValue(t: NftDatatype, text: string, len = t.len): Uint8Arra
       try {
         b = parseIp(text);
       } catch {
-        throw new NftValueError(`Could not resolve hostname: ${text}`);
+        throw new NftValueError('Could not resolve hostname: Name or service not known');
       }
-      if (b.length !== t.len) throw new NftValueError(`Could not resolve hostname: ${text} is not an ${t.kind === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+      if (b.length !== t.len) throw new NftValueError('Could not resolve hostname: Address family for hostname not supported');
       out.set(b);
       break;
     }
