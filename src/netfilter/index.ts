@@ -33,8 +33,8 @@ export {
   type NftElementInput, type NftEvent,
 } from './nftables.js';
 export {
-  keyLayout, splitElements, parseElement, toRawElements, fromRawElements, formatElement, elementJson, formatElementList,
-  type NftSetKey, type NftRawElement, type NftElement, type NftFieldRange,
+  keyLayout, splitElements, parseElement, elementParser, toRawElements, fromRawElements, formatElement, elementJson, formatElementList,
+  type NftSetKey, type NftRawElement, type NftElement, type NftFieldRange, type KeyLayout,
 } from './nftables-elements.js';
 export {
   NFT_DATATYPES, NFT_TYPE_BITS, nftDatatype, concatTypes, concatKeyType, parseValue, formatValue, jsonValue, formatTime, parseTime,

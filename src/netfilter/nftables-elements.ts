@@ -5,7 +5,7 @@
 // the values nft prints: a value, a prefix (addresses), a range, or a concatenation of those.
 import { NFT_SET, NFT_SET_ELEM } from './constants.js';
 import {
-  NftValueError, concatTypes, formatTime, formatValue, jsonValue, nftDatatype, orderKey, parseTime, parseValue,
+  NftValueError, concatTypes, formatTime, formatValue, jsonValue, nftDatatype, orderKey, parseTime, parseValue, parseValueInto,
   type NftDatatype,
 } from './nftables-types.js';
 
@@ -54,8 +54,15 @@ export interface NftElement {
   expires?: number;
 }
 
+/** A key's fields: their types, lengths, and widths in the key (each padded to 4 bytes in a concatenation). */
+export interface KeyLayout {
+  types: (NftDatatype | undefined)[];
+  lens: number[];
+  widths: number[];
+}
+
 /** The key's fields: their types and their lengths in the key (each padded to 4 bytes in a concatenation). */
-export function keyLayout(set: NftSetKey): { types: (NftDatatype | undefined)[]; lens: number[]; widths: number[] } {
+export function keyLayout(set: NftSetKey): KeyLayout {
   const ids = concatTypes(set.keyType);
   const types = ids.map((t) => nftDatatype(t));
   if (ids.length === 1) return { types, lens: [set.keyLen], widths: [set.keyLen] };
@@ -103,22 +110,59 @@ export function splitElements(text: string): string[] {
     t = t.slice(1, -1);
   }
   const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (const ch of t) {
-    if (ch === '"') quoted = !quoted;
-    if (ch === ',' && !quoted) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
+  if (!t.includes('"')) {
+    const parts = t.trim().split(/\s*,\s*/);
+    if (parts.length === 1 && parts[0] === '') return [];
+    return check(parts);
+  } else {
+    let cur = '';
+    let quoted = false;
+    for (const ch of t) {
+      if (ch === '"') quoted = !quoted;
+      if (ch === ',' && !quoted) {
+        out.push(cur.trim());
+        cur = '';
+      } else cur += ch;
+    }
+    if (cur.trim() !== '' || out.length) out.push(cur.trim());
   }
-  if (cur.trim() !== '' || out.length) out.push(cur.trim());
-  for (const e of out) if (e === '') throw new NftValueError('syntax error, unexpected comma');
-  return out;
+  return check(out);
+}
+
+function check(parts: string[]): string[] {
+  for (const e of parts) if (e === '') throw new NftValueError('syntax error, unexpected comma');
+  return parts;
 }
 
 /** Reads one element in nft's grammar ('10.0.0.0/8', '10.0.0.1-10.0.0.9', '1.2.3.4 . 80', '… timeout 30s') for `set`. */
 export function parseElement(set: NftSetKey, text: string): NftElement {
+  return elementParser(set)(text);
+}
+
+/** parseElement for many elements of one set: the key's layout is worked out once. */
+export function elementParser(set: NftSetKey): (text: string) => NftElement {
+  const layout = keyLayout(set);
+  const only = layout.types.length === 1 ? layout.types[0] : undefined;
+  const plain = only && only.kind !== 'ifname' && only.kind !== 'proto';
+  const len = layout.lens[0]!;
+  let slab = new Uint8Array(0);
+  let at = 0;
+  return (text: string) => {
+    // The common case first: one value, no range, prefix or timeout, parsed into a shared slab.
+    if (plain && !/[\s/-]/.test(text)) {
+      if (at + len > slab.length) {
+        slab = new Uint8Array(len * 4096);
+        at = 0;
+      }
+      const v = parseValueInto(only, text, slab.subarray(at, at + len));
+      at += len;
+      return { fields: [{ start: v, end: v }] };
+    }
+    return parseGeneral(set, layout, text);
+  };
+}
+
+function parseGeneral(set: NftSetKey, layout: KeyLayout, text: string): NftElement {
   const words = text.trim().split(/\s+/);
   const el: NftElement = { fields: [] };
   const key: string[][] = [[]];
@@ -134,7 +178,7 @@ export function parseElement(set: NftSetKey, text: string): NftElement {
     else if (w.length > 1 && w.startsWith('.') && key[key.length - 1]!.length) key.push([w.slice(1)]);
     else key[key.length - 1]!.push(w);
   }
-  const { types, lens } = keyLayout(set);
+  const { types, lens } = layout;
   if (key.length !== types.length) throw new NftValueError(`datatype mismatch, expected ${types.map((t) => t?.name ?? '?').join(' . ')}, expression has ${key.length === 1 ? 'one value' : `${key.length} concatenated values`}`);
   key.forEach((ws, i) => {
     const t = types[i];
@@ -169,8 +213,8 @@ export function parseElement(set: NftSetKey, text: string): NftElement {
   return el;
 }
 
-const concatKey = (set: NftSetKey, parts: Uint8Array[]): Uint8Array => {
-  const { widths } = keyLayout(set);
+const concatKey = ({ widths }: KeyLayout, parts: Uint8Array[]): Uint8Array => {
+  if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(widths.reduce((a, b) => a + b, 0));
   let at = 0;
   parts.forEach((p, i) => {
@@ -189,11 +233,12 @@ export function toRawElements(set: NftSetKey, elements: readonly NftElement[]): 
   const out: NftRawElement[] = [];
   const timeout = (e: NftElement) => (e.timeout !== undefined ? { timeout: e.timeout } : {});
   const interval = isInterval(set);
-  const concat = isConcat(set);
+  const layout = keyLayout(set);
+  const concat = layout.types.length > 1;
   for (const e of elements) {
-    const key = concatKey(set, e.fields.map((f) => f.start));
-    if (!interval) out.push({ key, flags: 0, ...timeout(e) });
-    else if (concat) out.push({ key, keyEnd: concatKey(set, e.fields.map((f) => f.end)), flags: 0, ...timeout(e) });
+    const key = concatKey(layout, e.fields.map((f) => f.start));
+    if (!interval) out.push(e.timeout === undefined ? { key, flags: 0 } : { key, flags: 0, timeout: e.timeout });
+    else if (concat) out.push({ key, keyEnd: concatKey(layout, e.fields.map((f) => f.end)), flags: 0, ...timeout(e) });
     else {
       out.push({ key, flags: 0, ...timeout(e) });
       const after = addOne(e.fields[0]!.end);

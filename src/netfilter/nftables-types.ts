@@ -71,16 +71,46 @@ const PROTO_NUMBERS: Record<string, number> = Object.fromEntries([
 /** Thrown for a value that is not one of its type (the message is nft's wording, without "Error: "). */
 export class NftValueError extends Error {}
 
+/** Reads a dotted quad into out[0..3]; false when `text` is not one. */
+function parseQuad(text: string, out: Uint8Array): boolean {
+  let part = 0;
+  let v = 0;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48);
+      if (++digits > 3 || v > 255) return false;
+    } else if (c === 46 && digits > 0 && part < 3) {
+      out[part++] = v;
+      v = 0;
+      digits = 0;
+    } else return false;
+  }
+  if (part !== 3 || digits === 0) return false;
+  out[3] = v;
+  return true;
+}
+
 /** Reads one value of type `t` into `len` bytes (nft's grammar: '10.0.0.1', '80', '0x10', '"eth0"'). */
 export function parseValue(t: NftDatatype, text: string, len = t.len): Uint8Array {
-  const out = new Uint8Array(len);
+  return parseValueInto(t, text, new Uint8Array(len));
+}
+
+/**
+ * parseValue into `out` (zeroed, of the field's length): a caller adding many elements parses
+ * them into one buffer, since an ArrayBuffer per value costs the garbage collector more than
+ * the parsing.
+ */
+export function parseValueInto(t: NftDatatype, text: string, out: Uint8Array): Uint8Array {
+  if (t.kind === 'ipv4' && parseQuad(text, out)) return out;
   const int = (max: number) => {
     if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) throw new NftValueError(`Could not parse ${t.name === 'inet_service' ? 'inet_service' : t.name} expression "${text}"`);
     const n = Number(text);
     if (n > max) throw new NftValueError(`Value ${text} exceeds valid range 0-${max}`);
     return n;
   };
-  const dv = new DataView(out.buffer);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   switch (t.kind) {
     case 'ipv4': case 'ipv6': {
       let b: Uint8Array;
