@@ -21,6 +21,13 @@ import type { FamilyOptions } from '../../socket/index.js';
 const FAMILIES = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
 const METAINFO = { metainfo: { version: 'nlkit', release_name: 'nlkit', json_schema_version: 1 } };
 
+/** A mistake in the options: nft prints it alone ('nft: unrecognized option …'). */
+class OptionError extends Error {}
+
+// Where an NftError points: a word's index, the element list, or the end of the line.
+const AT_ELEMENTS = -1;
+const AT_END = -2;
+
 /** An nft error: the message and the word of the command line it points at. */
 class NftError extends Error {
   constructor(message: string, readonly at?: number) {
@@ -49,8 +56,8 @@ function parse(args: string[]): Cmd {
     if (rest.length === 0 && (a === '-j' || a === '--json')) json = true;
     else if (rest.length === 0 && (a === '--netns' || a === '-N')) {
       netns = args[++i];
-      if (netns === undefined) throw new NftError('option \'--netns\' requires an argument');
-    } else if (rest.length === 0 && a.startsWith('-') && a !== '-') throw new NftError(`unrecognized option '${a}'`);
+      if (netns === undefined) throw new OptionError(`nft: option '${a}' requires an argument`);
+    } else if (rest.length === 0 && a.startsWith('-') && a !== '-') throw new OptionError(`nft: unrecognized option '${a}'`);
     else rest.push(a);
   }
   const line = rest.join(' ');
@@ -71,7 +78,7 @@ function target(c: Cmd, from: number, names: number): { family: NftFamily; names
   let family: NftFamily = 'ip';
   if (c.words.length - from > names && FAMILIES.has(c.words[i]!)) family = c.words[i++] as NftFamily;
   const out = c.words.slice(i, i + names);
-  if (out.length < names || c.words.length > i + names) throw new NftError(c.words.length > i + names ? 'syntax error, unexpected string' : 'syntax error, unexpected end of file', c.words.length > i + names ? i + names : undefined);
+  if (out.length < names || c.words.length > i + names) throw new NftError(c.words.length > i + names ? 'syntax error, unexpected string' : 'syntax error, unexpected newline', c.words.length > i + names ? i + names : AT_END);
   return { family, names: out, at: out.map((_, k) => i + k) };
 }
 
@@ -169,7 +176,7 @@ async function list(c: Cmd, fo: FamilyOptions): Promise<number> {
       return 0;
     }
     default:
-      throw new NftError(what === undefined ? 'syntax error, unexpected end of file' : 'syntax error, unexpected string', what === undefined ? undefined : 1);
+      throw new NftError(what === undefined ? 'syntax error, unexpected newline' : 'syntax error, unexpected string', what === undefined ? AT_END : 1);
   }
 }
 
@@ -182,9 +189,9 @@ async function missing(e: unknown, family: NftFamily, table: string, fo: FamilyO
 
 /** Reads a set declaration body: `{ type ipv4_addr . inet_service; flags interval,timeout; timeout 30s; size 100; }`. */
 function setSpec(body: string | undefined, ref: { family: NftFamily; table: string; name: string }): NftSetSpec {
-  if (!body || !body.trim().endsWith('}')) throw new NftError('syntax error, unexpected end of file');
+  if (!body || !body.trim().endsWith('}')) throw new NftError('syntax error, unexpected newline');
   const spec: Partial<NftSetSpec> = { ...ref };
-  for (const stmt of body.trim().slice(1, -1).split(/[;\n]/).map((x) => x.trim()).filter(Boolean)) {
+  for (const stmt of body.trim().slice(1, AT_ELEMENTS).split(/[;\n]/).map((x) => x.trim()).filter(Boolean)) {
     const [kw, ...rest] = stmt.split(/\s+/);
     if (kw === 'type') spec.type = rest.filter((w) => w !== '.');
     else if (kw === 'flags') spec.flags = rest.join('').split(',') as NftSetSpec['flags'];
@@ -213,7 +220,7 @@ async function change(c: Cmd, fo: FamilyOptions): Promise<number> {
   if (obj === 'element') {
     if (verb === 'flush') throw new NftError('syntax error, unexpected element', 1);
     const { family, names: [table, name], at } = target(c, 2, 2);
-    if (c.body === undefined) throw new NftError('syntax error, unexpected end of file, expecting \'{\'');
+    if (c.body === undefined) throw new NftError('syntax error, unexpected newline, expecting \'{\' or \'$\'', AT_END);
     let s: NftSet;
     try {
       s = await getSet({ family, table: table!, name: name! }, fo);
@@ -223,10 +230,10 @@ async function change(c: Cmd, fo: FamilyOptions): Promise<number> {
     let elements: string[];
     try {
       elements = [c.body];
-      if (verb === 'delete') await kernel(() => deleteElements(s, elements, fo), -1);
-      else await kernel(() => addElements(s, elements, { ...fo, create }), -1);
+      if (verb === 'delete') await kernel(() => deleteElements(s, elements, fo), AT_ELEMENTS);
+      else await kernel(() => addElements(s, elements, { ...fo, create }), AT_ELEMENTS);
     } catch (e) {
-      if (e instanceof NftValueError) throw new NftError(e.message, -1);
+      if (e instanceof NftValueError) throw new NftError(e.message, AT_ELEMENTS);
       throw e;
     }
     return 0;
@@ -247,14 +254,14 @@ async function change(c: Cmd, fo: FamilyOptions): Promise<number> {
       try {
         spec = setSpec(c.body, { family, table: table!, name: name! });
       } catch (e) {
-        if (e instanceof NftValueError) throw new NftError(e.message, -1);
+        if (e instanceof NftValueError) throw new NftError(e.message, AT_ELEMENTS);
         throw e;
       }
       await kernel(() => addSet(spec, { ...fo, create }), at[1]);
     }
     return 0;
   }
-  throw new NftError(obj === undefined ? 'syntax error, unexpected end of file' : 'syntax error, unexpected string', obj === undefined ? undefined : 1);
+  throw new NftError(obj === undefined ? 'syntax error, unexpected newline' : 'syntax error, unexpected string', obj === undefined ? AT_END : 1);
 }
 
 /** `nft monitor`: one line per change (or nft -j monitor's objects); interval starts wait for their ends. */
@@ -349,6 +356,10 @@ export async function run(args: string[]): Promise<number> {
       default: throw new NftError('syntax error, unexpected string', 0);
     }
   } catch (e) {
+    if (e instanceof OptionError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
     if (!(e instanceof NftError) && !(e instanceof NftValueError)) {
       const errno = (e as { errno?: number }).errno;
       if (typeof errno !== 'number') throw e;
@@ -359,7 +370,8 @@ export async function run(args: string[]): Promise<number> {
     if (c && c.line) {
       msg += `${c.line}\n`;
       const at = err.at;
-      if (at === -1 && c.bodyStart >= 0) {
+      if (at === AT_END) msg += `${' '.repeat(c.line.length)}^\n`;
+      else if (at === AT_ELEMENTS && c.bodyStart >= 0) {
         const inner = c.line.slice(c.bodyStart).replace(/^\{\s*/, '').replace(/\s*\}\s*$/, '');
         const from = c.line.indexOf(inner, c.bodyStart);
         msg += `${' '.repeat(from)}${'^'.repeat(Math.max(1, inner.length))}\n`;
