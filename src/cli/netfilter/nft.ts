@@ -2,7 +2,7 @@
 //   list tables|chains|sets [FAMILY], list set|table [FAMILY] TABLE [NAME], list ruleset [FAMILY],
 //   add|create|delete element [FAMILY] TABLE SET '{ a, b timeout 30s, c . d }', flush set …,
 //   add|create|delete table [FAMILY] NAME, add|create set [FAMILY] TABLE NAME '{ type …; flags …; }',
-//   delete set …, monitor
+//   delete set …, monitor; several commands separated by ";" as nft takes them
 // with -j (nft -j's JSON) and --netns NAME. Errors are nft's: 'Error: …', the command line, a
 // caret line under the culprit, exit 1 (nft's status for every failure).
 import {
@@ -45,9 +45,12 @@ interface Cmd {
   line: string;
   starts: number[];
   bodyStart: number;
+  /** Where the command ends in the line. */
+  end: number;
 }
 
-function parse(args: string[]): Cmd {
+/** The command line: options, then commands separated by ';' (outside braces), as nft takes them. */
+function parse(args: string[]): Cmd[] {
   let json = false;
   let netns: string | undefined;
   const rest: string[] = [];
@@ -61,15 +64,36 @@ function parse(args: string[]): Cmd {
     else rest.push(a);
   }
   const line = rest.join(' ');
-  const brace = line.indexOf('{');
-  const head = brace < 0 ? line : line.slice(0, brace);
+  const cmds: Cmd[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i <= line.length; i++) {
+    const ch = line[i];
+    if (ch === '{') depth++;
+    else if (ch === '}') depth--;
+    else if ((ch === ';' && depth === 0) || i === line.length) {
+      const seg = line.slice(from, i);
+      if (seg.trim() !== '' || cmds.length === 0) cmds.push(command(line, from, seg, json, netns));
+      from = i + 1;
+    }
+  }
+  return cmds;
+}
+
+/** One command of the line: its words before any '{', where each starts in the line, and its body. */
+function command(line: string, offset: number, seg: string, json: boolean, netns: string | undefined): Cmd {
+  const brace = seg.indexOf('{');
+  const head = brace < 0 ? seg : seg.slice(0, brace);
   const words: string[] = [];
   const starts: number[] = [];
   for (const m of head.matchAll(/\S+/g)) {
     words.push(m[0]);
-    starts.push(m.index!);
+    starts.push(offset + m.index!);
   }
-  return { json, ...(netns !== undefined ? { netns } : {}), words, ...(brace >= 0 ? { body: line.slice(brace) } : {}), line, starts, bodyStart: brace };
+  return {
+    json, ...(netns !== undefined ? { netns } : {}), words, ...(brace >= 0 ? { body: seg.slice(brace) } : {}), line, starts,
+    bodyStart: brace < 0 ? -1 : offset + brace, end: offset + seg.trimEnd().length,
+  };
 }
 
 /** Splits `[FAMILY] A [B]`: the family defaults to ip, as in nft. */
@@ -343,18 +367,23 @@ async function monitor(c: Cmd, fo: FamilyOptions): Promise<number> {
 export async function run(args: string[]): Promise<number> {
   let c: Cmd | undefined;
   try {
-    c = parse(args);
-    if (c.words.length === 0 && c.body === undefined) {
+    const cmds = parse(args);
+    c = cmds[0]!;
+    if (cmds.length === 1 && c.words.length === 0 && c.body === undefined) {
       process.stderr.write('nft: no command specified\n');
       return 1;
     }
     const fo: FamilyOptions = c.netns !== undefined ? { netns: c.netns } : {};
-    switch (c.words[0]) {
-      case 'list': return await list(c, fo);
-      case 'add': case 'create': case 'delete': case 'flush': return await change(c, fo);
-      case 'monitor': return await monitor(c, fo);
-      default: throw new NftError('syntax error, unexpected string', 0);
+    // Commands run in order; the first that fails ends the line.
+    for (c of cmds) {
+      switch (c.words[0]) {
+        case 'list': await list(c, fo); break;
+        case 'add': case 'create': case 'delete': case 'flush': await change(c, fo); break;
+        case 'monitor': await monitor(c, fo); break;
+        default: throw new NftError(c.words[0] === undefined ? 'syntax error, unexpected newline' : 'syntax error, unexpected string', c.words[0] === undefined ? AT_END : 0);
+      }
     }
+    return 0;
   } catch (e) {
     if (e instanceof OptionError) {
       process.stderr.write(`${e.message}\n`);
@@ -370,9 +399,9 @@ export async function run(args: string[]): Promise<number> {
     if (c && c.line) {
       msg += `${c.line}\n`;
       const at = err.at;
-      if (at === AT_END) msg += `${' '.repeat(c.line.length)}^\n`;
+      if (at === AT_END) msg += `${' '.repeat(c.end)}^\n`;
       else if (at === AT_ELEMENTS && c.bodyStart >= 0) {
-        const inner = c.line.slice(c.bodyStart).replace(/^\{\s*/, '').replace(/\s*\}\s*$/, '');
+        const inner = c.line.slice(c.bodyStart, c.end).replace(/^\{\s*/, '').replace(/\s*\}\s*$/, '');
         const from = c.line.indexOf(inner, c.bodyStart);
         msg += `${' '.repeat(from)}${'^'.repeat(Math.max(1, inner.length))}\n`;
       } else if (at !== undefined && at >= 0 && at < c.words.length) msg += `${' '.repeat(c.starts[at]!)}${'^'.repeat(c.words[at]!.length)}\n`;
