@@ -2,7 +2,8 @@
 // every attribute the spec names has the spec's number and integer type, except where the spec
 // itself is wrong. Those are listed here: the spec leaves out the PAD attributes of chains,
 // rules and set elements (NFTA_*_PAD in <linux/netfilter/nf_tables.h>) and so numbers what
-// follows one too low, and it gives a few big-endian integers no byte order.
+// follows one too low, and it gives a few big-endian integers no byte order. Also without a
+// kernel: nft's element grammar read into keys and written back as nft writes it.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
@@ -10,6 +11,10 @@ import { loadSpecFile } from '../src/genl/index.js';
 import {
   nftaChainAttrs, nftaDataAttrs, nftaGenAttrs, nftaHookAttrs, nftaRuleAttrs, nftaSetAttrs, nftaSetDescAttrs, nftaSetElemAttrs,
   nftaSetElemListAttrs, nftaSetFieldAttrs, nftaTableAttrs, nftaVerdictAttrs,
+} from '../src/netfilter/index.js';
+import {
+  concatKeyType, concatTypes, elementJson, formatElement, formatTime, fromRawElements, parseElement, parseTime, splitElements, toRawElements,
+  NFT_SET, NFT_SET_ELEM, type NftSetKey,
 } from '../src/netfilter/index.js';
 import type { AttributeSet } from '../src/schema/index.js';
 
@@ -66,4 +71,35 @@ test('nft attribute sets: numbers and integer types are nftables.yaml\'s, where 
     'verdict-attrs code: spec u32be, kernel s32be',
     'verdict-attrs chainId: spec u32, kernel u32be',
   ]);
+});
+
+test('nft element grammar: parsed into the kernel\'s keys and written back as nft writes it', () => {
+  const v4: NftSetKey = { flags: 0, keyType: 7, keyLen: 4 };
+  const ranges: NftSetKey = { flags: NFT_SET.INTERVAL, keyType: 7, keyLen: 4 };
+  const pairs: NftSetKey = { flags: NFT_SET.INTERVAL | NFT_SET.CONCAT, keyType: concatKeyType([7, 13]), keyLen: 8, fieldLen: [4, 2] };
+  assert.deepEqual(concatTypes(pairs.keyType), [7, 13]);
+  assert.deepEqual(splitElements('{ 1.2.3.4, 5.6.7.8 timeout 30s , "a,b" }'), ['1.2.3.4', '5.6.7.8 timeout 30s', '"a,b"']);
+  assert.deepEqual(splitElements('{ }'), []);
+  assert.throws(() => splitElements('{ 1.2.3.4,, 5.6.7.8 }'), /unexpected comma/);
+
+  // A prefix is a start element and, flagged INTERVAL_END, the first address after it.
+  const raw = toRawElements(ranges, [parseElement(ranges, '10.0.0.0/8'), parseElement(ranges, '192.0.2.1-192.0.2.9'), parseElement(ranges, '255.255.255.0/24')]);
+  assert.deepEqual(raw.map((r) => [Array.from(r.key!).join('.'), r.flags]), [
+    ['10.0.0.0', 0], ['11.0.0.0', NFT_SET_ELEM.INTERVAL_END], ['192.0.2.1', 0], ['192.0.2.10', NFT_SET_ELEM.INTERVAL_END], ['255.255.255.0', 0],
+  ]);
+  // Read back in any order (the kernel dumps an rbtree backwards), merged and sorted.
+  assert.deepEqual(fromRawElements(ranges, raw.slice().reverse()).map((e) => formatElement(ranges, e)), ['10.0.0.0/8', '192.0.2.1-192.0.2.9', '255.255.255.0/24']);
+
+  // A concatenation pads each field to 4 bytes; a range of one keeps a key end.
+  const [pr] = toRawElements(pairs, [parseElement(pairs, '10.0.0.0/8 . 80-90 timeout 1m30s')]);
+  assert.deepEqual([Array.from(pr!.key!), Array.from(pr!.keyEnd!), pr!.timeout], [[10, 0, 0, 0, 0, 80, 0, 0], [10, 255, 255, 255, 0, 90, 0, 0], 90_000]);
+  const [back] = fromRawElements(pairs, [pr!]);
+  assert.equal(formatElement(pairs, back!), '10.0.0.0/8 . 80-90 timeout 1m30s');
+  assert.deepEqual(elementJson(pairs, back!), { elem: { val: { concat: [{ prefix: { addr: '10.0.0.0', len: 8 } }, { range: [80, 90] }] }, timeout: 90 } });
+
+  assert.throws(() => parseElement(v4, '10.0.0.0/8'), /flags interval/);
+  assert.throws(() => parseElement(v4, '1.2.3.4 . 80'), /datatype mismatch/);
+  assert.throws(() => parseElement(v4, '300.1.1.1'), /Could not resolve hostname/);
+  assert.deepEqual([parseTime('1d2h3m4s5ms'), parseTime('30'), formatTime(93_784_005), formatTime(0)], [93_784_005, 30_000, '1d2h3m4s5ms', '0s']);
+  assert.throws(() => parseTime('30x'), /Wrong time format/);
 });
