@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import {
-  addElements, addSet, addTable, deleteElements, deleteSet, deleteTable, elementJson, getGeneration, listChains, listElements,
+  addChain, addElements, addSet, addTable, deleteChain, deleteElements, deleteSet, deleteTable, elementJson, getGeneration, listChains, listElements,
   listSets, listTables, NFNLGRP, nftEvents, type NftSetRef,
 } from '../src/netfilter/index.js';
 import { chainJson } from '../src/netfilter/nftables-format.js';
@@ -111,6 +111,13 @@ add element inet t ports { 8080 }
     ]);
     assert.ok((await getGeneration(opts)) > gen);
     await assert.rejects(addTable({ family: 'ip6', name: 'n6' }, { ...opts, create: true }), { code: 'EEXIST' });
+    await addChain({ family: 'ip6', table: 'n6', name: 'fwd', type: 'filter', hook: 'forward', priority: -5, policy: 'drop' }, opts);
+    await addChain({ family: 'ip6', table: 'n6', name: 'jumped' }, opts);
+    assert.deepEqual(nftJson(ns, ['list', 'chains', 'ip6']).map((x: any) => x.chain), [
+      { family: 'ip6', table: 'n6', name: 'fwd', handle: 3, type: 'filter', hook: 'forward', prio: -5, policy: 'drop' },
+      { family: 'ip6', table: 'n6', name: 'jumped', handle: 4 },
+    ]);
+    await deleteChain({ family: 'ip6', table: 'n6', name: 'jumped' }, opts);
     await deleteSet({ family: 'ip6', table: 'n6', name: 'slow' }, opts);
     assert.deepEqual(nftJson(ns, ['list', 'sets', 'ip6']).map((x: any) => x.set.name), ['both']);
     await deleteTable({ family: 'ip6', name: 'n6' }, opts);

@@ -28,10 +28,14 @@ export {
 } from './nft-attrs.js';
 export {
   NFT_FAMILIES, nftFamily, nftFamilyName, listTables, listChains, listSets, listRules, getSet, listRawElements, listElements,
-  getGeneration, consistently, addElements, deleteElements, flushSet, addTable, deleteTable, addSet, deleteSet, decodeNftEvent, nftEvents,
+  getGeneration, consistently, addElements, deleteElements, flushSet, addTable, deleteTable, addSet, deleteSet, addChain, deleteChain, decodeNftEvent, nftEvents,
   type NftFamily, type NftTable, type NftChain, type NftSet, type NftRule, type NftFilter, type NftSetRef, type NftSetSpec,
-  type NftElementInput, type NftEvent,
+  type NftElementInput, type NftEvent, type NftChainSpec,
 } from './nftables.js';
+export {
+  NFT_HOOKS, hookName, priorityText, setTypeNames, formatTableLine, formatChain, formatSet, formatSetInline, formatChainInline,
+  formatElementsInline, tableJson, chainJson, setJson, nftJsonText, listedSet,
+} from './nftables-format.js';
 export {
   keyLayout, splitElements, parseElement, elementParser, toRawElements, fromRawElements, formatElement, elementJson, formatElementList,
   type NftSetKey, type NftRawElement, type NftElement, type NftFieldRange, type KeyLayout,

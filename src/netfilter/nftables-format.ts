@@ -6,13 +6,14 @@ import { formatTime, nftDatatype } from './nftables-types.js';
 import type { NftChain, NftSet, NftTable } from './nftables.js';
 
 const INET_HOOKS = ['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress'];
-const HOOKS: Record<string, string[]> = {
+/** nft's hook names by family, indexed by hook number (NF_INET_*, NF_ARP_*, NF_NETDEV_*). */
+export const NFT_HOOKS: Readonly<Record<string, readonly string[]>> = {
   ip: INET_HOOKS, ip6: INET_HOOKS, inet: INET_HOOKS, bridge: INET_HOOKS, arp: ['input', 'output', 'forward'], netdev: ['ingress', 'egress'],
 };
 
 /** A chain's hook name ('input'), or its number when the family has no name for it. */
 export function hookName(c: NftChain): string {
-  return HOOKS[String(c.family)]?.[c.hooknum ?? -1] ?? String(c.hooknum);
+  return NFT_HOOKS[String(c.family)]?.[c.hooknum ?? -1] ?? String(c.hooknum);
 }
 
 // nft's standard priorities: name, value, and the hooks it is named at (all when absent).
@@ -37,6 +38,16 @@ export function priorityText(c: NftChain): string {
     if (Math.abs(off) <= 10) return `${s.name} ${off > 0 ? '+' : '-'} ${Math.abs(off)}`;
   }
   return String(p);
+}
+
+/** A priority in nft's grammar ('filter', 'dstnat - 5', '-150') as a number; undefined when it is not one. */
+export function priorityValue(family: string, text: string): number | undefined {
+  const t = text.trim();
+  if (/^-?\d+$/.test(t)) return Number(t);
+  const m = /^([a-z]+)(?:\s*([+-])\s*(\d+))?$/.exec(t);
+  const base = m && (family === 'bridge' ? BRIDGE_PRIO : STD_PRIO).find((p) => p.name === m[1]);
+  if (!m || !base) return undefined;
+  return base.value + (m[2] === '-' ? -1 : 1) * Number(m[3] ?? 0);
 }
 
 const policyName = (p: number | undefined) => (p === 0 ? 'drop' : 'accept');

@@ -5,12 +5,13 @@
 import { Dump, NetlinkSocket, Subscription, type FamilyOptions } from '../socket/index.js';
 import { MessageWriter, NETLINK_NETFILTER, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, type MessageReader } from '../wire/index.js';
 import { sendTransaction } from './batch.js';
-import { NFNL_SUBSYS, NFNLGRP, NFPROTO, NFT_MSG, NFT_SET, NFTA_DATA, NFTA_LIST, NFTA_SET_ELEM, NFTA_SET_ELEM_LIST } from './constants.js';
+import { NF, NFNL_SUBSYS, NFNLGRP, NFPROTO, NFT_MSG, NFT_SET, NFTA_DATA, NFTA_LIST, NFTA_SET_ELEM, NFTA_SET_ELEM_LIST } from './constants.js';
 import { nfnlMsg, nfnlMsgName, nfnlSubsys, nfnlType, openNetfilter, withNetfilterSocket, writeNfgenmsg } from './nfnetlink.js';
 import { nftChainCodec, nftGenCodec, nftRuleCodec, nftSetCodec, nftSetElemListCodec, nftTableCodec } from './nft-attrs.js';
 import {
   elementParser, fromRawElements, splitElements, toRawElements, type NftElement, type NftRawElement, type NftSetKey,
 } from './nftables-elements.js';
+import { NFT_HOOKS } from './nftables-format.js';
 import { concatKeyType, concatTypes, nftDatatype, parseValueInto } from './nftables-types.js';
 
 /** nft's family names. */
@@ -447,6 +448,40 @@ export async function addSet(spec: NftSetSpec, opts: FamilyOptions & { create?: 
 /** Deletes a set (`nft delete set`). */
 export async function deleteSet(ref: NftSetRef, opts: FamilyOptions = {}): Promise<void> {
   await commit([nftSetCodec.encode(type(NFT_MSG.DELSET), 0, { ...hdr(nftFamily(ref.family)), table: ref.table, name: ref.name } as never)], opts);
+}
+
+/** What {@link addChain} takes: a regular chain, or a base chain with its type, hook, priority and policy. */
+export interface NftChainSpec {
+  family: NftFamily | number;
+  table: string;
+  name: string;
+  /** 'filter', 'nat', 'route' (base chains; default 'filter'). */
+  type?: string;
+  /** The hook, by nft's name ('input') or number; makes a base chain. */
+  hook?: string | number;
+  priority?: number;
+  policy?: 'accept' | 'drop';
+  /** The device of a netdev ingress/egress chain. */
+  dev?: string;
+}
+
+/** Adds a chain (`nft add chain`); with `hook`, a base chain. */
+export async function addChain(spec: NftChainSpec, opts: FamilyOptions & { create?: boolean } = {}): Promise<void> {
+  const family = nftFamily(spec.family);
+  const attrs: Record<string, unknown> = { ...hdr(family), table: spec.table, name: spec.name };
+  if (spec.hook !== undefined) {
+    const num = typeof spec.hook === 'number' ? spec.hook : (NFT_HOOKS[String(nftFamilyName(family))] ?? []).indexOf(spec.hook);
+    if (num < 0) throw new TypeError(`unknown hook "${spec.hook}" for family ${String(spec.family)}`);
+    attrs.hook = { num, priority: spec.priority ?? 0, ...(spec.dev !== undefined ? { dev: spec.dev } : {}) };
+    attrs.type = spec.type ?? 'filter';
+    attrs.policy = spec.policy === 'drop' ? NF.DROP : NF.ACCEPT;
+  }
+  await commit([nftChainCodec.encode(type(NFT_MSG.NEWCHAIN), NLM_F_CREATE | (opts.create ? NLM_F_EXCL : 0), attrs as never)], opts);
+}
+
+/** Deletes a chain (`nft delete chain`); the kernel refuses one that has rules or is jumped to (EBUSY). */
+export async function deleteChain(ref: NftSetRef, opts: FamilyOptions = {}): Promise<void> {
+  await commit([nftChainCodec.encode(type(NFT_MSG.DELCHAIN), 0, { ...hdr(nftFamily(ref.family)), table: ref.table, name: ref.name } as never)], opts);
 }
 
 /** A ruleset event (`nft monitor`): what was added or deleted, decoded as the dumps decode it. */

@@ -2,17 +2,17 @@
 //   list tables|chains|sets [FAMILY], list set|table [FAMILY] TABLE [NAME], list ruleset [FAMILY],
 //   add|create|delete element [FAMILY] TABLE SET '{ a, b timeout 30s, c . d }', flush set …,
 //   add|create|delete table [FAMILY] NAME, add|create set [FAMILY] TABLE NAME '{ type …; flags …; }',
-//   delete set …, monitor; several commands separated by ";" as nft takes them
+//   delete set …, add|create|delete chain [FAMILY] TABLE NAME ['{ type filter hook input priority 0; policy accept; }'], monitor; several commands separated by ";" as nft takes them
 // with -j (nft -j's JSON) and --netns NAME. Errors are nft's: 'Error: …', the command line, a
 // caret line under the culprit, exit 1 (nft's status for every failure).
 import {
-  addElements, addSet, addTable, deleteElements, deleteSet, deleteTable, flushSet, fromRawElements, getSet, listChains,
+  addChain, addElements, addSet, addTable, deleteChain, deleteElements, deleteSet, deleteTable, flushSet, fromRawElements, getSet, listChains,
   listElements, listRules, listSets, listTables, nftEvents, NftValueError, parseTime, consistently,
-  type NftElement, type NftEvent, type NftFamily, type NftSet, type NftSetSpec, type NftTable,
+  type NftChainSpec, type NftElement, type NftEvent, type NftFamily, type NftSet, type NftSetSpec, type NftTable,
 } from '../../netfilter/index.js';
 import {
   chainJson, formatChain, formatChainInline, formatElementsInline, formatSet, formatSetInline, formatTableLine, listedSet,
-  nftJsonText, setJson, tableJson,
+  nftJsonText, priorityValue, setJson, tableJson,
 } from '../../netfilter/nftables-format.js';
 import { elementJson } from '../../netfilter/nftables-elements.js';
 import { errnoMessage } from '../../socket/errno.js';
@@ -228,6 +228,24 @@ function setSpec(body: string | undefined, ref: { family: NftFamily; table: stri
   return spec as NftSetSpec;
 }
 
+/** Reads a chain body: `{ type filter hook input [device "eth0"] priority 0; policy accept; }` (or none: a regular chain). */
+function chainSpec(body: string | undefined, ref: { family: NftFamily; table: string; name: string }): NftChainSpec {
+  const spec: NftChainSpec = { ...ref };
+  if (body === undefined) return spec;
+  const inner = body.trim().replace(/^\{/, '').replace(/\}$/, '');
+  for (const stmt of inner.split(/[;\n]/).map((x) => x.trim()).filter(Boolean)) {
+    const m = /^type\s+(\S+)\s+hook\s+(\S+)(?:\s+device\s+"?([^"\s]+)"?)?\s+priority\s+(.+)$/.exec(stmt);
+    const p = /^policy\s+(accept|drop)$/.exec(stmt);
+    if (m) {
+      const priority = priorityValue(ref.family, m[4]!);
+      if (priority === undefined) throw new NftError(`'${m[4]}' is invalid priority in this context.`);
+      Object.assign(spec, { type: m[1], hook: m[2], priority, ...(m[3] !== undefined ? { dev: m[3] } : {}) });
+    } else if (p) spec.policy = p[1] as 'accept' | 'drop';
+    else if (!stmt.startsWith('comment')) throw new NftError(`syntax error, unexpected ${stmt.split(/\s+/)[0]}`);
+  }
+  return spec;
+}
+
 async function change(c: Cmd, fo: FamilyOptions): Promise<number> {
   const verb = c.words[0]!;
   const obj = c.words[1];
@@ -267,6 +285,13 @@ async function change(c: Cmd, fo: FamilyOptions): Promise<number> {
     const { family, names: [name], at } = target(c, 2, 1);
     if (verb === 'delete') await kernel(() => deleteTable({ family, name: name! }, fo), at[0]);
     else await kernel(() => addTable({ family, name: name! }, { ...fo, create }), at[0]);
+    return 0;
+  }
+  if (obj === 'chain') {
+    const { family, names: [table, name], at } = target(c, 2, 2);
+    if (verb === 'delete') await kernel(() => deleteChain({ family, table: table!, name: name! }, fo), at[1]);
+    else if (verb === 'flush') throw new NftError('flush chain is not supported by nlkit (rules are not decoded)', 1);
+    else await kernel(() => addChain(chainSpec(c.body, { family, table: table!, name: name! }), { ...fo, create }), at[1]);
     return 0;
   }
   if (obj === 'set') {
