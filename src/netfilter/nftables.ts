@@ -1,6 +1,6 @@
 // nftables (NFNL_SUBSYS_NFTABLES), the parts automation uses most: list tables, chains and sets
 // (dumps filtered by family and table), the generation (NFT_MSG_GETGEN) for consistent reads,
-// add and delete tables and sets, add, delete and list set elements (one transaction, split
+// add and delete tables, chains and sets, add, delete and list set elements (one transaction, split
 // into messages under the 64 KiB an attribute can hold), and the ruleset events (nft monitor).
 import { Dump, NetlinkSocket, Subscription, type FamilyOptions } from '../socket/index.js';
 import { MessageWriter, NETLINK_NETFILTER, NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, type MessageReader } from '../wire/index.js';

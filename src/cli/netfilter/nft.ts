@@ -7,7 +7,7 @@
 // caret line under the culprit, exit 1 (nft's status for every failure).
 import {
   addChain, addElements, addSet, addTable, deleteChain, deleteElements, deleteSet, deleteTable, flushSet, fromRawElements, getSet, listChains,
-  listElements, listRules, listSets, listTables, nftEvents, NftValueError, parseTime, consistently,
+  listElements, listRules, listSets, listTables, nftEvents, NftValueError, parseTime, consistently, NFT_SET, NFT_SET_ELEM,
   type NftChainSpec, type NftElement, type NftEvent, type NftFamily, type NftSet, type NftSetSpec, type NftTable,
 } from '../../netfilter/index.js';
 import {
@@ -375,8 +375,8 @@ async function monitor(c: Cmd, fo: FamilyOptions): Promise<number> {
           const merged = prev && prev.event === ev.event ? { ...ev, elements: [...prev.elements, ...ev.elements] } : ev;
           pending.delete(k);
           if (prev && prev.event !== ev.event) printElements(prev, s);
-          const interval = (s.flags & 4) !== 0 && s.types.length === 1;
-          if (interval && merged.elements.length % 2 === 1 && !(merged.elements.at(-1)!.flags & 1)) pending.set(k, merged);
+          const interval = (s.flags & NFT_SET.INTERVAL) !== 0 && s.types.length === 1;
+          if (interval && merged.elements.length % 2 === 1 && !(merged.elements.at(-1)!.flags & NFT_SET_ELEM.INTERVAL_END)) pending.set(k, merged);
           else printElements(merged, s);
           break;
         }
