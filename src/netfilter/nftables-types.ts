@@ -103,6 +103,8 @@ export function parseValue(t: NftDatatype, text: string, len = t.len): Uint8Arra
  * the parsing.
  */
 export function parseValueInto(t: NftDatatype, text: string, out: Uint8Array): Uint8Array {
+  // A key narrower than its type (a typeof set of a smaller field) is not one nlkit can write.
+  if (out.length < t.len) throw new NftValueError(`${t.name} values take ${t.len} bytes; the set's key has ${out.length}`);
   if (t.kind === 'ipv4' && parseQuad(text, out)) return out;
   const int = (max: number) => {
     if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) throw new NftValueError(`Could not parse ${t.name === 'inet_service' ? 'inet_service' : t.name} expression "${text}"`);
@@ -139,6 +141,8 @@ export function parseValueInto(t: NftDatatype, text: string, out: Uint8Array): U
 
 /** One value's text as `nft list` prints it. */
 export function formatValue(t: NftDatatype | undefined, b: Uint8Array): string {
+  // Bytes shorter than the type (a malformed or foreign key) print as hex, never misread.
+  if (t && b.length < t.len) t = undefined;
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   switch (t?.kind) {
     case 'ipv4': return formatIp(b, 0, 4);
@@ -155,6 +159,7 @@ export function formatValue(t: NftDatatype | undefined, b: Uint8Array): string {
 
 /** One value as `nft -j` prints it (numbers for ports and marks, strings for the rest). */
 export function jsonValue(t: NftDatatype | undefined, b: Uint8Array): string | number {
+  if (t && b.length < t.len) t = undefined;
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
   switch (t?.kind) {
     case 'port': return dv.getUint16(0, false);
