@@ -1,6 +1,6 @@
 // nlkit benchmarks: full routing tables, event storms and bulk changes, measured in one run
 // against iproute2 and a C floor. Run as root: `npm run bench` (options: --routes N, --runs K,
-// --storm M, --bulk N, --conns N, --million; --only dump,storm,bulk,ss). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
+// --storm M, --bulk N, --conns N, --million, --elements N; --only dump,storm,bulk,ss,nft). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
 //
 // Timed commands run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS: that variable makes every
 // Node start read a CA bundle (~95 ms here), which has nothing to do with Netlink.
@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import {
   ROOT, addGatewayDevice, buildC, deleteNetns, fillRoutes, makeNetns, measure, median, prefix, sh, timedEnv, type Sample,
 } from './ns.js';
+import { nftBench } from './nft.js';
 import { ssBench } from './ss.js';
 
 const { values: opt } = parseArgs({
@@ -22,6 +23,7 @@ const { values: opt } = parseArgs({
     million: { type: 'boolean', default: false },
     only: { type: 'string' },
     conns: { type: 'string', default: '20000' }, // TCP connections of the ss bench
+    elements: { type: 'string', default: '100000' }, // set elements of the nft bench
   },
 });
 const N = Number(opt.routes);
@@ -262,6 +264,11 @@ async function main(): Promise<void> {
     const conns = Number(opt.conns);
     const { rows, floorMs } = await ssBench(conns, RUNS);
     table(`Socket list: ${conns} established TCP connections (${2 * conns} sockets; ${RUNS} runs, medians)`, rows, floorMs);
+  }
+  if (want('nft')) {
+    const elements = Number(opt.elements);
+    const rows = await nftBench(elements, Math.max(3, Math.min(RUNS, 5)));
+    table(`nftables: ${elements} set elements added in one transaction (medians)`, rows, rows[0]!.ms);
   }
   if (opt.million || only?.includes('million')) await millionBench();
 }

@@ -21,6 +21,7 @@ export const commands: Record<string, CommandEntry> = {
   ss: { summary: 'socket statistics over sock_diag: tcp, udp, raw, unix, packet, netlink (ss\'s options and filters, -j NDJSON)', load: () => import('./ss/index.js') },
   queue: { summary: 'nfnetlink_queue: bind a queue number, print its packets, answer them (--verdict accept|drop, -j NDJSON)', load: () => import('./netfilter/queue.js') },
   conntrack: { summary: 'connection tracking over ctnetlink: -L, -G, -D, -F, -I, -E in the conntrack tool\'s grammar and line format', load: () => import('./netfilter/conntrack.js') },
+  nft: { summary: 'nftables: list tables, chains, sets; add and delete set elements, tables and sets; monitor (nft\'s grammar, -j as nft -j)', load: () => import('./netfilter/nft.js') },
   nflog: { summary: 'NFLOG: bind a log group, print its packets with the rule\'s prefix (-j NDJSON)', load: () => import('./netfilter/nflog.js') },
   uevent: { summary: 'kernel device events (NETLINK_KOBJECT_UEVENT) as udevadm monitor --kernel --property prints them, -j NDJSON', load: () => import('./uevent.js') },
   proc: { summary: 'process events over the connector (fork, exec, uid/gid, sid, ptrace, comm, coredump, exit), -j NDJSON', load: () => import('./proc.js') },

@@ -21,4 +21,26 @@ export {
 export { nfulaAttrs, nfulaCfgAttrs } from './log-attrs.js';
 export { logGroup, nfulaCodec, nfulaCfgCodec, type LoggedPacket, type LogOptions } from './log.js';
 export { sendTransaction, type TransactionResult } from './batch.js';
-export { nftaTableAttrs, nftTableCodec } from './nft-attrs.js';
+export {
+  nftaTableAttrs, nftaHookAttrs, nftaChainAttrs, nftaRuleAttrs, nftaSetAttrs, nftaSetDescAttrs, nftaSetDescConcatAttrs, nftaSetFieldAttrs,
+  nftaSetElemAttrs, nftaSetElemListAttrs, nftaSetElemListElemAttrs, nftaDataAttrs, nftaVerdictAttrs, nftaGenAttrs,
+  nftTableCodec, nftChainCodec, nftRuleCodec, nftSetCodec, nftSetElemListCodec, nftGenCodec,
+} from './nft-attrs.js';
+export {
+  NFT_FAMILIES, nftFamily, nftFamilyName, listTables, listChains, listSets, listRules, getSet, listRawElements, listElements,
+  getGeneration, consistently, addElements, deleteElements, flushSet, addTable, deleteTable, addSet, deleteSet, addChain, deleteChain, decodeNftEvent, nftEvents,
+  type NftFamily, type NftTable, type NftChain, type NftSet, type NftRule, type NftFilter, type NftSetRef, type NftSetSpec,
+  type NftElementInput, type NftEvent, type NftChainSpec,
+} from './nftables.js';
+export {
+  NFT_HOOKS, hookName, priorityText, setTypeNames, formatTableLine, formatChain, formatSet, formatSetInline, formatChainInline,
+  formatElementsInline, tableJson, chainJson, setJson, nftJsonText, listedSet,
+} from './nftables-format.js';
+export {
+  keyLayout, splitElements, parseElement, elementParser, toRawElements, fromRawElements, formatElement, elementJson, formatElementList,
+  type NftSetKey, type NftRawElement, type NftElement, type NftFieldRange, type KeyLayout,
+} from './nftables-elements.js';
+export {
+  NFT_DATATYPES, NFT_TYPE_BITS, nftDatatype, concatTypes, concatKeyType, parseValue, formatValue, jsonValue, formatTime, parseTime,
+  NftValueError, type NftDatatype,
+} from './nftables-types.js';

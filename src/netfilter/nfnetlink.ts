@@ -3,7 +3,7 @@
 import { NetlinkSocket, type FamilyOptions, type NetnsSpec } from '../socket/index.js';
 import { NETLINK_NETFILTER, type MessageWriter } from '../wire/index.js';
 import {
-  IPCTNL_MSG_EXP_NAME, IPCTNL_MSG_NAME, NFNL_MSG, NFNL_MSG_NAME, NFNL_SUBSYS, NFQNL_MSG_NAME, NFULNL_MSG_NAME,
+  IPCTNL_MSG_EXP_NAME, IPCTNL_MSG_NAME, NFNL_MSG, NFNL_MSG_NAME, NFNL_SUBSYS, NFQNL_MSG_NAME, NFT_MSG_NAME, NFULNL_MSG_NAME,
 } from './constants.js';
 
 /** NFNETLINK_V0: the only nfgenmsg version. */
@@ -29,6 +29,7 @@ const SUBSYS_NAMES: Record<number, Readonly<Record<number, string>>> = {
   [NFNL_SUBSYS.CTNETLINK_EXP]: IPCTNL_MSG_EXP_NAME,
   [NFNL_SUBSYS.QUEUE]: NFQNL_MSG_NAME,
   [NFNL_SUBSYS.ULOG]: NFULNL_MSG_NAME,
+  [NFNL_SUBSYS.NFTABLES]: NFT_MSG_NAME,
 };
 
 /** The C name of an nfnetlink message type, for errors ('NFQNL_MSG_CONFIG: Operation not permitted'). */

@@ -1022,3 +1022,373 @@ export const NFTA_TABLE_NAME: Readonly<Record<number, string>> = {
   6: 'NFTA_TABLE_USERDATA',
   7: 'NFTA_TABLE_OWNER',
 };
+
+/** NFT_TABLE_F_* of <linux/netfilter/nf_tables.h>. */
+export const NFT_TABLE_F = {
+  DORMANT: 1,
+  OWNER: 2,
+} as const;
+
+/** The UAPI name of each NFT_TABLE_F_* value (the first, where names share a value). */
+export const NFT_TABLE_F_NAME: Readonly<Record<number, string>> = {
+  1: 'NFT_TABLE_F_DORMANT',
+  2: 'NFT_TABLE_F_OWNER',
+};
+
+/** NFTA_HOOK_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_HOOK = {
+  UNSPEC: 0,
+  HOOKNUM: 1,
+  PRIORITY: 2,
+  DEV: 3,
+  DEVS: 4,
+} as const;
+
+/** The UAPI name of each NFTA_HOOK_* value (the first, where names share a value). */
+export const NFTA_HOOK_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_HOOK_UNSPEC',
+  1: 'NFTA_HOOK_HOOKNUM',
+  2: 'NFTA_HOOK_PRIORITY',
+  3: 'NFTA_HOOK_DEV',
+  4: 'NFTA_HOOK_DEVS',
+};
+
+/** NFT_CHAIN_* of <linux/netfilter/nf_tables.h>. */
+export const NFT_CHAIN = {
+  BASE: 1,
+  HW_OFFLOAD: 2,
+  BINDING: 4,
+} as const;
+
+/** The UAPI name of each NFT_CHAIN_* value (the first, where names share a value). */
+export const NFT_CHAIN_NAME: Readonly<Record<number, string>> = {
+  1: 'NFT_CHAIN_BASE',
+  2: 'NFT_CHAIN_HW_OFFLOAD',
+  4: 'NFT_CHAIN_BINDING',
+};
+
+/** NFTA_CHAIN_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_CHAIN = {
+  UNSPEC: 0,
+  TABLE: 1,
+  HANDLE: 2,
+  NAME: 3,
+  HOOK: 4,
+  POLICY: 5,
+  USE: 6,
+  TYPE: 7,
+  COUNTERS: 8,
+  PAD: 9,
+  FLAGS: 10,
+  ID: 11,
+  USERDATA: 12,
+} as const;
+
+/** The UAPI name of each NFTA_CHAIN_* value (the first, where names share a value). */
+export const NFTA_CHAIN_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_CHAIN_UNSPEC',
+  1: 'NFTA_CHAIN_TABLE',
+  2: 'NFTA_CHAIN_HANDLE',
+  3: 'NFTA_CHAIN_NAME',
+  4: 'NFTA_CHAIN_HOOK',
+  5: 'NFTA_CHAIN_POLICY',
+  6: 'NFTA_CHAIN_USE',
+  7: 'NFTA_CHAIN_TYPE',
+  8: 'NFTA_CHAIN_COUNTERS',
+  9: 'NFTA_CHAIN_PAD',
+  10: 'NFTA_CHAIN_FLAGS',
+  11: 'NFTA_CHAIN_ID',
+  12: 'NFTA_CHAIN_USERDATA',
+};
+
+/** NFTA_RULE_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_RULE = {
+  UNSPEC: 0,
+  TABLE: 1,
+  CHAIN: 2,
+  HANDLE: 3,
+  EXPRESSIONS: 4,
+  COMPAT: 5,
+  POSITION: 6,
+  USERDATA: 7,
+  PAD: 8,
+  ID: 9,
+  POSITION_ID: 10,
+  CHAIN_ID: 11,
+} as const;
+
+/** The UAPI name of each NFTA_RULE_* value (the first, where names share a value). */
+export const NFTA_RULE_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_RULE_UNSPEC',
+  1: 'NFTA_RULE_TABLE',
+  2: 'NFTA_RULE_CHAIN',
+  3: 'NFTA_RULE_HANDLE',
+  4: 'NFTA_RULE_EXPRESSIONS',
+  5: 'NFTA_RULE_COMPAT',
+  6: 'NFTA_RULE_POSITION',
+  7: 'NFTA_RULE_USERDATA',
+  8: 'NFTA_RULE_PAD',
+  9: 'NFTA_RULE_ID',
+  10: 'NFTA_RULE_POSITION_ID',
+  11: 'NFTA_RULE_CHAIN_ID',
+};
+
+/** NFT_SET_* of <linux/netfilter/nf_tables.h>. */
+export const NFT_SET = {
+  ANONYMOUS: 1,
+  CONSTANT: 2,
+  INTERVAL: 4,
+  MAP: 8,
+  TIMEOUT: 16,
+  EVAL: 32,
+  OBJECT: 64,
+  CONCAT: 128,
+  EXPR: 256,
+} as const;
+
+/** The UAPI name of each NFT_SET_* value (the first, where names share a value). */
+export const NFT_SET_NAME: Readonly<Record<number, string>> = {
+  1: 'NFT_SET_ANONYMOUS',
+  2: 'NFT_SET_CONSTANT',
+  4: 'NFT_SET_INTERVAL',
+  8: 'NFT_SET_MAP',
+  16: 'NFT_SET_TIMEOUT',
+  32: 'NFT_SET_EVAL',
+  64: 'NFT_SET_OBJECT',
+  128: 'NFT_SET_CONCAT',
+  256: 'NFT_SET_EXPR',
+};
+
+/** NFT_SET_POL_* of <linux/netfilter/nf_tables.h>. */
+export const NFT_SET_POL = {
+  PERFORMANCE: 0,
+  MEMORY: 1,
+} as const;
+
+/** The UAPI name of each NFT_SET_POL_* value (the first, where names share a value). */
+export const NFT_SET_POL_NAME: Readonly<Record<number, string>> = {
+  0: 'NFT_SET_POL_PERFORMANCE',
+  1: 'NFT_SET_POL_MEMORY',
+};
+
+/** NFTA_SET_DESC_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_SET_DESC = {
+  UNSPEC: 0,
+  SIZE: 1,
+  CONCAT: 2,
+} as const;
+
+/** The UAPI name of each NFTA_SET_DESC_* value (the first, where names share a value). */
+export const NFTA_SET_DESC_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_SET_DESC_UNSPEC',
+  1: 'NFTA_SET_DESC_SIZE',
+  2: 'NFTA_SET_DESC_CONCAT',
+};
+
+/** NFTA_SET_FIELD_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_SET_FIELD = {
+  UNSPEC: 0,
+  LEN: 1,
+} as const;
+
+/** The UAPI name of each NFTA_SET_FIELD_* value (the first, where names share a value). */
+export const NFTA_SET_FIELD_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_SET_FIELD_UNSPEC',
+  1: 'NFTA_SET_FIELD_LEN',
+};
+
+/** NFTA_SET_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_SET = {
+  UNSPEC: 0,
+  TABLE: 1,
+  NAME: 2,
+  FLAGS: 3,
+  KEY_TYPE: 4,
+  KEY_LEN: 5,
+  DATA_TYPE: 6,
+  DATA_LEN: 7,
+  POLICY: 8,
+  DESC: 9,
+  ID: 10,
+  TIMEOUT: 11,
+  GC_INTERVAL: 12,
+  USERDATA: 13,
+  PAD: 14,
+  OBJ_TYPE: 15,
+  HANDLE: 16,
+  EXPR: 17,
+  EXPRESSIONS: 18,
+} as const;
+
+/** The UAPI name of each NFTA_SET_* value (the first, where names share a value). */
+export const NFTA_SET_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_SET_UNSPEC',
+  1: 'NFTA_SET_TABLE',
+  2: 'NFTA_SET_NAME',
+  3: 'NFTA_SET_FLAGS',
+  4: 'NFTA_SET_KEY_TYPE',
+  5: 'NFTA_SET_KEY_LEN',
+  6: 'NFTA_SET_DATA_TYPE',
+  7: 'NFTA_SET_DATA_LEN',
+  8: 'NFTA_SET_POLICY',
+  9: 'NFTA_SET_DESC',
+  10: 'NFTA_SET_ID',
+  11: 'NFTA_SET_TIMEOUT',
+  12: 'NFTA_SET_GC_INTERVAL',
+  13: 'NFTA_SET_USERDATA',
+  14: 'NFTA_SET_PAD',
+  15: 'NFTA_SET_OBJ_TYPE',
+  16: 'NFTA_SET_HANDLE',
+  17: 'NFTA_SET_EXPR',
+  18: 'NFTA_SET_EXPRESSIONS',
+};
+
+/** NFT_SET_ELEM_* of <linux/netfilter/nf_tables.h>. */
+export const NFT_SET_ELEM = {
+  INTERVAL_END: 1,
+  CATCHALL: 2,
+} as const;
+
+/** The UAPI name of each NFT_SET_ELEM_* value (the first, where names share a value). */
+export const NFT_SET_ELEM_NAME: Readonly<Record<number, string>> = {
+  1: 'NFT_SET_ELEM_INTERVAL_END',
+  2: 'NFT_SET_ELEM_CATCHALL',
+};
+
+/** NFTA_SET_ELEM_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_SET_ELEM = {
+  UNSPEC: 0,
+  KEY: 1,
+  DATA: 2,
+  FLAGS: 3,
+  TIMEOUT: 4,
+  EXPIRATION: 5,
+  USERDATA: 6,
+  EXPR: 7,
+  PAD: 8,
+  OBJREF: 9,
+  KEY_END: 10,
+  EXPRESSIONS: 11,
+} as const;
+
+/** The UAPI name of each NFTA_SET_ELEM_* value (the first, where names share a value). */
+export const NFTA_SET_ELEM_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_SET_ELEM_UNSPEC',
+  1: 'NFTA_SET_ELEM_KEY',
+  2: 'NFTA_SET_ELEM_DATA',
+  3: 'NFTA_SET_ELEM_FLAGS',
+  4: 'NFTA_SET_ELEM_TIMEOUT',
+  5: 'NFTA_SET_ELEM_EXPIRATION',
+  6: 'NFTA_SET_ELEM_USERDATA',
+  7: 'NFTA_SET_ELEM_EXPR',
+  8: 'NFTA_SET_ELEM_PAD',
+  9: 'NFTA_SET_ELEM_OBJREF',
+  10: 'NFTA_SET_ELEM_KEY_END',
+  11: 'NFTA_SET_ELEM_EXPRESSIONS',
+};
+
+/** NFTA_SET_ELEM_LIST_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_SET_ELEM_LIST = {
+  UNSPEC: 0,
+  TABLE: 1,
+  SET: 2,
+  ELEMENTS: 3,
+  SET_ID: 4,
+} as const;
+
+/** The UAPI name of each NFTA_SET_ELEM_LIST_* value (the first, where names share a value). */
+export const NFTA_SET_ELEM_LIST_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_SET_ELEM_LIST_UNSPEC',
+  1: 'NFTA_SET_ELEM_LIST_TABLE',
+  2: 'NFTA_SET_ELEM_LIST_SET',
+  3: 'NFTA_SET_ELEM_LIST_ELEMENTS',
+  4: 'NFTA_SET_ELEM_LIST_SET_ID',
+};
+
+/** NFT_DATA_* of <linux/netfilter/nf_tables.h>. */
+export const NFT_DATA = {
+  VALUE: 0,
+  VERDICT: 4294967040,
+} as const;
+
+/** The UAPI name of each NFT_DATA_* value (the first, where names share a value). */
+export const NFT_DATA_NAME: Readonly<Record<number, string>> = {
+  0: 'NFT_DATA_VALUE',
+  4294967040: 'NFT_DATA_VERDICT',
+};
+
+/** NFTA_DATA_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_DATA = {
+  UNSPEC: 0,
+  VALUE: 1,
+  VERDICT: 2,
+} as const;
+
+/** The UAPI name of each NFTA_DATA_* value (the first, where names share a value). */
+export const NFTA_DATA_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_DATA_UNSPEC',
+  1: 'NFTA_DATA_VALUE',
+  2: 'NFTA_DATA_VERDICT',
+};
+
+/** NFTA_VERDICT_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_VERDICT = {
+  UNSPEC: 0,
+  CODE: 1,
+  CHAIN: 2,
+  CHAIN_ID: 3,
+} as const;
+
+/** The UAPI name of each NFTA_VERDICT_* value (the first, where names share a value). */
+export const NFTA_VERDICT_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_VERDICT_UNSPEC',
+  1: 'NFTA_VERDICT_CODE',
+  2: 'NFTA_VERDICT_CHAIN',
+  3: 'NFTA_VERDICT_CHAIN_ID',
+};
+
+/** NFTA_LIST_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_LIST = {
+  UNSPEC: 0,
+  ELEM: 1,
+} as const;
+
+/** The UAPI name of each NFTA_LIST_* value (the first, where names share a value). */
+export const NFTA_LIST_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_LIST_UNSPEC',
+  1: 'NFTA_LIST_ELEM',
+};
+
+/** NFTA_GEN_* of <linux/netfilter/nf_tables.h>. */
+export const NFTA_GEN = {
+  UNSPEC: 0,
+  ID: 1,
+  PROC_PID: 2,
+  PROC_NAME: 3,
+} as const;
+
+/** The UAPI name of each NFTA_GEN_* value (the first, where names share a value). */
+export const NFTA_GEN_NAME: Readonly<Record<number, string>> = {
+  0: 'NFTA_GEN_UNSPEC',
+  1: 'NFTA_GEN_ID',
+  2: 'NFTA_GEN_PROC_PID',
+  3: 'NFTA_GEN_PROC_NAME',
+};
+
+/** NFT_* of <linux/netfilter/nf_tables.h>. */
+export const NFT = {
+  RETURN: -5,
+  GOTO: -4,
+  JUMP: -3,
+  BREAK: -2,
+  CONTINUE: -1,
+} as const;
+
+/** The UAPI name of each NFT_* value (the first, where names share a value). */
+export const NFT_NAME: Readonly<Record<number, string>> = {
+  '-5': 'NFT_RETURN',
+  '-4': 'NFT_GOTO',
+  '-3': 'NFT_JUMP',
+  '-2': 'NFT_BREAK',
+  '-1': 'NFT_CONTINUE',
+};
