@@ -43,6 +43,8 @@ export interface Conntrack {
   id?: number;
   zone?: number;
   secmark?: number;
+  /** The helper attached to the connection (CTA_HELP: 'ftp', 'sip', …). */
+  helper?: string;
   /** TCP's tracking state, as conntrack prints it ('ESTABLISHED', 'TIME_WAIT', …). */
   tcpState?: string;
   counters?: { orig: { packets: bigint; bytes: bigint }; reply: { packets: bigint; bytes: bigint } };
@@ -66,7 +68,8 @@ const FAMILY: Record<string, number> = { ipv4: NFPROTO.IPV4, ipv6: NFPROTO.IPV6 
 const TCP_STATE_NAMES = Object.fromEntries(Object.entries(TCP_CONNTRACK).filter(([k]) => k !== 'TIMEOUT_MAX' && k !== 'SYN_SENT2').map(([k, v]) => [v, k])) as Record<number, string>;
 const isV6 = (s: string) => s.includes(':');
 
-function tupleOf(t: Record<string, any> | undefined): Tuple {
+/** A decoded CTA_TUPLE_* nest as a Tuple (for conntrack entries and expectations alike). */
+export function tupleOf(t: Record<string, any> | undefined): Tuple {
   const ip = t?.ip ?? {};
   const p = t?.proto ?? {};
   const out: Tuple = { src: ip.v4_src ?? ip.v6_src ?? '', dst: ip.v4_dst ?? ip.v6_dst ?? '', protocol: p.num ?? 0 };
@@ -94,6 +97,7 @@ function finish(o: Record<string, any>): Conntrack {
   if (o.id !== undefined) c.id = o.id;
   if (o.zone !== undefined) c.zone = o.zone;
   if (o.secmark !== undefined) c.secmark = o.secmark;
+  if (o.help?.name !== undefined) c.helper = o.help.name;
   const st = o.protoinfo?.tcp?.state;
   if (st !== undefined) c.tcpState = TCP_STATE_NAMES[st] ?? String(st);
   if (o.counters_orig || o.counters_reply) {
@@ -105,7 +109,7 @@ function finish(o: Record<string, any>): Conntrack {
 }
 
 /** The CTA_TUPLE_* object of a Tuple. */
-function tupleAttrs(t: Partial<Tuple> & { src: string; dst: string; protocol: number }): Record<string, unknown> {
+export function tupleAttrs(t: Partial<Tuple> & { src: string; dst: string; protocol: number }): Record<string, unknown> {
   const v6 = isV6(t.src);
   const proto: Record<string, number> = { num: t.protocol };
   if (t.sport !== undefined) proto.src_port = t.sport;
@@ -122,7 +126,33 @@ function tupleAttrs(t: Partial<Tuple> & { src: string; dst: string; protocol: nu
 }
 
 const type = (msg: number) => nfnlType(NFNL_SUBSYS.CTNETLINK, msg);
-const familyOf = (t: { src: string }) => (isV6(t.src) ? NFPROTO.IPV6 : NFPROTO.IPV4);
+/** The NFPROTO_* of a tuple, from its addresses. */
+export const familyOf = (t: { src: string }) => (isV6(t.src) ? NFPROTO.IPV6 : NFPROTO.IPV4);
+
+/**
+ * A Dump of nfnetlink objects: `req` sent with NLM_F_DUMP on a socket of its own (or the
+ * caller's), each reply decoded by `codec` and finished by `finish`. Replies of other message
+ * types are skipped.
+ */
+export function nfDump<T>(
+  req: Uint8Array, codec: FlatMessageCodec<any, any>, finish: (o: Record<string, any>) => T, opts: FamilyOptions,
+): Dump<T> {
+  const netns = opts.netns;
+  const tmp: Record<string, unknown>[] = [];
+  return new Dump<T>({
+    socket: opts.socket,
+    open: () => openNetfilter({ readAhead: true, ...(netns !== undefined ? { netns } : {}) }),
+    request: req,
+    decodeBatch: ((buf: Uint8Array, dv: DataView, offsets: readonly number[], out: T[]) => {
+      tmp.length = 0;
+      codec.decodeAll(buf, dv, offsets, tmp as never);
+      for (const o of tmp) out.push(finish(o));
+    }) as never,
+    headerSize: 4,
+    signal: opts.signal,
+    ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
+  });
+}
 
 /** Dumps the connection table (`conntrack -L`), filtered by the kernel. */
 export function dumpConntrack(filter: ConntrackFilter = {}, opts: FamilyOptions = {}): Dump<Conntrack> {
@@ -134,21 +164,7 @@ export function dumpConntrack(filter: ConntrackFilter = {}, opts: FamilyOptions 
     ...(filter.zone !== undefined ? { zone: filter.zone } : {}),
     ...(filter.status !== undefined ? { status: filter.status >>> 0, status_mask: (filter.statusMask ?? filter.status) >>> 0 } : {}),
   } as never);
-  const netns = opts.netns;
-  const tmp: Record<string, unknown>[] = [];
-  return new Dump<Conntrack>({
-    socket: opts.socket,
-    open: () => openNetfilter({ readAhead: true, ...(netns !== undefined ? { netns } : {}) }),
-    request: req,
-    decodeBatch: ((buf: Uint8Array, dv: DataView, offsets: readonly number[], out: Conntrack[]) => {
-      tmp.length = 0;
-      ctaCodec.decodeAll(buf, dv, offsets, tmp as never);
-      for (const o of tmp) out.push(finish(o));
-    }) as never,
-    headerSize: 4,
-    signal: opts.signal,
-    ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
-  });
+  return nfDump(req, ctaCodec, finish, opts);
 }
 
 /** The entry whose original (or reply) tuple is `tuple` (`conntrack -G`); rejects with ENOENT. */
@@ -194,6 +210,8 @@ export interface ConntrackSpec {
   /** IPS_* bits (SEEN_REPLY, ASSURED, …). */
   status?: number;
   zone?: number;
+  /** A helper to attach (CTA_HELP), so the entry can be the master of expectations. */
+  helper?: string;
 }
 
 function specAttrs(s: Partial<ConntrackSpec> & { orig: Tuple }): Record<string, unknown> {
@@ -206,6 +224,7 @@ function specAttrs(s: Partial<ConntrackSpec> & { orig: Tuple }): Record<string, 
     family: familyOf(s.orig), version: 0, res_id: 0, tuple_orig: tupleAttrs(s.orig), tuple_reply: tupleAttrs(reply as Tuple),
     ...(s.timeout !== undefined ? { timeout: s.timeout } : {}), ...(s.mark !== undefined ? { mark: s.mark >>> 0 } : {}),
     ...(s.status !== undefined ? { status: s.status } : {}), ...(s.zone !== undefined ? { zone: s.zone } : {}),
+    ...(s.helper !== undefined ? { help: { name: s.helper } } : {}),
   };
 }
 
@@ -283,6 +302,7 @@ export function formatConntrack(c: Conntrack): string {
   if (c.mark !== undefined) s += `mark=${c.mark} `;
   if (c.secmark) s += `secmark=${c.secmark} `;
   if (c.zone !== undefined) s += `zone=${c.zone} `;
+  if (c.helper !== undefined) s += `helper=${c.helper} `;
   if (c.use !== undefined) s += `use=${c.use} `;
   return s.trimEnd();
 }
