@@ -212,6 +212,14 @@ export interface ConntrackSpec {
   zone?: number;
   /** A helper to attach (CTA_HELP), so the entry can be the master of expectations. */
   helper?: string;
+  /** TCP's tracking state for a new TCP entry ('ESTABLISHED', 'SYN_SENT', …). */
+  tcpState?: string;
+}
+
+function tcpStateValue(name: string): number {
+  const v = (TCP_CONNTRACK as Record<string, number>)[name.toUpperCase()];
+  if (v === undefined || name.toUpperCase() === 'TIMEOUT_MAX') throw new TypeError(`unknown TCP state "${name}"`);
+  return v;
 }
 
 function specAttrs(s: Partial<ConntrackSpec> & { orig: Tuple }): Record<string, unknown> {
@@ -225,6 +233,7 @@ function specAttrs(s: Partial<ConntrackSpec> & { orig: Tuple }): Record<string, 
     ...(s.timeout !== undefined ? { timeout: s.timeout } : {}), ...(s.mark !== undefined ? { mark: s.mark >>> 0 } : {}),
     ...(s.status !== undefined ? { status: s.status } : {}), ...(s.zone !== undefined ? { zone: s.zone } : {}),
     ...(s.helper !== undefined ? { help: { name: s.helper } } : {}),
+    ...(s.tcpState !== undefined ? { protoinfo: { tcp: { state: tcpStateValue(s.tcpState) } } } : {}),
   };
 }
 
