@@ -1,6 +1,7 @@
 // nlkit benchmarks: full routing tables, event storms and bulk changes, measured in one run
 // against iproute2 and a C floor. Run as root: `npm run bench` (options: --routes N, --runs K,
-// --storm M, --bulk N, --conns N, --million; --only dump,storm,bulk,ss). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
+// --storm M, --bulk N, --conns N, --conntracks N, --packets N, --million; --only
+// dump,storm,bulk,ss,queue,conntrack). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
 //
 // Timed commands run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS: that variable makes every
 // Node start read a CA bundle (~95 ms here), which has nothing to do with Netlink.
@@ -11,6 +12,8 @@ import { parseArgs } from 'node:util';
 import {
   ROOT, addGatewayDevice, buildC, deleteNetns, fillRoutes, makeNetns, measure, median, prefix, sh, timedEnv, type Sample,
 } from './ns.js';
+import { conntrackBench } from './conntrack.js';
+import { queueBench } from './queue.js';
 import { ssBench } from './ss.js';
 
 const { values: opt } = parseArgs({
@@ -22,6 +25,8 @@ const { values: opt } = parseArgs({
     million: { type: 'boolean', default: false },
     only: { type: 'string' },
     conns: { type: 'string', default: '20000' }, // TCP connections of the ss bench
+    conntracks: { type: 'string', default: '100000' }, // entries of the conntrack dump bench
+    packets: { type: 'string', default: '200000' }, // UDP datagrams a run of the queue bench
   },
 });
 const N = Number(opt.routes);
@@ -263,6 +268,8 @@ async function main(): Promise<void> {
     const { rows, floorMs } = await ssBench(conns, RUNS);
     table(`Socket list: ${conns} established TCP connections (${2 * conns} sockets; ${RUNS} runs, medians)`, rows, floorMs);
   }
+  if (want('queue')) await queueBench(Number(opt.packets), RUNS);
+  if (want('conntrack')) await conntrackBench(bins.measure, Number(opt.conntracks), RUNS);
   if (opt.million || only?.includes('million')) await millionBench();
 }
 
