@@ -85,8 +85,8 @@ export function tupleOf(t: Record<string, any> | undefined): Tuple {
   return out;
 }
 
-/** A decoded CTA_* message as a Conntrack. */
-function finish(o: Record<string, any>): Conntrack {
+/** A decoded CTA_* message (ctaCodec) as a Conntrack. */
+export function toConntrack(o: Record<string, any>): Conntrack {
   const c: Conntrack = {
     family: o.family === NFPROTO.IPV4 ? 'ipv4' : o.family === NFPROTO.IPV6 ? 'ipv6' : o.family,
     orig: tupleOf(o.tuple_orig), reply: tupleOf(o.tuple_reply), status: o.status ?? 0,
@@ -164,7 +164,7 @@ export function dumpConntrack(filter: ConntrackFilter = {}, opts: FamilyOptions 
     ...(filter.zone !== undefined ? { zone: filter.zone } : {}),
     ...(filter.status !== undefined ? { status: filter.status >>> 0, status_mask: (filter.statusMask ?? filter.status) >>> 0 } : {}),
   } as never);
-  return nfDump(req, ctaCodec, finish, opts);
+  return nfDump(req, ctaCodec, toConntrack, opts);
 }
 
 /** The entry whose original (or reply) tuple is `tuple` (`conntrack -G`); rejects with ENOENT. */
@@ -175,7 +175,7 @@ export async function getConntrack(tuple: Tuple, opts: FamilyOptions & { reply?:
     } as never), { headerSize: 4, ...(opts.signal ? { signal: opts.signal } : {}) });
     const m = r.messages.find((x) => nfnlSubsys(x.type) === NFNL_SUBSYS.CTNETLINK && nfnlMsg(x.type) === IPCTNL_MSG.CT_NEW);
     if (!m) throw new Error('IPCTNL_MSG_CT_GET: the kernel answered without an entry');
-    return finish(ctaCodec.decodePayload(m.payload) as never);
+    return toConntrack(ctaCodec.decodePayload(m.payload) as never);
   });
 }
 
@@ -276,7 +276,7 @@ export function conntrackEvents(kinds: readonly ConntrackEvent['event'][] = ['ne
     decode: (r: MessageReader) => {
       if (nfnlSubsys(r.type) !== NFNL_SUBSYS.CTNETLINK) return undefined;
       const m = nfnlMsg(r.type);
-      const c = finish(ctaCodec.decode(r) as never);
+      const c = toConntrack(ctaCodec.decode(r) as never);
       if (m === IPCTNL_MSG.CT_DELETE) return { event: 'destroy', conntrack: c };
       if (m !== IPCTNL_MSG.CT_NEW) return undefined;
       return { event: r.flags & (NLM_F_CREATE | NLM_F_EXCL) ? 'new' : 'update', conntrack: c };

@@ -79,7 +79,8 @@ function exactMask(t: Tuple): Tuple {
   };
 }
 
-function finish(o: Record<string, any>): Expect {
+/** A decoded CTA_EXPECT_* message (ctaExpectCodec) as an Expect. */
+export function toExpect(o: Record<string, any>): Expect {
   const e: Expect = {
     family: o.family === NFPROTO.IPV4 ? 'ipv4' : o.family === NFPROTO.IPV6 ? 'ipv6' : o.family,
     master: tupleOf(o.master), tuple: tupleOf(o.tuple), mask: tupleOf(o.mask), timeout: o.timeout ?? 0, flags: o.flags ?? 0,
@@ -98,7 +99,7 @@ function finish(o: Record<string, any>): Expect {
 export function dumpExpect(filter: { family?: 'ipv4' | 'ipv6' } = {}, opts: FamilyOptions = {}): Dump<Expect> {
   const family = filter.family === undefined ? NFPROTO.UNSPEC : FAMILY[filter.family];
   if (family === undefined) throw new TypeError(`unknown family "${filter.family}"`);
-  return nfDump(ctaExpectCodec.encode(type(IPCTNL_MSG_EXP.GET), NLM_F_DUMP, { family, version: 0, res_id: 0 } as never), ctaExpectCodec, finish, opts);
+  return nfDump(ctaExpectCodec.encode(type(IPCTNL_MSG_EXP.GET), NLM_F_DUMP, { family, version: 0, res_id: 0 } as never), ctaExpectCodec, toExpect, opts);
 }
 
 /** The expectation of this expected tuple (`conntrack -G expect`); rejects with ENOENT. */
@@ -109,7 +110,7 @@ export async function getExpect(tuple: Tuple, opts: FamilyOptions = {}): Promise
     } as never), opt(opts));
     const m = r.messages.find((x) => nfnlSubsys(x.type) === NFNL_SUBSYS.CTNETLINK_EXP && nfnlMsg(x.type) === IPCTNL_MSG_EXP.NEW);
     if (!m) throw new Error('IPCTNL_MSG_EXP_GET: the kernel answered without an expectation');
-    return finish(ctaExpectCodec.decodePayload(m.payload) as never);
+    return toExpect(ctaExpectCodec.decodePayload(m.payload) as never);
   });
 }
 
@@ -167,7 +168,7 @@ export function expectEvents(kinds: readonly ExpectEvent['event'][] = ['new', 'u
     decode: (r: MessageReader) => {
       if (nfnlSubsys(r.type) !== NFNL_SUBSYS.CTNETLINK_EXP) return undefined;
       const m = nfnlMsg(r.type);
-      const e = finish(ctaExpectCodec.decode(r) as never);
+      const e = toExpect(ctaExpectCodec.decode(r) as never);
       if (m === IPCTNL_MSG_EXP.DELETE) return { event: 'destroy', expect: e };
       if (m !== IPCTNL_MSG_EXP.NEW) return undefined;
       return { event: r.flags & (NLM_F_CREATE | NLM_F_EXCL) ? 'new' : 'update', expect: e };

@@ -15,7 +15,7 @@ export {
   ctaHelpAttrs, ctaStatsAttrs, ctaStatsGlobalAttrs, ctaAttrs, ctaTupleAttrs, ctaIpAttrs, ctaProtoAttrs, ctaProtoinfoAttrs, ctaProtoinfoTcpAttrs, ctaCountersAttrs, ctaTimestampAttrs, ctaFilterAttrs,
 } from './conntrack-attrs.js';
 export {
-  ctaCodec, dumpConntrack, getConntrack, deleteConntrack, flushConntrack, createConntrack, updateConntrack, conntrackEvents, formatConntrack,
+  ctaCodec, toConntrack, dumpConntrack, getConntrack, deleteConntrack, flushConntrack, createConntrack, updateConntrack, conntrackEvents, formatConntrack,
   type Conntrack, type Tuple, type ConntrackFilter, type ConntrackSpec, type ConntrackEvent,
 } from './conntrack.js';
 export {
@@ -24,7 +24,7 @@ export {
 } from './conntrack-stats.js';
 export { ctaExpectAttrs, ctaExpectNatAttrs, ctaStatsExpAttrs } from './expect-attrs.js';
 export {
-  ctaExpectCodec, dumpExpect, getExpect, createExpect, deleteExpect, flushExpect, expectEvents, formatExpect,
+  ctaExpectCodec, toExpect, dumpExpect, getExpect, createExpect, deleteExpect, flushExpect, expectEvents, formatExpect,
   type Expect, type ExpectSpec, type ExpectEvent,
 } from './expect.js';
 export { nfulaAttrs, nfulaCfgAttrs } from './log-attrs.js';
