@@ -3,15 +3,20 @@
 // creates on a connection with the ftp helper and one `conntrack -I expect` creates are listed
 // by nlkit as `conntrack -L expect` lists them, get/delete/flush agree, a new one arrives as an
 // event; `nlkit conntrack -U` changes the mark `conntrack -L` then shows (and exits 1 when it
-// changed nothing, as conntrack does); -S, -S expect and -C print what conntrack prints.
+// changed nothing, as conntrack does); -S, -S expect and -C print what conntrack prints; the
+// README's expectations block runs as written.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import {
   createConntrack, createExpect, deleteExpect, dumpConntrackStats, dumpExpect, expectEvents, flushExpect, formatExpect,
   getConntrackCount, getExpect, type ExpectEvent, type Tuple,
 } from '../src/netfilter/index.js';
-import { nlkit } from './helpers/cli.js';
+import { cliEnv, nlkit } from './helpers/cli.js';
 import { requireRoot, requireTool, withNetns } from './helpers/netns.js';
 
 /** Runs `conntrack ARGS…` in `ns`: its status, stdout and stderr. */
@@ -101,4 +106,29 @@ test('conntrack expectations, -U, -S and -C agree with the conntrack tool', { ti
     await flushExpect(undefined, o);
     assert.equal(conntrack(ns, ['-L', 'expect']).stdout, '');
   });
+});
+
+test('README: the expectations and statistics block runs as written', { timeout: 60_000 }, async (t) => {
+  if (!requireRoot(t)) return;
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('createExpect('));
+  assert.ok(block, 'the README has a block with createExpect()');
+  const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-exp-readme-'));
+  try {
+    mkdirSync(path.join(dir, 'node_modules'));
+    symlinkSync(root, path.join(dir, 'node_modules', 'nlkit'));
+    await withNetns(async (ns) => {
+      writeFileSync(path.join(dir, 'exp.mjs'), block.replaceAll(`'demo'`, `'${ns}'`));
+      const r = spawnSync(process.execPath, ['exp.mjs'], { cwd: dir, encoding: 'utf8', env: cliEnv() });
+      assert.equal(r.stderr, '');
+      assert.equal(r.status, 0);
+      const [exp, count, ...cpus] = lines(r.stdout);
+      assert.match(exp!, /^(299|300) proto=6 src=10\.0\.0\.2 dst=10\.0\.0\.1 sport=0 dport=50000 mask-src=255\.255\.255\.255 mask-dst=255\.255\.255\.255 sport=0 dport=65535 master-src=10\.0\.0\.1 master-dst=10\.0\.0\.2 sport=40000 dport=21 class=0 helper=ftp$/);
+      assert.equal(count, '1');
+      assert.deepEqual(cpus.map((l) => l.replace(/\s+$/, '')), lines(conntrack(ns, ['-S']).stdout).map((l) => l.replace(/\s+$/, '')));
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
