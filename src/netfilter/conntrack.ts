@@ -65,7 +65,8 @@ export interface ConntrackFilter {
 }
 
 const FAMILY: Record<string, number> = { ipv4: NFPROTO.IPV4, ipv6: NFPROTO.IPV6 };
-const TCP_STATE_NAMES = Object.fromEntries(Object.entries(TCP_CONNTRACK).filter(([k]) => k !== 'TIMEOUT_MAX' && k !== 'SYN_SENT2').map(([k, v]) => [v, k])) as Record<number, string>;
+/** TCP_CONNTRACK_* names by value, as conntrack prints them. */
+export const TCP_STATE_NAMES = Object.fromEntries(Object.entries(TCP_CONNTRACK).filter(([k]) => k !== 'TIMEOUT_MAX' && k !== 'SYN_SENT2').map(([k, v]) => [v, k])) as Record<number, string>;
 const isV6 = (s: string) => s.includes(':');
 
 /** A decoded CTA_TUPLE_* nest as a Tuple (for conntrack entries and expectations alike). */
@@ -154,17 +155,21 @@ export function nfDump<T>(
   });
 }
 
-/** Dumps the connection table (`conntrack -L`), filtered by the kernel. */
-export function dumpConntrack(filter: ConntrackFilter = {}, opts: FamilyOptions = {}): Dump<Conntrack> {
+/** The IPCTNL_MSG_CT_GET dump request of a filter. */
+export function conntrackDumpRequest(filter: ConntrackFilter = {}): Uint8Array {
   const fam = filter.family === undefined ? NFPROTO.UNSPEC : FAMILY[filter.family];
   if (fam === undefined) throw new TypeError(`unknown family "${filter.family}"`);
-  const req = ctaCodec.encode(type(IPCTNL_MSG.CT_GET), 0, {
+  return ctaCodec.encode(type(IPCTNL_MSG.CT_GET), 0, {
     family: fam, version: 0, res_id: 0,
     ...(filter.mark !== undefined ? { mark: filter.mark >>> 0, mark_mask: (filter.markMask ?? 0xffffffff) >>> 0 } : {}),
     ...(filter.zone !== undefined ? { zone: filter.zone } : {}),
     ...(filter.status !== undefined ? { status: filter.status >>> 0, status_mask: (filter.statusMask ?? filter.status) >>> 0 } : {}),
   } as never);
-  return nfDump(req, ctaCodec, toConntrack, opts);
+}
+
+/** Dumps the connection table (`conntrack -L`), filtered by the kernel. */
+export function dumpConntrack(filter: ConntrackFilter = {}, opts: FamilyOptions = {}): Dump<Conntrack> {
+  return nfDump(conntrackDumpRequest(filter), ctaCodec, toConntrack, opts);
 }
 
 /** The entry whose original (or reply) tuple is `tuple` (`conntrack -G`); rejects with ENOENT. */
@@ -287,7 +292,8 @@ export function conntrackEvents(kinds: readonly ConntrackEvent['event'][] = ['ne
   });
 }
 
-const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
+/** Layer-4 protocol names by number, as conntrack prints them. */
+export const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
 
 function tupleText(t: Tuple): string {
   let s = `src=${t.src} dst=${t.dst} `;

@@ -18,6 +18,7 @@ export {
   ctaCodec, toConntrack, dumpConntrack, getConntrack, deleteConntrack, flushConntrack, createConntrack, updateConntrack, conntrackEvents, formatConntrack,
   type Conntrack, type Tuple, type ConntrackFilter, type ConntrackSpec, type ConntrackEvent,
 } from './conntrack.js';
+export { dumpConntrackText, conntrackLineAt } from './conntrack-text.js';
 export {
   ctaStatsCodec, ctaStatsGlobalCodec, ctaStatsExpCodec, dumpConntrackStats, dumpExpectStats, getConntrackCount, formatCpuStats,
   CONNTRACK_STATS, EXPECT_STATS, type ConntrackCpuStats, type ExpectCpuStats, type ConntrackCount,

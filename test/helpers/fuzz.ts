@@ -24,7 +24,7 @@ import {
   RTM, addressCodec, decodeRouteEvent, linkCodec, neighCodec, netconfCodec, nexthopCodec, nsidCodec, routeCodec, ruleCodec,
 } from '../../src/route/index.js';
 import {
-  ctaCodec, ctaExpectCodec, ctaStatsCodec, ctaStatsExpCodec, ctaStatsGlobalCodec, formatConntrack, formatExpect, nfqaCodec,
+  conntrackLineAt, ctaCodec, ctaExpectCodec, ctaStatsCodec, ctaStatsExpCodec, ctaStatsGlobalCodec, formatConntrack, formatExpect, nfqaCodec,
   nfulaCodec, toConntrack, toExpect,
 } from '../../src/netfilter/index.js';
 import { packetMeta } from '../../src/netfilter/packet-meta.js';
@@ -579,6 +579,11 @@ function netfilterTargets(g: Golden): Target[] {
         const obj = decoding(name, input, 'decodePayload', () => codec.decodePayload(input));
         if (obj === undefined) return;
         decoding(name, input, 'the library object', () => use(obj));
+        if (codec === (ctaCodec as Codec)) {
+          // nlkit conntrack -L's line straight from the bytes, without the decoded object.
+          const m = message(type, 0, input);
+          decoding(name, input, 'conntrackLineAt', () => conntrackLineAt(m, viewOf(m), 0));
+        }
         roundTrip(name, input, obj, (v) => codec.encode(type, 0, v), (m) => codec.decodePayload(m.subarray(NLMSG_HDRLEN)), rand);
       },
       checkGolden(input) {

@@ -9,7 +9,7 @@
 // conntrack prints it; the exit status is conntrack's (1 when a command other than a list
 // touched nothing, 2 for a usage error).
 import {
-  conntrackEvents, createConntrack, createExpect, deleteConntrack, deleteExpect, dumpConntrack, dumpConntrackStats, dumpExpect,
+  conntrackEvents, createConntrack, createExpect, deleteConntrack, deleteExpect, dumpConntrack, dumpConntrackStats, dumpConntrackText, dumpExpect,
   dumpExpectStats, expectEvents, flushConntrack, flushExpect, formatConntrack, formatCpuStats, formatExpect, getConntrack,
   getConntrackCount, getExpect, updateConntrack, IPS,
   type Conntrack, type ConntrackFilter, type Expect, type Tuple,
@@ -173,6 +173,10 @@ function matches(o: Options, c: Conntrack): boolean {
     && (o.zone === undefined || c.zone === o.zone);
 }
 
+/** True when the command line filters on something the kernel's dump filter cannot (tuple fields). */
+const clientFiltered = (o: Options) => [o.protocol, o.src, o.dst, o.sport, o.dport, o.replySrc, o.replyDst, o.replySport, o.replyDport, o.zone]
+  .some((v) => v !== undefined);
+
 /** The original tuple the command line names (-p, -s, -d, --sport, --dport). */
 function tuple(o: Options): Tuple {
   if (o.src === undefined || o.dst === undefined || o.protocol === undefined) throw new UsageError('conntrack: this command needs -p, -s and -d');
@@ -248,6 +252,15 @@ async function runConntrack(o: Options, fo: FamilyOptions): Promise<number> {
     case 'L': {
       if (o.status !== undefined) Object.assign(filter, { status: o.status });
       let n = 0;
+      if (!o.json && !clientFiltered(o)) {
+        // Lines straight from the datagrams: no entry objects (the common `conntrack -L`).
+        for await (const batch of dumpConntrackText(filter, fo).batches()) {
+          await write(batch.length ? `${batch.join('\n')}\n` : '');
+          n += batch.length;
+        }
+        summary(`${n} flow entries have been shown.`);
+        return 0;
+      }
       for await (const batch of dumpConntrack(filter, fo).batches()) {
         let out = '';
         for (const c of batch) {
