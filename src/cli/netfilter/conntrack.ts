@@ -18,7 +18,7 @@ import { NetlinkError, type FamilyOptions } from '../../socket/index.js';
 import { UsageError } from '../usage.js';
 
 const PROTOS: Record<string, number> = { icmp: 1, tcp: 6, udp: 17, dccp: 33, icmpv6: 58, sctp: 132, udplite: 136, gre: 47 };
-const STATUS: Record<string, number> = { ASSURED: IPS.ASSURED, SEEN_REPLY: IPS.SEEN_REPLY, FIXED_TIMEOUT: 1 << 10, EXPECTED: IPS.EXPECTED, UNSET: 0 };
+const STATUS: Record<string, number> = { ASSURED: IPS.ASSURED, SEEN_REPLY: IPS.SEEN_REPLY, FIXED_TIMEOUT: IPS.FIXED_TIMEOUT, EXPECTED: IPS.EXPECTED, UNSET: 0 };
 const SUMMARY = 'conntrack (nlkit)';
 const COMMANDS = 'L G D F I U E C S';
 
