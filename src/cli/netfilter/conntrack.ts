@@ -152,7 +152,7 @@ function parse(args: string[]): Options {
       continue;
     }
     const set = VALUE_OPTS[a];
-    if (!set) throw new UsageError(`conntrack: unknown option \`${a}'`, 'Try `nlkit conntrack -h\' for more information.');
+    if (!set) throw new UsageError(`conntrack: unknown option \`${a}'`);
     const v = args[++i];
     if (v === undefined) throw new UsageError(`conntrack: option \`${a}' requires an argument`);
     set(o, v, a);
