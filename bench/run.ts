@@ -1,6 +1,7 @@
 // nlkit benchmarks: full routing tables, event storms and bulk changes, measured in one run
 // against iproute2 and a C floor. Run as root: `npm run bench` (options: --routes N, --runs K,
-// --storm M, --bulk N, --conns N, --million, --elements N; --only dump,storm,bulk,ss,nft). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
+// --storm M, --bulk N, --conns N, --conntracks N, --packets N, --elements N, --million; --only
+// dump,storm,bulk,ss,nft,queue,conntrack). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
 //
 // Timed commands run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS: that variable makes every
 // Node start read a CA bundle (~95 ms here), which has nothing to do with Netlink.
@@ -12,6 +13,8 @@ import {
   ROOT, addGatewayDevice, buildC, deleteNetns, fillRoutes, makeNetns, measure, median, prefix, sh, timedEnv, type Sample,
 } from './ns.js';
 import { nftBench } from './nft.js';
+import { conntrackBench } from './conntrack.js';
+import { queueBench } from './queue.js';
 import { ssBench } from './ss.js';
 
 const { values: opt } = parseArgs({
@@ -24,6 +27,8 @@ const { values: opt } = parseArgs({
     only: { type: 'string' },
     conns: { type: 'string', default: '20000' }, // TCP connections of the ss bench
     elements: { type: 'string', default: '100000' }, // set elements of the nft bench
+    conntracks: { type: 'string', default: '100000' }, // entries of the conntrack dump bench
+    packets: { type: 'string', default: '200000' }, // UDP datagrams a run of the queue bench
   },
 });
 const N = Number(opt.routes);
@@ -270,6 +275,8 @@ async function main(): Promise<void> {
     const rows = await nftBench(elements, Math.max(3, Math.min(RUNS, 5)));
     table(`nftables: ${elements} set elements added in one transaction (medians)`, rows, rows[0]!.ms);
   }
+  if (want('queue')) await queueBench(Number(opt.packets), RUNS);
+  if (want('conntrack')) await conntrackBench(bins.measure, Number(opt.conntracks), RUNS);
   if (opt.million || only?.includes('million')) await millionBench();
 }
 

@@ -1,5 +1,6 @@
 // Hostile bytes never kill the process: at least 100,000 mutated kernel messages a run through
-// every decoder (wire readers and the ACK parser, every rtnetlink codec, the generic netlink
+// every decoder (wire readers and the ACK parser, every rtnetlink codec, every nfnetlink codec
+// (queued and logged packets, conntrack entries, expectations, statistics), the generic netlink
 // families declared and YNL-loaded, the server's request validation), plus inputs nested
 // thousands deep. The engine and its properties are in helpers/fuzz.ts; `npm run fuzz` runs it
 // for long. No root needed: the golden messages are a fixture captured from the kernel.

@@ -1,8 +1,9 @@
 // Attribute sets of ctnetlink (NFNL_SUBSYS_CTNETLINK): CTA_* of a connection and its nests.
 // Integers are big-endian as the kernel sends them; undeclared attributes are kept as bytes.
-import { attrs, binary, int, ipaddr, nest, u8 } from '../schema/index.js';
+import { attrs, binary, int, ipaddr, nest, string, u8 } from '../schema/index.js';
 import {
-  CTA, CTA_COUNTERS, CTA_FILTER, CTA_IP, CTA_PROTO, CTA_PROTOINFO, CTA_PROTOINFO_TCP, CTA_TIMESTAMP, CTA_TUPLE,
+  CTA, CTA_COUNTERS, CTA_FILTER, CTA_HELP, CTA_IP, CTA_PROTO, CTA_PROTOINFO, CTA_PROTOINFO_TCP, CTA_STATS, CTA_STATS_GLOBAL,
+  CTA_TIMESTAMP, CTA_TUPLE,
 } from './constants.js';
 
 /** CTA_IP_*: a tuple's addresses. */
@@ -67,13 +68,44 @@ export const ctaFilterAttrs = attrs('cta_filter', {
   reply_flags: [CTA_FILTER.REPLY_FLAGS, int('u32')],
 }, { nestedFlag: true });
 
+/** CTA_HELP_*: the connection's helper (ftp, sip, …) and its private data. */
+export const ctaHelpAttrs = attrs('cta_help', {
+  name: [CTA_HELP.NAME, string()],
+  info: [CTA_HELP.INFO, binary()],
+}, { nestedFlag: true });
+
+/** CTA_STATS_*: one CPU's conntrack counters (IPCTNL_MSG_CT_GET_STATS_CPU; nfgenmsg.res_id is the CPU). */
+export const ctaStatsAttrs = attrs('cta_stats', {
+  searched: [CTA_STATS.SEARCHED, int('u32be')],
+  found: [CTA_STATS.FOUND, int('u32be')],
+  new: [CTA_STATS.NEW, int('u32be')],
+  invalid: [CTA_STATS.INVALID, int('u32be')],
+  ignore: [CTA_STATS.IGNORE, int('u32be')],
+  delete: [CTA_STATS.DELETE, int('u32be')],
+  delete_list: [CTA_STATS.DELETE_LIST, int('u32be')],
+  insert: [CTA_STATS.INSERT, int('u32be')],
+  insert_failed: [CTA_STATS.INSERT_FAILED, int('u32be')],
+  drop: [CTA_STATS.DROP, int('u32be')],
+  early_drop: [CTA_STATS.EARLY_DROP, int('u32be')],
+  error: [CTA_STATS.ERROR, int('u32be')],
+  search_restart: [CTA_STATS.SEARCH_RESTART, int('u32be')],
+  clash_resolve: [CTA_STATS.CLASH_RESOLVE, int('u32be')],
+  chaintoolong: [CTA_STATS.CHAIN_TOOLONG, int('u32be')],
+});
+
+/** CTA_STATS_GLOBAL_*: the table's size and limit (IPCTNL_MSG_CT_GET_STATS). */
+export const ctaStatsGlobalAttrs = attrs('cta_stats_global', {
+  entries: [CTA_STATS_GLOBAL.ENTRIES, int('u32be')],
+  max_entries: [CTA_STATS_GLOBAL.MAX_ENTRIES, int('u32be')],
+});
+
 /** CTA_*: a connection (and the filters of a dump request). */
 export const ctaAttrs = attrs('cta', {
   tuple_orig: [CTA.TUPLE_ORIG, nest(ctaTupleAttrs)],
   tuple_reply: [CTA.TUPLE_REPLY, nest(ctaTupleAttrs)],
   status: [CTA.STATUS, int('u32be')],
   protoinfo: [CTA.PROTOINFO, nest(ctaProtoinfoAttrs)],
-  help: [CTA.HELP, binary()],
+  help: [CTA.HELP, nest(ctaHelpAttrs)],
   nat_src: [CTA.NAT_SRC, binary()],
   timeout: [CTA.TIMEOUT, int('u32be')],
   mark: [CTA.MARK, int('u32be')],

@@ -43,6 +43,8 @@ export interface Conntrack {
   id?: number;
   zone?: number;
   secmark?: number;
+  /** The helper attached to the connection (CTA_HELP: 'ftp', 'sip', …). */
+  helper?: string;
   /** TCP's tracking state, as conntrack prints it ('ESTABLISHED', 'TIME_WAIT', …). */
   tcpState?: string;
   counters?: { orig: { packets: bigint; bytes: bigint }; reply: { packets: bigint; bytes: bigint } };
@@ -63,10 +65,12 @@ export interface ConntrackFilter {
 }
 
 const FAMILY: Record<string, number> = { ipv4: NFPROTO.IPV4, ipv6: NFPROTO.IPV6 };
-const TCP_STATE_NAMES = Object.fromEntries(Object.entries(TCP_CONNTRACK).filter(([k]) => k !== 'TIMEOUT_MAX' && k !== 'SYN_SENT2').map(([k, v]) => [v, k])) as Record<number, string>;
+/** TCP_CONNTRACK_* names by value, as conntrack prints them. */
+export const TCP_STATE_NAMES = Object.fromEntries(Object.entries(TCP_CONNTRACK).filter(([k]) => k !== 'TIMEOUT_MAX' && k !== 'SYN_SENT2').map(([k, v]) => [v, k])) as Record<number, string>;
 const isV6 = (s: string) => s.includes(':');
 
-function tupleOf(t: Record<string, any> | undefined): Tuple {
+/** A decoded CTA_TUPLE_* nest as a Tuple (for conntrack entries and expectations alike). */
+export function tupleOf(t: Record<string, any> | undefined): Tuple {
   const ip = t?.ip ?? {};
   const p = t?.proto ?? {};
   const out: Tuple = { src: ip.v4_src ?? ip.v6_src ?? '', dst: ip.v4_dst ?? ip.v6_dst ?? '', protocol: p.num ?? 0 };
@@ -82,8 +86,8 @@ function tupleOf(t: Record<string, any> | undefined): Tuple {
   return out;
 }
 
-/** A decoded CTA_* message as a Conntrack. */
-function finish(o: Record<string, any>): Conntrack {
+/** A decoded CTA_* message (ctaCodec) as a Conntrack. */
+export function toConntrack(o: Record<string, any>): Conntrack {
   const c: Conntrack = {
     family: o.family === NFPROTO.IPV4 ? 'ipv4' : o.family === NFPROTO.IPV6 ? 'ipv6' : o.family,
     orig: tupleOf(o.tuple_orig), reply: tupleOf(o.tuple_reply), status: o.status ?? 0,
@@ -94,6 +98,7 @@ function finish(o: Record<string, any>): Conntrack {
   if (o.id !== undefined) c.id = o.id;
   if (o.zone !== undefined) c.zone = o.zone;
   if (o.secmark !== undefined) c.secmark = o.secmark;
+  if (o.help?.name !== undefined) c.helper = o.help.name;
   const st = o.protoinfo?.tcp?.state;
   if (st !== undefined) c.tcpState = TCP_STATE_NAMES[st] ?? String(st);
   if (o.counters_orig || o.counters_reply) {
@@ -105,7 +110,7 @@ function finish(o: Record<string, any>): Conntrack {
 }
 
 /** The CTA_TUPLE_* object of a Tuple. */
-function tupleAttrs(t: Partial<Tuple> & { src: string; dst: string; protocol: number }): Record<string, unknown> {
+export function tupleAttrs(t: Partial<Tuple> & { src: string; dst: string; protocol: number }): Record<string, unknown> {
   const v6 = isV6(t.src);
   const proto: Record<string, number> = { num: t.protocol };
   if (t.sport !== undefined) proto.src_port = t.sport;
@@ -122,33 +127,49 @@ function tupleAttrs(t: Partial<Tuple> & { src: string; dst: string; protocol: nu
 }
 
 const type = (msg: number) => nfnlType(NFNL_SUBSYS.CTNETLINK, msg);
-const familyOf = (t: { src: string }) => (isV6(t.src) ? NFPROTO.IPV6 : NFPROTO.IPV4);
+/** The NFPROTO_* of a tuple, from its addresses. */
+export const familyOf = (t: { src: string }) => (isV6(t.src) ? NFPROTO.IPV6 : NFPROTO.IPV4);
 
-/** Dumps the connection table (`conntrack -L`), filtered by the kernel. */
-export function dumpConntrack(filter: ConntrackFilter = {}, opts: FamilyOptions = {}): Dump<Conntrack> {
-  const fam = filter.family === undefined ? NFPROTO.UNSPEC : FAMILY[filter.family];
-  if (fam === undefined) throw new TypeError(`unknown family "${filter.family}"`);
-  const req = ctaCodec.encode(type(IPCTNL_MSG.CT_GET), 0, {
-    family: fam, version: 0, res_id: 0,
-    ...(filter.mark !== undefined ? { mark: filter.mark >>> 0, mark_mask: (filter.markMask ?? 0xffffffff) >>> 0 } : {}),
-    ...(filter.zone !== undefined ? { zone: filter.zone } : {}),
-    ...(filter.status !== undefined ? { status: filter.status >>> 0, status_mask: (filter.statusMask ?? filter.status) >>> 0 } : {}),
-  } as never);
+/**
+ * A Dump of nfnetlink objects: `req` sent with NLM_F_DUMP on a socket of its own (or the
+ * caller's), each reply decoded by `codec` and finished by `finish`. Replies of other message
+ * types are skipped.
+ */
+export function nfDump<T>(
+  req: Uint8Array, codec: FlatMessageCodec<any, any>, finish: (o: Record<string, any>) => T, opts: FamilyOptions,
+): Dump<T> {
   const netns = opts.netns;
   const tmp: Record<string, unknown>[] = [];
-  return new Dump<Conntrack>({
+  return new Dump<T>({
     socket: opts.socket,
     open: () => openNetfilter({ readAhead: true, ...(netns !== undefined ? { netns } : {}) }),
     request: req,
-    decodeBatch: ((buf: Uint8Array, dv: DataView, offsets: readonly number[], out: Conntrack[]) => {
+    decodeBatch: ((buf: Uint8Array, dv: DataView, offsets: readonly number[], out: T[]) => {
       tmp.length = 0;
-      ctaCodec.decodeAll(buf, dv, offsets, tmp as never);
+      codec.decodeAll(buf, dv, offsets, tmp as never);
       for (const o of tmp) out.push(finish(o));
     }) as never,
     headerSize: 4,
     signal: opts.signal,
     ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
   });
+}
+
+/** The IPCTNL_MSG_CT_GET dump request of a filter. */
+export function conntrackDumpRequest(filter: ConntrackFilter = {}): Uint8Array {
+  const fam = filter.family === undefined ? NFPROTO.UNSPEC : FAMILY[filter.family];
+  if (fam === undefined) throw new TypeError(`unknown family "${filter.family}"`);
+  return ctaCodec.encode(type(IPCTNL_MSG.CT_GET), 0, {
+    family: fam, version: 0, res_id: 0,
+    ...(filter.mark !== undefined ? { mark: filter.mark >>> 0, mark_mask: (filter.markMask ?? 0xffffffff) >>> 0 } : {}),
+    ...(filter.zone !== undefined ? { zone: filter.zone } : {}),
+    ...(filter.status !== undefined ? { status: filter.status >>> 0, status_mask: (filter.statusMask ?? filter.status) >>> 0 } : {}),
+  } as never);
+}
+
+/** Dumps the connection table (`conntrack -L`), filtered by the kernel. */
+export function dumpConntrack(filter: ConntrackFilter = {}, opts: FamilyOptions = {}): Dump<Conntrack> {
+  return nfDump(conntrackDumpRequest(filter), ctaCodec, toConntrack, opts);
 }
 
 /** The entry whose original (or reply) tuple is `tuple` (`conntrack -G`); rejects with ENOENT. */
@@ -159,7 +180,7 @@ export async function getConntrack(tuple: Tuple, opts: FamilyOptions & { reply?:
     } as never), { headerSize: 4, ...(opts.signal ? { signal: opts.signal } : {}) });
     const m = r.messages.find((x) => nfnlSubsys(x.type) === NFNL_SUBSYS.CTNETLINK && nfnlMsg(x.type) === IPCTNL_MSG.CT_NEW);
     if (!m) throw new Error('IPCTNL_MSG_CT_GET: the kernel answered without an entry');
-    return finish(ctaCodec.decodePayload(m.payload) as never);
+    return toConntrack(ctaCodec.decodePayload(m.payload) as never);
   });
 }
 
@@ -194,6 +215,16 @@ export interface ConntrackSpec {
   /** IPS_* bits (SEEN_REPLY, ASSURED, …). */
   status?: number;
   zone?: number;
+  /** A helper to attach (CTA_HELP), so the entry can be the master of expectations. */
+  helper?: string;
+  /** TCP's tracking state for a new TCP entry ('ESTABLISHED', 'SYN_SENT', …). */
+  tcpState?: string;
+}
+
+function tcpStateValue(name: string): number {
+  const v = (TCP_CONNTRACK as Record<string, number>)[name.toUpperCase()];
+  if (v === undefined || name.toUpperCase() === 'TIMEOUT_MAX') throw new TypeError(`unknown TCP state "${name}"`);
+  return v;
 }
 
 function specAttrs(s: Partial<ConntrackSpec> & { orig: Tuple }): Record<string, unknown> {
@@ -206,6 +237,8 @@ function specAttrs(s: Partial<ConntrackSpec> & { orig: Tuple }): Record<string, 
     family: familyOf(s.orig), version: 0, res_id: 0, tuple_orig: tupleAttrs(s.orig), tuple_reply: tupleAttrs(reply as Tuple),
     ...(s.timeout !== undefined ? { timeout: s.timeout } : {}), ...(s.mark !== undefined ? { mark: s.mark >>> 0 } : {}),
     ...(s.status !== undefined ? { status: s.status } : {}), ...(s.zone !== undefined ? { zone: s.zone } : {}),
+    ...(s.helper !== undefined ? { help: { name: s.helper } } : {}),
+    ...(s.tcpState !== undefined ? { protoinfo: { tcp: { state: tcpStateValue(s.tcpState) } } } : {}),
   };
 }
 
@@ -248,7 +281,7 @@ export function conntrackEvents(kinds: readonly ConntrackEvent['event'][] = ['ne
     decode: (r: MessageReader) => {
       if (nfnlSubsys(r.type) !== NFNL_SUBSYS.CTNETLINK) return undefined;
       const m = nfnlMsg(r.type);
-      const c = finish(ctaCodec.decode(r) as never);
+      const c = toConntrack(ctaCodec.decode(r) as never);
       if (m === IPCTNL_MSG.CT_DELETE) return { event: 'destroy', conntrack: c };
       if (m !== IPCTNL_MSG.CT_NEW) return undefined;
       return { event: r.flags & (NLM_F_CREATE | NLM_F_EXCL) ? 'new' : 'update', conntrack: c };
@@ -259,7 +292,8 @@ export function conntrackEvents(kinds: readonly ConntrackEvent['event'][] = ['ne
   });
 }
 
-const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
+/** Layer-4 protocol names by number, as conntrack prints them. */
+export const PROTO_NAMES: Record<number, string> = { 1: 'icmp', 2: 'igmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 58: 'icmpv6', 132: 'sctp', 136: 'udplite' };
 
 function tupleText(t: Tuple): string {
   let s = `src=${t.src} dst=${t.dst} `;
@@ -283,6 +317,7 @@ export function formatConntrack(c: Conntrack): string {
   if (c.mark !== undefined) s += `mark=${c.mark} `;
   if (c.secmark) s += `secmark=${c.secmark} `;
   if (c.zone !== undefined) s += `zone=${c.zone} `;
+  if (c.helper !== undefined) s += `helper=${c.helper} `;
   if (c.use !== undefined) s += `use=${c.use} `;
   return s.trimEnd();
 }

@@ -2,7 +2,8 @@
 // (bench/fuzz.ts, long runs). Golden messages captured from the kernel
 // (test/fixtures/fuzz/golden.json, see bench/fuzz-capture.ts) are mutated from one seed and
 // fed to every decoder nlkit has: wire readers and the ACK parser, the rtnetlink codecs, the
-// generic netlink families (declared and YNL-loaded) and the server's request validation.
+// generic netlink families (declared and YNL-loaded), the nfnetlink codecs (queued and logged
+// packets, conntrack entries, expectations, statistics) and the server's request validation.
 //
 // Properties, for every input:
 //   - decoders never throw, except WireError (the library's error for malformed bytes);
@@ -22,6 +23,11 @@ import {
 import {
   RTM, addressCodec, decodeRouteEvent, linkCodec, neighCodec, netconfCodec, nexthopCodec, nsidCodec, routeCodec, ruleCodec,
 } from '../../src/route/index.js';
+import {
+  conntrackLineAt, ctaCodec, ctaExpectCodec, ctaStatsCodec, ctaStatsExpCodec, ctaStatsGlobalCodec, formatConntrack, formatExpect, nfqaCodec,
+  nfulaCodec, toConntrack, toExpect,
+} from '../../src/netfilter/index.js';
+import { packetMeta } from '../../src/netfilter/packet-meta.js';
 import type { FlatMessageCodec } from '../../src/schema/index.js';
 import {
   ExtAck, NL_VALIDATE_LIBERAL, NL_VALIDATE_STRICT, buildAck, definePolicy, errno, netlinkRcvSkb, nla, parseMessage,
@@ -267,19 +273,20 @@ export interface GoldenMessage {
   payload: Uint8Array;
 }
 
-/** The captured corpus: rtnetlink dump replies and generic netlink controller replies. */
+/** The captured corpus: rtnetlink dump replies, generic netlink controller replies, nfnetlink messages. */
 export interface Golden {
   route: GoldenMessage[];
   genl: GoldenMessage[];
+  netfilter: GoldenMessage[];
 }
 
 /** Loads test/fixtures/fuzz/golden.json. */
 export function loadGolden(): Golden {
   const file = new URL('../../../test/fixtures/fuzz/golden.json', import.meta.url);
-  const j = JSON.parse(readFileSync(file, 'utf8')) as Record<'route' | 'genl', { type: number; flags: number; payload: string }[]>;
-  const conv = (a: { type: number; flags: number; payload: string }[]) =>
+  const j = JSON.parse(readFileSync(file, 'utf8')) as Record<'route' | 'genl' | 'netfilter', { type: number; flags: number; payload: string }[]>;
+  const conv = (a: { type: number; flags: number; payload: string }[] = []) =>
     a.map((m) => ({ type: m.type, flags: m.flags, payload: Uint8Array.from(Buffer.from(m.payload, 'hex')) }));
-  return { route: conv(j.route), genl: conv(j.genl) };
+  return { route: conv(j.route), genl: conv(j.genl), netfilter: conv(j.netfilter) };
 }
 
 /** A message (nlmsghdr + payload), as MessageWriter makes it. */
@@ -536,6 +543,60 @@ function genlTargets(g: Golden): Target[] {
   ];
 }
 
+// ---------------------------------------------------------------- nfnetlink
+
+/**
+ * Every nfnetlink codec, the message types (subsystem << 8 | message) whose captured messages it
+ * decodes, and what the library makes of a decoded message (the object users get, printed as
+ * the CLI prints it). IPCTNL_MSG_EXP_GET_STATS_CPU replies come as subsystem CTNETLINK (0x103):
+ * the kernel's ctnetlink_exp_stat_fill_info() says so.
+ */
+const NETFILTER_CODECS: [string, Codec, number[], (o: any) => unknown][] = [
+  ['nfqaCodec (queued packets)', nfqaCodec as Codec, [0x300], (o) => packetMeta(o)],
+  ['nfulaCodec (logged packets)', nfulaCodec as Codec, [0x400], (o) => packetMeta(o)],
+  ['ctaCodec (conntrack entries)', ctaCodec as Codec, [0x100, 0x102], (o) => formatConntrack(toConntrack(o))],
+  ['ctaExpectCodec (expectations)', ctaExpectCodec as Codec, [0x200, 0x202], (o) => formatExpect(toExpect(o))],
+  ['ctaStatsCodec (per-CPU counters)', ctaStatsCodec as Codec, [0x104], () => undefined],
+  ['ctaStatsExpCodec', ctaStatsExpCodec as Codec, [0x103], () => undefined],
+  ['ctaStatsGlobalCodec', ctaStatsGlobalCodec as Codec, [0x105], () => undefined],
+];
+
+/**
+ * One target per nfnetlink codec, as routeTargets: every captured nfnetlink payload is its
+ * corpus (its own type twice over), what decodes re-encodes, and the library's object is made
+ * from it; its own kernel messages re-encode byte for byte.
+ */
+function netfilterTargets(g: Golden): Target[] {
+  const all = g.netfilter.map((m) => m.payload);
+  return NETFILTER_CODECS.map(([what, codec, types, use]) => {
+    const name = `netfilter ${what}`;
+    const type = types[0]!;
+    const own = g.netfilter.filter((m) => types.includes(m.type)).map((m) => m.payload);
+    return {
+      name, corpus: own.length ? [...own, ...own, ...all] : all,
+      attrStart: () => 4,
+      check(input, rand) {
+        const obj = decoding(name, input, 'decodePayload', () => codec.decodePayload(input));
+        if (obj === undefined) return;
+        decoding(name, input, 'the library object', () => use(obj));
+        if (codec === (ctaCodec as Codec)) {
+          // nlkit conntrack -L's line straight from the bytes, without the decoded object.
+          const m = message(type, 0, input);
+          decoding(name, input, 'conntrackLineAt', () => conntrackLineAt(m, viewOf(m), 0));
+        }
+        roundTrip(name, input, obj, (v) => codec.encode(type, 0, v), (m) => codec.decodePayload(m.subarray(NLMSG_HDRLEN)), rand);
+      },
+      checkGolden(input) {
+        if (!own.includes(input)) return;
+        let back = codec.encode(type, 0, codec.decodePayload(input) as never).subarray(NLMSG_HDRLEN);
+        // nfqnl_build_packet_message() leaves the last attribute (the payload) unpadded; an encoder pads it.
+        if (back.byteLength === align4(input.byteLength) && back.subarray(input.byteLength).every((x) => x === 0)) back = back.subarray(0, input.byteLength);
+        if (!equalBytes(back, input)) throw new FuzzFailure(name, 'a kernel message does not re-encode byte for byte', input);
+      },
+    };
+  });
+}
+
 // ---------------------------------------------------------------- server
 
 /** Policies the server validates requests against: every NLA_* type, ranges, nests, arrays, recursion. */
@@ -627,6 +688,7 @@ function serverTarget(g: Golden): Target {
 export function allTargets(g: Golden = loadGolden()): { targets: Target[]; skipped: string[] } {
   const routeMsgs = g.route.map((m) => message(m.type, m.flags, m.payload));
   const genlMsgs = g.genl.map((m) => message(m.type, m.flags, m.payload));
+  const nfMsgs = g.netfilter.map((m) => message(m.type, m.flags, m.payload));
   const acks = ackMessages([...routeMsgs.slice(0, 8), ...genlMsgs.slice(0, 8)]);
   const skipped: string[] = [];
   const ynl = ynlTargets(g);
@@ -635,7 +697,9 @@ export function allTargets(g: Golden = loadGolden()): { targets: Target[]; skipp
     targets: [
       wireTarget('wire rtnetlink datagrams', [...routeMsgs, ...acks], routeHeaderSize),
       wireTarget('wire genl datagrams', [...genlMsgs, ...acks], () => 4),
+      wireTarget('wire nfnetlink datagrams (nfgenmsg framing)', [...nfMsgs, ...ackMessages(nfMsgs.slice(0, 8))], () => 4),
       ...routeTargets(g),
+      ...netfilterTargets(g),
       ...genlTargets(g),
       ...(typeof ynl === 'string' ? [] : ynl),
       serverTarget(g),

@@ -4,6 +4,7 @@
 import { formatIp } from '../../schema/index.js';
 import { logGroup, type LoggedPacket } from '../../netfilter/index.js';
 import { UsageError } from '../usage.js';
+import { parseListenArgs } from './nflog-queue-args.js';
 
 const PROTOS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 132: 'sctp' };
 
@@ -20,23 +21,7 @@ function line(p: LoggedPacket): string {
 
 /** Runs `nlkit nflog ARGS`; resolves with the exit status. */
 export async function run(args: string[]): Promise<number> {
-  let group: number | undefined;
-  let json = false;
-  let count = Infinity;
-  let netns: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const need = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`nflog: option "${a}" requires an argument`);
-      return v;
-    };
-    if (a === '-j' || a === '--json') json = true;
-    else if (a === '-c' || a === '--count') count = Number(need());
-    else if (a === '--netns' || a === '-n') netns = need();
-    else if (/^\d+$/.test(a) && group === undefined) group = Number(a);
-    else throw new UsageError(`nflog: unknown argument "${a}"`);
-  }
+  const { num: group, json, count, netns } = parseListenArgs('nflog', args);
   if (group === undefined || group > 65535) throw new UsageError('usage: nlkit nflog GROUP [-c COUNT] [-j] [--netns NAME]');
   if (!(count > 0)) throw new UsageError('nflog: -c needs a positive count');
   const ac = new AbortController();

@@ -4,6 +4,7 @@
 import { formatIp } from '../../schema/index.js';
 import { openQueue, type QueuedPacket, type Verdict } from '../../netfilter/index.js';
 import { UsageError } from '../usage.js';
+import { parseListenArgs } from './nflog-queue-args.js';
 
 const PROTOS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6', 132: 'sctp' };
 
@@ -31,27 +32,12 @@ function line(p: QueuedPacket, verdict: string): string {
 
 /** Runs `nlkit queue ARGS`; resolves with the exit status. */
 export async function run(args: string[]): Promise<number> {
-  let num: number | undefined;
+  const { num, json, count, netns, extra } = parseListenArgs('queue', args, ['verdict']);
   let verdict: 'accept' | 'drop' = 'accept';
-  let json = false;
-  let count = Infinity;
-  let netns: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const need = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`queue: option "${a}" requires an argument`);
-      return v;
-    };
-    if (a === '--verdict') {
-      const v = need();
-      if (v !== 'accept' && v !== 'drop') throw new UsageError(`queue: verdict must be accept or drop, not "${v}"`);
-      verdict = v;
-    } else if (a === '-j' || a === '--json') json = true;
-    else if (a === '-c' || a === '--count') count = Number(need());
-    else if (a === '--netns' || a === '-n') netns = need();
-    else if (/^\d+$/.test(a) && num === undefined) num = Number(a);
-    else throw new UsageError(`queue: unknown argument "${a}"`);
+  if (extra.verdict !== undefined) {
+    const v = extra.verdict;
+    if (v !== 'accept' && v !== 'drop') throw new UsageError(`queue: verdict must be accept or drop, not "${v}"`);
+    verdict = v;
   }
   if (num === undefined || num > 65535) throw new UsageError('usage: nlkit queue NUM [--verdict accept|drop] [-c COUNT] [-j] [--netns NAME]');
   if (!(count > 0)) throw new UsageError('queue: -c needs a positive count');

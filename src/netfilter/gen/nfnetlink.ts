@@ -808,6 +808,64 @@ export const CTA_EXPECT_NAME: Readonly<Record<number, string>> = {
   11: 'CTA_EXPECT_FN',
 };
 
+/** CTA_EXPECT_NAT_* of <linux/netfilter/nfnetlink_conntrack.h>. */
+export const CTA_EXPECT_NAT = {
+  UNSPEC: 0,
+  DIR: 1,
+  TUPLE: 2,
+} as const;
+
+/** The UAPI name of each CTA_EXPECT_NAT_* value (the first, where names share a value). */
+export const CTA_EXPECT_NAT_NAME: Readonly<Record<number, string>> = {
+  0: 'CTA_EXPECT_NAT_UNSPEC',
+  1: 'CTA_EXPECT_NAT_DIR',
+  2: 'CTA_EXPECT_NAT_TUPLE',
+};
+
+/** CTA_HELP_* of <linux/netfilter/nfnetlink_conntrack.h>. */
+export const CTA_HELP = {
+  UNSPEC: 0,
+  NAME: 1,
+  INFO: 2,
+} as const;
+
+/** The UAPI name of each CTA_HELP_* value (the first, where names share a value). */
+export const CTA_HELP_NAME: Readonly<Record<number, string>> = {
+  0: 'CTA_HELP_UNSPEC',
+  1: 'CTA_HELP_NAME',
+  2: 'CTA_HELP_INFO',
+};
+
+/** CTA_STATS_EXP_* of <linux/netfilter/nfnetlink_conntrack.h>. */
+export const CTA_STATS_EXP = {
+  UNSPEC: 0,
+  NEW: 1,
+  CREATE: 2,
+  DELETE: 3,
+} as const;
+
+/** The UAPI name of each CTA_STATS_EXP_* value (the first, where names share a value). */
+export const CTA_STATS_EXP_NAME: Readonly<Record<number, string>> = {
+  0: 'CTA_STATS_EXP_UNSPEC',
+  1: 'CTA_STATS_EXP_NEW',
+  2: 'CTA_STATS_EXP_CREATE',
+  3: 'CTA_STATS_EXP_DELETE',
+};
+
+/** NF_CT_EXPECT_* of <linux/netfilter/nf_conntrack_common.h>. */
+export const NF_CT_EXPECT = {
+  PERMANENT: 1,
+  INACTIVE: 2,
+  USERSPACE: 4,
+} as const;
+
+/** The UAPI name of each NF_CT_EXPECT_* value (the first, where names share a value). */
+export const NF_CT_EXPECT_NAME: Readonly<Record<number, string>> = {
+  1: 'NF_CT_EXPECT_PERMANENT',
+  2: 'NF_CT_EXPECT_INACTIVE',
+  4: 'NF_CT_EXPECT_USERSPACE',
+};
+
 /** IPS_* of <linux/netfilter/nf_conntrack_common.h>. */
 export const IPS = {
   EXPECTED_BIT: 0,
