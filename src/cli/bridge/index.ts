@@ -8,6 +8,7 @@ import { matches, NoDeviceError } from '../ip/argv.js';
 import type { IpContext, IpOptions } from '../ip/index.js';
 import { splitBatchLine } from '../ip/index.js';
 import { Output } from '../ip/output.js';
+import { readStdin } from '../stdio.js';
 
 /** bridge's exit statuses: `return -1` from a command is 255, exit(1) for a broken dump. */
 export const BRIDGE_EXIT = { FAILURE: 255, DUMP: 1 } as const;
@@ -169,7 +170,7 @@ async function runBatch(opts: BridgeOptions, file: string): Promise<number> {
   const { readFileSync } = await import('node:fs');
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = file === '-' ? readStdin() : readFileSync(file, 'utf8');
   } catch (e) {
     throw bridgeError(`Cannot open file "${file}" for reading: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}`);
   }
