@@ -39,6 +39,8 @@ interface CallArgs {
   spec?: string;
   op?: string;
   dump: boolean;
+  /** --do or --dump was given: that handler is asked for even where the spec lists only the other (tc's getqdisc dumps). */
+  mode?: boolean;
   json?: string;
   words: string[];
   flags: number;
@@ -77,8 +79,8 @@ function parse(words: string[]): CallArgs | 'help' {
       case '--list-ops': a.list = 'ops'; break;
       case '--list-msgs': a.list = 'msgs'; break;
       case '--list-attrs': a.list = 'attrs'; a.listAttrs = value; break;
-      case '--do': a.dump = false; if (value !== undefined) opFromFlag = value; break;
-      case '--dump': a.dump = true; if (value !== undefined) opFromFlag = value; break;
+      case '--do': a.dump = false; a.mode = true; if (value !== undefined) opFromFlag = value; break;
+      case '--dump': a.dump = true; a.mode = true; if (value !== undefined) opFromFlag = value; break;
       case '--json': a.json = value; break;
       case '--subscribe': a.subscribe = value; break;
       case '--duration': {
@@ -134,15 +136,23 @@ function listAttrs(def: FamilyDef, name: string, sp: Speller): string {
   return s;
 }
 
+/** Where a command writes: stdout and stderr, or a test's buffers. */
+export interface CallIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const stdio: CallIo = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
+
 /** Runs `nlkit genl call …`. */
-export async function call(g: GlobalArgs, words: string[]): Promise<number> {
+export async function call(g: GlobalArgs, words: string[], io: CallIo = stdio): Promise<number> {
   const a = parse(words);
   if (a === 'help') {
-    process.stdout.write(HELP);
+    io.out(HELP);
     return 0;
   }
   if (a.list === 'families') {
-    process.stdout.write(specFamilies().map((f) => `${f}\n`).join(''));
+    io.out(specFamilies().map((f) => `${f}\n`).join(''));
     return 0;
   }
   if (a.family === undefined && a.spec === undefined) throw new UsageError('genl call: FAMILY (or --family NAME, --spec FILE) is required', 'Try "nlkit genl call --help".');
@@ -150,11 +160,11 @@ export async function call(g: GlobalArgs, words: string[]): Promise<number> {
   const sp = speller(def);
   if (a.list === 'ops' || a.list === 'msgs') {
     const ops = Object.values(def.ops).filter((o) => a.list === 'msgs' || o.do || o.dump);
-    process.stdout.write(ops.map((o) => `${o.name}  [ ${modes(o)} ]\n`).join(''));
+    io.out(ops.map((o) => `${o.name}  [ ${modes(o)} ]\n`).join(''));
     return 0;
   }
   if (a.list === 'attrs') {
-    process.stdout.write(listAttrs(def, a.listAttrs!, sp));
+    io.out(listAttrs(def, a.listAttrs!, sp));
     return 0;
   }
   if (a.op === undefined && a.subscribe === undefined) throw new UsageError('genl call: OP (or --do OP, --dump OP, --subscribe GROUP) is required', 'Try "nlkit genl call --help".');
@@ -163,7 +173,7 @@ export async function call(g: GlobalArgs, words: string[]): Promise<number> {
     throw new ValueError(`genl call: ${def.name} has no operation "${a.op}"`, `Known: ${Object.values(def.ops).filter((o) => o.do || o.dump).map((o) => o.name).join(', ')}`);
   }
   let dump = a.dump;
-  if (op && (dump ? !op.dump && op.do : !op.do && op.dump)) dump = !dump; // only one handler: use it
+  if (op && !a.mode && (dump ? !op.dump && op.do : !op.do && op.dump)) dump = !dump; // only one handler: use it
   let value: Record<string, unknown> = {};
   if (op) {
     let raw: Record<string, unknown> = {};
@@ -182,7 +192,7 @@ export async function call(g: GlobalArgs, words: string[]): Promise<number> {
 
   const client = await FamilyClient.open(def, g.netns ? { netns: g.netns } : {});
   const print = (msg: unknown, oneLine: boolean): void => {
-    process.stdout.write(toJson(msg, oneLine ? 0 : 2) + '\n');
+    io.out(toJson(msg, oneLine ? 0 : 2) + '\n');
   };
   const oneLine = a.outputJson || (g.json && !g.pretty);
   try {
@@ -198,11 +208,11 @@ export async function call(g: GlobalArgs, words: string[]): Promise<number> {
         } else {
           const reply = await client.do(op.name, value, { flags: a.flags });
           if (reply !== undefined) print(renderMessage(op, reply as Record<string, unknown>, sp), oneLine);
-          else if (a.outputJson) process.stdout.write('null\n');
+          else if (a.outputJson) io.out('null\n');
         }
       } catch (e) {
         if (e instanceof NetlinkError) {
-          process.stderr.write(refusalText(e, def, op, sp));
+          io.err(refusalText(e, def, op, sp));
           ac.abort();
           return 1;
         }

@@ -177,7 +177,8 @@ function set(s: AttributeSet, v: unknown, what: string, up: Ctx | undefined, sp:
       if (val !== undefined) out[a.name] = val;
       continue;
     }
-    const h = header?.fields.find((m) => m.type !== 'pad' && (m.name === c || m.name === k));
+    // A header field also by its C name's spelling (tcm-ifindex for tcmsg's ifindex, as later specs name it).
+    const h = header?.fields.find((m) => m.type !== 'pad' && (m.name === c || m.name === k || camel(k.replace(/^[a-z]+-/, '')) === m.name));
     if (h) {
       out[h.name] = member(h, x, at(k), sp);
       continue;
