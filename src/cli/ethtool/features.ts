@@ -135,7 +135,9 @@ export async function setFeatures(c: Client, dev: string, words: readonly string
   const wv = r?.wanted?.value, wm = r?.wanted?.mask, av = r?.active?.value, am = r?.active?.mask;
   const count = names.length;
   let diff = false;
-  for (let i = 0; i < count; i++) if (bit(wm, i) || bit(am, i)) diff = true;
+  // Only a result other than the request is news: a wanted bit the kernel did not take, or a
+  // feature that changed without being asked for (ethtool's show_feature_changes).
+  for (let i = 0; i < count; i++) if (bit(wm, i) || (bit(am, i) && !requested.has(i))) diff = true;
   if (!diff) return '';
   let s = 'Actual changes:\n';
   for (let i = 0; i < count; i++) {
