@@ -92,8 +92,16 @@ async function perform(c: Client, cmd: EthtoolCommand | undefined, dev: string, 
   }
 }
 
+/** Where the command writes (stdout and stderr, or a test's buffers). */
+export interface EthtoolIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+const stdio: EthtoolIo = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) };
+
 /** Runs `nlkit ethtool …`. */
-export async function run(args: string[]): Promise<number> {
+export async function run(args: string[], io: EthtoolIo = stdio): Promise<number> {
   const g = globalArgs(args, 'ethtool', { untilObject: true });
   let json = false;
   let i = 0;
@@ -107,11 +115,11 @@ export async function run(args: string[]): Promise<number> {
   const cmd = first.startsWith('-') ? ethtoolCommand(first) : undefined;
   if (first.startsWith('-') && !cmd) throw badCommandLine();
   if (cmd?.action === 'help') {
-    process.stdout.write(HELP);
+    io.out(HELP);
     return 0;
   }
   if (cmd?.action === 'version') {
-    process.stdout.write('ethtool version 6.1 (nlkit: ethtool netlink)\n');
+    io.out('ethtool version 6.1 (nlkit: ethtool netlink)\n');
     return 0;
   }
   const dev = cmd ? words[i + 1] : first;
@@ -123,11 +131,11 @@ export async function run(args: string[]): Promise<number> {
   if (cmd?.params) parseParams(cmd.params, rest, cmd.names[0]!); // refuse a bad line before opening anything
   const c = await FamilyClient.open(ethtool, g.netns ? { netns: g.netns } : {});
   try {
-    process.stdout.write(await perform(c, cmd, dev, rest, json));
+    io.out(await perform(c, cmd, dev, rest, json));
     return 0;
   } catch (e) {
     if (e instanceof NetlinkError) {
-      process.stderr.write(refusalText(e));
+      io.err(refusalText(e));
       return cmd?.refused ?? 1;
     }
     throw e;
