@@ -23,5 +23,6 @@ export const commands: Record<string, CommandEntry> = {
   nflog: { summary: 'NFLOG: bind a log group, print its packets with the rule\'s prefix (-j NDJSON)', load: () => import('./netfilter/nflog.js') },
   uevent: { summary: 'kernel device events (NETLINK_KOBJECT_UEVENT) as udevadm monitor --kernel --property prints them, -j NDJSON', load: () => import('./uevent.js') },
   proc: { summary: 'process events over the connector (fork, exec, uid/gid, sid, ptrace, comm, coredump, exit), -j NDJSON', load: () => import('./proc.js') },
+  completion: { summary: 'a bash or zsh completion script, generated from the parsers\' own tables (source <(nlkit completion bash))', load: () => import('./completion.js') },
   nlex: { summary: 'the tutorial\'s nlex example: serve it on NETLINK_USERSOCK, resolve, set, get, watch', load: () => import('./nlex.js') },
 };
