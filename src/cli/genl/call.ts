@@ -3,7 +3,7 @@
 // --json, --create/--excl/--replace/--append, --subscribe, --list-*. Requests and replies use
 // the names the spec spells; replies print as JSON.
 import {
-  FamilyClient, ethtool, loadSpecFile, mptcpPm, netdev, nlctrl, taskstats, tcpMetrics, type FamilyDef, type OpDef,
+  FamilyClient, ethtool, mptcpPm, netdev, nlctrl, taskstats, tcpMetrics, type FamilyDef, type OpDef,
 } from '../../genl/index.js';
 import { NetlinkError } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
@@ -12,7 +12,7 @@ import { refusalText } from './extack.js';
 import { toJson } from './json.js';
 import { CALL_OPTIONS, callOption } from './options.js';
 import { renderMessage } from './render.js';
-import { findSpec, specDirs, specFamilies } from './specs.js';
+import { findSpec, loadSpecCached, specDirs, specFamilies } from './specs.js';
 import { speller, type Speller } from './spell.js';
 import { ValueError, addWord, merge, requestValue } from './values.js';
 
@@ -104,7 +104,7 @@ function parse(words: string[]): CallArgs | 'help' {
 function family(a: CallArgs): FamilyDef {
   if (a.spec !== undefined) {
     try {
-      return loadSpecFile(a.spec);
+      return loadSpecCached(a.spec);
     } catch (e) {
       throw new ValueError(`genl call: cannot load spec ${a.spec}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -112,7 +112,7 @@ function family(a: CallArgs): FamilyDef {
   const name = a.family!;
   const file = findSpec(name);
   // A positional FAMILY prefers nlkit's typed declaration; --family asks for the spec, as YNL does.
-  const def = a.byFlag ? (file ? loadSpecFile(file) : undefined) ?? shipped[name] : shipped[name] ?? (file ? loadSpecFile(file) : undefined);
+  const def = a.byFlag ? (file ? loadSpecCached(file) : undefined) ?? shipped[name] : shipped[name] ?? (file ? loadSpecCached(file) : undefined);
   if (!def) {
     const dirs = specDirs();
     throw new ValueError(`genl call: no spec of family "${name}" in ${dirs.length ? dirs.join(', ') : 'any YNL spec directory (install linux-doc)'}`,

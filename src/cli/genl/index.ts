@@ -14,7 +14,7 @@ export async function run(args: string[], io?: CallIo): Promise<number> {
   const g = globalArgs(args, 'genl');
   const [obj, ...rest] = g.rest;
   switch (obj) {
-    case 'ctrl': return ctrl(g, rest);
+    case 'ctrl': return ctrl(g, rest, io);
     case 'call': return call(g, rest, io);
     case undefined: case 'help': case '--help': case '-h':
       process.stdout.write(HELP);
