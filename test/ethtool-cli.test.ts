@@ -1,6 +1,6 @@
 // `nlkit ethtool` against the ethtool tool (6.1) on a veth, a tap and a bridge in one throwaway
 // namespace: stdout, stderr and exit status of each command compared byte for byte — shows
-// (-k, --json -k, -l, -c, -g, -a), sets (-K, -L, -C, -G, -A, -s) with the state they leave
+// (-k, --json -k, -l, -c, -g, -a, and -i/-S through the ioctl), sets (-K, -L, -C, -G, -A, -s) with the state they leave
 // behind read back by ethtool, refusals ("netlink error: …" with the extended ACK's offset)
 // and bad command lines. Commands run in-process (run() with captured output, as main.ts
 // reports errors); one run of the shipped CLI checks the same from outside.
@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { run as ethtool } from '../src/cli/ethtool/index.js';
 import { reportError } from '../src/cli/errors.js';
+import { NetlinkSocket, SocketError } from '../src/socket/index.js';
 import { nlkit } from './helpers/cli.js';
 import { ip, requireRoot, requireTool, withNetns } from './helpers/netns.js';
 
@@ -56,6 +57,8 @@ test('nlkit ethtool prints, sets and refuses as ethtool does (veth, tap, bridge)
       ['-k', 'va'], ['-k', 'br9'], ['-k', 'tp0'], ['--json', '-k', 'va'], ['--show-features', 'tp0'],
       ['-l', 'va'], ['-l', 'tp0'], ['-c', 'tp0'], ['-c', 'va'], ['-g', 'va'], ['-a', 'va'], ['-a', 'tp0'],
       ['-k', 'nosuchdev'], ['-l', 'nosuchdev'],
+      // Driver information and statistics: the SIOCETHTOOL ioctl, as ethtool.
+      ['-i', 'va'], ['-i', 'br9'], ['-i', 'tp0'], ['-i', 'nosuchdev'], ['-S', 'va'], ['-S', 'tp0'], ['-S', 'nosuchdev'],
       ['-G', 'va', 'foo', '1'], ['-G', 'va', 'rx', 'abc'], ['-G', 'va', 'rx'], ['-A', 'va', 'rx', 'maybe'],
       ['-L', 'va', 'rx', '4294967296'], ['-L', 'va', 'rx', '-1'], ['-K', 'va', 'tso'], ['-K', 'va', 'tso', 'maybe'],
       ['-k'], ['-k', 'va', 'extra'], ['-s', 'va', 'duplex', 'bogus'], ['-C', 'va', 'rx-usecs', 'x'], ['-x'], ['--bogus', 'va'],
@@ -91,6 +94,17 @@ test('nlkit ethtool prints, sets and refuses as ethtool does (veth, tap, bridge)
       assert.equal(after.replaceAll(mine, other), theirs(ns, on(show, other)).out, `state after ${set.join(' ')}`);
       assert.notEqual(after, before, `${set.join(' ')} changed something`);
     }
+    // The ioctl takes only the four commands netlink lacks, and only with room for the answer.
+    await using sock = NetlinkSocket.open(16, { netns: ns });
+    const bad = (cmd: number, len: number, count = 0) => {
+      const b = new Uint8Array(len);
+      new DataView(b.buffer).setUint32(0, cmd, true);
+      new DataView(b.buffer).setUint32(4, count, true);
+      return () => sock.ethtoolIoctl('va', b);
+    };
+    assert.throws(bad(0x01 /* ETHTOOL_GSET */, 64), (e: SocketError) => e.code === 'EINVAL');
+    assert.throws(bad(0x1d /* ETHTOOL_GSTATS */, 16, 10), (e: SocketError) => e.code === 'EINVAL', 'n_stats 10 needs 88 bytes');
+    assert.throws(bad(0x03 /* ETHTOOL_GDRVINFO */, 100), (e: SocketError) => e.code === 'EINVAL');
     // The shipped CLI: the same bytes and status from outside.
     const cli = nlkit(['ethtool', '--netns', ns, '-L', 'va', 'rx', '9']);
     const them = theirs(ns, ['-L', 'va', 'rx', '9']);

@@ -34,7 +34,7 @@ export const ETHTOOL_COMMANDS: readonly EthtoolCommand[] = [
   { names: ['-k', '--show-features', '--show-offload'], action: 'features', help: 'get state of protocol offload and other features', refused: 1 },
   { names: ['-K', '--features', '--offload'], action: 'set-features', help: 'set protocol offload and other features', refused: 92 },
   { names: ['-i', '--driver'], action: 'driver', help: 'show driver information', refused: 71 },
-  { names: ['-S', '--statistics'], action: 'statistics', help: 'show adapter statistics', refused: 94 },
+  { names: ['-S', '--statistics'], action: 'statistics', help: 'show adapter statistics', refused: 96 },
   { names: ['-l', '--show-channels'], action: 'channels', help: 'query channels', refused: 1 },
   { names: ['-L', '--set-channels'], action: 'set-channels', help: 'set channels', params: CHANNEL_PARAMS, refused: 1 },
   { names: ['-h', '--help'], action: 'help', help: 'show this help', refused: 0, noDevice: true },

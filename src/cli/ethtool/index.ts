@@ -9,6 +9,7 @@ import { badCommandLine, EthtoolUsage, refusalText } from './errors.js';
 import { featuresJson, featuresText, featureStates, setFeatures } from './features.js';
 import { parseParams } from './params.js';
 import { settingsText, type Settings } from './settings.js';
+import { driverText, EthtoolFailure, statsText } from './ioctl.js';
 import { channelsText, coalesceText, pauseText, ringsText } from './show.js';
 
 type Client = FamilyClient<typeof ethtool.ops>;
@@ -83,10 +84,8 @@ async function perform(c: Client, cmd: EthtoolCommand | undefined, dev: string, 
       if (modes) await c.do('linkmodes-set', { header, ...modes });
       return '';
     }
-    case 'driver': case 'statistics': {
-      const what = cmd.action === 'driver' ? 'driver information (ETHTOOL_GDRVINFO)' : 'NIC statistics (ETHTOOL_GSTATS)';
-      throw new EthtoolUsage(`nlkit ethtool: ${cmd.names[0]}: ${what} exists only as the SIOCETHTOOL ioctl; ethtool netlink has no equivalent`);
-    }
+    case 'driver': return driverText(c.socket, dev);
+    case 'statistics': return statsText(c.socket, dev);
     default:
       return '';
   }
@@ -137,6 +136,10 @@ export async function run(args: string[], io: EthtoolIo = stdio): Promise<number
     if (e instanceof NetlinkError) {
       io.err(refusalText(e));
       return cmd?.refused ?? 1;
+    }
+    if (e instanceof EthtoolFailure) {
+      io.err(`${e.message}\n`);
+      return e.status;
     }
     throw e;
   } finally {
