@@ -62,7 +62,7 @@ const HELP = `Usage: nlkit genl [--netns NAME] [-j] ctrl { list | get name NAME 
 `;
 
 /** Runs `nlkit genl ctrl …`. */
-export async function ctrl(g: GlobalArgs, words: string[], io: CallIo = { out: (s) => void io.out(s), err: (s) => void process.stderr.write(s) }): Promise<number> {
+export async function ctrl(g: GlobalArgs, words: string[], io: CallIo = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) }): Promise<number> {
   const [verb, ...rest] = words;
   if (verb === undefined || verb === 'help' || verb === '--help') {
     io.out(HELP);
