@@ -33,16 +33,14 @@ function theirsAll(ns: string, cases: string[][]): Ran[] {
   return cases.map((_, i) => ({ out: parts[2 * i]!, status: Number(parts[2 * i + 1]) }));
 }
 
-/** nlkit ethtool in this process, as main.ts would end it. */
+/** nlkit ethtool in this process, as main.ts would end it: stdout and stderr in the order written. */
 async function ours(ns: string, args: string[]): Promise<Ran> {
   let out = '';
-  let err = '';
+  const write = (s: string) => void (out += s);
   try {
-    const status = await ethtool(['--netns', ns, ...args], { out: (s) => void (out += s), err: (s) => void (err += s) });
-    return { status, out: out + err };
+    return { status: await ethtool(['--netns', ns, ...args], { out: write, err: write }), out };
   } catch (e) {
-    const status = reportError(e, (s) => void (err += s));
-    return { status, out: out + err };
+    return { status: reportError(e, write), out };
   }
 }
 
@@ -54,6 +52,7 @@ test('nlkit ethtool prints, sets and refuses as ethtool does (veth, tap, bridge)
     ip(ns, 'tuntap add dev tp0 mode tap');
     // Shows, and lines ethtool refuses: the same text and status, case by case.
     const shows = [
+      ['va'], ['tp0'], ['br9'], ['lo'], ['nosuchdev'],
       ['-k', 'va'], ['-k', 'br9'], ['-k', 'tp0'], ['--json', '-k', 'va'], ['--show-features', 'tp0'],
       ['-l', 'va'], ['-l', 'tp0'], ['-c', 'tp0'], ['-c', 'va'], ['-g', 'va'], ['-a', 'va'], ['-a', 'tp0'],
       ['-k', 'nosuchdev'], ['-l', 'nosuchdev'],

@@ -1,13 +1,12 @@
-// The typed ethtool family and `nlkit ethtool DEV` on a veth in a throwaway namespace, checked
-// against the ethtool tool: settings, and a notification on the monitor group when ethtool
-// changes a feature. The other commands (-k, -K, -g, -l, -c, …) are in ethtool-cli.test.ts.
+// The typed ethtool family on a veth in a throwaway namespace, checked against the ethtool tool:
+// link info and state, channels-set, refusals, and a notification on the monitor group when
+// ethtool changes a feature. `nlkit ethtool` itself is tested in ethtool-cli.test.ts.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { FamilyClient, bitsetBitsSet, ethtool } from '../src/genl/index.js';
 import { NetlinkError } from '../src/socket/index.js';
 import { ip, requireRoot, requireTool, withNetns } from './helpers/netns.js';
-import { nlkit } from './helpers/cli.js';
 
 
 function oracle(ns: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -20,25 +19,6 @@ function veth(ns: string): void {
   ip(ns, 'link set va up');
   ip(ns, 'link set vb up');
 }
-
-test('nlkit ethtool DEV: every settings line it prints is the ethtool tool\'s line', async (t) => {
-  if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
-  await withNetns((ns) => {
-    veth(ns);
-    const ours = nlkit(['ethtool', '--netns', ns, 'va']);
-    assert.equal(ours.status, 0, ours.stderr);
-    const theirs = new Set(oracle(ns, 'va').stdout.split('\n'));
-    const lines = ours.stdout.split('\n').filter(Boolean);
-    assert.ok(lines.length >= 9, ours.stdout);
-    for (const l of lines) assert.ok(theirs.has(l), `ethtool does not print ${JSON.stringify(l)}`);
-    for (const key of ['Speed:', 'Duplex:', 'Auto-negotiation:', 'Port:', 'PHYAD:', 'Transceiver:', 'MDI-X:', 'Link detected:']) {
-      assert.ok(lines.some((l) => l.trim().startsWith(key)), key);
-    }
-    ip(ns, 'link set vb down');
-    assert.match(nlkit(['ethtool', '--netns', ns, 'va']).stdout, /\tLink detected: no\n/);
-    assert.match(oracle(ns, 'va').stdout, /\tLink detected: no\n/);
-  });
-});
 
 test('typed client: link info and state by index and name, channels-set, and the monitor group', async (t) => {
   if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;

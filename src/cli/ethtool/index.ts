@@ -14,6 +14,9 @@ import { channelsText, coalesceText, pauseText, ringsText } from './show.js';
 
 type Client = FamilyClient<typeof ethtool.ops>;
 
+/** NETIF_MSG_* bit names, as ethtool prints them (its flags_msglvl table). */
+const MSG_LEVELS = ['drv', 'probe', 'link', 'timer', 'ifdown', 'ifup', 'rx_err', 'tx_err', 'tx_queued', 'intr', 'tx_done', 'rx_status', 'pktdata', 'hw', 'wol'];
+
 const HELP = `Usage: nlkit ethtool [--netns NAME] [--json] [ COMMAND ] DEVNAME [ ARGS ]
         ethtool DEVNAME\tDisplay standard information about device
 ${ETHTOOL_COMMANDS.map((c) => `        ethtool ${c.names.join('|')}${c.noDevice ? '' : ' DEVNAME'}\t${c.help[0]!.toUpperCase()}${c.help.slice(1)}` +
@@ -30,14 +33,38 @@ async function optional<T>(p: Promise<T>): Promise<T | undefined> {
   }
 }
 
-async function settings(c: Client, dev: string): Promise<Settings> {
+/**
+ * What `ethtool DEV` asks for, in its order: link modes, link info, message level, link state.
+ * A refusal other than EOPNOTSUPP is printed (as ethtool does, request by request) and the rest
+ * still asked; when nothing answers, ethtool's "No data available" and exit 75.
+ */
+async function settings(c: Client, dev: string, err: (s: string) => void): Promise<Settings> {
   const header = { devName: dev };
-  const [info, modes, state] = [
-    await optional(c.do('linkinfo-get', { header })),
-    await optional(c.do('linkmodes-get', { header })),
-    await c.do('linkstate-get', { header }),
-  ];
-  return { dev, info, modes, state };
+  let answered = false;
+  const ask = async <T>(p: Promise<T>): Promise<T | undefined> => {
+    try {
+      const r = await p;
+      answered = true;
+      return r;
+    } catch (e) {
+      if (!(e instanceof NetlinkError)) throw e;
+      if (e.code !== 'EOPNOTSUPP') err(refusalText(e));
+      return undefined;
+    }
+  };
+  const modes = await ask(c.do('linkmodes-get', { header }));
+  const info = await ask(c.do('linkinfo-get', { header }));
+  const wolReply = await ask(c.do('wol-get', { header: { ...header, flags: ['compact-bitsets'] } }));
+  const debug = await ask(c.do('debug-get', { header: { ...header, flags: ['compact-bitsets'] } }));
+  const state = await ask(c.do('linkstate-get', { header }));
+  if (!answered) throw new EthtoolFailure('No data available', 75);
+  // The message level is the first word of the compact bitset; its names are the NETIF_MSG_* bits.
+  const words = debug?.msgmask?.value;
+  const value = words && words.byteLength >= 4 ? new DataView(words.buffer, words.byteOffset, 4).getUint32(0, true) : undefined;
+  const msglvl = value === undefined ? undefined : { value, names: MSG_LEVELS.filter((_, i) => value & (1 << i)) };
+  const word = (b: Uint8Array | undefined) => (b && b.byteLength >= 4 ? new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) : 0);
+  const wolModes = wolReply ? { supported: word(wolReply.modes?.mask), enabled: word(wolReply.modes?.value) } : undefined;
+  return { dev, info, modes, state, msglvl, wol: wolModes };
 }
 
 // Pause frames as autonegotiated: both ends' Pause and Asym_Pause link modes (ethtool's pause_autoneg_cb).
@@ -52,14 +79,11 @@ async function negotiatedPause(c: Client, dev: string): Promise<{ rx: boolean; t
   return { rx: false, tx: false };
 }
 
-async function perform(c: Client, cmd: EthtoolCommand | undefined, dev: string, args: string[], json: boolean): Promise<string> {
+async function perform(c: Client, cmd: EthtoolCommand | undefined, dev: string, args: string[], json: boolean, err: (s: string) => void): Promise<string> {
   const header = { devName: dev };
   const params = (): Record<string, number> => parseParams(cmd!.params!, args, cmd!.names[0]!).get(undefined) ?? {};
   switch (cmd?.action) {
-    case undefined: {
-      const s = await settings(c, dev);
-      return settingsText(s);
-    }
+    case undefined: return settingsText(await settings(c, dev, err));
     case 'features': {
       const fs = await featureStates(c, dev);
       return json ? featuresJson(dev, fs) : featuresText(dev, fs);
@@ -130,7 +154,7 @@ export async function run(args: string[], io: EthtoolIo = stdio): Promise<number
   if (cmd?.params) parseParams(cmd.params, rest, cmd.names[0]!); // refuse a bad line before opening anything
   const c = await FamilyClient.open(ethtool, g.netns ? { netns: g.netns } : {});
   try {
-    io.out(await perform(c, cmd, dev, rest, json));
+    io.out(await perform(c, cmd, dev, rest, json, io.err));
     return 0;
   } catch (e) {
     if (e instanceof NetlinkError) {
@@ -138,7 +162,8 @@ export async function run(args: string[], io: EthtoolIo = stdio): Promise<number
       return cmd?.refused ?? 1;
     }
     if (e instanceof EthtoolFailure) {
-      io.err(`${e.message}\n`);
+      // ethtool's perror() lines go to stderr; "No data available" to stdout.
+      (e.status === 75 ? io.out : io.err)(`${e.message}\n`);
       return e.status;
     }
     throw e;

@@ -73,6 +73,12 @@ export const channels = attrs('channels', {
   rxCount: [6, u32()], txCount: [7, u32()], otherCount: [8, u32()], combinedCount: [9, u32()],
 }, { nestedFlag: true });
 
+/** ETHTOOL_A_DEBUG_*: the driver's message level (msglvl) as a bitset. */
+export const debug = attrs('debug', { header: [1, nest(header)], msgmask: [2, nest(bitset)] }, { nestedFlag: true });
+
+/** ETHTOOL_A_WOL_*: wake-on-LAN modes (a bitset of WAKE_* bits) and the SecureOn password. */
+export const wol = attrs('wol', { header: [1, nest(header)], modes: [2, nest(bitset)], sopass: [3, binary()] }, { nestedFlag: true });
+
 /** ETHTOOL_A_COALESCE_*: interrupt coalescing. */
 export const coalesce = attrs('coalesce', {
   header: [1, nest(header)], rxUsecs: [2, u32()], rxMaxFrames: [3, u32()], rxUsecsIrq: [4, u32()], rxMaxFramesIrq: [5, u32()],
@@ -106,6 +112,12 @@ export const ethtool = genlFamily('ethtool', 1, {
   'linkmodes-set': op({ name: 'linkmodes-set', request: 5, set: linkmodes, do: set(['autoneg', 'ours', 'speed', 'duplex', 'lanes']) }),
   'linkmodes-ntf': op({ name: 'linkmodes-ntf', reply: 5, set: linkmodes, notify: 'linkmodes-get', mcgrp: 'monitor' }),
   'linkstate-get': op({ name: 'linkstate-get', request: 6, reply: 6, set: linkstate, do: get(['link', 'sqi', 'sqiMax', 'extState', 'extSubstate', 'extDownCnt']), dump: get(['link', 'sqi', 'sqiMax', 'extState', 'extSubstate', 'extDownCnt']) }),
+  'debug-get': op({ name: 'debug-get', request: 7, reply: 7, set: debug, do: get(['msgmask']), dump: get(['msgmask']) }),
+  'debug-set': op({ name: 'debug-set', request: 8, set: debug, do: set(['msgmask']) }),
+  'debug-ntf': op({ name: 'debug-ntf', reply: 8, set: debug, notify: 'debug-get', mcgrp: 'monitor' }),
+  'wol-get': op({ name: 'wol-get', request: 9, reply: 9, set: wol, do: get(['modes', 'sopass']), dump: get(['modes', 'sopass']) }),
+  'wol-set': op({ name: 'wol-set', request: 10, set: wol, do: set(['modes', 'sopass']) }),
+  'wol-ntf': op({ name: 'wol-ntf', reply: 10, set: wol, notify: 'wol-get', mcgrp: 'monitor' }),
   'features-get': op({ name: 'features-get', request: 11, reply: 11, set: features, do: get(['hw', 'wanted', 'active', 'nochange']), dump: get(['hw', 'wanted', 'active', 'nochange']) }),
   'features-set': op({ name: 'features-set', request: 12, reply: 12, set: features,
     do: { request: { attributes: ['header', 'wanted'] }, reply: { attributes: ['header', 'wanted', 'active'] } } }),
