@@ -114,9 +114,6 @@ test('bad values end in one line naming the attribute, exit 1; a missing attribu
     // What a user sees from the shipped CLI: the same line, no stack trace, the same statuses.
     const cli = nlkit(['genl', '--netns', ns, 'call', 'ethtool', 'linkinfo-get', 'header.dev-index=4294967296']);
     assert.deepEqual([cli.status, cli.stderr], [1, 'header.dev-index: 4294967296 does not fit u32\n']);
-    const cli2 = nlkit(['genl', '--netns', ns, 'call', '--family', 'ethtool', '--do', 'linkinfo-get', '--json', '{"header":{"dev-name":"va"}}', '--output-json']);
-    assert.equal(cli2.status, 0, cli2.stderr);
-    assert.equal(JSON.parse(cli2.stdout).header['dev-name'], 'va');
   });
 });
 
