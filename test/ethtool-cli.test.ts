@@ -63,7 +63,7 @@ test('nlkit ethtool prints, sets and refuses as ethtool does (veth, tap, bridge)
       ['-k'], ['-k', 'va', 'extra'], ['-s', 'va', 'duplex', 'bogus'], ['-C', 'va', 'rx-usecs', 'x'], ['-x'], ['--bogus', 'va'],
       ['--json', '-l', 'va'],
       // The kernel refuses: extack message with its offset, then strerror; each command's status.
-      ['-C', 'va', 'rx-usecs', '10'], ['-A', 'va', 'rx', 'on'], ['-G', 'va', 'rx', '10'], ['-s', 'va', 'speed', '100'],
+      ['-C', 'va', 'rx-usecs', '10'], ['-A', 'va', 'rx', 'on'], ['-G', 'va', 'rx', '10'], ['-s', 'va', 'speed', '100'], ['-s', 'va', 'msglvl', '5'],
       ['-L', 'va', 'rx', '9'], ['-K', 'va', 'nosuch', 'on'],
     ];
     const expected = theirsAll(ns, shows);
@@ -82,6 +82,7 @@ test('nlkit ethtool prints, sets and refuses as ethtool does (veth, tap, bridge)
     const tapSets: [string[], string[]][] = [
       [['-C', 'DEV', 'rx-frames', '10'], ['-c', 'DEV']],
       [['-s', 'DEV', 'speed', '100', 'duplex', 'full'], ['DEV']],
+      [['-s', 'DEV', 'msglvl', '5'], ['DEV']],
     ];
     const on = (args: string[], dev: string) => args.map((w) => (w === 'DEV' ? dev : w));
     for (const [[set, show], [mine, other]] of [...sets.map((x) => [x, ['va', 'vb']] as const), ...tapSets.map((x) => [x, ['tp0', 'tp1']] as const)]) {

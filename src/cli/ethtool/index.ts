@@ -106,6 +106,13 @@ async function perform(c: Client, cmd: EthtoolCommand | undefined, dev: string, 
       const modes = byMsg.get('linkmodes');
       if (info) await c.do('linkinfo-set', { header, ...info });
       if (modes) await c.do('linkmodes-set', { header, ...modes });
+      const debug = byMsg.get('debug');
+      if (debug?.msgmask !== undefined) {
+        // The whole message level: a compact bitset of 32 bits without a mask (every bit set as given).
+        const value = new Uint8Array(4);
+        new DataView(value.buffer).setUint32(0, debug.msgmask, true);
+        await c.do('debug-set', { header, msgmask: { nomask: true, size: 32, value } });
+      }
       return '';
     }
     case 'driver': return driverText(c.socket, dev);

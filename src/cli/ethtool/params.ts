@@ -12,7 +12,7 @@ export interface Param {
   readonly prop: string;
   readonly kind: ParamKind;
   /** For -s: which message it belongs to (link modes or link info). */
-  readonly msg?: 'linkmodes' | 'linkinfo';
+  readonly msg?: 'linkmodes' | 'linkinfo' | 'debug';
 }
 
 const u32 = (arg: string, prop: string, msg?: Param['msg']): Param => ({ arg, prop, kind: 'u32', ...(msg ? { msg } : {}) });
@@ -53,6 +53,7 @@ export const SETTINGS_PARAMS: readonly Param[] = [
   { arg: 'mdix', prop: 'tpMdixCtrl', kind: { off: 1, on: 2, auto: 3 }, msg: 'linkinfo' },
   u32('phyad', 'phyaddr', 'linkinfo'),
   { arg: 'xcvr', prop: 'transceiver', kind: { internal: 0, external: 1 }, msg: 'linkinfo' },
+  u32('msglvl', 'msgmask', 'debug'),
 ];
 
 function value(p: Param, text: string, cmd: string): number {
