@@ -198,7 +198,13 @@ export async function call(g: GlobalArgs, words: string[], io: CallIo = stdio): 
   try {
     // Subscribe first, so notifications caused by the request are seen (YNL does the same).
     const ac = new AbortController();
-    const events = a.subscribe !== undefined ? client.events([a.subscribe], { signal: ac.signal }) : undefined;
+    let events: ReturnType<typeof client.events> | undefined;
+    try {
+      events = a.subscribe !== undefined ? client.events([a.subscribe], { signal: ac.signal }) : undefined;
+    } catch (e) {
+      // An unknown group: the client names the known ones.
+      throw e instanceof TypeError ? new ValueError(`genl call: --subscribe: ${e.message}`) : e;
+    }
     if (op) {
       try {
         if (dump) {

@@ -12,7 +12,7 @@
 import { camel } from '../../genl/index.js';
 import { opAttributeSet } from '../../genl/codec.js';
 import type { OpDef } from '../../genl/index.js';
-import { intValue, type AttributeSet, type Field, type StructField, type StructSpec } from '../../schema/index.js';
+import { intValue, type AttributeSet, type EnumSpec, type Field, type FlagsSpec, type IntType, type StructField, type StructSpec } from '../../schema/index.js';
 import { UsageError } from '../errors.js';
 import type { Speller } from './spell.js';
 
@@ -79,12 +79,19 @@ function list(v: unknown): unknown[] {
   return [v];
 }
 
-function int(v: unknown, f: { type: StructField['type'] & string; enum?: StructField['enum']; flags?: StructField['flags'] }, what: string): number | bigint {
+/** What an integer is read by: its wire type and, when it has them, names for its values or bits. */
+interface IntSpec {
+  type: IntType;
+  enum?: EnumSpec | undefined;
+  flags?: FlagsSpec | undefined;
+}
+
+function int(v: unknown, f: IntSpec, what: string): number | bigint {
   let x = v;
   if (f.flags && typeof v === 'string' && !/^-?(0x[0-9a-f]+|\d+)$/i.test(v)) x = v.split(',').filter(Boolean).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   if (typeof x === 'string' && /^-?\d+$/.test(x) && Math.abs(Number(x)) <= Number.MAX_SAFE_INTEGER) x = Number(x);
   try {
-    const n = intValue(x, f.type as never, f.enum, f.flags, what);
+    const n = intValue(x, f.type, f.enum, f.flags, what);
     return typeof n === 'bigint' && n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
   } catch (e) {
     throw new ValueError(e instanceof Error ? e.message : String(e));
@@ -114,7 +121,7 @@ function member(f: StructField, v: unknown, what: string, sp: Speller): unknown 
     case 'pad': return undefined;
     case 'string': case 'mac': case 'ip4': case 'ip6': case 'ipaddr': return text(v, what);
     case 'binary': return f.struct ? struct(f.struct, v, what, sp) : hexBytes(v, what);
-    default: return int(v, f as never, what);
+    default: return int(v, f as IntSpec, what);
   }
 }
 
