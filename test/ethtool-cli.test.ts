@@ -86,13 +86,12 @@ test('nlkit ethtool prints, sets and refuses as ethtool does (veth, tap, bridge)
     ];
     const on = (args: string[], dev: string) => args.map((w) => (w === 'DEV' ? dev : w));
     for (const [[set, show], [mine, other]] of [...sets.map((x) => [x, ['va', 'vb']] as const), ...tapSets.map((x) => [x, ['tp0', 'tp1']] as const)]) {
-      const before = theirs(ns, on(show, mine)).out;
+      const [before] = theirsAll(ns, [on(show, mine)]);
       const a = await ours(ns, on(set, mine));
-      const b = theirs(ns, on(set, other));
+      const [b, after, afterOther] = theirsAll(ns, [on(set, other), on(show, mine), on(show, other)]);
       assert.deepEqual(a, b, set.join(' '));
-      const after = theirs(ns, on(show, mine)).out;
-      assert.equal(after.replaceAll(mine, other), theirs(ns, on(show, other)).out, `state after ${set.join(' ')}`);
-      assert.notEqual(after, before, `${set.join(' ')} changed something`);
+      assert.equal(after!.out.replaceAll(mine, other), afterOther!.out, `state after ${set.join(' ')}`);
+      assert.notEqual(after!.out, before!.out, `${set.join(' ')} changed something`);
     }
     // The ioctl takes only the four commands netlink lacks, and only with room for the answer.
     await using sock = NetlinkSocket.open(16, { netns: ns });
