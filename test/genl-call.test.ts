@@ -59,6 +59,10 @@ test('rt-link by --family: newlink with --json, a sub-message, --create/--excl a
     assert.equal(reply.linkinfo.kind, 'bridge');
     assert.equal(reply.linkinfo.data['stp-state'], 0, 'the sub-message decoded by its selector');
     assert.ok(!Object.keys(reply).some((k) => /[A-Z]/.test(k)), `no camelCase: ${Object.keys(reply).join(' ')}`);
+    // --multi: several do operations, their replies as one list in order.
+    const multi = await call('-n', ns, 'call', '--family', 'rt-link', '--multi', 'getlink', '{"ifname":"br0"}', '--multi', 'getlink', '{"ifi-index":1}', '--output-json');
+    assert.equal(multi.status, 0, multi.stderr);
+    assert.deepEqual((JSON.parse(multi.stdout) as { ifname: string }[]).map((l) => l.ifname), ['br0', 'lo']);
     const dump = JSON.parse((await call('-n', ns, 'call', '--family', 'rt-link', '--dump', 'getlink', '--output-json')).stdout) as { ifname: string }[];
     assert.deepEqual(dump.map((l) => l.ifname).sort(), ipJson(ns, 'link show').map((l: { ifname: string }) => l.ifname).sort());
 

@@ -21,7 +21,7 @@ const IP_ORDER = [
 export interface Grammar {
   top: string[];
   ip: { options: string[]; objects: string[]; verbs: Record<string, string[]>; devKeywords: string[] };
-  genl: { globals: string[]; ctrl: string[]; callOptions: string[]; argOptions: string[]; families: string[] };
+  genl: { globals: string[]; ctrl: string[]; callOptions: string[]; argOptions: string[]; arg2Options: string[]; families: string[] };
   ethtool: { globals: string[]; commands: { names: string[]; params: string[]; values: Record<string, string[]>; features: boolean }[] };
 }
 
@@ -42,7 +42,8 @@ export async function grammar(): Promise<Grammar> {
       globals: ['-n', '--netns', '-j', '--json', '-p', '--pretty'],
       ctrl: ['list', 'get', 'monitor', 'policy'],
       callOptions: CALL_OPTIONS.flatMap((o) => [...o.names]),
-      argOptions: CALL_OPTIONS.filter((o) => o.arg && !o.optionalArg).flatMap((o) => [...o.names]),
+      argOptions: CALL_OPTIONS.filter((o) => o.arg && !o.optionalArg && !o.arg2).flatMap((o) => [...o.names]),
+      arg2Options: CALL_OPTIONS.filter((o) => o.arg2).flatMap((o) => [...o.names]),
       families: [...new Set([...Object.keys(shipped), ...specFamilies()])].sort(),
     },
     ethtool: {
@@ -142,6 +143,7 @@ _nlkit_genl() {
         --do|--dump|-d)
           if (( i + 1 < COMP_CWORD )) && [[ \${COMP_WORDS[i+1]} != -* && \${COMP_WORDS[i+1]} != *=* ]]; then op=\${COMP_WORDS[i+1]}; ((i += 2)); continue; fi ;;
         ${g.genl.argOptions.filter((o) => o !== '--family').join('|')}) ((i += 2)); continue ;;
+        ${g.genl.arg2Options.join('|')}) ((i += 3)); continue ;;
         -*|*=*) ;;
         *) if [[ -z $fam ]]; then fam=$w; elif [[ -z $op ]]; then op=$w; fi ;;
       esac
@@ -163,7 +165,7 @@ _nlkit_genl() {
       case $prev in
         --family) _nlkit_words "${q(g.genl.families)}"; return ;;
         --spec|--schema) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --do|--dump|-d|--list-attrs)
+        --do|--dump|-d|--list-attrs|--multi)
           [[ -n $fam ]] && _nlkit_words "$("\${COMP_WORDS[0]}" genl call --family "$fam" --list-ops 2>/dev/null | cut -d' ' -f1)"; return ;;
         --json|--subscribe|--duration|--sleep) return ;;
       esac

@@ -48,11 +48,13 @@ interface CallArgs {
   duration?: number;
   outputJson: boolean;
   list?: 'families' | 'ops' | 'msgs' | 'attrs';
+  /** --multi OP JSON, in order. */
+  multi: { op: string; json: string }[];
   listAttrs?: string;
 }
 
 function parse(words: string[]): CallArgs | 'help' {
-  const a: CallArgs = { dump: false, words: [], flags: 0, outputJson: false };
+  const a: CallArgs = { dump: false, words: [], flags: 0, outputJson: false, multi: [] };
   const pos: string[] = [];
   let opFromFlag: string | undefined;
   for (let i = 0; i < words.length; i++) {
@@ -82,6 +84,12 @@ function parse(words: string[]): CallArgs | 'help' {
       case '--do': a.dump = false; a.mode = true; if (value !== undefined) opFromFlag = value; break;
       case '--dump': a.dump = true; a.mode = true; if (value !== undefined) opFromFlag = value; break;
       case '--json': a.json = value; break;
+      case '--multi': {
+        const json = words[++i];
+        if (json === undefined) throw new UsageError('genl call: --multi needs an operation and a JSON text', 'Try "nlkit genl call --help".');
+        a.multi.push({ op: value!, json });
+        break;
+      }
       case '--subscribe': a.subscribe = value; break;
       case '--duration': {
         const n = Number(value);
@@ -136,6 +144,49 @@ function listAttrs(def: FamilyDef, name: string, sp: Speller): string {
   return s;
 }
 
+// A request's raw values from a JSON text.
+function jsonRequest(text: string): Record<string, unknown> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ValueError(`genl call: --json: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ValueError('genl call: --json: expected a JSON object of attributes');
+  return raw as Record<string, unknown>;
+}
+
+/**
+ * --multi OP JSON …: several do operations sent together (pipelined on one socket, not awaited
+ * one by one) and their replies printed as one list, in order, as YNL's do_multi.
+ */
+async function multi(g: GlobalArgs, a: CallArgs, def: FamilyDef, sp: Speller, io: CallIo): Promise<number> {
+  const reqs = a.multi.map(({ op: name, json }) => {
+    const op = def.ops[name];
+    if (!op || !op.do) throw new ValueError(`genl call: ${def.name} has no do operation "${name}"`);
+    return { op, value: requestValue(op, jsonRequest(json), sp) };
+  });
+  const client = await FamilyClient.open(def, g.netns ? { netns: g.netns } : {});
+  try {
+    const settled = await Promise.allSettled(reqs.map((r) => client.doAll(r.op.name, r.value, { flags: a.flags })));
+    const replies: unknown[] = [];
+    for (const [i, s] of settled.entries()) {
+      if (s.status === 'rejected') {
+        if (s.reason instanceof NetlinkError) {
+          io.err(refusalText(s.reason, def, reqs[i]!.op, sp));
+          return 1;
+        }
+        throw s.reason;
+      }
+      for (const m of s.value) replies.push(renderMessage(reqs[i]!.op, m as Record<string, unknown>, sp));
+    }
+    io.out(toJson(replies, a.outputJson || (g.json && !g.pretty) ? 0 : 2) + '\n');
+    return 0;
+  } finally {
+    client.close();
+  }
+}
+
 /** Where a command writes: stdout and stderr, or a test's buffers. */
 export interface CallIo {
   out(s: string): void;
@@ -167,7 +218,8 @@ export async function call(g: GlobalArgs, words: string[], io: CallIo = stdio): 
     io.out(listAttrs(def, a.listAttrs!, sp));
     return 0;
   }
-  if (a.op === undefined && a.subscribe === undefined) throw new UsageError('genl call: OP (or --do OP, --dump OP, --subscribe GROUP) is required', 'Try "nlkit genl call --help".');
+  if (a.multi.length) return multi(g, a, def, sp, io);
+  if (a.op === undefined && a.subscribe === undefined) throw new UsageError('genl call: OP (or --do OP, --dump OP, --multi OP JSON, --subscribe GROUP) is required', 'Try "nlkit genl call --help".');
   const op = a.op === undefined ? undefined : def.ops[a.op];
   if (a.op !== undefined && (!op || (!op.do && !op.dump))) {
     throw new ValueError(`genl call: ${def.name} has no operation "${a.op}"`, `Known: ${Object.values(def.ops).filter((o) => o.do || o.dump).map((o) => o.name).join(', ')}`);
@@ -177,14 +229,7 @@ export async function call(g: GlobalArgs, words: string[], io: CallIo = stdio): 
   let value: Record<string, unknown> = {};
   if (op) {
     let raw: Record<string, unknown> = {};
-    if (a.json !== undefined) {
-      try {
-        raw = JSON.parse(a.json);
-      } catch (e) {
-        throw new ValueError(`genl call: --json: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ValueError('genl call: --json: expected a JSON object of attributes');
-    }
+    if (a.json !== undefined) raw = jsonRequest(a.json);
     const tree: Record<string, unknown> = {};
     for (const w of a.words) addWord(tree, w);
     value = requestValue(op, merge(raw, tree), sp);

@@ -14,6 +14,8 @@ export interface OptionSpec {
   readonly help: string;
   /** nlmsg_flags the option adds to a do request. */
   readonly nlmsgFlags?: number;
+  /** A second argument after the first (--multi OP JSON). */
+  readonly arg2?: OptionArg;
 }
 
 /** `nlkit genl call` options (the kernel's YNL CLI's, by the same names). */
@@ -27,6 +29,7 @@ export const CALL_OPTIONS: readonly OptionSpec[] = [
   { names: ['--do'], arg: 'op', optionalArg: true, help: 'run the operation\'s do handler' },
   { names: ['--dump', '-d'], arg: 'op', optionalArg: true, help: 'run the operation\'s dump handler' },
   { names: ['--json'], arg: 'json', help: 'the request as JSON (names as the spec spells them)' },
+  { names: ['--multi'], arg: 'op', arg2: 'json', help: 'one more do operation with its JSON request (repeatable); replies as one list' },
   { names: ['--subscribe'], arg: 'group', help: 'print the notifications of a multicast group' },
   { names: ['--duration', '--sleep'], arg: 'number', help: 'with --subscribe: stop after this many seconds' },
   { names: ['--create'], help: 'NLM_F_CREATE', nlmsgFlags: NLM_F_CREATE },
