@@ -36,6 +36,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <net/if.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
@@ -1025,6 +1029,56 @@ static napi_value nl_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+
+// ethtool(ifname, data): the SIOCETHTOOL ioctl on this socket (so in its network namespace),
+// for what ethtool netlink has no message for (ETHTOOL_GDRVINFO, ETHTOOL_GSSET_INFO,
+// ETHTOOL_GSTRINGS, ETHTOOL_GSTATS). `data` is the command's struct, its first u32 the command;
+// only these four are taken, and only when `data` holds all the kernel will write for them
+// (computed from the struct's own counts), so the kernel never writes past the buffer.
+static napi_value nl_ethtool(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  nlsock* s = unwrap_this(env, info, &argc, argv);
+  if (!s) return NULL;
+  char name[IFNAMSIZ];
+  size_t nlen = 0;
+  void* data = NULL;
+  size_t len = 0;
+  if (argc < 2 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &nlen) != napi_ok ||
+      napi_get_typedarray_info(env, argv[1], NULL, &len, &data, NULL, NULL) != napi_ok || len < 4) {
+    napi_throw_type_error(env, NULL, "ethtool(ifname, data): a name and a Uint8Array");
+    return NULL;
+  }
+  uint32_t cmd, a = 0, b = 0;
+  memcpy(&cmd, data, 4);
+  if (len >= 12) {
+    memcpy(&a, (char*)data + 4, 4);
+    memcpy(&b, (char*)data + 8, 4);
+  }
+  size_t need;
+  switch (cmd) {
+    case ETHTOOL_GDRVINFO: need = sizeof(struct ethtool_drvinfo); break;
+    // sset_mask (u64 at 8) selects the sets; one u32 count each comes back after it.
+    case ETHTOOL_GSSET_INFO: {
+      uint64_t mask = 0;
+      if (len >= 16) memcpy(&mask, (char*)data + 8, 8);
+      need = 16 + 4 * (size_t)__builtin_popcountll(mask);
+      break;
+    }
+    case ETHTOOL_GSTRINGS: need = 12 + (size_t)b * ETH_GSTRING_LEN; break;  // b: len (count of strings)
+    case ETHTOOL_GSTATS: need = 8 + (size_t)a * 8; break;                   // a: n_stats
+    default:
+      return throw_errno(env, "ioctl", EINVAL);
+  }
+  if (len < need) return throw_errno(env, "ioctl", EINVAL);
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  memcpy(ifr.ifr_name, name, nlen < IFNAMSIZ ? nlen : IFNAMSIZ - 1);
+  ifr.ifr_data = data;
+  if (ioctl(s->fd, SIOCETHTOOL, &ifr) < 0) return throw_errno(env, "ioctl", errno);
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor methods[] = {
       {"bind", NULL, nl_bind, NULL, NULL, NULL, napi_default, NULL},
@@ -1042,6 +1096,7 @@ NAPI_MODULE_INIT() {
       {"fd", NULL, nl_fd, NULL, NULL, NULL, napi_default, NULL},
       {"lastCredentials", NULL, nl_last_credentials, NULL, NULL, NULL, napi_default, NULL},
       {"peekSizes", NULL, nl_peek_sizes, NULL, NULL, NULL, napi_default, NULL},
+      {"ethtool", NULL, nl_ethtool, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value cls;
   if (napi_define_class(env, "NativeSocket", NAPI_AUTO_LENGTH, nl_construct, NULL,

@@ -1,13 +1,12 @@
-// The typed ethtool family and `nlkit ethtool` on a veth in a throwaway namespace, checked
-// against the ethtool tool: settings, features (ethtool --json -k), channels, rings, and a
-// notification on the monitor group when ethtool changes a feature.
+// The typed ethtool family on a veth in a throwaway namespace, checked against the ethtool tool:
+// link info and state, channels-set, refusals, and a notification on the monitor group when
+// ethtool changes a feature. `nlkit ethtool` itself is tested in ethtool-cli.test.ts.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { FamilyClient, bitsetBitsSet, ethtool } from '../src/genl/index.js';
 import { NetlinkError } from '../src/socket/index.js';
 import { ip, requireRoot, requireTool, withNetns } from './helpers/netns.js';
-import { nlkit } from './helpers/cli.js';
 
 
 function oracle(ns: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -20,58 +19,6 @@ function veth(ns: string): void {
   ip(ns, 'link set va up');
   ip(ns, 'link set vb up');
 }
-
-test('nlkit ethtool DEV: every settings line it prints is the ethtool tool\'s line', async (t) => {
-  if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
-  await withNetns((ns) => {
-    veth(ns);
-    const ours = nlkit(['ethtool', '--netns', ns, 'va']);
-    assert.equal(ours.status, 0, ours.stderr);
-    const theirs = new Set(oracle(ns, 'va').stdout.split('\n'));
-    const lines = ours.stdout.split('\n').filter(Boolean);
-    assert.ok(lines.length >= 9, ours.stdout);
-    for (const l of lines) assert.ok(theirs.has(l), `ethtool does not print ${JSON.stringify(l)}`);
-    for (const key of ['Speed:', 'Duplex:', 'Auto-negotiation:', 'Port:', 'PHYAD:', 'Transceiver:', 'MDI-X:', 'Link detected:']) {
-      assert.ok(lines.some((l) => l.trim().startsWith(key)), key);
-    }
-    ip(ns, 'link set vb down');
-    assert.match(nlkit(['ethtool', '--netns', ns, 'va']).stdout, /\tLink detected: no\n/);
-    assert.match(oracle(ns, 'va').stdout, /\tLink detected: no\n/);
-  });
-});
-
-test('features agree with `ethtool --json -k` (active and fixed, feature for feature)', async (t) => {
-  if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
-  await withNetns((ns) => {
-    veth(ns);
-    const theirs = JSON.parse(oracle(ns, '--json', '-k', 'va').stdout)[0] as Record<string, { active: boolean; fixed: boolean }>;
-    const ours = JSON.parse(nlkit(['ethtool', '--netns', ns, '-j', '-k', 'va']).stdout) as { features: { name: string; active: boolean; fixed: boolean }[] };
-    let compared = 0;
-    for (const f of ours.features) {
-      const o = theirs[f.name];
-      if (!o) continue; // ethtool folds a few kernel names into legacy ones
-      assert.deepEqual({ active: f.active, fixed: f.fixed }, { active: o.active, fixed: o.fixed }, f.name);
-      compared++;
-    }
-    assert.ok(compared >= 40, `compared ${compared} features`);
-    const text = nlkit(['ethtool', '-n', ns, '-k', 'va']).stdout;
-    const oracleText = new Set(oracle(ns, '-k', 'va').stdout.split('\n').map((l) => l.trim()));
-    for (const l of text.split('\n').slice(1).filter(Boolean)) if (oracleText.has(l.split(':')[0] + ':' + l.split(':')[1])) assert.ok(oracleText.has(l), l);
-  });
-});
-
-test('channels print as `ethtool -l`; rings fail like `ethtool -g` on a veth', async (t) => {
-  if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;
-  await withNetns((ns) => {
-    veth(ns);
-    assert.equal(nlkit(['ethtool', '-n', ns, '-l', 'va']).stdout, oracle(ns, '-l', 'va').stdout);
-    const ours = nlkit(['ethtool', '-n', ns, '-g', 'va']);
-    const theirs = oracle(ns, '-g', 'va');
-    assert.equal(ours.status !== 0, theirs.status !== 0, 'both fail or both succeed');
-    if (theirs.status !== 0) assert.match(ours.stderr, /Operation not supported/);
-    else assert.equal(ours.stdout, theirs.stdout);
-  });
-});
 
 test('typed client: link info and state by index and name, channels-set, and the monitor group', async (t) => {
   if (!requireRoot(t) || !requireTool(t, 'ethtool')) return;

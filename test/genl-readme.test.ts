@@ -84,3 +84,41 @@ test('README generic netlink examples run as written', async (t) => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** The README's `nlkit genl` and `nlkit ethtool` shell lines, as words (single quotes honoured). */
+function shellLines(): string[][] {
+  const text = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const out: string[][] = [];
+  for (const m of text.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    for (const raw of m[1]!.split('\n')) {
+      const line = raw.replace(/\s+#.*$/, '').trim();
+      // A monitor runs until stopped: not a line to run here (genl-ctrl.test.ts runs it).
+      if (!/^nlkit (genl|ethtool) /.test(line) || / monitor$/.test(line)) continue;
+      out.push([...line.matchAll(/'([^']*)'|(\S+)/g)].map((w) => w[1] ?? w[2]!));
+    }
+  }
+  return out;
+}
+
+test('README `nlkit genl` and `nlkit ethtool` lines run as written (in-process, in a namespace set up as the README says)', async (t) => {
+  if (!requireRoot(t)) return;
+  const lines = shellLines();
+  assert.ok(lines.length >= 12, `${lines.length} lines`);
+  const { run: genl } = await import('../src/cli/genl/index.js');
+  const { run: ethtool } = await import('../src/cli/ethtool/index.js');
+  await withNetns(async (ns) => {
+    ip(ns, 'link add veth0 type veth peer name veth1');
+    for (const words of lines) {
+      if (!existsSync(SPECS) && words.some((w) => w.startsWith('--family') || w.includes(SPECS))) continue;
+      const argv = words.slice(2).map((w) => (w === 'demo' ? ns : w));
+      let out = '';
+      let err = '';
+      const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s) };
+      const status = await (words[1] === 'genl' ? genl(argv, io) : ethtool(argv, io));
+      assert.equal(status, 0, `${words.join(' ')}: ${err}`);
+      assert.equal(err, '', words.join(' '));
+      // Every line but a set prints something.
+      if (!words.includes('-K') && !words.includes('newlink')) assert.ok(out.length > 0, words.join(' '));
+    }
+  });
+});

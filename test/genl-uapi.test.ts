@@ -15,6 +15,7 @@ import * as nl from '../src/genl/families/nlctrl.js';
 import * as ts from '../src/genl/families/taskstats.js';
 import * as tm from '../src/genl/families/tcp-metrics.js';
 import * as ethCli from '../src/cli/ethtool/settings.js';
+import * as ethIoctl from '../src/cli/ethtool/ioctl.js';
 import { intSize, type AttributeSet, type StructSpec } from '../src/schema/index.js';
 import type { FamilyDef } from '../src/genl/index.js';
 import { cConstants, upperSnake } from './helpers/c-header.js';
@@ -115,6 +116,8 @@ test('ethtool declaration equals <linux/ethtool_netlink.h> and <linux/ethtool.h>
     [eth.stringset, 'ETHTOOL_A_STRINGSET_'], [eth.stringsets, 'ETHTOOL_A_STRINGSETS_'], [eth.strset, 'ETHTOOL_A_STRSET_'],
     [eth.linkinfo, 'ETHTOOL_A_LINKINFO_'], [eth.linkmodes, 'ETHTOOL_A_LINKMODES_'], [eth.linkstate, 'ETHTOOL_A_LINKSTATE_'],
     [eth.features, 'ETHTOOL_A_FEATURES_'], [eth.rings, 'ETHTOOL_A_RINGS_'], [eth.channels, 'ETHTOOL_A_CHANNELS_'],
+    [eth.coalesce, 'ETHTOOL_A_COALESCE_'], [eth.pause, 'ETHTOOL_A_PAUSE_'], [eth.pauseStat, 'ETHTOOL_A_PAUSE_STAT_'],
+    [eth.debug, 'ETHTOOL_A_DEBUG_'], [eth.wol, 'ETHTOOL_A_WOL_'],
   ]);
   assert.ok(sets.checked >= 70, `checked ${sets.checked}; newer than the headers: ${sets.missing.join(', ')}`);
   const ops = checkOps(h, eth.ethtool, (o) => `ETHTOOL_MSG_${upperSnake(o)}`,
@@ -124,6 +127,8 @@ test('ethtool declaration equals <linux/ethtool_netlink.h> and <linux/ethtool.h>
     assert.equal(eth[n], h.get(n), n);
   }
   for (const n of ['ETH_TP_MDI_INVALID', 'ETH_TP_MDI', 'ETH_TP_MDI_X', 'ETH_TP_MDI_AUTO'] as const) assert.equal(ethCli[n], h.get(n), n);
+  // The ioctl commands `nlkit ethtool -i`/`-S` send, and their sizes.
+  for (const n of ['ETHTOOL_GDRVINFO', 'ETHTOOL_GSTRINGS', 'ETHTOOL_GSTATS', 'ETHTOOL_GSSET_INFO', 'ETH_SS_STATS', 'ETH_GSTRING_LEN'] as const) assert.equal(ethIoctl[n], h.get(n), n);
   assert.equal(ethCli.SPEED_UNKNOWN, (h.get('SPEED_UNKNOWN') ?? -1) >>> 0);
   for (const [v, name] of Object.entries({ PORT_TP: 0, PORT_AUI: 1, PORT_MII: 2, PORT_FIBRE: 3, PORT_BNC: 4, PORT_DA: 5, PORT_NONE: 0xef, PORT_OTHER: 0xff })) {
     assert.equal(h.get(v), name, v);

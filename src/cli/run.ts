@@ -28,8 +28,12 @@ function help(): string {
     'Commands:',
     ...lines,
     '',
-    'Options everywhere: --netns NAME (-n for ip/tc/bridge, -N for ss), -j/--json, --help.',
-    'Exit status: 0 success, 1 the kernel refused, 2 usage error (nlkit ip: ip\'s, 2 refused, 1 or 255 usage).',
+    'Network namespace: --netns NAME; also -n NAME for ip, tc, bridge, genl, queue, nflog, uevent and',
+    'nlex (as iproute2), -N NAME for conntrack, and ss takes only -N NAME or --net=NAME (as ss). proc',
+    'has none: the kernel sends process events to the initial namespace only.',
+    'JSON: -j/--json (ethtool: --json -k, as ethtool). Help: nlkit COMMAND --help.',
+    'Exit status: 0 success, 1 the kernel refused, 2 usage error; a command that mirrors a tool exits as',
+    'it does (ip: 2 refused, 1 or 255 usage; ethtool: ethtool\'s; genl call: YNL\'s, 1 for a bad value).',
     '',
   ].join('\n');
 }

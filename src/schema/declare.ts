@@ -81,8 +81,9 @@ export function indexedArray<T>(item: Field<T>): Field<T[]> {
  * A nest whose attribute types are keys, not names (YNL's nest-type-value), e.g. nlctrl's
  * policy index -> attribute type -> policy. Decodes to an object keyed by the type numbers.
  */
-export function typeValue<T>(item: Field<T>): Field<Record<number, T>> {
-  return { kind: 'type-value', item: item as Field };
+export function typeValue<T>(item: Field<T>, key?: string): Field<Record<number, T>> {
+  // `key` is what the type numbers mean (YNL's type-value names: 'policy-id', 'attr-id'), for printing.
+  return key === undefined ? { kind: 'type-value', item: item as Field } : { kind: 'type-value', item: item as Field, key };
 }
 /** An attribute that may repeat; all occurrences decode into an array. */
 export function array<T>(item: Field<T>): Field<T[]> {

@@ -53,7 +53,7 @@ export type Field<T = unknown> =
   | { readonly kind: 'nest'; readonly set: () => AttributeSet; readonly header?: StructSpec; readonly _t?: T }
   | { readonly kind: 'nest-array'; readonly set: () => AttributeSet; readonly _t?: T }
   | { readonly kind: 'indexed-array'; readonly item: Field; readonly _t?: T }
-  | { readonly kind: 'type-value'; readonly item: Field; readonly _t?: T }
+  | { readonly kind: 'type-value'; readonly item: Field; readonly key?: string; readonly _t?: T }
   | { readonly kind: 'array'; readonly item: Field; readonly _t?: T }
   | { readonly kind: 'int-array'; readonly type: IntType; readonly _t?: T }
   | { readonly kind: 'struct'; readonly struct: StructSpec; readonly _t?: T }

@@ -45,6 +45,8 @@ export interface Transport {
    * size) while it stays queued, so a setBuffer() in that call receives it whole. Optional.
    */
   peekSizes?(on: boolean): void;
+  /** The SIOCETHTOOL ioctl for the ethtool commands netlink lacks (see NetlinkSocket.ethtoolIoctl). Optional. */
+  ethtool?(ifname: string, data: Uint8Array): void;
 }
 
 /** The native socket (native/nlsock.c). */

@@ -314,6 +314,22 @@ export class NetlinkSocket implements AsyncDisposable {
     return this;
   }
 
+  /**
+   * Runs the SIOCETHTOOL ioctl on this socket, so in its namespace, for the ethtool commands that
+   * have no netlink message: ETHTOOL_GDRVINFO, _GSSET_INFO, _GSTRINGS and _GSTATS (others are
+   * refused, EINVAL). `data` is the command's struct (its first u32 the command) and receives the
+   * answer; it must hold all the kernel writes for it. Throws SocketError (ENODEV, EOPNOTSUPP, …).
+   */
+  ethtoolIoctl(ifname: string, data: Uint8Array): void {
+    if (this.closedFlag) throw closedError();
+    if (!this.native.ethtool) throw new SocketError('ethtool ioctl: this transport has none', 'EOPNOTSUPP');
+    try {
+      this.native.ethtool(ifname, data);
+    } catch (e) {
+      throw wrapNative('ethtool ioctl', e);
+    }
+  }
+
   /** True once close() was called. */
   get isClosed(): boolean {
     return this.closedFlag;

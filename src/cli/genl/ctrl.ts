@@ -2,6 +2,7 @@
 import { GenlClient, capabilityText, formatPolicy, type ControllerEvent, type FamilyInfo } from '../../genl/index.js';
 import { UsageError } from '../errors.js';
 import type { GlobalArgs } from './args.js';
+import type { CallIo } from './call.js';
 import { toJson } from './json.js';
 
 /**
@@ -61,10 +62,10 @@ const HELP = `Usage: nlkit genl [--netns NAME] [-j] ctrl { list | get name NAME 
 `;
 
 /** Runs `nlkit genl ctrl …`. */
-export async function ctrl(g: GlobalArgs, words: string[]): Promise<number> {
+export async function ctrl(g: GlobalArgs, words: string[], io: CallIo = { out: (s) => void process.stdout.write(s), err: (s) => void process.stderr.write(s) }): Promise<number> {
   const [verb, ...rest] = words;
   if (verb === undefined || verb === 'help' || verb === '--help') {
-    process.stdout.write(HELP);
+    io.out(HELP);
     return verb === undefined ? 2 : 0;
   }
   const client = GenlClient.open(g.netns ? { netns: g.netns } : {});
@@ -72,12 +73,12 @@ export async function ctrl(g: GlobalArgs, words: string[]): Promise<number> {
     switch (verb) {
       case 'list': case 'ls': case 'show': {
         const fams = await client.controller.dumpFamilies().toArray();
-        process.stdout.write(g.json ? toJson(fams.map(familyJson), g.pretty ? 2 : 0) + '\n' : fams.map(familyText).join(''));
+        io.out(g.json ? toJson(fams.map(familyJson), g.pretty ? 2 : 0) + '\n' : fams.map(familyText).join(''));
         return 0;
       }
       case 'get': {
         const f = await client.controller.getFamily(familyArg(rest, 'get'));
-        process.stdout.write(g.json ? toJson(familyJson(f), g.pretty ? 2 : 0) + '\n' : familyText(f));
+        io.out(g.json ? toJson(familyJson(f), g.pretty ? 2 : 0) + '\n' : familyText(f));
         return 0;
       }
       case 'policy': {
@@ -88,9 +89,9 @@ export async function ctrl(g: GlobalArgs, words: string[]): Promise<number> {
         const p = await client.controller.getPolicy(fam, op !== undefined ? { op } : {});
         if (g.json) {
           const policies = Object.fromEntries([...p.policies].map(([i, m]) => [i, Object.fromEntries(m)]));
-          process.stdout.write(toJson({ family_id: p.familyId, ops: Object.fromEntries(p.ops), policies }, g.pretty ? 2 : 0) + '\n');
+          io.out(toJson({ family_id: p.familyId, ops: Object.fromEntries(p.ops), policies }, g.pretty ? 2 : 0) + '\n');
         } else {
-          for (const line of formatPolicy(p)) process.stdout.write(`\tID: 0x${p.familyId.toString(16)}  ${line}\n`);
+          for (const line of formatPolicy(p)) io.out(`\tID: 0x${p.familyId.toString(16)}  ${line}\n`);
         }
         return 0;
       }
@@ -101,10 +102,10 @@ export async function ctrl(g: GlobalArgs, words: string[]): Promise<number> {
         process.once('SIGTERM', stop);
         for await (const e of client.controller.events(['notify'], { signal: ac.signal })) {
           if ('overrun' in e) {
-            process.stdout.write(g.json ? toJson({ overrun: true, code: e.code }, 0) + '\n' : `[OVERRUN] events were lost (${e.code})\n`);
+            io.out(g.json ? toJson({ overrun: true, code: e.code }, 0) + '\n' : `[OVERRUN] events were lost (${e.code})\n`);
             continue;
           }
-          process.stdout.write(g.json ? toJson({ event: e.kind, ...familyJson(e.family) }, 0) + '\n' : eventText(e) + '\n');
+          io.out(g.json ? toJson({ event: e.kind, ...familyJson(e.family) }, 0) + '\n' : eventText(e) + '\n');
         }
         return 0;
       }

@@ -73,6 +73,30 @@ export const channels = attrs('channels', {
   rxCount: [6, u32()], txCount: [7, u32()], otherCount: [8, u32()], combinedCount: [9, u32()],
 }, { nestedFlag: true });
 
+/** ETHTOOL_A_DEBUG_*: the driver's message level (msglvl) as a bitset. */
+export const debug = attrs('debug', { header: [1, nest(header)], msgmask: [2, nest(bitset)] }, { nestedFlag: true });
+
+/** ETHTOOL_A_WOL_*: wake-on-LAN modes (a bitset of WAKE_* bits) and the SecureOn password. */
+export const wol = attrs('wol', { header: [1, nest(header)], modes: [2, nest(bitset)], sopass: [3, binary()] }, { nestedFlag: true });
+
+/** ETHTOOL_A_COALESCE_*: interrupt coalescing. */
+export const coalesce = attrs('coalesce', {
+  header: [1, nest(header)], rxUsecs: [2, u32()], rxMaxFrames: [3, u32()], rxUsecsIrq: [4, u32()], rxMaxFramesIrq: [5, u32()],
+  txUsecs: [6, u32()], txMaxFrames: [7, u32()], txUsecsIrq: [8, u32()], txMaxFramesIrq: [9, u32()], statsBlockUsecs: [10, u32()],
+  useAdaptiveRx: [11, u8()], useAdaptiveTx: [12, u8()], pktRateLow: [13, u32()], rxUsecsLow: [14, u32()], rxMaxFramesLow: [15, u32()],
+  txUsecsLow: [16, u32()], txMaxFramesLow: [17, u32()], pktRateHigh: [18, u32()], rxUsecsHigh: [19, u32()], rxMaxFramesHigh: [20, u32()],
+  txUsecsHigh: [21, u32()], txMaxFramesHigh: [22, u32()], rateSampleInterval: [23, u32()], useCqeModeTx: [24, u8()], useCqeModeRx: [25, u8()],
+  txAggrMaxBytes: [26, u32()], txAggrMaxFrames: [27, u32()], txAggrTimeUsecs: [28, u32()],
+}, { nestedFlag: true });
+
+/** ETHTOOL_A_PAUSE_STAT_*: pause frame counters. */
+export const pauseStat = attrs('pause-stat', { pad: [1, binary()], txFrames: [2, int('u64')], rxFrames: [3, int('u64')] }, { nestedFlag: true });
+
+/** ETHTOOL_A_PAUSE_*: flow control (pause frames). */
+export const pause = attrs('pause', {
+  header: [1, nest(header)], autoneg: [2, u8()], rx: [3, u8()], tx: [4, u8()], stats: [5, nest(pauseStat)], statsSrc: [6, u32()],
+}, { nestedFlag: true });
+
 const get = (reply: string[]): OpMode => ({ request: { attributes: ['header'] }, reply: { attributes: ['header', ...reply] } });
 const set = (a: string[]): OpMode => ({ request: { attributes: ['header', ...a] } });
 
@@ -88,6 +112,12 @@ export const ethtool = genlFamily('ethtool', 1, {
   'linkmodes-set': op({ name: 'linkmodes-set', request: 5, set: linkmodes, do: set(['autoneg', 'ours', 'speed', 'duplex', 'lanes']) }),
   'linkmodes-ntf': op({ name: 'linkmodes-ntf', reply: 5, set: linkmodes, notify: 'linkmodes-get', mcgrp: 'monitor' }),
   'linkstate-get': op({ name: 'linkstate-get', request: 6, reply: 6, set: linkstate, do: get(['link', 'sqi', 'sqiMax', 'extState', 'extSubstate', 'extDownCnt']), dump: get(['link', 'sqi', 'sqiMax', 'extState', 'extSubstate', 'extDownCnt']) }),
+  'debug-get': op({ name: 'debug-get', request: 7, reply: 7, set: debug, do: get(['msgmask']), dump: get(['msgmask']) }),
+  'debug-set': op({ name: 'debug-set', request: 8, set: debug, do: set(['msgmask']) }),
+  'debug-ntf': op({ name: 'debug-ntf', reply: 8, set: debug, notify: 'debug-get', mcgrp: 'monitor' }),
+  'wol-get': op({ name: 'wol-get', request: 9, reply: 9, set: wol, do: get(['modes', 'sopass']), dump: get(['modes', 'sopass']) }),
+  'wol-set': op({ name: 'wol-set', request: 10, set: wol, do: set(['modes', 'sopass']) }),
+  'wol-ntf': op({ name: 'wol-ntf', reply: 10, set: wol, notify: 'wol-get', mcgrp: 'monitor' }),
   'features-get': op({ name: 'features-get', request: 11, reply: 11, set: features, do: get(['hw', 'wanted', 'active', 'nochange']), dump: get(['hw', 'wanted', 'active', 'nochange']) }),
   'features-set': op({ name: 'features-set', request: 12, reply: 12, set: features,
     do: { request: { attributes: ['header', 'wanted'] }, reply: { attributes: ['header', 'wanted', 'active'] } } }),
@@ -98,6 +128,12 @@ export const ethtool = genlFamily('ethtool', 1, {
   'channels-get': op({ name: 'channels-get', request: 17, reply: 18, set: channels, do: get(['rxMax', 'txMax', 'rxCount', 'txCount']), dump: get(['rxMax', 'txMax', 'rxCount', 'txCount']) }),
   'channels-set': op({ name: 'channels-set', request: 18, set: channels, do: set(['rxCount', 'txCount', 'otherCount', 'combinedCount']) }),
   'channels-ntf': op({ name: 'channels-ntf', reply: 19, set: channels, notify: 'channels-get', mcgrp: 'monitor' }),
+  'coalesce-get': op({ name: 'coalesce-get', request: 19, reply: 20, set: coalesce, do: get(['rxUsecs', 'rxMaxFrames', 'txUsecs', 'txMaxFrames']), dump: get(['rxUsecs', 'rxMaxFrames', 'txUsecs', 'txMaxFrames']) }),
+  'coalesce-set': op({ name: 'coalesce-set', request: 20, set: coalesce, do: set(['rxUsecs', 'rxMaxFrames', 'txUsecs', 'txMaxFrames', 'useAdaptiveRx', 'useAdaptiveTx']) }),
+  'coalesce-ntf': op({ name: 'coalesce-ntf', reply: 21, set: coalesce, notify: 'coalesce-get', mcgrp: 'monitor' }),
+  'pause-get': op({ name: 'pause-get', request: 21, reply: 22, set: pause, do: get(['autoneg', 'rx', 'tx', 'stats']), dump: get(['autoneg', 'rx', 'tx', 'stats']) }),
+  'pause-set': op({ name: 'pause-set', request: 22, set: pause, do: set(['autoneg', 'rx', 'tx']) }),
+  'pause-ntf': op({ name: 'pause-ntf', reply: 23, set: pause, notify: 'pause-get', mcgrp: 'monitor' }),
 }, ['monitor']);
 
 /** A decoded bitset. */

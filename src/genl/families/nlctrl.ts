@@ -63,9 +63,9 @@ export const ctrlAttrs = attrs('ctrl-attrs', {
   ops: [6, nestArray(opAttrs)],
   mcastGroups: [7, nestArray(mcastGroupAttrs)],
   /** policy index -> attribute type -> policy. */
-  policy: [8, typeValue(typeValue(nest(policyAttrs)))],
+  policy: [8, typeValue(typeValue(nest(policyAttrs), 'attr-id'), 'policy-id')],
   /** command -> policy indexes. */
-  opPolicy: [9, typeValue(nest(opPolicyAttrs))],
+  opPolicy: [9, typeValue(nest(opPolicyAttrs), 'op-id')],
   op: [10, u32()],
 }, { nestedFlag: true });
 

@@ -119,7 +119,9 @@ export class AttributeSets {
       }
       case 'nest-type-value': {
         let f: Field = nest(this.setRef(a['nested-attributes'], where));
-        for (let i = 0; i < ((a['type-value'] as unknown[] | undefined)?.length ?? 1); i++) f = typeValue(f);
+        const keys = (a['type-value'] as unknown[] | undefined) ?? [undefined];
+        // Innermost first: the last name in type-value keys the innermost map.
+        for (let i = keys.length - 1; i >= 0; i--) f = typeValue(f, typeof keys[i] === 'string' ? keys[i] as string : undefined);
         return f;
       }
       case 'sub-message': return this.subMessage(a, where);

@@ -1,0 +1,237 @@
+// nlkit completion bash|zsh: a completion script generated from the tables the parsers read —
+// the command registry (commands.ts), `nlkit ip`'s objects (its usage), their verbs
+// (completion-table.ts), `genl call`'s options (genl/options.ts) and ethtool's commands and
+// parameters (ethtool/commands.ts, ethtool/params.ts). Devices, namespaces and a family's
+// operations are read when completing (from /sys/class/net, /run/netns and the family's spec).
+import { commands } from './commands.js';
+import { IP_DEV_KEYWORDS, IP_OBJECT_ALIASES, IP_OPTIONS, IP_VERBS } from './completion-table.js';
+import { ETHTOOL_COMMANDS, ETHTOOL_GLOBALS } from './ethtool/commands.js';
+import { LEGACY_FLAGS } from './ethtool/features.js';
+import { CALL_OPTIONS } from './genl/options.js';
+import { EXIT_USAGE, UsageError } from './usage.js';
+
+/** ip's object table order: an abbreviation names the first object it is a prefix of. */
+const IP_ORDER = [
+  'address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbor', 'neighbour', 'ntable', 'ntbl', 'link', 'l2tp', 'fou', 'ila',
+  'macsec', 'tunnel', 'tunl', 'tuntap', 'tap', 'token', 'tcpmetrics', 'tcp_metrics', 'monitor', 'xfrm', 'mroute', 'mrule', 'netns',
+  'netconf', 'vrf', 'sr', 'nexthop', 'mptcp', 'ioam', 'help', 'stats',
+];
+
+/** The words a shell completes, gathered from the parsers' tables. */
+export interface Grammar {
+  top: string[];
+  ip: { options: string[]; objects: string[]; verbs: Record<string, string[]>; devKeywords: string[] };
+  genl: { globals: string[]; ctrl: string[]; callOptions: string[]; argOptions: string[]; arg2Options: string[]; families: string[] };
+  ethtool: { globals: string[]; commands: { names: string[]; params: string[]; values: Record<string, string[]>; features: boolean }[] };
+}
+
+/** The grammar as the parsers declare it now. */
+export async function grammar(): Promise<Grammar> {
+  const ip = await import('./ip/index.js');
+  // The objects nlkit's ip has are those its usage lists: OBJECT := { address | link | … }.
+  const listed = /OBJECT := \{([^}]*)\}/.exec(ip.USAGE)?.[1] ?? '';
+  const objects = listed.split('|').map((s) => s.trim()).filter(Boolean);
+  const verbs: Record<string, string[]> = {};
+  for (const o of objects) verbs[o] = [...(IP_VERBS[IP_OBJECT_ALIASES[o] ?? o] ?? ['help'])];
+  const { shipped } = await import('./genl/call.js');
+  const { specFamilies } = await import('./genl/specs.js');
+  return {
+    top: [...Object.keys(commands), 'help'],
+    ip: { options: [...IP_OPTIONS], objects, verbs, devKeywords: [...IP_DEV_KEYWORDS] },
+    genl: {
+      globals: ['-n', '--netns', '-j', '--json', '-p', '--pretty'],
+      ctrl: ['list', 'get', 'monitor', 'policy'],
+      callOptions: CALL_OPTIONS.flatMap((o) => [...o.names]),
+      argOptions: CALL_OPTIONS.filter((o) => o.arg && !o.optionalArg && !o.arg2).flatMap((o) => [...o.names]),
+      arg2Options: CALL_OPTIONS.filter((o) => o.arg2).flatMap((o) => [...o.names]),
+      families: [...new Set([...Object.keys(shipped), ...specFamilies()])].sort(),
+    },
+    ethtool: {
+      globals: ETHTOOL_GLOBALS.flatMap((g) => [...g.names]),
+      commands: ETHTOOL_COMMANDS.map((c) => ({
+        names: [...c.names],
+        params: c.action === 'set-features' ? LEGACY_FLAGS.flatMap((l) => [l.short, l.long]) : (c.params ?? []).map((p) => p.arg),
+        values: Object.fromEntries((c.params ?? []).filter((p) => p.kind !== 'u32').map((p) => [p.arg, p.kind === 'bool' ? ['on', 'off'] : Object.keys(p.kind)])),
+        features: c.action === 'set-features',
+      })),
+    },
+  };
+}
+
+const q = (words: readonly string[]) => words.join(' ');
+
+/** The ip object an abbreviation names, in bash. */
+function ipObjectFn(g: Grammar): string {
+  const offered = new Set(g.ip.objects.map((o) => IP_OBJECT_ALIASES[o] ?? o));
+  const order = IP_ORDER.filter((o) => offered.has(IP_OBJECT_ALIASES[o] ?? o) || g.ip.objects.includes(o));
+  return `_nlkit_ip_object() {
+  local o
+  for o in ${q(order)}; do
+    if [[ $o == "$1"* ]]; then
+      case $o in ${Object.entries(IP_OBJECT_ALIASES).map(([a, c]) => `${a}) o=${c} ;;`).join(' ')} esac
+      echo "$o"; return
+    fi
+  done
+}
+_nlkit_ip_verbs() {
+  case $1 in
+${g.ip.objects.map((o) => `    ${IP_OBJECT_ALIASES[o] ?? o}) echo "${q(g.ip.verbs[o]!)}" ;;`).join('\n')}
+  esac
+}`;
+}
+
+function ethtoolParamsFn(g: Grammar): string {
+  const cases = g.ethtool.commands.filter((c) => c.params.length).map((c) => {
+    const values = Object.entries(c.values).map(([p, v]) => `${p}) _nlkit_words "${q(v)}" ;;`).join(' ');
+    const valueCase = c.features ? '_nlkit_words "on off"' : `case $prev in ${values} esac`;
+    return `    ${c.names.join('|')}) if (( $2 )); then ${valueCase}; else _nlkit_words "${q(c.params)}"; fi ;;`;
+  });
+  return `_nlkit_ethtool_params() {
+  case $1 in
+${cases.join('\n')}
+  esac
+}`;
+}
+
+/** The bash completion script. */
+export function bashScript(g: Grammar): string {
+  return `# bash completion for nlkit, generated by \`nlkit completion bash\` from the tables its parsers read.
+# Load it with:  source <(nlkit completion bash)
+_nlkit_words() { COMPREPLY=($(compgen -W "$1" -- "$cur")); }
+_nlkit_netns() { _nlkit_words "$(ls /run/netns 2>/dev/null)"; }
+# Devices of the namespace named with -n/--netns, else of this one.
+_nlkit_devs() {
+  if [[ -n $1 ]]; then _nlkit_words "$(ip -n "$1" -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }')"
+  else _nlkit_words "$(ls /sys/class/net 2>/dev/null)"; fi
+}
+${ipObjectFn(g)}
+_nlkit_ip() {
+  local i=2 w obj= verb= ns=
+  while (( i < COMP_CWORD )); do
+    w=\${COMP_WORDS[i]}
+    if [[ -z $obj && $w == -* ]]; then
+      case $w in
+        -n|-netns|--netns) ns=\${COMP_WORDS[i+1]}; ((i += 2)); continue ;;
+        -f|-family|-b|-batch|-rc|-rcvbuf|-l|-loops) ((i += 2)); continue ;;
+      esac
+      ((i++)); continue
+    fi
+    if [[ -z $obj ]]; then obj=$(_nlkit_ip_object "$w"); elif [[ -z $verb ]]; then verb=$w; fi
+    ((i++))
+  done
+  case $prev in -n|-netns|--netns) _nlkit_netns; return ;; esac
+  if [[ -z $obj ]]; then
+    if [[ $cur == -* ]]; then _nlkit_words "${q(g.ip.options)}"; else _nlkit_words "${q(g.ip.objects)}"; fi
+    return
+  fi
+  if [[ -z $verb ]]; then _nlkit_words "$(_nlkit_ip_verbs "$obj")"; return; fi
+  case $prev in ${g.ip.devKeywords.join('|')}) _nlkit_devs "$ns" ;; esac
+}
+_nlkit_genl() {
+  local i=2 w obj= verb= ns= fam= op=
+  while (( i < COMP_CWORD )); do
+    w=\${COMP_WORDS[i]}
+    if [[ -z $obj ]]; then
+      case $w in
+        -n|-netns|--netns) ns=\${COMP_WORDS[i+1]}; ((i += 2)); continue ;;
+        -*) ((i++)); continue ;;
+        *) obj=$w ;;
+      esac
+    elif [[ $obj == call ]]; then
+      case $w in
+        --family) fam=\${COMP_WORDS[i+1]}; ((i += 2)); continue ;;
+        --do|--dump|-d)
+          if (( i + 1 < COMP_CWORD )) && [[ \${COMP_WORDS[i+1]} != -* && \${COMP_WORDS[i+1]} != *=* ]]; then op=\${COMP_WORDS[i+1]}; ((i += 2)); continue; fi ;;
+        ${g.genl.argOptions.filter((o) => o !== '--family').join('|')}) ((i += 2)); continue ;;
+        ${g.genl.arg2Options.join('|')}) ((i += 3)); continue ;;
+        -*|*=*) ;;
+        *) if [[ -z $fam ]]; then fam=$w; elif [[ -z $op ]]; then op=$w; fi ;;
+      esac
+    elif [[ -z $verb ]]; then verb=$w
+    fi
+    ((i++))
+  done
+  case $prev in -n|-netns|--netns) _nlkit_netns; return ;; esac
+  if [[ -z $obj ]]; then
+    if [[ $cur == -* ]]; then _nlkit_words "${q(g.genl.globals)}"; else _nlkit_words "ctrl call"; fi
+    return
+  fi
+  case $obj in
+    ctrl)
+      if [[ -z $verb ]]; then _nlkit_words "${q(g.genl.ctrl)}"
+      elif [[ $prev == get || $prev == policy ]]; then _nlkit_words "name id"
+      elif [[ $prev == name ]]; then _nlkit_words "${q(g.genl.families)}"; fi ;;
+    call)
+      case $prev in
+        --family) _nlkit_words "${q(g.genl.families)}"; return ;;
+        --spec|--schema) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --do|--dump|-d|--list-attrs|--multi)
+          [[ -n $fam ]] && _nlkit_words "$("\${COMP_WORDS[0]}" genl call --family "$fam" --list-ops 2>/dev/null | cut -d' ' -f1)"; return ;;
+        --json|--subscribe|--duration|--sleep) return ;;
+      esac
+      if [[ $cur == -* ]]; then _nlkit_words "${q(g.genl.callOptions)}"
+      elif [[ -z $fam ]]; then _nlkit_words "${q(g.genl.families)}"
+      elif [[ -z $op ]]; then _nlkit_words "$("\${COMP_WORDS[0]}" genl call --family "$fam" --list-ops 2>/dev/null | cut -d' ' -f1)"; fi ;;
+  esac
+}
+${ethtoolParamsFn(g)}
+_nlkit_ethtool() {
+  local i=2 w cmd= dev= at=0 ns=
+  while (( i < COMP_CWORD )); do
+    w=\${COMP_WORDS[i]}
+    case $w in
+      --netns) ns=\${COMP_WORDS[i+1]}; ((i += 2)); continue ;;
+      --debug) ((i += 2)); continue ;;
+      --json|-I|--include-statistics) ((i++)); continue ;;
+    esac
+    if [[ -z $cmd && -z $dev && $w == -* ]]; then cmd=$w
+    elif [[ -z $dev ]]; then dev=$w; at=$i; fi
+    ((i++))
+  done
+  case $prev in --netns) _nlkit_netns; return ;; esac
+  if [[ -z $cmd && -z $dev ]]; then
+    if [[ $cur == -* ]]; then _nlkit_words "${q([...g.ethtool.commands.flatMap((c) => c.names), ...g.ethtool.globals])}"; else _nlkit_devs "$ns"; fi
+    return
+  fi
+  if [[ -z $dev ]]; then _nlkit_devs "$ns"; return; fi
+  _nlkit_ethtool_params "$cmd" $(( (COMP_CWORD - at) % 2 == 0 ))
+}
+_nlkit() {
+  local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
+  COMPREPLY=()
+  if (( COMP_CWORD == 1 )); then _nlkit_words "${q(g.top)} --help --version"; return 0; fi
+  case \${COMP_WORDS[1]} in
+    ip) _nlkit_ip ;;
+    genl) _nlkit_genl ;;
+    ethtool) _nlkit_ethtool ;;
+    completion) _nlkit_words "bash zsh" ;;
+    *) case $prev in --netns|-n|-N) _nlkit_netns ;; *) _nlkit_words "--netns --json --help" ;; esac ;;
+  esac
+  return 0
+}
+complete -F _nlkit nlkit
+`;
+}
+
+/** The zsh script: zsh runs the bash one through bashcompinit, so both read the same tables. */
+export function zshScript(g: Grammar): string {
+  return `#compdef nlkit
+# zsh completion for nlkit, generated by \`nlkit completion zsh\`: the bash completion, run by zsh's bashcompinit.
+# Load it with:  source <(nlkit completion zsh)
+autoload -U +X compinit && compinit
+autoload -U +X bashcompinit && bashcompinit
+${bashScript(g)}`;
+}
+
+/** Runs `nlkit completion bash|zsh`. */
+export async function run(args: string[]): Promise<number> {
+  const [shell] = args;
+  if (shell === '--help' || shell === '-h' || shell === 'help') {
+    process.stdout.write('Usage: nlkit completion { bash | zsh }\n  source <(nlkit completion bash)   # in ~/.bashrc\n');
+    return 0;
+  }
+  if (shell !== 'bash' && shell !== 'zsh') throw new UsageError(`completion: unknown shell "${shell ?? ''}"`, 'Usage: nlkit completion { bash | zsh }', EXIT_USAGE);
+  const g = await grammar();
+  process.stdout.write(shell === 'bash' ? bashScript(g) : zshScript(g));
+  return 0;
+}
