@@ -27,6 +27,11 @@ export interface GenlOp {
   validate?: number;
   /** The attribute policy (its maxtype is the op's maxattr); defaults to the family's. */
   policy?: Policy;
+  /**
+   * The policy of dump requests when it is not the do policy (split ops, as YNL-generated
+   * families have: each handler its own request attributes); null for a dump that takes none.
+   */
+  dumpPolicy?: Policy | null;
   /** Handles a do-request; return a negative errno to fail it. */
   doit?(info: GenlInfo): number | void;
   /** Handles NLM_F_DUMP requests: start/dump/done as for any dump; `init` makes the state. */
@@ -53,12 +58,22 @@ export interface GenlFamilyDef {
   resvStartOp?: number;
 }
 
+/** The policy of an op's do requests (its own, else the family's). */
+export function doPolicy(op: GenlOp, family: GenlFamilyDef): Policy | undefined {
+  return op.policy ?? family.policy;
+}
+
+/** The policy of an op's dump requests (split ops may have one of their own, or none). */
+export function dumpPolicy(op: GenlOp, family: GenlFamilyDef): Policy | undefined {
+  return op.dumpPolicy === null ? undefined : op.dumpPolicy ?? op.policy ?? family.policy;
+}
+
 /** The commands the kernel reports for an op: its flags plus what it can do. */
 export function opFlags(op: GenlOp, family: GenlFamilyDef): number {
   let f = op.flags ?? 0;
   if (op.doit) f |= GENL_CMD_CAP_DO;
   if (op.dump) f |= GENL_CMD_CAP_DUMP;
-  if (op.policy ?? family.policy) f |= GENL_CMD_CAP_HASPOL;
+  if ((op.doit && doPolicy(op, family)) || (op.dump && dumpPolicy(op, family))) f |= GENL_CMD_CAP_HASPOL;
   return f;
 }
 
