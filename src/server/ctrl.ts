@@ -132,8 +132,10 @@ export function registerController(
     const wanted = a.has(CTRL_ATTR_OP) ? a.u32(CTRL_ATTR_OP)! : undefined;
     for (const op of family.def.ops) {
       if (wanted !== undefined && op.cmd !== wanted) continue;
-      const doPol = op.doit ? doPolicy(op, family.def) : undefined;
-      const dumpPol = op.dump ? dumpPolicy(op, family.def) : undefined;
+      // One op: its declared policies only; all ops: with the split ops' REJECT_ALL filled in.
+      const fill = wanted === undefined;
+      const doPol = op.doit ? doPolicy(op, family.def, fill) : undefined;
+      const dumpPol = op.dump ? dumpPolicy(op, family.def, fill) : undefined;
       const entry = { cmd: op.cmd, ...(doPol?.maxtype ? { doit: doPol } : {}), ...(dumpPol?.maxtype ? { dumpit: dumpPol } : {}) };
       table.add(entry.doit);
       table.add(entry.dumpit);

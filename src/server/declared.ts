@@ -266,6 +266,7 @@ export function serveFamily<O extends OpTable>(genl: GenlServer, def: FamilyDef<
   // One walk for the family: a nested set has one policy, shared by every op that nests it.
   const walk: Walk = { seen: new Map(), checks };
   let family: Family | undefined;
+  let split = false;
   for (const [name, op] of Object.entries(def.ops) as [string, OpDef<any>][]) {
     const handler = handlers[name as keyof O] as DeclaredDoit<any> | { do?: DeclaredDoit<any>; dump?: DeclaredDumpit<any> } | undefined;
     if (op.request === undefined || !handler) continue;
@@ -281,10 +282,11 @@ export function serveFamily<O extends OpTable>(genl: GenlServer, def: FamilyDef<
     } else {
       // Split ops, as the kernel's generated code has them: each handler a policy of its own
       // request attributes (others are "Unsupported attribute" or "Unknown attribute type").
+      // A handler that takes no attributes gets REJECT_ALL from the split family.
       const doPol = doit ? requestPolicy(op.set, op.do, walk) : undefined;
-      const dumpPol = dumpit ? requestPolicy(op.set, op.dump, walk) : undefined;
       if (doPol) genlOp.policy = doPol;
-      if (dumpit) genlOp.dumpPolicy = dumpPol ?? null;
+      if (dumpit) genlOp.dumpPolicy = requestPolicy(op.set, op.dump, walk) ?? null;
+      split = true;
     }
     if (doit) {
       genlOp.doit = (info) => {
@@ -322,6 +324,6 @@ export function serveFamily<O extends OpTable>(genl: GenlServer, def: FamilyDef<
     ops.push(genlOp);
   }
   if (ops.length === 0) throw new Error(`family ${def.name}: no operation has both a request command and a handler`);
-  family = genl.register({ name: def.name, version: def.version, mcgrps: def.groups.map((g) => g.name), ops });
+  family = genl.register({ name: def.name, version: def.version, mcgrps: def.groups.map((g) => g.name), ops, split });
   return family;
 }

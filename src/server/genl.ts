@@ -100,7 +100,7 @@ export class GenlServer extends NetlinkServer {
     if ((op.flags ?? 0) & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM) && !req.peer.privileged) return -EPERM;
     const validate = op.validate ?? 0;
     if (isDump) {
-      const policy = dumpPolicy(op, family.def);
+      const policy = dumpPolicy(op, family.def, false);
       const dump = op.dump!;
       const parse = policy && policy.maxtype && !(validate & GENL_DONT_VALIDATE_DUMP)
         ? (cb: DumpCallback<unknown>) =>
@@ -110,7 +110,7 @@ export class GenlServer extends NetlinkServer {
       return this.startDump(req, dump, dump.init ? dump.init() : undefined, parse);
     }
     let attrs;
-    const policy = doPolicy(op, family.def);
+    const policy = doPolicy(op, family.def, false);
     if (policy && policy.maxtype) {
       const mode = validate & GENL_DONT_VALIDATE_STRICT ? NL_VALIDATE_LIBERAL : NL_VALIDATE_STRICT;
       const a = parseMessage(req.buf, req.view, req.offset, req.length, hdrlen, policy, mode, req.extack);

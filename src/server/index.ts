@@ -21,7 +21,7 @@ export { CAP_NET_ADMIN, KERNEL_CREDENTIALS, credentialsOf, hasCapability, isPriv
 export { NetlinkServer, type ServerOptions } from './server.js';
 export { ClassicServer, type ClassicHandler } from './classic.js';
 export {
-  Family, GenlInfo, opFlags, doPolicy, dumpPolicy, GENL_DONT_VALIDATE_STRICT, GENL_DONT_VALIDATE_DUMP, GENL_DONT_VALIDATE_DUMP_STRICT,
+  Family, GenlInfo, opFlags, doPolicy, dumpPolicy, REJECT_ALL, GENL_DONT_VALIDATE_STRICT, GENL_DONT_VALIDATE_DUMP, GENL_DONT_VALIDATE_DUMP_STRICT,
   type GenlFamilyDef, type GenlOp,
 } from './genl-family.js';
 export { GenlServer } from './genl.js';

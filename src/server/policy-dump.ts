@@ -2,16 +2,22 @@
 // that NLMSGERR_ATTR_POLICY carries for a rejected attribute and that CTRL_CMD_GETPOLICY dumps
 // for every attribute of every policy of a family.
 import { HOST_LE, type MessageWriter } from '../wire/index.js';
+import { attrType } from '../genl/families/nlctrl.js';
 import { effectiveRange, typeRange, type AttrPolicy, type NlaType, type Policy } from './policy.js';
 import {
   NL_ATTR_TYPE_BINARY, NL_ATTR_TYPE_FLAG, NL_ATTR_TYPE_NESTED, NL_ATTR_TYPE_NESTED_ARRAY, NL_ATTR_TYPE_NUL_STRING,
   NL_ATTR_TYPE_S16, NL_ATTR_TYPE_S32, NL_ATTR_TYPE_S64, NL_ATTR_TYPE_S8, NL_ATTR_TYPE_STRING, NL_ATTR_TYPE_U16,
   NL_ATTR_TYPE_U32, NL_ATTR_TYPE_U64, NL_ATTR_TYPE_U8, NL_POLICY_TYPE_ATTR_MAX_LENGTH, NL_ATTR_TYPE_BITFIELD32,
-  NL_ATTR_TYPE_SINT, NL_ATTR_TYPE_UINT, NL_POLICY_TYPE_ATTR_BITFIELD32_MASK, NL_POLICY_TYPE_ATTR_MASK, NL_POLICY_TYPE_ATTR_MAX_VALUE_S,
+  NL_POLICY_TYPE_ATTR_BITFIELD32_MASK, NL_POLICY_TYPE_ATTR_MASK, NL_POLICY_TYPE_ATTR_MAX_VALUE_S,
   NL_POLICY_TYPE_ATTR_MAX_VALUE_U, NL_POLICY_TYPE_ATTR_MIN_LENGTH, NL_POLICY_TYPE_ATTR_MIN_VALUE_S,
   NL_POLICY_TYPE_ATTR_MIN_VALUE_U, NL_POLICY_TYPE_ATTR_POLICY_IDX, NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE,
   NL_POLICY_TYPE_ATTR_TYPE,
 } from './uapi.js';
+
+// NL_ATTR_TYPE_SINT/UINT (Linux 6.7) postdate the installed headers the uapi table is
+// generated from; nlctrl's client declaration holds them.
+const NL_ATTR_TYPE_SINT = attrType.values.sint;
+const NL_ATTR_TYPE_UINT = attrType.values.uint;
 
 const NL_TYPE: Partial<Record<NlaType, number>> = {
   flag: NL_ATTR_TYPE_FLAG, u8: NL_ATTR_TYPE_U8, u16: NL_ATTR_TYPE_U16, u32: NL_ATTR_TYPE_U32, u64: NL_ATTR_TYPE_U64,

@@ -3,10 +3,3 @@
 // the server uses the same table.
 export * from '../genl/gen/genetlink.js';
 
-/**
- * NL_ATTR_TYPE_SINT of <linux/netlink.h> (Linux 6.7): missing from older installed headers, from
- * which the generated table is made, so written here once.
- */
-export const NL_ATTR_TYPE_SINT = 16;
-/** NL_ATTR_TYPE_UINT of <linux/netlink.h> (Linux 6.7); see NL_ATTR_TYPE_SINT. */
-export const NL_ATTR_TYPE_UINT = 17;
