@@ -37,3 +37,4 @@ export * as errno from './errno.js';
 export * from './nlex/protocol.js';
 export { NlexState, nlexClassicServer, nlexGenlFamily, nlexGenlServer, nlexPolicy, NLEX_PROTOCOL } from './nlex/service.js';
 export { NlexClient, type NlexChange, type NlexClientOptions, type NlexFlavour } from './nlex/client.js';
+export { RtnetlinkModel, rtnetlinkModel, type RtnetlinkModelOptions } from './rtnetlink-model/index.js';
