@@ -24,6 +24,20 @@ function covers(r: ModelRoute, addr: string): boolean {
   return prefixOf(addr, len) === prefixOf(String(r.dst), len);
 }
 
+/**
+ * The kernel's dump order: IPv4 before IPv6, tables by id (the table hash is walked in
+ * order), then by destination, a shorter prefix of the same key first.
+ */
+function dumpOrder(a: ModelRoute, b: ModelRoute): number {
+  if (a.family !== b.family) return a.family === 'inet' ? -1 : 1;
+  const t = num(a.table) - num(b.table);
+  if (t) return t;
+  const x = a.dst !== undefined ? parseIp(String(a.dst)) : new Uint8Array(a.family === 'inet' ? 4 : 16);
+  const y = b.dst !== undefined ? parseIp(String(b.dst)) : new Uint8Array(b.family === 'inet' ? 4 : 16);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return ((a.dst_len as number) ?? 0) - ((b.dst_len as number) ?? 0);
+}
+
 /** The route handlers of one namespace. */
 export class RouteModel {
   constructor(private readonly state: NetState, private readonly server: ClassicServer) {}
@@ -183,7 +197,7 @@ export class RouteModel {
     const oif = (o.oif as number | undefined) ?? 0;
     const list = this.state.routes.filter((r) => (!fam || r.family === fam) && (!table || num(r.table) === table)
       && (!protocol || protocolId(String(r.protocol)) === protocol) && (!type || RTN_OF[String(r.type)] === type) && (!oif || r.oif === oif))
-      .sort((a, b) => (a.family === b.family ? 0 : a.family === 'inet' ? -1 : 1));
+      .sort(dumpOrder);
     for (let i = cb.state; i < list.length; i++) {
       const r = list[i]!;
       if (!cb.put(RTM.NEWROUTE, (w) => routeCodec.encodeBody(w, r as never))) return;
