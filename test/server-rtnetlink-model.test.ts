@@ -126,6 +126,10 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
   await step(log, 'v1 into br0', () => route.changeLink('v1', { master: 'br0' }, opts));
   await step(log, 'mtu 9000 on v0', () => route.changeLink('v0', { mtu: 9000 }, opts));
   await step(log, 'mtu 10 on v0', () => route.changeLink('v0', { mtu: 10 }, opts));
+  await step(log, 'mtu 65536 on v0', () => route.changeLink('v0', { mtu: 65536 }, opts));
+  await step(log, 'v0 into ifb0', () => route.changeLink('v0', { master: 'ifb0' }, opts));
+  await step(log, 'rename ifb0 to v1', () => route.changeLink('ifb0', { ifname: 'v1' }, opts));
+  await step(log, 'delete lo', () => route.deleteLink('lo', opts));
   await links('links');
   await step(log, 'ports of br0', async () => (await route.dumpLinks({ master: 'br0' }, opts).toArray()).map((l) => l.ifname));
   await step(log, 'veth links', async () => (await route.dumpLinks({ kind: 'veth' }, opts).toArray()).map((l) => l.ifname));
@@ -141,6 +145,9 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
   await step(log, 'add 10.9.0.1/33', addr({ dev: 'v0', address: '10.9.0.1', prefixlen: 33 }));
   await step(log, 'add 2001:db8::9/129', addr({ dev: 'v0', address: '2001:db8::9', prefixlen: 129, flags: ['nodad'] }));
   await step(log, 'add on a missing device', addr({ ifindex: 999, address: '10.8.0.1/24' }));
+  await step(log, 'add v6 on a missing device', addr({ ifindex: 999, address: '2001:db8:8::1/64', flags: ['nodad'] }));
+  await step(log, 'add 2001:db8::1/64 again', addr({ dev: 'v0', address: '2001:db8::1/64', flags: ['nodad'] }));
+  await step(log, 'delete a missing v6 address', () => route.deleteAddress({ dev: 'v0', address: '2001:db8::7/64' }, opts));
   await step(log, 'add 10.0.1.1/24 on v1', addr({ dev: 'v1', address: '10.0.1.1/24' }));
   await dumps('with addresses');
   await step(log, 'delete 10.0.1.1/24', () => route.deleteAddress({ dev: 'v1', address: '10.0.1.1/24' }, opts));
@@ -157,10 +164,16 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
   await step(log, 'replace 10.1.0.0/16 via 10.0.0.3', rt(route.replaceRoute, { dst: '10.1.0.0/16', gateway: '10.0.0.3' }));
   await step(log, 'add via an unreachable gateway', rt(route.addRoute, { dst: '10.3.0.0/16', gateway: '192.0.2.1' }));
   await step(log, 'add on a down device', rt(route.addRoute, { dst: '10.4.0.0/16', dev: 'br0' }));
+  await step(log, 'add v6 via an unreachable gateway', rt(route.addRoute, { dst: '2001:db8:3::/48', gateway: '2001:db8:9::1' }));
+  await step(log, 'add a route on a missing device', rt(route.addRoute, { dst: '10.5.0.0/16', oif: 999 }));
+  await step(log, 'add 10.6.0.0/16 dev v0 metric 10', rt(route.addRoute, { dst: '10.6.0.0/16', dev: 'v0', metric: 10 }));
+  await step(log, 'add 10.6.0.0/16 dev v0 metric 20', rt(route.addRoute, { dst: '10.6.0.0/16', dev: 'v0', metric: 20 }));
   await dumps('with routes');
   await step(log, 'delete 10.2.0.0/16 table 100', rt(route.deleteRoute, { dst: '10.2.0.0/16', table: 100 }));
   await step(log, 'delete 10.2.0.0/16 table 100 again', rt(route.deleteRoute, { dst: '10.2.0.0/16', table: 100 }));
   await step(log, 'delete 2001:db8:1::/48', rt(route.deleteRoute, { dst: '2001:db8:1::/48' }));
+  await step(log, 'delete 2001:db8:1::/48 again', rt(route.deleteRoute, { dst: '2001:db8:1::/48' }));
+  await step(log, 'delete 10.6.0.0/16 metric 20', rt(route.deleteRoute, { dst: '10.6.0.0/16', metric: 20 }));
   // Neighbours.
   const nb = (f: (s: route.NeighbourSpec, o: FamilyOptions) => Promise<unknown>, s: route.NeighbourSpec) => async () => {
     const r = await f(s, opts);

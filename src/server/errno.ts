@@ -43,3 +43,5 @@ export const EADDRNOTAVAIL = 99;
 export const ENETDOWN = 100;
 /** The gateway is not reachable. */
 export const ENETUNREACH = 101;
+/** No route to the gateway (IPv6). */
+export const EHOSTUNREACH = 113;

@@ -91,24 +91,24 @@ export class AddressModel {
       return -EINVAL;
     }
     if (local === undefined) {
-      req.extack.setMessage(v4 ? 'ipv4: Local address is not supplied' : 'IPv6: Local address is not supplied');
+      req.extack.setMessage(v4 ? 'ipv4: Local address is not supplied' : 'ipv6: Local address is not supplied');
       return -EINVAL;
     }
     const l = this.state.links.get(o.ifindex as number);
     if (!l) {
-      req.extack.setMessage(v4 ? 'ipv4: Device not found' : 'IPv6: Device not found');
+      req.extack.setMessage(v4 ? 'ipv4: Device not found' : 'ipv6: Unable to find the interface');
       return -ENODEV;
     }
     const same = this.state.addresses.find((a) => a.family === family && a.ifindex === l.ifindex && a.local === local && (v4 ? a.prefixlen === o.prefixlen && a.address === (o.address ?? local) : true));
     if (same) {
       if (req.flags & NLM_F_EXCL || !(req.flags & NLM_F_REPLACE)) {
-        req.extack.setMessage(v4 ? 'ipv4: Address already assigned' : 'IPv6: address already assigned');
+        req.extack.setMessage(v4 ? 'ipv4: Address already assigned' : 'ipv6: address already assigned');
         return -EEXIST;
       }
       return 0;
     }
     if (!(req.flags & NLM_F_CREATE)) {
-      req.extack.setMessage(v4 ? 'ipv4: Address not found' : 'IPv6: address not found');
+      req.extack.setMessage(v4 ? 'ipv4: Address not found' : 'ipv6: address not found');
       return -ENOENT;
     }
     const flags = new Set(((o.flags as string[] | undefined) ?? []).filter((f) => f !== 'secondary'));
@@ -145,12 +145,12 @@ export class AddressModel {
     const local = (o.local ?? o.address) as string | undefined;
     const l = this.state.links.get(o.ifindex as number);
     if (!l && o.ifindex) {
-      req.extack.setMessage(v4 ? 'ipv4: Device not found' : 'IPv6: Device not found');
+      req.extack.setMessage(v4 ? 'ipv4: Device not found' : 'ipv6: Unable to find the interface');
       return -ENODEV;
     }
     const i = this.state.addresses.findIndex((a) => a.family === o.family && (!o.ifindex || a.ifindex === o.ifindex) && (local === undefined || a.local === local) && (!v4 || a.prefixlen === o.prefixlen));
     if (i < 0) {
-      req.extack.setMessage(v4 ? 'ipv4: Address not found' : 'IPv6: address not found');
+      req.extack.setMessage(v4 ? 'ipv4: Address not found' : 'ipv6: address not found');
       return -EADDRNOTAVAIL;
     }
     const [a] = this.state.addresses.splice(i, 1);

@@ -228,10 +228,8 @@ export class LinkModel {
       } else {
         const master = this.state.links.get(m);
         if (!master) return -EINVAL;
-        if (master.kind !== 'bridge') {
-          req.extack.setMessage('Master device does not support enslaving');
-          return -EOPNOTSUPP;
-        }
+        // do_set_master(): a device without ndo_add_slave.
+        if (master.kind !== 'bridge') return -EOPNOTSUPP;
         if (l.master !== m) {
           l.master = m;
           changed = true;

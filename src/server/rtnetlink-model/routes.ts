@@ -8,7 +8,7 @@ import { parseIp } from '../../schema/addresses.js';
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../wire/index.js';
 import type { ClassicServer } from '../classic.js';
 import type { DumpCallback } from '../dump.js';
-import { EEXIST, EINVAL, ENETDOWN, ENETUNREACH, ENODEV, ENOENT, ESRCH } from '../errno.js';
+import { EEXIST, EHOSTUNREACH, EINVAL, ENETDOWN, ENETUNREACH, ENODEV, ENOENT, ESRCH } from '../errno.js';
 import { buildMessage } from '../message.js';
 import type { Request } from '../request.js';
 import { prefixOf } from './addresses.js';
@@ -108,18 +108,16 @@ export class RouteModel {
     }
     const oif = o.oif as number | undefined;
     const dev = oif ? this.state.links.get(oif) : undefined;
-    if (oif && !dev) {
-      req.extack.setMessage(v4 ? 'Device not found' : 'Nexthop device does not exist');
-      return -ENODEV;
-    }
+    if (oif && !dev) return -ENODEV;
     const gw = o.gateway as string | undefined;
     let out = dev;
     if (gw !== undefined) {
       // fib_check_nh_v4_gw() / ip6_validate_gw(): the gateway must be on a connected route.
       const via = this.state.routes.find((r) => r.family === o.family && r.protocol === 'kernel' && r.type === 'unicast' && (!oif || r.oif === oif) && r.dst_len && covers(r, gw));
       if (!via) {
-        req.extack.setMessage(v4 ? 'Nexthop has invalid gateway' : 'No route to host');
-        return v4 ? -ENETUNREACH : -ENETUNREACH;
+        if (!v4) return -EHOSTUNREACH;
+        req.extack.setMessage('Nexthop has invalid gateway');
+        return -ENETUNREACH;
       }
       out = this.state.links.get(via.oif as number);
     }
@@ -175,10 +173,7 @@ export class RouteModel {
     const i = this.state.routes.findIndex((r) => r.family === o.family && num(r.table) === table && (r.dst ?? undefined) === dst && r.dst_len === o.dst_len
       && (o.gateway === undefined || r.gateway === o.gateway) && (!o.oif || r.oif === o.oif)
       && (o.priority === undefined || r.priority === o.priority) && (!v4 || o.type === undefined || o.type === 'none' || o.type === 0 || r.type === o.type));
-    if (i < 0) {
-      if (!v4) req.extack.setMessage('No route found');
-      return -ESRCH;
-    }
+    if (i < 0) return -ESRCH;
     const [r] = this.state.routes.splice(i, 1);
     this.notify(RTM.DELROUTE, r!, req);
     return 0;
