@@ -285,3 +285,80 @@ test('netdev served from its spec: per-op policies, errors and extended ACKs are
     model.close();
   }
 });
+
+// ---- a YNL spec's checks and types become the policies the kernel's generator writes ----
+
+const CHECKS = `
+name: checked
+protocol: genetlink
+definitions:
+  - { type: const, name: max-port, value: 1023 }
+  - { type: flags, name: features, entries: [a, b, c] }
+  - { type: enum, name: colour, entries: [red, green, blue], value-start: 1 }
+attribute-sets:
+  - name: main
+    attributes:
+      - { name: port, type: u16, byte-order: big-endian, checks: { min: 1, max: max-port } }
+      - { name: feats, type: bitfield32, enum: features }
+      - { name: key, type: binary, checks: { exact-len: 4 } }
+      - { name: blob, type: binary, checks: { min-len: 2 } }
+      - { name: tag, type: string, checks: { max-len: 3, unterminated-ok: true } }
+      - { name: bits, type: u32, checks: { flags-mask: features } }
+      - { name: colour, type: u8, enum: colour }
+      - { name: count, type: uint, checks: { max: u32-max } }
+      - { name: delta, type: sint, checks: { min: -5 } }
+operations:
+  list:
+    - name: set
+      value: 1
+      attribute-set: main
+      do: { request: { attributes: [port, feats, key, blob, tag, bits, colour, count, delta] } }
+`;
+
+test('a YNL spec\'s checks and types: policies described and applied as generated kernel code would', async () => {
+  const spec = loadSpec(CHECKS);
+  const served = new GenlServer();
+  const fam = serveFamily(served, spec, { set: () => 0 });
+  const nbus = new NetlinkBus();
+  nbus.serve(NETLINK_GENERIC, served);
+  const s = NetlinkSocket.open(NETLINK_GENERIC, { transport: nbus.transport() });
+  try {
+    const p = (await new Controller(s).getPolicy('checked', { op: 1 })).policies.get(0)!;
+    assert.deepEqual(Object.fromEntries(p), {
+      1: { type: 'u16', minValue: 1, maxValue: 1023 },
+      2: { type: 'bitfield32', bitfield32Mask: 7 },
+      3: { type: 'binary', minLength: 4, maxLength: 4 },
+      4: { type: 'binary', minLength: 2 },
+      5: { type: 'string', maxLength: 3 },
+      6: { type: 'u32', mask: 7 },
+      7: { type: 'u8', minValue: 1, maxValue: 3 },
+      8: { type: 'uint', minValue: 0, maxValue: 0xffffffff },
+      9: { type: 'sint', minValue: -5, maxValue: 0x7fffffffffffffffn },
+    });
+    const probe = async (attrs: [number, number[]][]) => {
+      const r = request(fam.id, 1, attrs);
+      try {
+        await s.request(r.bytes);
+        return 'ok';
+      } catch (e) {
+        assert.ok(e instanceof NetlinkError);
+        assert.equal(e.offset, r.at[0]);
+        return `${e.code} ${e.kernelMessage}`;
+      }
+    };
+    assert.equal(await probe([[1, be(2, 1023)]]), 'ok');
+    assert.equal(await probe([[1, be(2, 1024)]]), 'ERANGE integer out of range');
+    assert.equal(await probe([[2, bitfield(4, 6)]]), 'ok');
+    assert.equal(await probe([[2, bitfield(8, 8)]]), `EINVAL ${failed}`);
+    assert.equal(await probe([[3, [1, 2, 3]]]), 'ERANGE binary attribute size out of range');
+    assert.equal(await probe([[4, [1]]]), 'ERANGE binary attribute size out of range');
+    assert.equal(await probe([[5, [0x61, 0x62, 0x63]]]), 'ok'); // no NUL needed
+    assert.equal(await probe([[5, [0x61, 0x62, 0x63, 0x64]]]), `ERANGE ${failed}`);
+    assert.equal(await probe([[6, le(4, 8n)]]), 'EINVAL reserved bit set');
+    assert.equal(await probe([[7, [0]]]), 'ERANGE integer out of range');
+    assert.equal(await probe([[8, le(8, 1n << 32n)]]), 'ERANGE integer out of range');
+    assert.equal(await probe([[9, le(4, -6n)]]), 'ERANGE integer out of range');
+  } finally {
+    s.close();
+  }
+});

@@ -119,6 +119,18 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
   });
   await step(log, 'add bridge br0', async () => n.link(await route.addLink({ ifname: 'br0', kind: 'bridge' }, opts) as never));
   await step(log, 'add ifb ifb0', async () => n.link(await route.addLink({ ifname: 'ifb0', kind: 'ifb', mtu: 1400, txqlen: 100 }, opts) as never));
+  await step(log, 'ifindex allocation', async () => {
+    // Numbers differ when a kernel has fallback tunnels in new namespaces; their order does not.
+    const at = await route.addLink({ ifname: 'at50', kind: 'ifb', ifindex: 50 }, opts);
+    const next = await route.addLink({ ifname: 'next', kind: 'ifb' }, opts);
+    const taken = await route.addLink({ ifname: 'again50', kind: 'ifb', ifindex: 50 }, opts).catch((e: NetlinkError) => e.code);
+    const ifb0 = await route.getLink('ifb0', opts);
+    const v0 = await route.getLink('v0', opts);
+    const v1 = await route.getLink('v1', opts);
+    await route.deleteLink('at50', opts);
+    await route.deleteLink('next', opts);
+    return { at: at.ifindex, next: next.ifindex - ifb0.ifindex, taken, peerFirst: v0.ifindex - v1.ifindex };
+  });
   await step(log, 'add v0 again', () => route.addLink({ ifname: 'v0', kind: 'veth', peer: { ifname: 'v9' } }, opts));
   await step(log, 'add a name too long', () => route.addLink({ ifname: 'a-name-too-long-for-ifnamsiz', kind: 'ifb' }, opts));
   await step(log, 'add an unknown kind', () => route.addLink({ ifname: 'x0', kind: 'no-such-kind' }, opts));

@@ -14,8 +14,9 @@ import type { ModelLink, NetState } from './state.js';
 
 const IFNAMSIZ = 16;
 
-/** The part of ifla_policy the model validates (rtnl_newlink parses with it, liberally). */
+/** ifla_info_policy: IFLA_LINKINFO's contents. */
 const infoPolicy = definePolicy({ [IFLA_INFO.KIND]: nla.string(), [IFLA_INFO.DATA]: nla.nested(), [IFLA_INFO.SLAVE_KIND]: nla.string(), [IFLA_INFO.SLAVE_DATA]: nla.nested() });
+/** The part of ifla_policy the model validates (rtnl_newlink() parses with it, liberally). */
 export const iflaPolicy = definePolicy({
   [IFLA.ADDRESS]: nla.binary({ maxLen: 32 }), [IFLA.BROADCAST]: nla.binary({ maxLen: 32 }),
   [IFLA.IFNAME]: nla.string({ maxLen: IFNAMSIZ - 1 }), [IFLA.MTU]: nla.u32(), [IFLA.LINK]: nla.u32(),
@@ -76,9 +77,9 @@ export class LinkModel {
     return `02:6e:6c:6d:${((n >> 8) & 0xff).toString(16).padStart(2, '0')}:${(n & 0xff).toString(16).padStart(2, '0')}`;
   }
 
-  private create(ifname: string, kind: string, given: Record<string, unknown>): ModelLink {
+  private create(ifname: string, kind: string, given: Record<string, unknown>, wanted?: number): ModelLink {
     const d = kindDefaults(kind, this.cpus)!;
-    const ifindex = this.state.allocIfindex();
+    const ifindex = wanted ?? this.state.allocIfindex();
     const attrs: Record<string, unknown> = { type: d.type, ...d.attrs };
     if (attrs.address === undefined) attrs.address = this.mac();
     for (const k of ['mtu', 'txqlen', 'address', 'group']) if (given[k] !== undefined) attrs[k] = given[k];
@@ -144,7 +145,9 @@ export class LinkModel {
   newLink(req: Request): number {
     const o = decode(req);
     const found = this.find(req, { ...o, ifname: o.ifindex ? undefined : o.ifname });
-    if (typeof found === 'number' && found !== -EINVAL) return found;
+    // A create may ask for its ifindex (ifi_index): a missing one is not an error then.
+    const wanted = found === -ENODEV && req.flags & NLM_F_CREATE ? (o.ifindex as number) : undefined;
+    if (typeof found === 'number' && found !== -EINVAL && wanted === undefined) return found;
     const existing = typeof found === 'object' ? found : undefined;
     if (existing) {
       if (req.flags & NLM_F_EXCL) return -EEXIST;
@@ -175,7 +178,7 @@ export class LinkModel {
       this.notify(RTM.NEWLINK, dev, req);
       return 0;
     }
-    const dev = this.create(ifname, kind, o);
+    const dev = this.create(ifname, kind, o, wanted);
     this.notify(RTM.NEWLINK, dev, req);
     return this.change(req, dev, { master: o.master, flags: o.flags, change: o.change }, false);
   }

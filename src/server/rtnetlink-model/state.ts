@@ -33,9 +33,13 @@ export type ModelNeighbour = Partial<Neighbour> & Record<string, unknown>;
 
 /** One network namespace. */
 export class NetState {
+  /** Links by ifindex. */
   readonly links = new Map<number, ModelLink>();
+  /** Addresses, in the order they were added (IPv6 ones keep `local` here, not on the wire). */
   readonly addresses: ModelAddress[] = [];
+  /** Routes of every table, the kernel's own (proto kernel) included. */
   readonly routes: ModelRoute[] = [];
+  /** Static neighbour entries. */
   readonly neighbours: ModelNeighbour[] = [];
   /** The last ifindex handed out (net->ifindex: allocation is cyclic, never reusing at once). */
   private lastIfindex = 0;
@@ -48,11 +52,9 @@ export class NetState {
     return i;
   }
 
-  /** Takes a specific ifindex (IFLA_NEW_IFINDEX / ifi_index on create), if free. */
+  /** Takes a specific ifindex (ifi_index on create), if free; the cyclic cursor stays. */
   claimIfindex(i: number): boolean {
-    if (this.links.has(i)) return false;
-    if (i > this.lastIfindex) this.lastIfindex = i;
-    return true;
+    return !this.links.has(i);
   }
 
   /** A link by name. */
