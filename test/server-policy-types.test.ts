@@ -5,7 +5,7 @@
 // and described policy, and for what CTRL_CMD_GETPOLICY says of it. The oracle for per-op
 // policies is the kernel itself: the netdev family, served here from a YNL excerpt of its spec,
 // must describe the same policies op by op as the kernel's netdev does, and refuse the same
-// requests with the same errors.
+// requests with the same errors; bitfield32 is checked against tc actions' TCA_ACT_FLAGS.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { HOST_LE, MessageWriter, NETLINK_GENERIC, NLM_F_DUMP, NetlinkError, NetlinkSocket, AttributeReader } from '../src/index.js';
@@ -23,7 +23,7 @@ const NL_ATTR_TYPE_UINT = 17;
 
 const A = {
   UINT: 1, SINT: 2, BE16: 3, BE32: 4, MSECS: 5, BF32: 6, U32_MASK: 7, UINT_MASK: 8, BE16_MASK: 9, UINT_RANGE: 10,
-  SINT_RANGE: 11, MSECS_MAX: 12,
+  SINT_RANGE: 11, MSECS_MAX: 12, BF32_TC: 13,
 } as const;
 
 const policy = definePolicy({
@@ -32,6 +32,8 @@ const policy = definePolicy({
   [A.UINT_MASK]: nla.uint({ mask: 0x1 }), [A.BE16_MASK]: nla.be16({ mask: 0xff00 }),
   [A.UINT_RANGE]: nla.uint({ min: 1, max: 0xffffffff }), [A.SINT_RANGE]: nla.sint({ min: -10, max: 1n << 40n }),
   [A.MSECS_MAX]: nla.msecs({ max: 60_000 }),
+  // tcf_action_policy's TCA_ACT_FLAGS: NO_PERCPU_STATS | SKIP_HW | SKIP_SW.
+  [A.BF32_TC]: nla.bitfield32(0x7),
 });
 
 const bus = new NetlinkBus();
@@ -159,6 +161,39 @@ describe('the newer policy types, value by value', () => {
     assert.deepEqual(p.get(A.UINT_MASK), { type: 'uint', mask: 1 });
     assert.deepEqual(p.get(A.BE16_MASK), { type: 'u16', mask: 0xff00 });
     assert.equal(NL_POLICY_TYPE_ATTR_MASK, 12);
+  });
+});
+
+// ---- bitfield32 against the kernel: tc actions' TCA_ACT_FLAGS is NLA_POLICY_BITFIELD32(7) ----
+
+test('bitfield32 is refused as the kernel refuses a tc action\'s TCA_ACT_FLAGS', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    const kernel = NetlinkSocket.open(0 /* NETLINK_ROUTE */, { netns: ns });
+    try {
+      for (const [value, selector] of [[0x80, 0x80], [1, 0], [0, 0x40], [0, 0x100]] as const) {
+        // RTM_NEWACTION: tcamsg, TCA_ACT_TAB { 1 { TCA_ACT_KIND "gact", TCA_ACT_FLAGS } }.
+        const w = new MessageWriter(128);
+        w.begin(48, 0x400 | 0x200);
+        w.struct(4);
+        const tab = w.beginNest(1, false);
+        const act = w.beginNest(1, false);
+        w.attrString(1, 'gact');
+        const at = w.length;
+        w.attr(7, Uint8Array.from(bitfield(value, selector)));
+        w.endNest(act);
+        w.endNest(tab);
+        w.end();
+        const ke = await kernel.request(w.toBytes()).then(() => undefined, (e: unknown) => e);
+        const r = request(family.id, 1, [[A.BF32_TC, bitfield(value, selector)]]);
+        const me = await sock.request(r.bytes).then(() => undefined, (e: unknown) => e);
+        assert.ok(ke instanceof NetlinkError && me instanceof NetlinkError, `${value}/${selector}`);
+        assert.deepEqual([me.code, me.kernelMessage, me.offset === r.at[0], me.policy && [...me.policy]],
+          [ke.code, ke.kernelMessage, ke.offset === at, ke.policy && [...ke.policy]], `${value}/${selector}`);
+      }
+    } finally {
+      kernel.close();
+    }
   });
 });
 
