@@ -95,7 +95,7 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
     n.learn(all);
     log.push([label, all.map((l) => n.link(l as never))]);
   };
-  const dumps = async (label: string) => {
+  const dumps = async (label: string, filtered = true) => {
     const addrs = await route.dumpAddresses({}, opts).toArray();
     log.push([`${label} addresses`, addrs.map((a) => n.address(a as never))]);
     // All tables, in the kernel's order, without the IPv6 multicast route (ff00::/8) up links get.
@@ -103,6 +103,7 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
     log.push([`${label} routes`, routes.map((r) => n.route(r as never))]);
     const neigh = (await route.dumpNeighbours({}, opts).toArray()).filter((x) => isIpNeighbour(x));
     log.push([`${label} neighbours`, neigh.map((x) => n.neighbour(x as never))]);
+    if (!filtered) return;
     // Filters the kernel applies.
     const local = await route.dumpRoutes({ family: 'inet', table: 'local' }, opts).toArray();
     log.push([`${label} ipv4 local table`, local.map((r) => n.route(r as never))]);
@@ -200,7 +201,15 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
   await step(log, 'delete neighbour 2001:db8::2', nb(route.deleteNeighbour, { dst: '2001:db8::2', dev: 'v0' }));
   await step(log, 'delete it again', nb(route.deleteNeighbour, { dst: '2001:db8::2', dev: 'v0' }));
   await step(log, 'delete 10.0.0.1/24', () => route.deleteAddress({ dev: 'v0', address: '10.0.0.1/24' }, opts));
-  await dumps('at the end');
+  await dumps('without IPv4 on v0');
+  await step(log, 'add neighbour 2001:db8::5', nb(route.addNeighbour, { dst: '2001:db8::5', lladdr: '02:00:00:00:00:06', dev: 'v0' }));
+  await step(log, 'add 10.0.9.1/24', addr({ dev: 'v0', address: '10.0.9.1/24' }));
+  await step(log, 'add neighbour 10.0.9.2', nb(route.addNeighbour, { dst: '10.0.9.2', lladdr: '02:00:00:00:00:07', dev: 'v0' }));
+  await step(log, 'add 10.7.0.0/16 via 10.0.9.2', rt(route.addRoute, { dst: '10.7.0.0/16', gateway: '10.0.9.2' }));
+  await step(log, 'delete br0', () => route.deleteLink('br0', opts));
+  await step(log, 'delete v0 (and its peer)', () => route.deleteLink('v0', opts));
+  await links('links at the end');
+  await dumps('at the end', false);
 }
 
 /** Static ARP/NDISC entries: the kernel's own (NUD_NOARP for multicast) and bridge FDB entries are not modelled. */

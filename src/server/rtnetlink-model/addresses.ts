@@ -176,15 +176,18 @@ export class AddressModel {
     this.routes.dropFor(a, req);
   }
 
-  /** A link went away: its addresses go, without notifications of their own routes. */
+  /**
+   * A link went away: addrconf_ifdown() reports its IPv6 addresses gone, then
+   * inetdev_destroy() its IPv4 ones, each followed by the removal of its local route.
+   */
   linkGone(ifindex: number): void {
-    for (let i = this.state.addresses.length - 1; i >= 0; i--) {
-      const a = this.state.addresses[i]!;
-      if (a.ifindex === ifindex) {
-        this.state.addresses.splice(i, 1);
+    for (const family of ['inet6', 'inet'] as const) {
+      for (const a of this.state.addresses.filter((x) => x.ifindex === ifindex && x.family === family)) {
+        this.state.addresses.splice(this.state.addresses.indexOf(a), 1);
         const shown = { ...a } as Record<string, unknown>;
-        if (a.family === 'inet6') delete shown.local;
+        if (family === 'inet6') delete shown.local;
         this.notify(RTM.DELADDR, shown as ModelAddress);
+        if (family === 'inet') this.routes.dropLocal4(a);
       }
     }
   }

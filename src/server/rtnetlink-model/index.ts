@@ -43,10 +43,16 @@ export class RtnetlinkModel {
     links.onUp = (l, up) => addrs.linkUp(l, up);
     addrs.onDisableIp = (ifindex) => neigh.flushFamily(ifindex, 'inet');
     links.createLoopback();
+    // unregister_netdevice(): what goes with a link, in the kernel's order (NETDEV_DOWN: ARP
+    // entries, IPv4 routes, IPv6 routes and entries; NETDEV_UNREGISTER: the addresses).
     const removed = (ifindex: number) => {
-      neigh.linkGone(ifindex);
+      neigh.flushFamily(ifindex, 'inet');
+      routes.flushIpv4(ifindex);
+      routes.dropIpv6(ifindex);
+      neigh.flushFamily(ifindex, 'inet6');
       addrs.linkGone(ifindex);
       routes.linkGone(ifindex);
+      neigh.linkGone(ifindex);
     };
     const s = this.server;
     s.on(RTM.NEWLINK, { hdrsize: 16, policy: iflaPolicy, admin: true, doit: (r) => links.newLink(r) });

@@ -88,7 +88,33 @@ export class RouteModel {
     for (let i = rs.length - 1; i >= 0; i--) if (rs[i]!.oif === ifindex && rs[i]!.family === family) rs.splice(i, 1);
   }
 
-  /** A link went away: its routes go, silently (the kernel flushes them with the device). */
+  /**
+   * rt6_disable_ip(): a link going away takes its IPv6 routes along, each notified, in the
+   * order the FIB is walked.
+   */
+  dropIpv6(ifindex: number): void {
+    const mine = this.state.routes.filter((r) => r.family === 'inet6' && r.oif === ifindex).sort(dumpOrder);
+    for (const r of mine) {
+      this.state.routes.splice(this.state.routes.indexOf(r), 1);
+      this.notify(RTM.DELROUTE, r);
+    }
+  }
+
+  /** The local route of an IPv4 address, removed with notification (fib_del_ifaddr()). */
+  dropLocal4(a: ModelAddress): void {
+    const i = this.state.routes.findIndex((r) => r.family === 'inet' && r.type === 'local' && r.oif === a.ifindex && r.dst === a.local);
+    if (i < 0) return;
+    const [r] = this.state.routes.splice(i, 1);
+    this.notify(RTM.DELROUTE, r!);
+  }
+
+  /** fib_disable_ip(): a link's IPv4 routes but the local ones go, unannounced. */
+  flushIpv4(ifindex: number): void {
+    const rs = this.state.routes;
+    for (let i = rs.length - 1; i >= 0; i--) if (rs[i]!.oif === ifindex && rs[i]!.family === 'inet' && rs[i]!.type !== 'local') rs.splice(i, 1);
+  }
+
+  /** A link went away: what is left of its routes goes, silently. */
   linkGone(ifindex: number): void {
     const rs = this.state.routes;
     for (let i = rs.length - 1; i >= 0; i--) if (rs[i]!.oif === ifindex) rs.splice(i, 1);
