@@ -26,6 +26,8 @@ export const NORMALISED = {
   linkwatch: ['operstate', 'flags.RUNNING'],
   /** Not modelled (per-protocol device configuration, bridge internals, hardware maps, ifi_change). */
   unmodelled: ['af_spec', 'linkinfo.data (bridge)', 'linkinfo.slave_data', 'map', 'devlink_port', 'dpll_pin', 'change'],
+  /** The order of neighbour dumps: the kernel walks a hash table with a random seed. */
+  order: ['neighbour dumps'],
   /** Left out of the comparison: what the kernel adds on its own (IPv6 multicast routes, NUD_NOARP entries, bridge FDB). */
   kernelOwn: ['routes of type multicast', 'neighbours other than permanent inet/inet6 ones', 'link events: compared as a set'],
 } as const;
@@ -78,6 +80,9 @@ class Normaliser {
   }
 }
 
+/** Orders normalised objects by their text (for what the kernel keeps in hash order). */
+const byText = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
 /** Runs `fn` and logs its normalised result or its error (errno name and extended-ACK text). */
 async function step(log: Log, name: string, fn: () => Promise<unknown>): Promise<void> {
   try {
@@ -101,8 +106,9 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
     // All tables, in the kernel's order, without the IPv6 multicast route (ff00::/8) up links get.
     const routes = (await route.dumpRoutes({}, opts).toArray()).filter((r) => r.type !== 'multicast');
     log.push([`${label} routes`, routes.map((r) => n.route(r as never))]);
+    // The kernel dumps its neighbour hash table, whose seed is random: the order is not compared.
     const neigh = (await route.dumpNeighbours({}, opts).toArray()).filter((x) => isIpNeighbour(x));
-    log.push([`${label} neighbours`, neigh.map((x) => n.neighbour(x as never))]);
+    log.push([`${label} neighbours`, neigh.map((x) => n.neighbour(x as never)).sort(byText)]);
     if (!filtered) return;
     // Filters the kernel applies.
     const local = await route.dumpRoutes({ family: 'inet', table: 'local' }, opts).toArray();
@@ -111,6 +117,10 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
     log.push([`${label} ipv4 main routes of v0`, byOif.map((r) => n.route(r as never))]);
     const v6 = await route.dumpAddresses({ family: 'inet6', dev: 'v0' }, opts).toArray();
     log.push([`${label} ipv6 addresses of v0`, v6.map((a) => n.address(a as never))]);
+    const nv0 = (await route.dumpNeighbours({ dev: 'v0' }, opts).toArray()).filter((x) => isIpNeighbour(x));
+    log.push([`${label} neighbours of v0`, nv0.map((x) => n.neighbour(x as never)).sort(byText)]);
+    const nv1 = (await route.dumpNeighbours({ dev: 'v1', family: 'inet' }, opts).toArray()).filter((x) => isIpNeighbour(x));
+    log.push([`${label} ipv4 neighbours of v1`, nv1.map((x) => n.neighbour(x as never))]);
   };
   await links('initial links');
   await step(log, 'add veth v0/v1', async () => {
@@ -196,6 +206,7 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
   await step(log, 'add neighbour 2001:db8::2', nb(route.addNeighbour, { dst: '2001:db8::2', lladdr: '02:00:00:00:00:03', dev: 'v0' }));
   await step(log, 'add neighbour 10.0.0.2 again', nb(route.addNeighbour, { dst: '10.0.0.2', lladdr: '02:00:00:00:00:04', dev: 'v0' }));
   await step(log, 'replace neighbour 10.0.0.2', nb(route.replaceNeighbour, { dst: '10.0.0.2', lladdr: '02:00:00:00:00:05', dev: 'v0' }));
+  await step(log, 'add neighbour 10.0.1.9 on v1', nb(route.addNeighbour, { dst: '10.0.1.9', lladdr: '02:00:00:00:00:09', dev: 'v1' }));
   await step(log, 'neighbour on a missing device', nb(route.addNeighbour, { dst: '10.0.0.7', lladdr: '02:00:00:00:00:07', ifindex: 999 }));
   await dumps('with neighbours');
   await step(log, 'delete neighbour 2001:db8::2', nb(route.deleteNeighbour, { dst: '2001:db8::2', dev: 'v0' }));

@@ -177,11 +177,12 @@ export class AddressModel {
   }
 
   /**
-   * A link went away: addrconf_ifdown() reports its IPv6 addresses gone, then
-   * inetdev_destroy() its IPv4 ones, each followed by the removal of its local route.
+   * A link going away drops its addresses of one family: addrconf_ifdown() its IPv6 ones when
+   * it goes down, inetdev_destroy() its IPv4 ones when it is unregistered, each of these
+   * followed by the removal of its local route.
    */
-  linkGone(ifindex: number): void {
-    for (const family of ['inet6', 'inet'] as const) {
+  linkGone(ifindex: number, families: readonly ('inet' | 'inet6')[] = ['inet6', 'inet']): void {
+    for (const family of families) {
       for (const a of this.state.addresses.filter((x) => x.ifindex === ifindex && x.family === family)) {
         this.state.addresses.splice(this.state.addresses.indexOf(a), 1);
         const shown = { ...a } as Record<string, unknown>;

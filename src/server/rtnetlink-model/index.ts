@@ -43,20 +43,23 @@ export class RtnetlinkModel {
     links.onUp = (l, up) => addrs.linkUp(l, up);
     addrs.onDisableIp = (ifindex) => neigh.flushFamily(ifindex, 'inet');
     links.createLoopback();
-    // unregister_netdevice(): what goes with a link, in the kernel's order (NETDEV_DOWN: ARP
-    // entries, IPv4 routes, IPv6 routes and entries; NETDEV_UNREGISTER: the addresses).
-    const removed = (ifindex: number) => {
+    // What goes with a link, in the kernel's order. NETDEV_DOWN: ARP entries, IPv4 routes
+    // (silently), IPv6 routes, entries and addresses; NETDEV_UNREGISTER: the IPv4 addresses.
+    const down = (ifindex: number) => {
       neigh.flushFamily(ifindex, 'inet');
       routes.flushIpv4(ifindex);
       routes.dropIpv6(ifindex);
       neigh.flushFamily(ifindex, 'inet6');
-      addrs.linkGone(ifindex);
+      addrs.linkGone(ifindex, ['inet6']);
+    };
+    const gone = (ifindex: number) => {
+      addrs.linkGone(ifindex, ['inet']);
       routes.linkGone(ifindex);
       neigh.linkGone(ifindex);
     };
     const s = this.server;
     s.on(RTM.NEWLINK, { hdrsize: 16, policy: iflaPolicy, admin: true, doit: (r) => links.newLink(r) });
-    s.on(RTM.DELLINK, { hdrsize: 16, policy: iflaPolicy, admin: true, doit: (r) => links.delLink(r, removed) });
+    s.on(RTM.DELLINK, { hdrsize: 16, policy: iflaPolicy, admin: true, doit: (r) => links.delLink(r, down, gone) });
     s.on<number>(RTM.GETLINK, { hdrsize: 16, policy: iflaPolicy, doit: (r) => links.getLink(r), dump: { init: () => 0, dump: (cb) => links.dumpLinks(cb) } });
     addrs.register();
     routes.register();

@@ -256,18 +256,23 @@ export class LinkModel {
     return 0;
   }
 
-  /** RTM_DELLINK: a veth takes its peer along; ports leave a deleted bridge. */
-  delLink(req: Request, removed: (ifindex: number) => void): number {
+  /**
+   * RTM_DELLINK: a veth takes its peer along; ports leave a deleted bridge. The links go as
+   * one batch, as unregister_netdevice_many() does: `down` runs for each (NETDEV_DOWN), then
+   * `gone` for each (NETDEV_UNREGISTER).
+   */
+  delLink(req: Request, down: (ifindex: number) => void, gone: (ifindex: number) => void): number {
     const o = decode(req);
     const found = this.find(req, o);
     if (typeof found === 'number') return found;
     if (!found) return -ENODEV;
     if (found.kind === 'loopback') return -EOPNOTSUPP;
-    const gone = [found];
-    if (found.peer !== undefined) gone.push(this.state.links.get(found.peer)!);
-    for (const l of gone) {
+    const batch = [found];
+    if (found.peer !== undefined) batch.push(this.state.links.get(found.peer)!);
+    for (const l of batch) down(l.ifindex);
+    for (const l of batch) {
       for (const p of this.state.links.values()) if (p.master === l.ifindex) p.master = undefined;
-      removed(l.ifindex);
+      gone(l.ifindex);
       this.state.links.delete(l.ifindex);
       this.notify(RTM.DELLINK, l, l === found ? req : undefined);
     }

@@ -95,7 +95,12 @@ export class NeighbourModel {
   private dump(cb: DumpCallback<number>): void {
     const o = cb.request.byteLength >= 16 + 12 ? neighCodec.decodeRange(cb.request, cb.requestView, 16, cb.request.byteLength) as unknown as ModelNeighbour : {};
     const fam = o.family === 'inet' || o.family === 'inet6' ? o.family : undefined;
-    const list = this.state.neighbours.filter((n) => !fam || n.family === fam).sort((a, b) => (a.family === b.family ? 0 : a.family === 'inet' ? -1 : 1));
+    // neigh_dump_table()'s filters: NDA_IFINDEX and NDA_MASTER; proxy entries are not modelled.
+    const ifindex = (o.nda_ifindex as number | undefined) ?? 0;
+    const master = (o.master as number | undefined) ?? 0;
+    const proxy = ((o.flags as string[] | undefined) ?? []).includes('proxy');
+    const list = this.state.neighbours.filter((n) => !proxy && (!fam || n.family === fam) && (!ifindex || n.ifindex === ifindex)
+      && (!master || this.state.links.get(n.ifindex as number)?.master === master)).sort((a, b) => (a.family === b.family ? 0 : a.family === 'inet' ? -1 : 1));
     for (let i = cb.state; i < list.length; i++) {
       const n = list[i]!;
       if (!cb.put(RTM.NEWNEIGH, (w) => neighCodec.encodeBody(w, n as never))) return;
