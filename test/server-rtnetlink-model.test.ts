@@ -217,6 +217,10 @@ async function scenario(opts: FamilyOptions, log: Log, n: Normaliser): Promise<v
   await step(log, 'add 10.0.9.1/24', addr({ dev: 'v0', address: '10.0.9.1/24' }));
   await step(log, 'add neighbour 10.0.9.2', nb(route.addNeighbour, { dst: '10.0.9.2', lladdr: '02:00:00:00:00:07', dev: 'v0' }));
   await step(log, 'add 10.7.0.0/16 via 10.0.9.2', rt(route.addRoute, { dst: '10.7.0.0/16', gateway: '10.0.9.2' }));
+  await step(log, 'v0 down', () => route.changeLink('v0', { up: false }, opts));
+  await dumps('with v0 down', false);
+  await step(log, 'v0 up again', () => route.changeLink('v0', { up: true }, opts));
+  await dumps('with v0 up again', false);
   await step(log, 'delete br0', () => route.deleteLink('br0', opts));
   await step(log, 'delete v0 (and its peer)', () => route.deleteLink('v0', opts));
   await links('links at the end');

@@ -193,18 +193,9 @@ export class AddressModel {
     }
   }
 
-  /** A link came up or went down: the routes of its addresses follow. */
-  linkUp(l: ModelLink, up: boolean): void {
-    for (const a of this.state.addresses) {
-      if (a.ifindex !== l.ifindex) continue;
-      if (up) {
-        this.routes.dropFor(a, undefined);
-        this.addRoutes(a, l);
-        this.addLocal6(a, l);
-      } else {
-        this.routes.dropFor(a, undefined, 'non-local');
-      }
-    }
+  /** A link came up (NETDEV_UP): its IPv4 addresses bring the routes they lack. */
+  linkUp(l: ModelLink): void {
+    for (const a of this.state.addresses) if (a.ifindex === l.ifindex && a.family === 'inet') this.addRoutes(a, l);
   }
 
   private dump(cb: DumpCallback<number>): void {

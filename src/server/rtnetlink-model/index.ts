@@ -40,7 +40,6 @@ export class RtnetlinkModel {
     const routes = new RouteModel(this.state, this.server);
     const addrs = new AddressModel(this.state, this.server, routes);
     const neigh = new NeighbourModel(this.state, this.server);
-    links.onUp = (l, up) => addrs.linkUp(l, up);
     addrs.onDisableIp = (ifindex) => neigh.flushFamily(ifindex, 'inet');
     links.createLoopback();
     // What goes with a link, in the kernel's order. NETDEV_DOWN: ARP entries, IPv4 routes
@@ -52,6 +51,7 @@ export class RtnetlinkModel {
       neigh.flushFamily(ifindex, 'inet6');
       addrs.linkGone(ifindex, ['inet6']);
     };
+    links.onUp = (l, up) => (up ? addrs.linkUp(l) : down(l.ifindex));
     const gone = (ifindex: number) => {
       addrs.linkGone(ifindex, ['inet']);
       routes.linkGone(ifindex);

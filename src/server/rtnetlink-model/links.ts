@@ -269,7 +269,8 @@ export class LinkModel {
     if (found.kind === 'loopback') return -EOPNOTSUPP;
     const batch = [found];
     if (found.peer !== undefined) batch.push(this.state.links.get(found.peer)!);
-    for (const l of batch) down(l.ifindex);
+    // Only links that are up go down first (dev_close_many()).
+    for (const l of batch) if (l.up) down(l.ifindex);
     for (const l of batch) {
       for (const p of this.state.links.values()) if (p.master === l.ifindex) p.master = undefined;
       gone(l.ifindex);

@@ -58,6 +58,8 @@ export class RouteModel {
   /** A route the kernel adds itself (proto kernel), notified as the request's consequence. */
   kernelRoute(r: ModelRoute, req?: Request): void {
     const full: ModelRoute = { src_len: 0, tos: 0, protocol: 'kernel', flags: [], ...r };
+    // fib_magic() of a route that exists already is a no-op (the local route survives a down).
+    if (this.state.routes.some((x) => x.family === full.family && x.type === full.type && num(x.table) === num(full.table) && x.dst === full.dst && x.dst_len === full.dst_len && x.oif === full.oif)) return;
     this.state.routes.push(full);
     this.notify(RTM.NEWROUTE, full, req);
   }
