@@ -65,7 +65,7 @@ export class RouteModel {
   }
 
   /** Removes the kernel routes an address brought ('local': only its IPv6 local route). */
-  dropFor(a: ModelAddress, req: Request | undefined, which: 'all' | 'local' | 'non-local' = 'all'): void {
+  dropFor(a: ModelAddress, req: Request | undefined, which: 'all' | 'local' = 'all'): void {
     const rs = this.state.routes;
     // fib_del_ifaddr() order: the prefix route, the broadcasts, then the local route.
     const rank = (r: ModelRoute) => (r.type === 'unicast' ? 0 : r.type === 'broadcast' ? 1 : 2);
@@ -74,7 +74,6 @@ export class RouteModel {
       if (r.protocol !== 'kernel' || r.oif !== a.ifindex || r.family !== a.family) continue;
       const isLocal = r.type === 'local';
       if (which === 'local' && !isLocal) continue;
-      if (which === 'non-local' && isLocal) continue;
       const mine = a.family === 'inet' ? r.prefsrc === a.local : r.dst === a.local || (r.dst_len === a.prefixlen && r.dst === prefixOf(a.local, a.prefixlen));
       if (!mine) continue;
       // Another address of the same prefix keeps the prefix route.
@@ -169,7 +168,6 @@ export class RouteModel {
       ...(o.prefsrc !== undefined ? { prefsrc: o.prefsrc } : {}),
       ...(v4 ? {} : { pref: 'medium' }),
     };
-    if (dst !== undefined) parseIp(dst);
     const k = this.key(r);
     const i = this.state.routes.findIndex((x) => this.key(x) === k);
     if (i >= 0) {
