@@ -245,7 +245,7 @@ function normaliseEvents(events: route.RouteEvent[], n: Normaliser): unknown {
   return { links: [...linkSet].sort(), rest };
 }
 
-async function run(opts: FamilyOptions, subscribe: FamilyOptions): Promise<{ log: Log; events: unknown }> {
+async function run(opts: FamilyOptions, subscribe: route.RouteEventOptions): Promise<{ log: Log; events: unknown }> {
   const log: Log = [];
   const n = new Normaliser();
   // A sentinel ends the reading; the signal fails the test rather than hang it if it never comes.
@@ -272,7 +272,8 @@ test('nlkit/route scenarios: the model answers as the kernel does', { timeout: 6
   const kernel = await withNetns(async (ns) => {
     // No IPv6 link-local autoconfiguration: it runs from the kernel's linkwatch work, late.
     sh(`ip netns exec ${ns} sysctl -qw net.ipv6.conf.default.addr_gen_mode=1`);
-    return run({ netns: ns }, { netns: ns });
+    // A roomy receive buffer: the subscriber must not overrun while the scenario runs.
+    return run({ netns: ns }, { netns: ns, rcvbuf: 4 << 20 });
   }, { loUp: false });
   const model = rtnetlinkModel();
   let modelRun;
