@@ -342,12 +342,13 @@ attribute-sets:
       - { name: colour, type: u8, enum: colour }
       - { name: count, type: uint, checks: { max: u32-max } }
       - { name: delta, type: sint, checks: { min: -5 } }
+      - { name: mac, type: binary, checks: { max-len: 6 } }
 operations:
   list:
     - name: set
       value: 1
       attribute-set: main
-      do: { request: { attributes: [port, feats, key, blob, tag, bits, colour, count, delta] } }
+      do: { request: { attributes: [port, feats, key, blob, tag, bits, colour, count, delta, mac] } }
 `;
 
 test('a YNL spec\'s checks and types: policies described and applied as generated kernel code would', async () => {
@@ -369,6 +370,7 @@ test('a YNL spec\'s checks and types: policies described and applied as generate
       7: { type: 'u8', minValue: 1, maxValue: 3 },
       8: { type: 'uint', minValue: 0, maxValue: 0xffffffff },
       9: { type: 'sint', minValue: -5, maxValue: 0x7fffffffffffffffn },
+      10: { type: 'binary', maxLength: 6 },
     });
     const probe = async (attrs: [number, number[]][]) => {
       const r = request(fam.id, 1, attrs);
@@ -393,6 +395,7 @@ test('a YNL spec\'s checks and types: policies described and applied as generate
     assert.equal(await probe([[7, [0]]]), 'ERANGE integer out of range');
     assert.equal(await probe([[8, le(8, 1n << 32n)]]), 'ERANGE integer out of range');
     assert.equal(await probe([[9, le(4, -6n)]]), 'ERANGE integer out of range');
+    assert.equal(await probe([[10, [1, 2, 3, 4, 5, 6, 7]]]), 'ERANGE binary attribute size out of range');
   } finally {
     s.close();
   }

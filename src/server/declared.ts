@@ -87,7 +87,8 @@ function fieldPolicy(f: Field, check: Check | undefined, walk: Walk): AttrPolicy
     case 'binary': case 'mac': case 'ipaddr':
       if (c.exactLen !== undefined) return { type: 'binary', min: c.exactLen, max: c.exactLen };
       if (c.minLen !== undefined) return { type: 'binary', min: c.minLen };
-      return { type: 'binary', ...(c.maxLen ? { len: c.maxLen } : {}) };
+      // NLA_POLICY_MAX_LEN: a range on the length ("binary attribute size out of range").
+      return { type: 'binary', ...(c.maxLen ? { max: c.maxLen } : {}) };
     case 'struct': {
       // YNL's bitfield32 arrives as a struct of value and selector; its enum gives the valid bits.
       if (f.struct.name === 'bitfield32' && f.struct.fields.length === 2) {
