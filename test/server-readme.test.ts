@@ -27,10 +27,10 @@ function session(block: string): { cmd: string[]; out: string }[] {
   return steps;
 }
 
-test('the section has its three sessions and three examples', () => {
+test('the section has its three sessions and four examples', () => {
   assert.ok(start > 0);
   assert.equal(consoles.length, 3);
-  assert.equal(examples.length, 3);
+  assert.equal(examples.length, 4);
 });
 
 test('the nlex session from serve to watch runs as shown', { timeout: 60_000 }, async (t) => {
@@ -78,6 +78,8 @@ test('the mjs examples print what the README says', async () => {
       "19 [ { name: 'changes', id: 2 } ]\nERANGE integer out of range [ 1 ]\ncounter 7\n",
       'lost events (ENOBUFS)\nevent from group 2\nevent from group 2\n',
       'called by uid 1001 pid 4242\nEPERM\n',
+      // The rtnetlink model's output is shown after its example, in a `text` block.
+      [...section.slice(section.indexOf('#### rtnetlink without root')).matchAll(/```text\n([\s\S]*?)```/g)][0]![1]!,
     ];
     // The examples share nothing (each has its own in-process bus): they run side by side.
     const ran = await Promise.all(examples.map((code, i) => {

@@ -3,7 +3,7 @@
 import type { MessageWriter } from '../wire/index.js';
 import type { DumpCallback } from './dump.js';
 import { EINVAL, ENODATA, ENOENT } from './errno.js';
-import { opFlags, type Family, type GenlFamilyDef, type GenlInfo, GENL_DONT_VALIDATE_DUMP, GENL_DONT_VALIDATE_STRICT } from './genl-family.js';
+import { doPolicy, dumpPolicy, opFlags, type Family, type GenlFamilyDef, type GenlInfo, GENL_DONT_VALIDATE_DUMP, GENL_DONT_VALIDATE_STRICT } from './genl-family.js';
 import type { GenlServer } from './genl.js';
 import { definePolicy, nla, type Policy } from './policy.js';
 import { PolicyTable, isDescribable, writeAttrPolicy } from './policy-dump.js';
@@ -132,8 +132,11 @@ export function registerController(
     const wanted = a.has(CTRL_ATTR_OP) ? a.u32(CTRL_ATTR_OP)! : undefined;
     for (const op of family.def.ops) {
       if (wanted !== undefined && op.cmd !== wanted) continue;
-      const pol = op.policy ?? family.def.policy;
-      const entry = { cmd: op.cmd, ...(op.doit && pol ? { doit: pol } : {}), ...(op.dump && pol ? { dumpit: pol } : {}) };
+      // One op: its declared policies only; all ops: with the split ops' REJECT_ALL filled in.
+      const fill = wanted === undefined;
+      const doPol = op.doit ? doPolicy(op, family.def, fill) : undefined;
+      const dumpPol = op.dump ? dumpPolicy(op, family.def, fill) : undefined;
+      const entry = { cmd: op.cmd, ...(doPol?.maxtype ? { doit: doPol } : {}), ...(dumpPol?.maxtype ? { dumpit: dumpPol } : {}) };
       table.add(entry.doit);
       table.add(entry.dumpit);
       if (entry.doit || entry.dumpit) ops.push(entry);

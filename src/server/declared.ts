@@ -6,21 +6,37 @@ import { compileSet, type AttributeSet, type Field, type SetCodec } from '../sch
 import type { Credentials } from './credentials.js';
 import type { Family, GenlInfo, GenlOp } from './genl-family.js';
 import type { GenlServer } from './genl.js';
-import { definePolicy, type AttrPolicy, type IntRange, type NlaType, type Policy } from './policy.js';
+import { definePolicy, isSigned, isUnsigned, type AttrPolicy, type IntRange, type NlaType, type Policy } from './policy.js';
 import { GENL_ADMIN_PERM, GENL_HDRLEN, GENL_UNS_ADMIN_PERM } from './uapi.js';
 import { NLMSG_HDRLEN } from '../wire/index.js';
 import type { DumpCallback } from './dump.js';
 
 /**
- * Checks the kernel applies that a codec does not need (YNL's `checks`): by attribute name, an
- * integer range, or a string's or binary's maximum length.
+ * What the kernel checks beyond an attribute's wire type (YNL's `checks`): an integer range or
+ * a mask of valid bits, a string's or binary's length (max, min or exact), and for strings
+ * whether a NUL is required.
  */
-export type Checks = Readonly<Record<string, IntRange & { maxLen?: number }>>;
+export interface Check extends IntRange {
+  /** NLA_POLICY_MASK: the bits an unsigned integer may set (YNL `flags-mask`, or flags enums). */
+  mask?: number | bigint;
+  /** Maximum length (strings: without the NUL). */
+  maxLen?: number;
+  /** Minimum length of a binary (NLA_POLICY_MIN_LEN). */
+  minLen?: number;
+  /** Exact length of a binary or string (NLA_POLICY_EXACT_LEN). */
+  exactLen?: number;
+  /** A string need not end in NUL (NLA_STRING rather than NLA_NUL_STRING). */
+  unterminatedOk?: boolean;
+}
+
+/** Checks by attribute name. */
+export type Checks = Readonly<Record<string, Check>>;
 
 const INT_POLICY: Readonly<Record<string, NlaType>> = {
-  u8: 'u8', u16: 'u16', u32: 'u32', u64: 'u64', s8: 's8', s16: 's16', s32: 's32', s64: 's64',
-  // Big-endian integers have the length of their host-order twins; their ranges are not checked.
-  u16be: 'u16', u32be: 'u32', u64be: 'u64', s16be: 's16', s32be: 's32',
+  u8: 'u8', u16: 'u16', u32: 'u32', u64: 'u64', s8: 's8', s16: 's16', s32: 's32', s64: 's64', uint: 'uint', sint: 'sint',
+  u16be: 'be16', u32be: 'be32',
+  // The kernel has no NLA_BE64 nor signed big-endian types: these keep their length check only.
+  u64be: 'u64', s16be: 's16', s32be: 's32',
 };
 
 /** Checks per attribute set (a set's checks, looked up for nested sets too). */
@@ -31,17 +47,56 @@ interface Walk {
   checks: ChecksOf;
 }
 
-function fieldPolicy(f: Field, check: (IntRange & { maxLen?: number }) | undefined, walk: Walk): AttrPolicy {
-  const range = check ? { ...(check.min !== undefined ? { min: check.min } : {}), ...(check.max !== undefined ? { max: check.max } : {}) } : {};
+function flagsMask(bits: Readonly<Record<string, number>>): number {
+  let m = 0;
+  for (const v of Object.values(bits)) m = (m | v) >>> 0;
+  return m;
+}
+
+/**
+ * The range the kernel's YNL code generator derives from an enum: its lowest and highest
+ * values (no minimum when it starts at 0 for an unsigned type); none for a sparse enum, which
+ * it leaves to a validation function.
+ */
+function enumRange(values: readonly number[], signed: boolean): IntRange {
+  if (values.length === 0) return {};
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  if (sorted[sorted.length - 1]! - sorted[0]! + 1 !== sorted.length) return {};
+  const low = sorted[0]!;
+  return { ...(low !== 0 || signed ? { min: low } : {}), max: sorted[sorted.length - 1]! };
+}
+
+function fieldPolicy(f: Field, check: Check | undefined, walk: Walk): AttrPolicy {
+  const c = check ?? {};
   switch (f.kind) {
     case 'int': {
       const t = INT_POLICY[f.type];
-      // uint/sint (NLA_UINT/NLA_SINT, 4 or 8 bytes) are not validated yet: taken as they come.
       if (!t) return { type: 'unspec' };
-      return { type: t, ...(f.type.endsWith('be') ? {} : range) };
+      if (f.type === 'u64be' || f.type === 's16be' || f.type === 's32be') return { type: t };
+      // A flags enum is a mask of valid bits; another enum a range, as the generated policies are.
+      const mask = c.mask ?? (f.flags && isUnsigned(t) ? flagsMask(f.flags.bits) : undefined);
+      if (mask !== undefined) return { type: t, mask };
+      const derived = f.enum ? enumRange(Object.values(f.enum.values), isSigned(t)) : {};
+      const min = c.min ?? derived.min;
+      const max = c.max ?? derived.max;
+      return { type: t, ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
     }
-    case 'string': return { type: 'nul-string', ...(check?.maxLen ? { len: check.maxLen } : {}) };
-    case 'binary': return { type: 'binary', ...(check?.maxLen ? { len: check.maxLen } : {}) };
+    case 'string':
+      if (c.exactLen !== undefined) return { type: 'binary', min: c.exactLen, max: c.exactLen };
+      return { type: c.unterminatedOk ? 'string' : 'nul-string', ...(c.maxLen ? { len: c.maxLen } : {}) };
+    case 'binary': case 'mac': case 'ipaddr':
+      if (c.exactLen !== undefined) return { type: 'binary', min: c.exactLen, max: c.exactLen };
+      if (c.minLen !== undefined) return { type: 'binary', min: c.minLen };
+      // NLA_POLICY_MAX_LEN: a range on the length ("binary attribute size out of range").
+      return { type: 'binary', ...(c.maxLen ? { max: c.maxLen } : {}) };
+    case 'struct': {
+      // YNL's bitfield32 arrives as a struct of value and selector; its enum gives the valid bits.
+      if (f.struct.name === 'bitfield32' && f.struct.fields.length === 2) {
+        const bits = (f.struct.fields[0] as { flags?: { bits: Record<string, number> } }).flags?.bits;
+        return { type: 'bitfield32', bitfield32Valid: bits ? flagsMask(bits) : 0xffffffff };
+      }
+      return { type: 'binary' };
+    }
     case 'flag': return { type: 'flag' };
     case 'nest': return { type: 'nested', nested: policyOf(f.set(), walk) };
     case 'nest-array': return { type: 'nested-array', nested: policyOf(f.set(), walk) };
@@ -49,19 +104,19 @@ function fieldPolicy(f: Field, check: (IntRange & { maxLen?: number }) | undefin
   }
 }
 
-function policyOf(set: AttributeSet, walk: Walk): Policy {
-  const { seen } = walk;
+function setPolicy(set: AttributeSet, walk: Walk, only?: ReadonlySet<string>): Policy {
   const checks = walk.checks(set);
-  const known = seen.get(set);
-  if (known) return known;
-  const attrs: Record<number, AttrPolicy> = {};
+  const attrs = set.attrs.filter((a) => !only || only.has(a.name));
   // A recursive set refers to itself: the placeholder's map is filled in below.
-  const policy = definePolicy({}, Math.max(0, ...set.attrs.map((a) => a.type)));
-  seen.set(set, policy);
-  for (const a of set.attrs) attrs[a.type] = fieldPolicy(a.field, checks[a.name], walk);
+  const policy = definePolicy({}, Math.max(0, ...attrs.map((a) => a.type)));
+  if (!only) walk.seen.set(set, policy);
   const map = policy.attrs as Map<number, AttrPolicy>;
-  for (const [k, v] of Object.entries(attrs)) map.set(Number(k), v);
+  for (const a of attrs) map.set(a.type, fieldPolicy(a.field, checks[a.name], walk));
   return policy;
+}
+
+function policyOf(set: AttributeSet, walk: Walk): Policy {
+  return walk.seen.get(set) ?? setPolicy(set, walk);
 }
 
 /** The server's policy for an attribute set: each declared type with its NLA_* type and checks. */
@@ -69,28 +124,66 @@ export function policyFromSet(set: AttributeSet<any>, checks: Checks | ChecksOf 
   return policyOf(set, { seen: new Map(), checks: typeof checks === 'function' ? checks : (s) => (s === set ? checks : {}) });
 }
 
+/** A YNL limit: a number, 'u32-max' and its kin, or the name of a constant of the spec. */
+function limit(v: unknown, consts: ReadonlyMap<string, number | string> | undefined): number | bigint | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  const m = /^([us])(8|16|32|64)-(min|max)$/.exec(v);
+  if (m) {
+    const bits = BigInt(m[2]!);
+    const signed = m[1] === 's';
+    const r = m[3] === 'max' ? (signed ? (1n << (bits - 1n)) - 1n : (1n << bits) - 1n) : signed ? -(1n << (bits - 1n)) : 0n;
+    return r >= BigInt(Number.MIN_SAFE_INTEGER) && r <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r) : r;
+  }
+  const c = consts?.get(v);
+  return typeof c === 'number' ? c : undefined;
+}
+
 /**
- * The `checks` of a YNL spec's attributes (min, max, max-len given as numbers), per set: what
- * the spec says the kernel validates beyond the wire type.
+ * The `checks` of a YNL spec's attributes, per set: min, max, min-len, max-len, exact-len (as
+ * numbers, 'u32-max'-style limits or constant names), flags-mask (a flags definition) and
+ * unterminated-ok. Pass the loaded spec (its constants and flags resolve names) or its YAML.
  */
-export function ynlChecks(yaml: { 'attribute-sets'?: unknown }): ChecksOf {
-  const sets = new Map<string, Record<string, IntRange & { maxLen?: number }>>();
+export function ynlChecks(spec: { 'attribute-sets'?: unknown } | { yaml: { 'attribute-sets'?: unknown }; definitions?: { consts: ReadonlyMap<string, number | string>; flags: ReadonlyMap<string, { bits: Record<string, number> }> } }): ChecksOf {
+  const yaml = ('yaml' in spec ? spec.yaml : spec) as { 'attribute-sets'?: unknown };
+  const defs = 'yaml' in spec ? spec.definitions : undefined;
+  const sets = new Map<string, Record<string, Check>>();
   for (const s of (yaml['attribute-sets'] ?? []) as { name: string; attributes?: { name: string; checks?: Record<string, unknown> }[] }[]) {
-    const out: Record<string, IntRange & { maxLen?: number }> = {};
+    const out: Record<string, Check> = {};
     for (const a of s.attributes ?? []) {
       const c = a.checks;
       if (!c) continue;
-      const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-      const min = num(c.min);
-      const max = num(c.max);
-      const maxLen = num(c['max-len']);
-      out[a.name.replace(/-([a-z0-9])/g, (_, x: string) => x.toUpperCase())] = {
-        ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}), ...(maxLen !== undefined ? { maxLen } : {}),
+      const check: Check = {};
+      const min = limit(c.min, defs?.consts);
+      const max = limit(c.max, defs?.consts);
+      const len = (k: string) => {
+        const v = limit(c[k], defs?.consts);
+        return v === undefined ? undefined : Number(v);
       };
+      if (min !== undefined) check.min = min;
+      if (max !== undefined) check.max = max;
+      const maxLen = len('max-len');
+      const minLen = len('min-len');
+      const exactLen = len('exact-len');
+      if (maxLen !== undefined) check.maxLen = maxLen;
+      if (minLen !== undefined) check.minLen = minLen;
+      if (exactLen !== undefined) check.exactLen = exactLen;
+      if (c['unterminated-ok']) check.unterminatedOk = true;
+      const fm = c['flags-mask'];
+      if (typeof fm === 'string' && defs?.flags.get(fm)) check.mask = flagsMask(defs.flags.get(fm)!.bits);
+      else if (typeof c.mask === 'number') check.mask = c.mask;
+      out[a.name.replace(/-([a-z0-9])/g, (_, x: string) => x.toUpperCase())] = check;
     }
     sets.set(s.name, out);
   }
   return (set) => sets.get(set.name) ?? {};
+}
+
+/** The policy of one handler's request attributes; undefined when it takes none. */
+function requestPolicy(set: AttributeSet, mode: OpDef['do'], walk: Walk): Policy | undefined {
+  const names = mode?.request?.attributes;
+  if (!names || names.length === 0) return undefined;
+  return setPolicy(set, walk, new Set(names));
 }
 
 /** GENL_* permission bits from YNL op flags ('admin-perm', 'uns-admin-perm'). */
@@ -168,22 +261,34 @@ export interface ServeFamilyOptions {
 export function serveFamily<O extends OpTable>(genl: GenlServer, def: FamilyDef<O>, handlers: DeclaredHandlers<O>, opts: ServeFamilyOptions = {}): Family {
   if (def.protocol !== 'genetlink') throw new TypeError(`family ${def.name} is ${def.protocol}; serveFamily() serves generic netlink families`);
   const ops: GenlOp[] = [];
-  const policies = new Map<AttributeSet<any>, Policy>();
   const given = opts.checks;
-  const yaml = (def as { yaml?: { 'attribute-sets'?: unknown } }).yaml;
-  const checks: ChecksOf = typeof given === 'function' ? given : given ? () => given : yaml ? ynlChecks(yaml) : () => ({});
+  const spec = def as { yaml?: { 'attribute-sets'?: unknown }; definitions?: never };
+  const checks: ChecksOf = typeof given === 'function' ? given : given ? () => given : spec.yaml ? ynlChecks(spec as never) : () => ({});
+  // One walk for the family: a nested set has one policy, shared by every op that nests it.
+  const walk: Walk = { seen: new Map(), checks };
   let family: Family | undefined;
+  let split = false;
   for (const [name, op] of Object.entries(def.ops) as [string, OpDef<any>][]) {
     const handler = handlers[name as keyof O] as DeclaredDoit<any> | { do?: DeclaredDoit<any>; dump?: DeclaredDumpit<any> } | undefined;
     if (op.request === undefined || !handler) continue;
     if (op.header) throw new Error(`family ${def.name}: operation ${name} has a fixed header, which serveFamily() does not derive yet`);
     const doit = typeof handler === 'function' ? handler : handler.do;
     const dumpit = typeof handler === 'function' ? undefined : handler.dump;
-    let policy = policies.get(op.set);
-    if (!policy) policies.set(op.set, (policy = policyFromSet(op.set, checks)));
     const codec = compileSet(op.set);
     const hdr = GENL_HDRLEN;
-    const genlOp: GenlOp = { cmd: op.request, flags: permFlags(op.flags), policy };
+    const genlOp: GenlOp = { cmd: op.request, flags: permFlags(op.flags) };
+    if (!op.do && !op.dump) {
+      // No request lists declared: every attribute of the set is accepted, by do and dump alike.
+      genlOp.policy = policyOf(op.set, walk);
+    } else {
+      // Split ops, as the kernel's generated code has them: each handler a policy of its own
+      // request attributes (others are "Unsupported attribute" or "Unknown attribute type").
+      // A handler that takes no attributes gets REJECT_ALL from the split family.
+      const doPol = doit ? requestPolicy(op.set, op.do, walk) : undefined;
+      if (doPol) genlOp.policy = doPol;
+      if (dumpit) genlOp.dumpPolicy = requestPolicy(op.set, op.dump, walk) ?? null;
+      split = true;
+    }
     if (doit) {
       genlOp.doit = (info) => {
         const attrs = codec.decode(info.req.buf, info.req.view, info.req.payloadStart + hdr, info.req.payloadEnd);
@@ -220,6 +325,6 @@ export function serveFamily<O extends OpTable>(genl: GenlServer, def: FamilyDef<
     ops.push(genlOp);
   }
   if (ops.length === 0) throw new Error(`family ${def.name}: no operation has both a request command and a handler`);
-  family = genl.register({ name: def.name, version: def.version, mcgrps: def.groups.map((g) => g.name), ops });
+  family = genl.register({ name: def.name, version: def.version, mcgrps: def.groups.map((g) => g.name), ops, split });
   return family;
 }

@@ -33,3 +33,15 @@ export const ENOBUFS = 105;
 export const ECONNREFUSED = 111;
 /** Returned by a handler that started a dump: netlink_rcv_skb then sends no ACK. */
 export const EINTR = 4;
+/** An object of that name or key exists already (rtnetlink's NLM_F_EXCL). */
+export const EEXIST = 17;
+/** No such network device. */
+export const ENODEV = 19;
+/** No such address on the device. */
+export const EADDRNOTAVAIL = 99;
+/** The nexthop device is down. */
+export const ENETDOWN = 100;
+/** The gateway is not reachable. */
+export const ENETUNREACH = 101;
+/** No route to the gateway (IPv6). */
+export const EHOSTUNREACH = 113;

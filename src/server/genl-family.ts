@@ -5,7 +5,7 @@ import type { Attrs } from './attrs.js';
 import type { Credentials } from './credentials.js';
 import type { DumpCallback, DumpControl } from './dump.js';
 import { buildMessage, type Fill } from './message.js';
-import type { Policy } from './policy.js';
+import { definePolicy, type Policy } from './policy.js';
 import type { Request } from './request.js';
 import type { NetlinkServer } from './server.js';
 import { GENL_CMD_CAP_DO, GENL_CMD_CAP_DUMP, GENL_CMD_CAP_HASPOL, GENL_HDRLEN } from './uapi.js';
@@ -27,6 +27,11 @@ export interface GenlOp {
   validate?: number;
   /** The attribute policy (its maxtype is the op's maxattr); defaults to the family's. */
   policy?: Policy;
+  /**
+   * The policy of dump requests when it is not the do policy (split ops, as YNL-generated
+   * families have: each handler its own request attributes); null for a dump that takes none.
+   */
+  dumpPolicy?: Policy | null;
   /** Handles a do-request; return a negative errno to fail it. */
   doit?(info: GenlInfo): number | void;
   /** Handles NLM_F_DUMP requests: start/dump/done as for any dump; `init` makes the state. */
@@ -49,8 +54,35 @@ export interface GenlFamilyDef {
   ops: GenlOp[];
   /** Multicast group names; ids are assigned at registration. */
   mcgrps?: string[];
+  /**
+   * The ops are split ops (genl_split_ops, as YNL-generated families declare them): each
+   * handler has its own policy, and one without is reported with REJECT_ALL.
+   */
+  split?: boolean;
   /** Commands from this one up must have genlmsghdr.reserved zero (resv_start_op); default 0. */
   resvStartOp?: number;
+}
+
+/**
+ * genl_policy_reject_all: what the kernel reports, in a whole-family GETPOLICY dump and in
+ * the ops' HASPOL flag, for a handler of a split-ops family that has no policy. Requests to
+ * such a handler are not validated (the 6.18 kernel accepts attributes on netdev's dev-get
+ * dump). One object, so a policy dump lists it once for every op.
+ */
+export const REJECT_ALL: Policy = definePolicy({ 1: { type: 'reject' } });
+
+/**
+ * The policy of an op's do requests: its own, else the family's, else for a split-ops family
+ * REJECT_ALL unless `fill` is false (a one-op GETPOLICY reports the declared policies only).
+ */
+export function doPolicy(op: GenlOp, family: GenlFamilyDef, fill = true): Policy | undefined {
+  return op.policy ?? family.policy ?? (fill && family.split ? REJECT_ALL : undefined);
+}
+
+/** The policy of an op's dump requests (split ops may have one of their own, or none); see doPolicy. */
+export function dumpPolicy(op: GenlOp, family: GenlFamilyDef, fill = true): Policy | undefined {
+  const own = op.dumpPolicy === null ? undefined : op.dumpPolicy ?? op.policy ?? family.policy;
+  return own ?? (fill && family.split ? REJECT_ALL : undefined);
 }
 
 /** The commands the kernel reports for an op: its flags plus what it can do. */
@@ -58,7 +90,7 @@ export function opFlags(op: GenlOp, family: GenlFamilyDef): number {
   let f = op.flags ?? 0;
   if (op.doit) f |= GENL_CMD_CAP_DO;
   if (op.dump) f |= GENL_CMD_CAP_DUMP;
-  if (op.policy ?? family.policy) f |= GENL_CMD_CAP_HASPOL;
+  if ((op.doit && doPolicy(op, family)) || (op.dump && dumpPolicy(op, family))) f |= GENL_CMD_CAP_HASPOL;
   return f;
 }
 

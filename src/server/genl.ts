@@ -5,7 +5,7 @@ import { registerController } from './ctrl.js';
 import type { DumpCallback } from './dump.js';
 import { EINVAL, ENOENT, EOPNOTSUPP, EPERM } from './errno.js';
 import {
-  Family, GenlInfo, GENL_DONT_VALIDATE_DUMP, GENL_DONT_VALIDATE_DUMP_STRICT, GENL_DONT_VALIDATE_STRICT,
+  Family, GenlInfo, doPolicy, dumpPolicy, GENL_DONT_VALIDATE_DUMP, GENL_DONT_VALIDATE_DUMP_STRICT, GENL_DONT_VALIDATE_STRICT,
   type GenlFamilyDef, type GenlOp,
 } from './genl-family.js';
 import type { Request } from './request.js';
@@ -98,9 +98,9 @@ export class GenlServer extends NetlinkServer {
     const op = family.op(cmd);
     if (!op || (isDump ? !op.dump : !op.doit)) return -EOPNOTSUPP;
     if ((op.flags ?? 0) & (GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM) && !req.peer.privileged) return -EPERM;
-    const policy = op.policy ?? family.def.policy;
     const validate = op.validate ?? 0;
     if (isDump) {
+      const policy = dumpPolicy(op, family.def, false);
       const dump = op.dump!;
       const parse = policy && policy.maxtype && !(validate & GENL_DONT_VALIDATE_DUMP)
         ? (cb: DumpCallback<unknown>) =>
@@ -110,6 +110,7 @@ export class GenlServer extends NetlinkServer {
       return this.startDump(req, dump, dump.init ? dump.init() : undefined, parse);
     }
     let attrs;
+    const policy = doPolicy(op, family.def, false);
     if (policy && policy.maxtype) {
       const mode = validate & GENL_DONT_VALIDATE_STRICT ? NL_VALIDATE_LIBERAL : NL_VALIDATE_STRICT;
       const a = parseMessage(req.buf, req.view, req.offset, req.length, hdrlen, policy, mode, req.extack);

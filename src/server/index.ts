@@ -2,7 +2,7 @@
 // classic protocols and generic netlink families with the nlctrl controller, dumps, ACKs,
 // multicast; served over an in-process bus (tests, fault injection) or NETLINK_USERSOCK.
 export * from './uapi.js';
-export { definePolicy, nla, effectiveRange, typeRange, INT_SIZE, type AttrPolicy, type IntRange, type NlaType, type Policy } from './policy.js';
+export { definePolicy, nla, effectiveRange, typeRange, INT_SIZE, type AttrPolicy, type IntRange, type NlaType, type Policy, type UintChecks } from './policy.js';
 export {
   validateAttributes, parseAttributes, parseMessage, MAX_POLICY_RECURSION_DEPTH, NL_VALIDATE_LIBERAL, NL_VALIDATE_TRAILING,
   NL_VALIDATE_MAXTYPE, NL_VALIDATE_UNSPEC, NL_VALIDATE_STRICT_ATTRS, NL_VALIDATE_NESTED, NL_VALIDATE_STRICT,
@@ -21,7 +21,7 @@ export { CAP_NET_ADMIN, KERNEL_CREDENTIALS, credentialsOf, hasCapability, isPriv
 export { NetlinkServer, type ServerOptions } from './server.js';
 export { ClassicServer, type ClassicHandler } from './classic.js';
 export {
-  Family, GenlInfo, opFlags, GENL_DONT_VALIDATE_STRICT, GENL_DONT_VALIDATE_DUMP, GENL_DONT_VALIDATE_DUMP_STRICT,
+  Family, GenlInfo, opFlags, doPolicy, dumpPolicy, REJECT_ALL, GENL_DONT_VALIDATE_STRICT, GENL_DONT_VALIDATE_DUMP, GENL_DONT_VALIDATE_DUMP_STRICT,
   type GenlFamilyDef, type GenlOp,
 } from './genl-family.js';
 export { GenlServer } from './genl.js';
@@ -29,7 +29,7 @@ export { ctrlPolicyFamily, ctrlPolicyPolicy, fillFamily } from './ctrl.js';
 export { NetlinkBus, type BusTransportOptions, type ServeOptions } from './bus.js';
 export { BusPort, RMEM_DEFAULT } from './bus-port.js';
 export { FaultRule, type Fault, type FaultAction } from './faults.js';
-export { policyFromSet, permFlags, serveFamily, ynlChecks, DeclaredRequest, type Checks, type ChecksOf, type DeclaredHandlers, type ServeFamilyOptions } from './declared.js';
+export { policyFromSet, permFlags, serveFamily, ynlChecks, DeclaredRequest, type Check, type Checks, type ChecksOf, type DeclaredHandlers, type ServeFamilyOptions } from './declared.js';
 export { nlexFamily, nlexSet } from './nlex/family.js';
 export { PeerGuard, type PeerGuardOptions } from './peer-guard.js';
 export { UsersockListener, USERSOCK_GROUPS, type UsersockOptions } from './usersock.js';
@@ -37,3 +37,4 @@ export * as errno from './errno.js';
 export * from './nlex/protocol.js';
 export { NlexState, nlexClassicServer, nlexGenlFamily, nlexGenlServer, nlexPolicy, NLEX_PROTOCOL } from './nlex/service.js';
 export { NlexClient, type NlexChange, type NlexClientOptions, type NlexFlavour } from './nlex/client.js';
+export { RtnetlinkModel, rtnetlinkModel, type RtnetlinkModelOptions } from './rtnetlink-model/index.js';

@@ -10,6 +10,10 @@ export type NlaType =
   | 'unspec'
   | 'u8' | 'u16' | 'u32' | 'u64'
   | 's8' | 's16' | 's32' | 's64'
+  | 'uint' | 'sint'
+  | 'be16' | 'be32'
+  | 'msecs'
+  | 'bitfield32'
   | 'string' | 'nul-string' | 'binary' | 'flag'
   | 'nested' | 'nested-array'
   | 'reject';
@@ -28,6 +32,13 @@ export interface AttrPolicy {
   readonly min?: number | bigint;
   /** Upper bound: the value for integers, the length for 'binary' (NLA_VALIDATE_MAX/RANGE). */
   readonly max?: number | bigint;
+  /**
+   * NLA_VALIDATE_MASK (NLA_POLICY_MASK): the bits an unsigned integer may have set; others are
+   * "reserved bit set" (EINVAL). Replaces min/max, as the kernel's validation_type is one of them.
+   */
+  readonly mask?: number | bigint;
+  /** For 'bitfield32': the valid bits of value and selector (NLA_POLICY_BITFIELD32). */
+  readonly bitfield32Valid?: number;
   /** The policy of the attributes inside a 'nested' attribute or each 'nested-array' entry. */
   readonly nested?: Policy;
   /** For 'reject': the extended-ACK message sent back (NLA_POLICY_REJECT's reject_message). */
@@ -66,7 +77,13 @@ export interface IntRange {
   max?: number | bigint;
 }
 
-function int(type: NlaType, r: IntRange = {}): AttrPolicy {
+/** Options of unsigned integer policies: a range, or a mask of valid bits (NLA_POLICY_MASK). */
+export interface UintChecks extends IntRange {
+  mask?: number | bigint;
+}
+
+function int(type: NlaType, r: UintChecks = {}): AttrPolicy {
+  if (r.mask !== undefined) return { type, mask: r.mask };
   return { type, ...(r.min !== undefined ? { min: r.min } : {}), ...(r.max !== undefined ? { max: r.max } : {}) };
 }
 
@@ -76,14 +93,26 @@ function int(type: NlaType, r: IntRange = {}): AttrPolicy {
  *   definePolicy({ [NLE_MYVAR]: nla.u32({ max: 1000 }), [NAME]: nla.nulString({ maxLen: 15 }) })
  */
 export const nla = {
-  /** NLA_U8, optionally with a value range. */
-  u8: (r?: IntRange): AttrPolicy => int('u8', r),
-  /** NLA_U16, optionally with a value range. */
-  u16: (r?: IntRange): AttrPolicy => int('u16', r),
-  /** NLA_U32, optionally with a value range. */
-  u32: (r?: IntRange): AttrPolicy => int('u32', r),
-  /** NLA_U64, optionally with a value range. */
-  u64: (r?: IntRange): AttrPolicy => int('u64', r),
+  /** NLA_U8, optionally with a value range or a mask of valid bits. */
+  u8: (r?: UintChecks): AttrPolicy => int('u8', r),
+  /** NLA_U16, optionally with a value range or a mask of valid bits. */
+  u16: (r?: UintChecks): AttrPolicy => int('u16', r),
+  /** NLA_U32, optionally with a value range or a mask of valid bits. */
+  u32: (r?: UintChecks): AttrPolicy => int('u32', r),
+  /** NLA_U64, optionally with a value range or a mask of valid bits. */
+  u64: (r?: UintChecks): AttrPolicy => int('u64', r),
+  /** NLA_UINT: 4 or 8 bytes (any other length is EINVAL), optionally with a range or mask. */
+  uint: (r?: UintChecks): AttrPolicy => int('uint', r),
+  /** NLA_SINT: 4 or 8 bytes, optionally with a value range. */
+  sint: (r?: IntRange): AttrPolicy => int('sint', r),
+  /** NLA_BE16: a u16 in network byte order; range and mask apply to the host-order value. */
+  be16: (r?: UintChecks): AttrPolicy => int('be16', r),
+  /** NLA_BE32: a u32 in network byte order; range and mask apply to the host-order value. */
+  be32: (r?: UintChecks): AttrPolicy => int('be32', r),
+  /** NLA_MSECS: a u64 count of milliseconds, optionally with a range. */
+  msecs: (r?: IntRange): AttrPolicy => int('msecs', r),
+  /** NLA_BITFIELD32 (NLA_POLICY_BITFIELD32): struct nla_bitfield32 whose bits are within `valid`. */
+  bitfield32: (valid: number): AttrPolicy => ({ type: 'bitfield32', bitfield32Valid: valid >>> 0 }),
   /** NLA_S8, optionally with a value range. */
   s8: (r?: IntRange): AttrPolicy => int('s8', r),
   /** NLA_S16, optionally with a value range. */
@@ -124,25 +153,30 @@ export const nla = {
 
 /** Byte size of the fixed-size integer types (the kernel's nla_attr_len[]). */
 export const INT_SIZE: Readonly<Partial<Record<NlaType, number>>> = {
-  u8: 1, u16: 2, u32: 4, u64: 8, s8: 1, s16: 2, s32: 4, s64: 8,
+  u8: 1, u16: 2, u32: 4, u64: 8, s8: 1, s16: 2, s32: 4, s64: 8, msecs: 8, be16: 2, be32: 4,
 };
 
 /** True for the signed integer types. */
 export function isSigned(t: NlaType): boolean {
-  return t === 's8' || t === 's16' || t === 's32' || t === 's64';
+  return t === 's8' || t === 's16' || t === 's32' || t === 's64' || t === 'sint';
+}
+
+/** True for the types whose range or mask the kernel checks as an unsigned value. */
+export function isUnsigned(t: NlaType): boolean {
+  return t === 'u8' || t === 'u16' || t === 'u32' || t === 'u64' || t === 'uint' || t === 'be16' || t === 'be32' || t === 'msecs';
 }
 
 /** The full value range of an integer type (what nla_get_range_(un)signed() starts from). */
 export function typeRange(t: NlaType): { min: bigint; max: bigint } {
   switch (t) {
     case 'u8': return { min: 0n, max: 0xffn };
-    case 'u16': return { min: 0n, max: 0xffffn };
-    case 'u32': return { min: 0n, max: 0xffffffffn };
-    case 'u64': return { min: 0n, max: 0xffffffffffffffffn };
+    case 'u16': case 'be16': return { min: 0n, max: 0xffffn };
+    case 'u32': case 'be32': return { min: 0n, max: 0xffffffffn };
+    case 'u64': case 'uint': case 'msecs': return { min: 0n, max: 0xffffffffffffffffn };
     case 's8': return { min: -0x80n, max: 0x7fn };
     case 's16': return { min: -0x8000n, max: 0x7fffn };
     case 's32': return { min: -0x80000000n, max: 0x7fffffffn };
-    case 's64': return { min: -0x8000000000000000n, max: 0x7fffffffffffffffn };
+    case 's64': case 'sint': return { min: -0x8000000000000000n, max: 0x7fffffffffffffffn };
     case 'binary': return { min: 0n, max: 0xffffn };
     default: return { min: 0n, max: 0n };
   }

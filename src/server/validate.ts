@@ -5,7 +5,7 @@ import { HOST_LE, NLA_F_NESTED, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN, align4 
 import { EINVAL, ERANGE } from './errno.js';
 import { Attrs } from './attrs.js';
 import type { ExtAck } from './extack.js';
-import { INT_SIZE, effectiveRange, type AttrPolicy, type Policy } from './policy.js';
+import { INT_SIZE, effectiveRange, isUnsigned, type AttrPolicy, type Policy } from './policy.js';
 
 /** enum netlink_validation: which of the strict checks apply. */
 export const NL_VALIDATE_LIBERAL = 0;
@@ -122,6 +122,27 @@ function validateOne(
     case 'flag':
       if (attrlen > 0) return fail();
       break;
+    case 'uint':
+    case 'sint':
+      // Variable-size integers are 4 or 8 bytes, strict or not.
+      if (attrlen !== 4 && attrlen !== 8) {
+        extack.setBadAttr(at, 'invalid attribute length', pt);
+        return -EINVAL;
+      }
+      break;
+    case 'bitfield32': {
+      if (attrlen !== 8) return fail();
+      // validate_nla_bitfield32(): no selector or value bit outside the valid mask, and no
+      // value bit that is not selected.
+      const value = view.getUint32(data, HOST_LE);
+      const selector = view.getUint32(data + 4, HOST_LE);
+      const valid = pt.bitfield32Valid ?? 0;
+      if (!valid || (selector & ~valid) !== 0 || (value & ~valid) !== 0 || (value & ~selector) !== 0) {
+        err = -EINVAL;
+        return fail();
+      }
+      break;
+    }
     case 'nul-string':
     case 'string': {
       if (pt.type === 'nul-string') {
@@ -171,7 +192,39 @@ function validateOne(
       if (attrlen < exact!) return fail();
   }
 
+  if (pt.mask !== undefined) return validateMask(view, at, attrlen, pt, extack);
   if (pt.min !== undefined || pt.max !== undefined) return validateRange(view, at, attrlen, pt, extack);
+  return 0;
+}
+
+/** The integer value of an attribute as the policy's type reads it, in host order (nla_get_*). */
+function intValue(view: DataView, data: number, attrlen: number, type: AttrPolicy['type']): bigint | undefined {
+  switch (type) {
+    case 'u8': return BigInt(view.getUint8(data));
+    case 'u16': return BigInt(view.getUint16(data, HOST_LE));
+    case 'u32': return BigInt(view.getUint32(data, HOST_LE));
+    case 'u64': case 'msecs': return view.getBigUint64(data, HOST_LE);
+    case 's8': return BigInt(view.getInt8(data));
+    case 's16': return BigInt(view.getInt16(data, HOST_LE));
+    case 's32': return BigInt(view.getInt32(data, HOST_LE));
+    case 's64': return view.getBigInt64(data, HOST_LE);
+    // Network byte order: checked on the host-order value (ntohs/ntohl).
+    case 'be16': return BigInt(view.getUint16(data, false));
+    case 'be32': return BigInt(view.getUint32(data, false));
+    case 'uint': return attrlen === 4 ? BigInt(view.getUint32(data, HOST_LE)) : view.getBigUint64(data, HOST_LE);
+    case 'sint': return attrlen === 4 ? BigInt(view.getInt32(data, HOST_LE)) : view.getBigInt64(data, HOST_LE);
+    default: return undefined;
+  }
+}
+
+/** nla_validate_mask(): an unsigned value with a bit outside the policy's mask. */
+function validateMask(view: DataView, at: number, attrlen: number, pt: AttrPolicy, extack: ExtAck): number {
+  const value = isUnsigned(pt.type) ? intValue(view, at + NLA_HDRLEN, attrlen, pt.type) : undefined;
+  if (value === undefined) return -EINVAL;
+  if (value & ~BigInt(pt.mask!) & 0xffffffffffffffffn) {
+    extack.setBadAttr(at, 'reserved bit set');
+    return -EINVAL;
+  }
   return 0;
 }
 
@@ -203,20 +256,8 @@ function validateArray(
 
 /** nla_validate_int_range(): the value (or, for binary, the length) against min/max. */
 function validateRange(view: DataView, at: number, attrlen: number, pt: AttrPolicy, extack: ExtAck): number {
-  const data = at + NLA_HDRLEN;
-  let value: bigint;
-  switch (pt.type) {
-    case 'u8': value = BigInt(view.getUint8(data)); break;
-    case 'u16': value = BigInt(view.getUint16(data, HOST_LE)); break;
-    case 'u32': value = BigInt(view.getUint32(data, HOST_LE)); break;
-    case 'u64': value = view.getBigUint64(data, HOST_LE); break;
-    case 's8': value = BigInt(view.getInt8(data)); break;
-    case 's16': value = BigInt(view.getInt16(data, HOST_LE)); break;
-    case 's32': value = BigInt(view.getInt32(data, HOST_LE)); break;
-    case 's64': value = view.getBigInt64(data, HOST_LE); break;
-    case 'binary': value = BigInt(attrlen); break;
-    default: return -EINVAL;
-  }
+  const value = pt.type === 'binary' ? BigInt(attrlen) : intValue(view, at + NLA_HDRLEN, attrlen, pt.type);
+  if (value === undefined) return -EINVAL;
   const r = effectiveRange(pt);
   if (value < r.min || value > r.max) {
     extack.setBadAttr(at, pt.type === 'binary' ? 'binary attribute size out of range' : 'integer out of range', pt);
