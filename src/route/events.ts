@@ -8,9 +8,10 @@ import {
 } from './codecs.js';
 import { RTM, RTNLGRP } from './constants.js';
 import { openRoute } from './socket.js';
+import { actionCodec, type ActionMessage } from './tc-actions.js';
 
 /** What an event is about. */
-export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid' | 'qdisc' | 'class' | 'filter' | 'chain';
+export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid' | 'qdisc' | 'class' | 'filter' | 'chain' | 'action';
 
 interface EventBase {
   /** 'new' for RTM_NEW*, 'del' for RTM_DEL*. */
@@ -34,6 +35,7 @@ export type RouteEvent =
   | (EventBase & { kind: 'netconf'; object: Netconf })
   | (EventBase & { kind: 'nsid'; object: Nsid })
   | (EventBase & { kind: 'qdisc' | 'class' | 'filter' | 'chain'; object: TcObject })
+  | (EventBase & { kind: 'action'; object: ActionMessage })
   | (Omit<EventBase, 'event'> & { event: 'new' | 'del' | 'other'; kind: 'other'; object: Uint8Array });
 
 /**
@@ -75,6 +77,7 @@ reg(RTM.NEWQDISC, RTM.DELQDISC, 'qdisc', (r) => tcCodec.decode(r));
 reg(RTM.NEWTCLASS, RTM.DELTCLASS, 'class', (r) => tcCodec.decode(r));
 reg(RTM.NEWTFILTER, RTM.DELTFILTER, 'filter', (r) => tcCodec.decode(r));
 reg(RTM.NEWCHAIN, RTM.DELCHAIN, 'chain', (r) => tcCodec.decode(r));
+reg(RTM.NEWACTION, RTM.DELACTION, 'action', (r) => actionCodec.decode(r));
 
 /** Decodes one notification into a RouteEvent (never throws: undecodable messages come as kind 'other'). */
 export function decodeRouteEvent(r: MessageReader, meta: { group: number; nsid: number | undefined }): RouteEvent {
