@@ -18,6 +18,8 @@ interface EventBase {
   event: 'new' | 'del';
   /** The message type (RTM_*). */
   type: number;
+  /** Its nlmsg_flags: NLM_F_CREATE|NLM_F_EXCL on what was added, NLM_F_REPLACE on what was replaced (tc monitor prints them). */
+  flags?: number;
   /** The multicast group it came in on (RTNLGRP_*). */
   group: number;
   /** The peer namespace's id with `listenAllNsid`, else undefined. */
@@ -84,7 +86,7 @@ export function decodeRouteEvent(r: MessageReader, meta: { group: number; nsid: 
   const k = BY_TYPE.get(r.type);
   if (k) {
     try {
-      return { event: k.event, kind: k.kind, type: r.type, group: meta.group, nsid: meta.nsid, object: k.decode(r) } as RouteEvent;
+      return { event: k.event, kind: k.kind, type: r.type, flags: r.flags, group: meta.group, nsid: meta.nsid, object: k.decode(r) } as RouteEvent;
     } catch {
       // fall through to the raw form
     }
