@@ -12,7 +12,6 @@ import { printActionMessage } from './print.js';
 
 /** `tc actions help`. */
 export const ACTION_USAGE = `usage: tc actions <ACTSPECOP>*
-
 Where: 	ACTSPECOP := ACR | GD | FL
 	ACR := add | change | replace <ACTSPEC>*
 	GD := get | delete | <ACTISPEC>*
@@ -26,6 +25,7 @@ Where: 	ACTSPECOP := ACR | GD | FL
 	ACTDETAIL := <ACTNAME> <ACTPARAMS>
 		Example ACTNAME is gact, mirred, bpf, etc
 		Each action has its own parameters (ACTPARAMS)
+
 `;
 
 const TALK = 'We have an error talking to the kernel';
@@ -107,13 +107,15 @@ export async function run(ctx: TcContext, argv: string[]): Promise<number> {
         throw e;
       }
     } else if (matches(cmd, 'delete') || matches(cmd, 'get')) {
-      await getOrDelete(ctx, matches(cmd, 'get') ? 'get' : 'del', w);
+      // A refused get/delete leaves its words unread, as tc's does: the loop then meets "action".
+      const at = w.at;
+      if (!(await getOrDelete(ctx, matches(cmd, 'get') ? 'get' : 'del', w))) w.seek(at);
     } else if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'flush')) {
-      if (w.left < 2) throw fail(ACTION_USAGE.trimEnd());
+      if (w.left < 2) throw fail(ACTION_USAGE.slice(0, -1));
       w.next();
       return listOrFlush(ctx, matches(cmd, 'flush'), w);
     } else if (matches(cmd, 'help')) {
-      throw fail(ACTION_USAGE.trimEnd());
+      throw fail(ACTION_USAGE.slice(0, -1));
     } else {
       throw fail(`Command "${cmd}" is unknown, try "tc actions help".`);
     }

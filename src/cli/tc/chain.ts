@@ -55,6 +55,6 @@ export async function run(ctx: TcContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'delete')) return modify(ctx, 'del', w);
   if (matches(cmd, 'get')) return modify(ctx, 'get', w);
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, w);
-  if (matches(cmd, 'help')) throw fail(CHAIN_USAGE);
+  if (matches(cmd, 'help')) throw fail(CHAIN_USAGE, 0);
   throw fail(`Command "${cmd}" is unknown, try "tc chain help".`);
 }

@@ -14,10 +14,10 @@ export const CLASS_USAGE = `Usage: tc class [ add | del | change | replace | sho
 
        tc class show [ dev STRING ] [ root | parent CLASSID ]
 Where:
-QDISC_KIND := { prio | etc. }
+QDISC_KIND := { prio | cbq | etc. }
 OPTIONS := ... try tc class add <desired QDISC_KIND> help`;
 
-const usage = () => fail(CLASS_USAGE);
+const usage = () => fail(CLASS_USAGE, 0);
 
 async function modify(ctx: TcContext, cmd: 'add' | 'change' | 'replace' | 'del', w: Words): Promise<number> {
   let dev: string | undefined;

@@ -165,6 +165,8 @@ async function parseU32(w: Words, ctx: TcContext, handle: string | undefined): P
   for (let a = w.peek(); a !== undefined; a = w.peek()) {
     if (matches(a, 'match')) {
       w.next();
+      w.value(a);
+      w.back();
       parseSelector(w, sel);
       selOk = true;
       continue;

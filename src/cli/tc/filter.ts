@@ -20,7 +20,7 @@ export const FILTER_USAGE = `Usage: tc filter [ add | del | change | replace | s
        tc filter show [ dev STRING ] [ root | ingress | egress | parent CLASSID ]
        tc filter show [ block BLOCK_INDEX ]
 Where:
-FILTER_TYPE := { u32 | bpf | fw | route | etc. }
+FILTER_TYPE := { rsvp | u32 | bpf | fw | route | etc. }
 FILTERID := ... format depends on classifier, see there
 OPTIONS := ... try tc filter add <desired FILTER_KIND> help`;
 
@@ -79,7 +79,7 @@ export function filterWords(w: Words, help: string, stopAtKind = true): FilterWo
       if (c === undefined) throw invarg('invalid chain index value', v);
       f.chain = c;
     } else if (matches(a, 'help')) {
-      throw fail(help);
+      throw fail(help, 0);
     } else if (stopAtKind) {
       f.kind = a;
       break;
@@ -161,6 +161,6 @@ export async function run(ctx: TcContext, argv: string[]): Promise<number> {
   if (matches(cmd, 'delete')) return modify(ctx, 'del', w);
   if (matches(cmd, 'get')) return modify(ctx, 'get', w);
   if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, w);
-  if (matches(cmd, 'help')) throw fail(FILTER_USAGE);
+  if (matches(cmd, 'help')) throw fail(FILTER_USAGE, 0);
   throw fail(`Command "${cmd}" is unknown, try "tc filter help".`);
 }

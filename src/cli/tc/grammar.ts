@@ -43,7 +43,7 @@ export class Words {
 
   /** The current word; moves past it. */
   next(): string | undefined {
-    return this.argv[this.i++];
+    return this.i < this.argv.length ? this.argv[this.i++] : undefined;
   }
 
   /** How many words remain. */
@@ -51,9 +51,19 @@ export class Words {
     return this.argv.length - this.i;
   }
 
+  /** Where the cursor is (to come back with {@link seek}). */
+  get at(): number {
+    return this.i;
+  }
+
+  /** Moves the cursor back to `at`. */
+  seek(at: number): void {
+    this.i = at;
+  }
+
   /** The value after `kw` (NEXT_ARG): tc's incomplete_command() when the line ends. */
   value(_kw: string): string {
-    const v = this.argv[this.i++];
+    const v = this.next();
     if (v === undefined) throw fail('Command line is not complete. Try option "help"');
     return v;
   }

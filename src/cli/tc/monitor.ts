@@ -9,7 +9,7 @@ import { printActionMessage, printChain, printClass, printFilter, printQdisc } f
 /** `tc monitor [file FILE]` (only the live form). */
 export async function run(ctx: TcContext, argv: string[]): Promise<number> {
   if (argv.length) {
-    if (argv[0] === 'help') throw fail('Usage: tc [-timestamp [-tshort]] monitor');
+    if (argv[0] === 'help') throw fail('Usage: tc [-timestamp [-tshort] monitor');
     throw fail(`Argument "${argv[0]}" is unknown, try "tc monitor help".`);
   }
   await ctx.linkNames();

@@ -18,12 +18,12 @@ export const QDISC_USAGE = `Usage: tc qdisc [ add | del | replace | change | sho
 
        tc qdisc { show | list } [ dev STRING ] [ QDISC_ID ] [ invisible ]
 Where:
-QDISC_KIND := { [p|b]fifo | tbf | prio | red | etc. }
+QDISC_KIND := { [p|b]fifo | tbf | prio | cbq | red | etc. }
 OPTIONS := ... try tc qdisc add <desired QDISC_KIND> help
 STAB_OPTIONS := ... try tc qdisc add stab help
 QDISC_ID := { root | ingress | handle QHANDLE | parent CLASSID }`;
 
-const usage = () => fail(QDISC_USAGE);
+const usage = () => fail(QDISC_USAGE, 0);
 
 /** tc_qdisc_modify. */
 async function modify(ctx: TcContext, cmd: 'add' | 'change' | 'replace' | 'link' | 'del', w: Words): Promise<number> {
