@@ -5,7 +5,7 @@ import type { TcAction, TcActionEntry } from '../../route/index.js';
 import type { Output } from '../ip/output.js';
 import type { TcContext } from './context.js';
 import { printStats } from './stats.js';
-import { fail, getU32, isNewCommand, isVerdict, matches, parseVerdict, verdictExt, verdictText, type Words } from './grammar.js';
+import { exit, fail, getU32, isNewCommand, isVerdict, matches, parseVerdict, verdictExt, verdictText, type Words } from './grammar.js';
 
 /** print_action_control: the verdict (text after `prefix`), in JSON a `control_action` object. */
 export function printControl(out: Output, prefix: string, action: number, suffix: string): void {
@@ -189,7 +189,7 @@ function parseGact(w: Words, kindWord: string): Record<string, unknown> {
   let prob: Record<string, number> | undefined;
   if (w.peek() !== 'index') {
     const v = parseVerdict(w);
-    if (v === undefined) throw fail(`Bad action type ${w.peek() ?? kindWord}\n${GACT_USAGE}`);
+    if (v === undefined) throw exit(`Bad action type ${w.peek() ?? kindWord}\n${GACT_USAGE}`);
     parms.action = v;
     if (w.peek() === 'random') {
       w.next();
@@ -297,7 +297,7 @@ export async function parseActions(w: Words, ctx: TcContext): Promise<Partial<Tc
     let options: Record<string, unknown>;
     if (kind === 'gact') options = parseGact(w, a);
     else if (kind === 'mirred') options = await parseMirred(w, ctx);
-    else throw fail(`Bad action type ${a}\n${GACT_USAGE}`);
+    else throw exit(`Bad action type ${a}\n${GACT_USAGE}`);
     list.push({ kind, options } as Partial<TcAction>);
   }
   if (!list.length) throw fail('Illegal "action"');

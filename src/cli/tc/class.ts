@@ -101,7 +101,7 @@ async function list(ctx: TcContext, w: Words): Promise<number> {
   const out = ctx.out;
   out.begin();
   if (ifindex) {
-    for await (const c of dumpClasses({ dev: ifindex, ...(parent !== undefined ? { parent } : {}) }, ctx.lib)) {
+    for await (const c of dumpClasses({ dev: ifindex, ...(parent !== undefined ? { qdisc: parent } : {}) }, ctx.lib)) {
       if (only !== undefined && c.handle >>> 0 !== only >>> 0) continue;
       printClass(out, c, ctx, { ifindex });
       await out.drain();

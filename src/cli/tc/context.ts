@@ -33,6 +33,9 @@ export class TcContext {
     this.conn = conn ? conn.conn : {};
   }
 
+  /** The protocol of the filter being printed (u32's -p names IPv4 fields only for `protocol ip`). */
+  filterProtocol = 0;
+
   /** The same connection with another output (each batch line prints its own). */
   withOutput(out: Output): TcContext {
     return new TcContext(this.opts, out, this);
@@ -44,9 +47,9 @@ export class TcContext {
     return this.conn.sock;
   }
 
-  /** `{ socket }` for route/ calls. */
-  get lib(): { socket: NetlinkSocket } {
-    return { socket: this.sock };
+  /** `{ socket }` for route/ calls; the kernel's warnings printed as tc prints them. */
+  get lib(): { socket: NetlinkSocket; onWarning: (m: string) => void } {
+    return { socket: this.sock, onWarning: (m) => process.stderr.write(`Warning: ${m}${m.endsWith('.') ? '' : '.'}\n`) };
   }
 
   /** Loads the link names (ll_init_map). */

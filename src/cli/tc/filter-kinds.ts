@@ -261,7 +261,12 @@ function printU32(out: Output, o: any, handle: number, ctx: TcContext): void {
     out.field('fwmark_success', o.mark.success, `(success ${o.mark.success})`);
   }
   if (sel) {
-    for (const k of sel.keys) printKey(out, k);
+    // -p names the keys of an IPv4 filter (tc's print_ipv4; with -j tc's own output is broken, so keys stay raw).
+    const pretty = ctx.opts.pretty && !out.json && ctx.filterProtocol === 0x0800;
+    for (const k of sel.keys) {
+      if (pretty) printIpv4Key(out, k);
+      else printKey(out, k);
+    }
     if (sel.flags.includes('varoffset') || sel.flags.includes('offset')) {
       out.nl();
       out.fp('    offset ');
@@ -285,6 +290,30 @@ function printU32(out: Output, o: any, handle: number, ctx: TcContext): void {
     out.nl();
   }
   if (o.act) printActions(out, actionsOf({ tab: o.act }) as TcActionEntry[], ctx);
+}
+
+/** mask2bits: the prefix length of a contiguous mask, else -1. */
+function maskBits(mask: number): number {
+  for (let len = 0; len <= 32; len++) if ((len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0) === mask >>> 0) return len;
+  return -1;
+}
+
+/** print_ipv4: tc -p's names for the fields of an IPv4 header a key matches (nothing for the rest). */
+function printIpv4Key(out: Output, k: U32Key): void {
+  const v = k.val >>> 0, m = k.mask >>> 0;
+  if (k.off === 0) {
+    if (m === 0x0f000000) out.fp(`${out.sl}  match IP ihl ${v >>> 24}`);
+    else if (m === 0x00ff0000) out.fp(`${out.sl}  match IP dsfield 0x${((v >>> 16) & 0xff).toString(16)}`);
+  } else if (k.off === 8) {
+    if (m === 0x00ff0000) out.fp(`${out.sl}  match IP protocol ${(v >>> 16) & 0xff}`);
+  } else if (k.off === 12 || k.off === 16) {
+    const bits = maskBits(m);
+    if (bits >= 0) out.fp(`${out.sl}  match IP ${k.off === 12 ? 'src' : 'dst'} ${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}/${bits}`);
+  } else if (k.off === 20) {
+    if (m === 0x0000ffff) out.fp(`match dport ${v & 0xffff}`);
+    else if (m === 0xffff0000) out.fp(`${out.sl}  match sport ${v >>> 16}`);
+    else if (m === 0xffffffff) out.fp(`${out.sl}  match sport ${v >>> 16}, match dport ${v & 0xffff}`);
+  }
 }
 
 function printKey(out: Output, k: U32Key): void {

@@ -21,9 +21,22 @@ export function matches(arg: string | undefined, keyword: string): boolean {
   return arg !== undefined && arg.length > 0 && arg.length <= keyword.length && keyword.startsWith(arg);
 }
 
+/** A mistake tc reports with exit(-1): it ends the process, a -batch too, even with -force. */
+export class TcExit extends UsageError {
+  constructor(message: string) {
+    super(message, undefined, TC_EXIT.INVARG);
+    this.name = 'TcExit';
+  }
+}
+
 /** A mistake reported on stderr as is (tc prints no hint of its own) with tc's status. */
 export function fail(message: string, status: number = TC_EXIT.INVARG): UsageError {
   return new UsageError(message, undefined, status);
+}
+
+/** A mistake tc reports and exits on (invarg, duparg, an incomplete line, a kind's usage()). */
+export function exit(message: string): TcExit {
+  return new TcExit(message);
 }
 
 /** A device name that does not exist: `Cannot find device "X"`, exit 1. */
@@ -64,7 +77,7 @@ export class Words {
   /** The value after `kw` (NEXT_ARG): tc's incomplete_command() when the line ends. */
   value(_kw: string): string {
     const v = this.next();
-    if (v === undefined) throw fail('Command line is not complete. Try option "help"');
+    if (v === undefined) throw exit('Command line is not complete. Try option "help"');
     return v;
   }
 
@@ -76,12 +89,12 @@ export class Words {
 
 /** invarg(): `Error: argument "X" is wrong: MSG`, exit 255. */
 export function invarg(what: string, arg: string): UsageError {
-  return fail(`Error: argument "${arg}" is wrong: ${what}`);
+  return exit(`Error: argument "${arg}" is wrong: ${what}`);
 }
 
 /** duparg(): `Error: duplicate "KEY": "ARG" is the second value.`, exit 255. */
 export function duparg(key: string, arg: string): UsageError {
-  return fail(`Error: duplicate "${key}": "${arg}" is the second value.`);
+  return exit(`Error: duplicate "${key}": "${arg}" is the second value.`);
 }
 
 /** strtoul with tc's base (0: 0x hex, 0 octal, decimal), the whole word, at most `max`. */

@@ -9,7 +9,7 @@ import { splitBatchLine } from '../ip/index.js';
 import { UsageError } from '../usage.js';
 import { TcContext, type TcOptions } from './context.js';
 import { refusalText } from './errors.js';
-import { fail, matches, TC_EXIT } from './grammar.js';
+import { fail, matches, TC_EXIT, TcExit } from './grammar.js';
 
 /** `tc help`. */
 export const USAGE = `Usage:	tc [ OPTIONS ] OBJECT { COMMAND | help }
@@ -95,8 +95,8 @@ export function reportTcError(e: unknown, write: (s: string) => void = (s) => pr
   throw e;
 }
 
-/** do_cmd: one command line (the object and its words). */
-async function runOne(ctx: TcContext, words: string[]): Promise<number> {
+/** do_cmd: one command line (the object and its words); a TcExit ends a batch (tc exits). */
+async function runOne(ctx: TcContext, words: string[], batch = false): Promise<number> {
   const out = new Output({ json: ctx.opts.json, pretty: ctx.opts.pretty, oneline: ctx.opts.oneline });
   try {
     const word = words[0]!;
@@ -110,6 +110,7 @@ async function runOne(ctx: TcContext, words: string[]): Promise<number> {
     return await mod.run(ctx.withOutput(out), words.slice(1));
   } catch (e) {
     await out.flush().catch(() => undefined);
+    if (batch && e instanceof TcExit) throw e;
     return reportTcError(e);
   }
 }
@@ -127,7 +128,7 @@ async function runBatch(ctx: TcContext, file: string): Promise<number> {
   for (let n = 0; n < lines.length; n++) {
     const words = splitBatchLine(lines[n]!);
     if (words.length === 0) continue;
-    const rc = await runOne(ctx, words);
+    const rc = await runOne(ctx, words, true);
     if (rc !== 0) {
       process.stderr.write(`Command failed ${file}:${n + 1}\n`);
       status = TC_EXIT.FAILURE;

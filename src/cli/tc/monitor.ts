@@ -28,6 +28,8 @@ export async function run(ctx: TcContext, argv: string[]): Promise<number> {
       }
       const arrival = { deleted: ev.event === 'del', nlflags: ev.flags ?? 0 };
       if (ctx.opts.timestamp) out.fp(`${new Date().toString().slice(0, 24)}\n`);
+      // NDJSON records say what they are (tc's objects carry no such field of their own).
+      out.setRecordPrefix([['object', ev.kind]]);
       if (ev.kind === 'qdisc') printQdisc(out, ev.object as TcObject, ctx, {}, arrival);
       else if (ev.kind === 'class') printClass(out, ev.object as TcObject, ctx, {}, arrival);
       else if (ev.kind === 'filter') printFilter(out, ev.object as TcObject, ctx, {}, arrival);

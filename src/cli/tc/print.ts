@@ -129,8 +129,9 @@ export function printFilter(out: Output, f: TcObject, ctx: TcContext, shown: Sho
   eventWords(out, arrival);
   out.fp('filter ');
   whereFields(out, f, ctx, shown);
+  ctx.filterProtocol = ((f.info & 0xff) << 8) | ((f.info >>> 8) & 0xff);
   if (f.info) {
-    const proto = ((f.info & 0xff) << 8) | ((f.info >>> 8) & 0xff);
+    const proto = ctx.filterProtocol;
     const prio = f.info >>> 16;
     if (!shown.protocol || shown.protocol !== proto) {
       if (proto) out.field('protocol', protocolText(proto), `protocol ${protocolText(proto)} `);

@@ -300,7 +300,7 @@ function tbfPrint(out: Output, o: any, ctx: TcContext): void {
     out.field('burst', buffer, `burst ${formatTcSize(buffer)} `);
   }
   if (prate) {
-    out.field('peakrate', prate, `peakrate ${formatTcRate(prate)} `);
+    out.fp(`peakrate ${formatTcRate(prate)} `);
     if (q.mtu || q.peakrate_mpu) {
       const mtu = tcXmitSize(prate, q.mtu);
       if (d) {

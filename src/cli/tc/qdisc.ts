@@ -3,7 +3,7 @@ import { NLM_F_REPLACE } from '../../wire/index.js';
 import { TC_H } from '../../route/constants.js';
 import { addTc, changeTc, deleteTc, dumpQdiscs, replaceTc, type TcSpec } from '../../route/index.js';
 import type { TcContext } from './context.js';
-import { classid, duparg, fail, invarg, matches, qdiscHandle, TC_EXIT, Words } from './grammar.js';
+import { classid, duparg, exit, fail, invarg, matches, qdiscHandle, TC_EXIT, Words } from './grammar.js';
 import { printQdisc } from './print.js';
 import { QDISC_KINDS } from './qdisc-kinds.js';
 import { kernelCall } from './errors.js';
@@ -96,7 +96,7 @@ async function list(ctx: TcContext, w: Words): Promise<number> {
   for (let a = w.next(); a !== undefined; a = w.next()) {
     if (a === 'dev') dev = w.value(a);
     else if (a === 'ingress' || a === 'clsact') {
-      if (parent) throw fail(`Duplicate parent ID\n${QDISC_USAGE}`);
+      if (parent) throw exit(`Duplicate parent ID\n${QDISC_USAGE}`);
       parent = TC_H.INGRESS;
     } else if (matches(a, 'help')) throw usage();
     else if (a === 'invisible') invisible = true;
