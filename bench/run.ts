@@ -1,6 +1,6 @@
 // nlkit benchmarks: full routing tables, event storms and bulk changes, measured in one run
 // against iproute2 and a C floor. Run as root: `npm run bench` (options: --routes N, --runs K,
-// --storm M, --bulk N, --conns N, --million; --only dump,storm,bulk,ss). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
+// --storm M, --bulk N, --conns N, --million; --only dump,storm,bulk,ss,tc). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
 //
 // Timed commands run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS: that variable makes every
 // Node start read a CA bundle (~95 ms here), which has nothing to do with Netlink.
@@ -12,6 +12,7 @@ import {
   ROOT, addGatewayDevice, buildC, deleteNetns, fillRoutes, makeNetns, measure, median, prefix, sh, timedEnv, type Sample,
 } from './ns.js';
 import { ssBench } from './ss.js';
+import { tcBench } from './tc.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -22,6 +23,7 @@ const { values: opt } = parseArgs({
     million: { type: 'boolean', default: false },
     only: { type: 'string' },
     conns: { type: 'string', default: '20000' }, // TCP connections of the ss bench
+    filters: { type: 'string', default: '10000' }, // u32 filters of the tc bench
   },
 });
 const N = Number(opt.routes);
@@ -262,6 +264,12 @@ async function main(): Promise<void> {
     const conns = Number(opt.conns);
     const { rows, floorMs } = await ssBench(conns, RUNS);
     table(`Socket list: ${conns} established TCP connections (${2 * conns} sockets; ${RUNS} runs, medians)`, rows, floorMs);
+  }
+  if (want('tc')) {
+    const filters = Number(opt.filters);
+    const { rows, floorMs, ratios } = await tcBench(filters, RUNS);
+    table(`Filter list: ${filters} u32 filters on one link (${RUNS} runs, medians)`, rows, floorMs);
+    console.log(ratios);
   }
   if (opt.million || only?.includes('million')) await millionBench();
 }
