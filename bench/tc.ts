@@ -63,8 +63,8 @@ export async function tcBench(N: number, RUNS: number): Promise<{ rows: TcRow[];
       ['C floor (bench/c/tcfloor.c, whole process)', [floor, NS, 'd0']],
       ['`tc filter show dev d0`', ['tc', '-n', NS, 'filter', 'show', 'dev', 'd0']],
       ['`tc -j filter show dev d0`', ['tc', '-n', NS, '-j', 'filter', 'show', 'dev', 'd0']],
-      ['`nlkit tc filter show dev d0` (whole process)', [process.execPath, cli, 'tc', '-n', NS, 'filter', 'show', 'dev', 'd0']],
-      ['`nlkit tc -j filter show dev d0` (whole process)', [process.execPath, cli, 'tc', '-n', NS, '-j', 'filter', 'show', 'dev', 'd0']],
+      ['`nlkit tc filter show dev d0` (whole process)', [cli, 'tc', '-n', NS, 'filter', 'show', 'dev', 'd0']],
+      ['`nlkit tc -j filter show dev d0` (whole process)', [cli, 'tc', '-n', NS, '-j', 'filter', 'show', 'dev', 'd0']],
     ];
     // Each command once to warm caches, then RUNS rounds, interleaved so drift hits all alike.
     for (const [, cmd] of cmds) measure(measureBin, cmd);

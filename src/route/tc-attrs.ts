@@ -150,8 +150,16 @@ const selFlagBits = Object.entries(u32SelFlags.bits) as [string, number][];
 export const u32SelCodec: CustomCodec<U32Sel> = {
   decode(buf, dv, start, end) {
     const f = dv.getUint8(start);
-    const flags: (string | number)[] = selFlagBits.filter(([, b]) => f & b).map(([n]) => n);
-    const rest = selFlagBits.reduce((a, [, b]) => a & ~b, f);
+    // A loop, not filter/map: this runs once per filter of a 10,000-filter dump.
+    const flags: (string | number)[] = [];
+    let rest = f;
+    for (let i = 0; i < selFlagBits.length; i++) {
+      const [n, b] = selFlagBits[i]!;
+      if (f & b) {
+        flags.push(n);
+        rest &= ~b;
+      }
+    }
     if (rest) flags.push(rest);
     const nkeys = dv.getUint8(start + 2);
     const keys: U32Key[] = [];
