@@ -13,6 +13,8 @@ import { test } from 'node:test';
 import {
   actionCodec, addActions, deleteActions, dumpQdiscs, flushActions, formatTcRate, formatTcSize, getAction, listActions, RTM, TC_ACT, TCA_EGRESS,
 } from '../src/route/index.js';
+import { StringSink } from '../src/cli/ip/output.js';
+import { runWith } from '../src/cli/tc/index.js';
 import { cliEnv, nlkit, startNlkit } from './helpers/cli.js';
 import { ip, requireRoot, requireTool, withNetns } from './helpers/netns.js';
 
@@ -22,12 +24,27 @@ function tc(ns: string, args: string[], input?: string): { status: number | null
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The same links in each namespace (so ifindexes agree), IPv6 off so no packet moves a counter. */
-function links(ns: string): void {
-  execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
+/**
+ * `nlkit tc ARGS…` run in this process (what main.ts runs, with the output collected): a Node
+ * start per comparison would cost more than the whole test. Whole processes run the batch
+ * build and the monitor.
+ */
+async function nlkitTc(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const sink = new StringSink();
+  let stderr = '';
+  const status = await runWith(args, { stdout: sink, stderr: (s) => { stderr += s; } });
+  return { status, stdout: sink.text, stderr };
+}
+
+/**
+ * The same veth pairs in each namespace (so ifindexes agree), down, so no packet moves a
+ * counter; `up` brings d0/d1 up with IPv6 off (nothing but the test's own packets then).
+ */
+function links(ns: string, opts: { pairs?: number; up?: boolean } = {}): void {
+  const pairs = [['d0', 'd1'], ['e0', 'f0'], ['e1', 'f1']].slice(0, opts.pairs ?? 3);
+  if (opts.up) execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1']);
   ip(ns, ['-batch', '-'], {
-    input: ['link add d0 type veth peer name d1', 'link add e0 type veth peer name f0', 'link add e1 type veth peer name f1',
-      ...['d0', 'd1', 'e0', 'f0', 'e1', 'f1'].map((l) => `link set ${l} up`)].join('\n') + '\n',
+    input: [...pairs.map(([x, y]) => `link add ${x} type veth peer name ${y}`), ...(opts.up ? ['link set d0 up', 'link set d1 up'] : [])].join('\n') + '\n',
   });
 }
 
@@ -105,7 +122,7 @@ test('nlkit tc: one -batch built by tc and by nlkit reads the same to tc; what t
       const json = path.join(dir, 'json');
       writeFileSync(json, `${SHOW.replace(/^class .*\n/gm, '')}class show dev d0\n`);
       for (const [opts, file] of [[[], show], [['-d'], show], [['-j'], json], [['-p'], show], [['-s'], show]] as [string[], string][]) {
-        const mine = nlkit(['tc', '-n', a, ...opts, '-batch', file]);
+        const mine = await nlkitTc(['-n', a, ...opts, '-batch', file]);
         const theirs = tc(a, [...opts, '-batch', file]);
         assert.equal(mine.status, 0, mine.stderr);
         if (file !== json) {
@@ -162,20 +179,20 @@ test('nlkit tc: mistakes and refusals read and exit as tc\'s', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-tc-'));
   try {
     await withNetns(async (ns) => {
-      links(ns);
+      links(ns, { pairs: 1 });
       const file = path.join(dir, 'mistakes');
       writeFileSync(file, MISTAKES);
       // -force runs every line after a failure: one process each says it all.
       const theirs = tc(ns, ['-force', '-batch', file]);
       tc(ns, ['qdisc', 'del', 'dev', 'd0', 'root']);
-      const mine = nlkit(['tc', '-n', ns, '-force', '-batch', file]);
+      const mine = await nlkitTc(['-n', ns, '-force', '-batch', file]);
       assert.equal(mine.stderr, theirs.stderr);
       assert.equal(mine.stdout, theirs.stdout);
       assert.equal(mine.status, theirs.status);
       assert.equal(mine.status, 255, 'the last line is a mistake tc exits on');
-      // Statuses of single commands: a kernel refusal 2, a mistake tc exits on 255 (1 for a missing device: the batch above).
-      for (const argv of [['qdisc', 'add', 'dev', 'd0', 'root', 'prio'], ['actions', 'add', 'action', 'bogus']]) {
-        const m = nlkit(['tc', '-n', ns, ...argv]);
+      // Statuses of single commands: a kernel refusal 2, a missing device 1, a mistake 255.
+      for (const argv of [['qdisc', 'add', 'dev', 'd0', 'root', 'prio'], ['qdisc', 'add', 'dev', 'nosuch', 'root', 'htb'], ['qdisc', 'foo'], ['actions', 'add', 'action', 'bogus']]) {
+        const m = await nlkitTc(['-n', ns, ...argv]);
         const r = tc(ns, argv);
         assert.deepEqual({ status: m.status, stderr: m.stderr }, { status: r.status, stderr: r.stderr }, argv.join(' '));
       }
@@ -188,16 +205,16 @@ test('nlkit tc: mistakes and refusals read and exit as tc\'s', async (t) => {
 test('nlkit tc: a tbf limits what leaves the link (its own counters: drops, overlimits, bytes within rate x time)', async (t) => {
   if (!requireRoot(t) || !requireTool(t, 'tc') || !requireTool(t, 'python3')) return;
   await withNetns(async (ns) => {
-    links(ns);
+    links(ns, { pairs: 1, up: true });
     ip(ns, ['-batch', '-'], { input: 'addr add 10.77.0.1/24 dev d0\nneigh add 10.77.0.9 lladdr 02:00:00:00:00:09 dev d0 nud permanent\n' });
     const rate = 125_000; // 1mbit
     const burst = 10 * 1024;
-    const r = nlkit(['tc', '-n', ns, 'qdisc', 'add', 'dev', 'd0', 'root', 'handle', '2:', 'tbf', 'rate', '1mbit', 'burst', '10kb', 'limit', '20kb']);
+    const r = await nlkitTc(['-n', ns, 'qdisc', 'add', 'dev', 'd0', 'root', 'handle', '2:', 'tbf', 'rate', '1mbit', 'burst', '10kb', 'limit', '20kb']);
     assert.equal(r.status, 0, r.stderr);
-    const offered = 2000;
+    const offered = 600;
     const size = 1000;
     const started = process.hrtime.bigint();
-    // 2000 datagrams of 1028 bytes on the wire (2 MB) offered at once: at 1 Mbit/s they would need 16 s.
+    // 600 datagrams of 1042 bytes on the wire (625 KB) offered at once: at 1 Mbit/s they would need 5 s.
     execFileSync('ip', ['netns', 'exec', ns, 'python3', '-c', `
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -224,18 +241,18 @@ for i in range(${offered}):
 test('nlkit tc monitor -j: one JSON object per event, as the changes happen', async (t) => {
   if (!requireRoot(t) || !requireTool(t, 'tc')) return;
   await withNetns(async (ns) => {
-    links(ns);
-    tc(ns, ['qdisc', 'add', 'dev', 'e1', 'clsact']);
+    links(ns, { pairs: 1 });
+    tc(ns, ['qdisc', 'add', 'dev', 'd1', 'clsact']);
     const mon = startNlkit(['tc', '-n', ns, '-j', 'monitor']);
     try {
       // Until the monitor has joined the group nothing shows: probe with a changing limit until one does.
       let seen = false;
       for (let limit = 10; limit < 60 && !seen; limit++) {
-        tc(ns, ['qdisc', 'replace', 'dev', 'e0', 'root', 'handle', '4:', 'pfifo', 'limit', String(limit)]);
+        tc(ns, ['qdisc', 'replace', 'dev', 'd0', 'root', 'handle', '4:', 'pfifo', 'limit', String(limit)]);
         seen = await mon.waitFor('out', /"kind":"pfifo"/, 300).then(() => true, () => false);
       }
       assert.ok(seen, `the monitor printed a probe: ${mon.stderr()}`);
-      const f = tc(ns, ['filter', 'add', 'dev', 'e1', 'ingress', 'prio', '9', 'protocol', 'ip', 'u32', 'match', 'ip', 'src', '1.2.3.4', 'classid', '4:1']);
+      const f = tc(ns, ['filter', 'add', 'dev', 'd1', 'ingress', 'prio', '9', 'protocol', 'ip', 'u32', 'match', 'ip', 'src', '1.2.3.4', 'classid', '4:1']);
       assert.equal(f.status, 0, f.stderr);
       await mon.waitFor('out', /"object":"filter".*"pref":9.*\n/);
       const lines = mon.stdout().trim().split('\n').map((l) => JSON.parse(l));
@@ -253,7 +270,7 @@ test('nlkit tc monitor -j: one JSON object per event, as the changes happen', as
 test('actions on their own: add, get, list (as tc -j shows them), bound by index, delete refused while bound, flush', async (t) => {
   if (!requireRoot(t) || !requireTool(t, 'tc')) return;
   await withNetns(async (ns) => {
-    links(ns);
+    links(ns, { pairs: 1 });
     const opts = { netns: ns };
     const d1 = (JSON.parse(ip(ns, '-j link show dev d1')) as { ifindex: number }[])[0]!.ifindex;
     const added = await addActions([

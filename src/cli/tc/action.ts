@@ -32,9 +32,9 @@ const TALK = 'We have an error talking to the kernel';
 const KNOWN = new Set(['mirred', 'gact']);
 
 /** Prints tc's refusal text; true when `e` was one. */
-function refused(e: unknown, after: string): boolean {
+function refused(ctx: TcContext, e: unknown, after: string): boolean {
   if (!(e instanceof NetlinkError)) return false;
-  process.stderr.write(`${refusalText(e)}\n${after}\n`);
+  ctx.err(`${refusalText(e)}\n${after}\n`);
   return true;
 }
 
@@ -64,7 +64,7 @@ async function getOrDelete(ctx: TcContext, cmd: 'get' | 'del', w: Words): Promis
     await out.end();
     return true;
   } catch (e) {
-    if (refused(e, TALK)) return false;
+    if (refused(ctx, e, TALK)) return false;
     throw e;
   }
 }
@@ -77,7 +77,7 @@ async function listOrFlush(ctx: TcContext, flush: boolean, w: Words): Promise<nu
       await flushActions(kind, ctx.lib);
       return 0;
     } catch (e) {
-      if (refused(e, 'We have an error flushing')) return TC_EXIT.FAILURE;
+      if (refused(ctx, e, 'We have an error flushing')) return TC_EXIT.FAILURE;
       throw e;
     }
   }
@@ -103,7 +103,7 @@ export async function run(ctx: TcContext, argv: string[]): Promise<number> {
         if (matches(cmd, 'add')) await addActions(list as never, ctx.lib);
         else await replaceActions(list as never, ctx.lib);
       } catch (e) {
-        if (refused(e, TALK)) return TC_EXIT.INVARG;
+        if (refused(ctx, e, TALK)) return TC_EXIT.INVARG;
         throw e;
       }
     } else if (matches(cmd, 'delete') || matches(cmd, 'get')) {

@@ -2,7 +2,7 @@
 // namespace and the link names (tc's ll_map), loaded once and only when a command needs them.
 import { dumpLinks, openRoute } from '../../route/index.js';
 import type { NetlinkSocket } from '../../socket/index.js';
-import type { Output } from '../ip/output.js';
+import type { Output, Sink } from '../ip/output.js';
 import { noDevice } from './grammar.js';
 
 /** Global options of `nlkit tc`, as tc parses them before the object. */
@@ -24,13 +24,30 @@ export interface TcOptions {
   force: boolean;
 }
 
+/** Where a run's output goes: stdout and stderr by default, collectors in tests. */
+export interface TcIo {
+  stdout: Sink;
+  stderr: (s: string) => void;
+}
+
+/** The process's own streams. */
+export const processIo = (): TcIo => ({ stdout: process.stdout, stderr: (s) => process.stderr.write(s) });
+
 /** Everything a command needs: options, output, socket, names. */
 export class TcContext {
   /** The socket and names, shared by the contexts of one batch. */
   private readonly conn: { sock?: NetlinkSocket; names?: Map<number, string> };
+  /** Where the output goes. */
+  readonly io: TcIo;
 
-  constructor(readonly opts: TcOptions, readonly out: Output, conn?: TcContext) {
+  constructor(readonly opts: TcOptions, readonly out: Output, conn?: TcContext, io?: TcIo) {
     this.conn = conn ? conn.conn : {};
+    this.io = io ?? conn?.io ?? processIo();
+  }
+
+  /** Writes to stderr. */
+  err(s: string): void {
+    this.io.stderr(s);
   }
 
   /** The protocol of the filter being printed (u32's -p names IPv4 fields only for `protocol ip`). */
@@ -49,7 +66,7 @@ export class TcContext {
 
   /** `{ socket }` for route/ calls; the kernel's warnings printed as tc prints them. */
   get lib(): { socket: NetlinkSocket; onWarning: (m: string) => void } {
-    return { socket: this.sock, onWarning: (m) => process.stderr.write(`Warning: ${m}${m.endsWith('.') ? '' : '.'}\n`) };
+    return { socket: this.sock, onWarning: (m) => this.err(`Warning: ${m}${m.endsWith('.') ? '' : '.'}\n`) };
   }
 
   /** Loads the link names (ll_init_map). */

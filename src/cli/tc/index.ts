@@ -7,7 +7,7 @@ import { NetlinkError, SocketError } from '../../socket/index.js';
 import { Output } from '../ip/output.js';
 import { splitBatchLine } from '../ip/index.js';
 import { UsageError } from '../usage.js';
-import { TcContext, type TcOptions } from './context.js';
+import { processIo, TcContext, type TcIo, type TcOptions } from './context.js';
 import { refusalText } from './errors.js';
 import { fail, matches, TC_EXIT, TcExit } from './grammar.js';
 
@@ -97,11 +97,11 @@ export function reportTcError(e: unknown, write: (s: string) => void = (s) => pr
 
 /** do_cmd: one command line (the object and its words); a TcExit ends a batch (tc exits). */
 async function runOne(ctx: TcContext, words: string[], batch = false): Promise<number> {
-  const out = new Output({ json: ctx.opts.json, pretty: ctx.opts.pretty, oneline: ctx.opts.oneline });
+  const out = new Output({ json: ctx.opts.json, pretty: ctx.opts.pretty, oneline: ctx.opts.oneline, sink: ctx.io.stdout });
   try {
     const word = words[0]!;
     if (matches(word, 'help')) {
-      process.stderr.write(`${USAGE}\n`);
+      ctx.err(`${USAGE}\n`);
       return 0;
     }
     const hit = OBJECTS.find(([name]) => matches(word, name));
@@ -111,7 +111,7 @@ async function runOne(ctx: TcContext, words: string[], batch = false): Promise<n
   } catch (e) {
     await out.flush().catch(() => undefined);
     if (batch && e instanceof TcExit) throw e;
-    return reportTcError(e);
+    return reportTcError(e, (s) => ctx.err(s));
   }
 }
 
@@ -130,7 +130,7 @@ async function runBatch(ctx: TcContext, file: string): Promise<number> {
     if (words.length === 0) continue;
     const rc = await runOne(ctx, words, true);
     if (rc !== 0) {
-      process.stderr.write(`Command failed ${file}:${n + 1}\n`);
+      ctx.err(`Command failed ${file}:${n + 1}\n`);
       status = TC_EXIT.FAILURE;
       if (!ctx.opts.force) break;
     }
@@ -139,19 +139,25 @@ async function runBatch(ctx: TcContext, file: string): Promise<number> {
 }
 
 /** Entry point of `nlkit tc`. */
-export async function run(argv: string[]): Promise<number> {
+export function run(argv: string[]): Promise<number> {
+  return runWith(argv, processIo());
+}
+
+/** `nlkit tc` with its output going to `io` (tests run it in-process). */
+export async function runWith(argv: string[], io: TcIo): Promise<number> {
+  const report = (e: unknown) => reportTcError(e, io.stderr);
   let parsed: ReturnType<typeof parseOptions>;
   try {
     parsed = parseOptions(argv);
   } catch (e) {
-    return reportTcError(e);
+    return report(e);
   }
   const { opts, rest } = parsed;
-  const ctx = new TcContext(opts, new Output({ json: opts.json, pretty: opts.pretty, oneline: opts.oneline }));
+  const ctx = new TcContext(opts, new Output({ json: opts.json, pretty: opts.pretty, oneline: opts.oneline, sink: io.stdout }), undefined, io);
   try {
-    if (opts.batch !== undefined) return await runBatch(ctx, opts.batch).catch(reportTcError);
+    if (opts.batch !== undefined) return await runBatch(ctx, opts.batch).catch(report);
     if (rest.length === 0) {
-      process.stderr.write(`${USAGE}\n`);
+      io.stderr(`${USAGE}\n`);
       return 0;
     }
     return await runOne(ctx, rest);
