@@ -22,8 +22,9 @@ async function modify(ctx: TcContext, cmd: 'add' | 'del' | 'get', w: Words): Pro
     await kernelCall(async () => {
       got = await getTc('chain', spec, ctx.lib);
     }, TC_EXIT.REFUSED, TALK);
+    await ctx.linkNames();
     ctx.out.begin();
-    printChain(ctx.out, got!, ctx, {});
+    printChain(ctx.out, got!, ctx, { ifindex: spec.ifindex as number });
     await ctx.out.end();
     return 0;
   }

@@ -117,7 +117,7 @@ async function modify(ctx: TcContext, cmd: 'add' | 'change' | 'replace' | 'del' 
     }, TC_EXIT.REFUSED, TALK);
     await ctx.linkNames();
     ctx.out.begin();
-    printFilter(ctx.out, got!, ctx, {});
+    printFilter(ctx.out, got!, ctx, { ifindex: spec.ifindex as number });
     await ctx.out.end();
     return 0;
   }
