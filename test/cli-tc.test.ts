@@ -67,7 +67,7 @@ filter add dev d0 parent 1: protocol ip prio 6 u32 match ip dst 10.9.9.8 flowid 
 chain add dev d0 parent 1: chain 3
 qdisc add dev e0 root handle 7: tbf rate 10mbit burst 10kb limit 30000 peakrate 20mbit mtu 1600
 qdisc add dev e1 root handle 8: bfifo limit 30kb
-qdisc add dev f1 root handle 9: pfifo limit 77
+qdisc add dev f1 root handle 9: estimator 1sec 8sec pfifo limit 77
 qdisc add dev f0 root handle 6: htb default 1
 `;
 

@@ -1,9 +1,9 @@
 // `nlkit tc class`: add, change, replace, delete and show, in tc's grammar (tc_class.c).
 import { TC_H } from '../../route/constants.js';
-import { addTc, changeTc, deleteTc, dumpClasses, replaceTc, type TcSpec } from '../../route/index.js';
+import { addTc, changeTc, deleteTc, dumpClasses, parseTcTime, replaceTc, type TcSpec } from '../../route/index.js';
 import type { TcContext } from './context.js';
 import { kernelCall } from './errors.js';
-import { classid, duparg, fail, invarg, matches, qdiscHandle, TC_EXIT, Words } from './grammar.js';
+import { classid, duparg, fail, invarg, matches, parseEstimator, qdiscHandle, TC_EXIT, Words } from './grammar.js';
 import { printClass } from './print.js';
 import { QDISC_KINDS } from './qdisc-kinds.js';
 
@@ -23,6 +23,7 @@ async function modify(ctx: TcContext, cmd: 'add' | 'change' | 'replace' | 'del',
   let dev: string | undefined;
   let handle = 0, parent = 0;
   let kind: string | undefined;
+  let rate: { interval: number; ewma_log: number } | undefined;
   for (let a = w.next(); a !== undefined; a = w.next()) {
     if (a === 'dev') {
       const v = w.value(a);
@@ -45,6 +46,9 @@ async function modify(ctx: TcContext, cmd: 'add' | 'change' | 'replace' | 'del',
       const p = classid(v);
       if (p === undefined) throw invarg('invalid parent ID', v);
       parent = p;
+    } else if (matches(a, 'estimator')) {
+      if (rate) throw duparg('estimator', a);
+      rate = parseEstimator(w, parseTcTime);
     } else if (matches(a, 'help')) throw usage();
     else {
       kind = a;
@@ -61,6 +65,7 @@ async function modify(ctx: TcContext, cmd: 'add' | 'change' | 'replace' | 'del',
   const spec: TcSpec = { handle, parent, ifindex: dev !== undefined ? await ctx.ifindex(dev) : 0 };
   if (kind !== undefined) spec.kind = kind;
   if (options !== undefined) spec.options = options as TcSpec['options'];
+  if (rate) spec.rate = rate as TcSpec['rate'];
   return kernelCall(async () => {
     if (cmd === 'del') await deleteTc('class', spec, ctx.lib);
     else if (cmd === 'add') await addTc('class', spec, ctx.lib);

@@ -238,3 +238,24 @@ export function parseVerdict(w: Words): number | undefined {
 export function isNewCommand(w: string | undefined): boolean {
   return w === 'change' || w === 'replace' || w === 'delete' || w === 'add' || w === 'get' || w === 'list' || w === 'flush' || w === 'show';
 }
+
+/**
+ * parse_estimator: `estimator INTERVAL TIME_CONSTANT` (times, `1sec 8sec`) into struct
+ * tc_estimator as tc_setup_estimator computes it; the cursor is after the keyword.
+ */
+export function parseEstimator(w: Words, parseTime: (s: string) => number | undefined): { interval: number; ewma_log: number } {
+  const a = parseTime(w.value('estimator'));
+  if (a === undefined) throw invarg('invalid estimator interval', 'estimator');
+  const tc = parseTime(w.value('estimator'));
+  if (tc === undefined) throw invarg('invalid estimator time constant', 'estimator');
+  let interval = 0;
+  for (; interval <= 5; interval++) if (a <= (1 << interval) * (1e6 / 4)) break;
+  let ewma = 1;
+  for (; ewma < 32; ewma++) {
+    const wgt = 1 - 1 / 2 ** ewma;
+    if (a / -Math.log(wgt) > tc) break;
+  }
+  ewma--;
+  if (interval > 5 || ewma === 0 || ewma >= 31) throw fail('Error: estimator parameters are out of range.');
+  return { interval: (interval - 2) & 0xff, ewma_log: ewma };
+}

@@ -1,9 +1,9 @@
 // `nlkit tc qdisc`: add, change, replace, link, delete and show, in tc's grammar (tc_qdisc.c).
 import { NLM_F_REPLACE } from '../../wire/index.js';
 import { TC_H } from '../../route/constants.js';
-import { addTc, changeTc, deleteTc, dumpQdiscs, replaceTc, type TcSpec } from '../../route/index.js';
+import { addTc, changeTc, deleteTc, dumpQdiscs, parseTcTime, replaceTc, type TcSpec } from '../../route/index.js';
 import type { TcContext } from './context.js';
-import { classid, duparg, exit, fail, invarg, matches, qdiscHandle, TC_EXIT, Words } from './grammar.js';
+import { classid, duparg, exit, fail, invarg, matches, parseEstimator, qdiscHandle, TC_EXIT, Words } from './grammar.js';
 import { printQdisc } from './print.js';
 import { QDISC_KINDS } from './qdisc-kinds.js';
 import { kernelCall } from './errors.js';
@@ -30,6 +30,7 @@ async function modify(ctx: TcContext, cmd: 'add' | 'change' | 'replace' | 'link'
   let dev: string | undefined;
   let handle = 0, parent = 0;
   let kind: string | undefined;
+  let rate: { interval: number; ewma_log: number } | undefined;
   for (let a = w.next(); a !== undefined; a = w.next()) {
     if (a === 'dev') {
       const v = w.value(a);
@@ -56,6 +57,9 @@ async function modify(ctx: TcContext, cmd: 'add' | 'change' | 'replace' | 'link'
       const p = classid(v);
       if (p === undefined) throw invarg('invalid parent ID', v);
       parent = p;
+    } else if (matches(a, 'estimator')) {
+      if (rate) throw duparg('estimator', a);
+      rate = parseEstimator(w, parseTcTime);
     } else if (matches(a, 'help')) {
       throw usage();
     } else {
@@ -79,6 +83,7 @@ async function modify(ctx: TcContext, cmd: 'add' | 'change' | 'replace' | 'link'
   else spec.ifindex = 0;
   if (kind !== undefined) spec.kind = kind;
   if (options !== undefined) spec.options = options as TcSpec['options'];
+  if (rate) spec.rate = rate as TcSpec['rate'];
   return kernelCall(async () => {
     if (cmd === 'del') await deleteTc('qdisc', spec, ctx.lib);
     else if (cmd === 'add') await addTc('qdisc', spec, ctx.lib);
