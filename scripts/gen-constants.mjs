@@ -150,6 +150,7 @@ const FILES = [
       { name: 'TCA_MIRRED', enum: 'TM' },
       { name: 'TCA_EGRESS', headers: ['linux/tc_act/tc_mirred.h'] },
       { name: 'TCA_INGRESS', headers: ['linux/tc_act/tc_mirred.h'] },
+      { name: 'TC_LINKLAYER', enum: 'ETHERNET' },
       { name: 'TCA_GACT', enum: 'TM' },
       { name: 'PGACT', headers: ['linux/tc_act/tc_gact.h'] },
       { name: 'TCA_ACT_FLAG', headers: ['linux/rtnetlink.h'] },

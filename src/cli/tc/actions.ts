@@ -1,6 +1,6 @@
 // Actions as tc parses and prints them (m_action.c, m_mirred.c, m_gact.c): the list after
 // `action` in a filter or `tc actions add`, and the `action order N: …` blocks of a listing.
-import { TC_ACT, TCA_EGRESS, TCA_INGRESS } from '../../route/constants.js';
+import { PGACT, TC_ACT, TCA_ACT_FLAGS, TCA_ACT_HW_STATS, TCA_EGRESS, TCA_INGRESS } from '../../route/constants.js';
 import type { TcAction, TcActionEntry } from '../../route/index.js';
 import type { Output } from '../ip/output.js';
 import type { TcContext } from './context.js';
@@ -57,7 +57,7 @@ function printMirred(out: Output, o: any, ctx: TcContext): void {
   out.nl();
 }
 
-const PROB_TYPES = ['none', 'netrand', 'determ'];
+const PROB_TYPES: Record<number, string> = { [PGACT.NONE]: 'none', [PGACT.NETRAND]: 'netrand', [PGACT.DETERM]: 'determ' };
 
 function printGact(out: Output, o: any, ctx: TcContext): void {
   const p = o?.parms;
@@ -81,7 +81,7 @@ function printGact(out: Output, o: any, ctx: TcContext): void {
 
 const PRINTERS: Record<string, (out: Output, o: any, ctx: TcContext) => void> = { mirred: printMirred, gact: printGact };
 
-const HW_STATS: [string, number][] = [['immediate', 1], ['delayed', 2], ['disabled', 0]];
+const HW_STATS: [string, number][] = [['immediate', TCA_ACT_HW_STATS.IMMEDIATE], ['delayed', TCA_ACT_HW_STATS.DELAYED], ['disabled', 0]];
 
 function printHwStats(out: Output, key: string, bf: { value: number; selector: number }): void {
   const v = bf.value & bf.selector;
@@ -122,18 +122,19 @@ function printOne(out: Output, a: TcAction, ctx: TcContext, standalone: boolean)
     let newline = false;
     if (a.flags) {
       const f = a.flags;
-      if (f.selector & 1) {
+      const { NO_PERCPU_STATS, SKIP_HW, SKIP_SW } = TCA_ACT_FLAGS;
+      if (f.selector & NO_PERCPU_STATS) {
         newline = true;
-        out.field('no_percpu', Boolean(f.value & 1), f.value & 1 ? '\tno_percpu' : undefined);
+        out.field('no_percpu', Boolean(f.value & NO_PERCPU_STATS), f.value & NO_PERCPU_STATS ? '\tno_percpu' : undefined);
       }
-      if (f.selector & 2) {
+      if (f.selector & SKIP_HW) {
         newline = true;
-        skipHw = Boolean(f.value & 2);
+        skipHw = Boolean(f.value & SKIP_HW);
         out.field('skip_hw', skipHw, skipHw ? '\tskip_hw' : undefined);
       }
-      if (f.selector & 4) {
+      if (f.selector & SKIP_SW) {
         newline = true;
-        out.field('skip_sw', Boolean(f.value & 4), f.value & 4 ? '\tskip_sw' : undefined);
+        out.field('skip_sw', Boolean(f.value & SKIP_SW), f.value & SKIP_SW ? '\tskip_sw' : undefined);
       }
     }
     if (a.in_hw_count !== undefined && !skipHw) {
@@ -194,7 +195,7 @@ function parseGact(w: Words, kindWord: string): Record<string, unknown> {
     if (w.peek() === 'random') {
       w.next();
       const t = w.value('random');
-      const ptype = t === 'netrand' ? 1 : t === 'determ' ? 2 : undefined;
+      const ptype = t === 'netrand' ? PGACT.NETRAND : t === 'determ' ? PGACT.DETERM : undefined;
       if (ptype === undefined) throw fail(`Illegal "random type"\n${GACT_USAGE}`);
       const paction = parseVerdict(w);
       if (paction === undefined) throw fail(`Bad action type ${w.peek()}\n${GACT_USAGE}`);

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { SockFilter, TcActionEntry, U32Key, U32Sel } from '../../route/index.js';
 import { actionsOf } from '../../route/index.js';
+import { TCA_BPF_FLAG, TCA_CLS_FLAGS } from '../../route/constants.js';
 import type { Output } from '../ip/output.js';
 import { parseActions, printActions } from './actions.js';
 import type { TcContext } from './context.js';
@@ -197,8 +198,8 @@ async function parseU32(w: Words, ctx: TcContext, handle: string | undefined): P
       o.hash = (((o.hash as number | undefined) ?? 0) & 0xfffff | (t & 0xfff00000)) >>> 0;
     } else if (matches(a, 'indev')) {
       o.indev = w.value(a);
-    } else if (a === 'skip_hw') flags |= 1;
-    else if (a === 'skip_sw') flags |= 2;
+    } else if (a === 'skip_hw') flags |= TCA_CLS_FLAGS.SKIP_HW;
+    else if (a === 'skip_sw') flags |= TCA_CLS_FLAGS.SKIP_SW;
     else if (a === 'help') throw bad(U32_USAGE);
     else throw bad(`What is "${a}"?\n${U32_USAGE}`);
   }
@@ -221,16 +222,19 @@ function u32HandleText(h: number): string {
 const hex = (n: number): string => (n >>> 0).toString(16);
 
 function printClsFlags(out: Output, flags: number): void {
-  if (flags & 1) out.field('skip_hw', true, 'skip_hw ');
-  if (flags & 2) out.field('skip_sw', true, 'skip_sw ');
-  if (flags & 4) out.field('in_hw', true, 'in_hw ');
-  else if (flags & 8) out.field('not_in_hw', true, 'not_in_hw ');
+  if (flags & TCA_CLS_FLAGS.SKIP_HW) out.field('skip_hw', true, 'skip_hw ');
+  if (flags & TCA_CLS_FLAGS.SKIP_SW) out.field('skip_sw', true, 'skip_sw ');
+  if (flags & TCA_CLS_FLAGS.IN_HW) out.field('in_hw', true, 'in_hw ');
+  else if (flags & TCA_CLS_FLAGS.NOT_IN_HW) out.field('not_in_hw', true, 'not_in_hw ');
 }
 
 const flagsNum = (v: unknown): number => {
   if (typeof v === 'number') return v;
   if (!Array.isArray(v)) return 0;
-  const bits: Record<string, number> = { skip_hw: 1, skip_sw: 2, in_hw: 4, not_in_hw: 8, verbose: 16, direct_action: 1 };
+  const bits: Record<string, number> = {
+    skip_hw: TCA_CLS_FLAGS.SKIP_HW, skip_sw: TCA_CLS_FLAGS.SKIP_SW, in_hw: TCA_CLS_FLAGS.IN_HW, not_in_hw: TCA_CLS_FLAGS.NOT_IN_HW,
+    verbose: TCA_CLS_FLAGS.VERBOSE, direct_action: TCA_BPF_FLAG.ACT_DIRECT,
+  };
   return v.reduce((m: number, f) => m | (typeof f === 'number' ? f : bits[f] ?? 0), 0);
 };
 
@@ -412,9 +416,9 @@ async function parseBpf(w: Words, ctx: TcContext, handle: string | undefined): P
       const c = classid(w.value(a));
       if (c === undefined) throw bad('Illegal "classid"');
       o.classid = c;
-    } else if (matches(a, 'skip_hw')) gen |= 1;
-    else if (matches(a, 'skip_sw')) gen |= 2;
-    else if (matches(a, 'direct-action') || matches(a, 'da')) flags |= 1;
+    } else if (matches(a, 'skip_hw')) gen |= TCA_CLS_FLAGS.SKIP_HW;
+    else if (matches(a, 'skip_sw')) gen |= TCA_CLS_FLAGS.SKIP_SW;
+    else if (matches(a, 'direct-action') || matches(a, 'da')) flags |= TCA_BPF_FLAG.ACT_DIRECT;
     else if (matches(a, 'help')) throw bad(BPF_USAGE);
     else if (a === 'object-file' || a === 'obj' || a === 'object-pinned' || a === 'pinned' || a === 'fd') {
       throw bad(`nlkit tc: eBPF objects (${a}) are not supported; use bytecode`);
@@ -429,7 +433,7 @@ function printBpf(out: Output, o: any, handle: number, ctx: TcContext): void {
   if (handle) out.field('handle', `0x${hex(handle)}`, `handle 0x${hex(handle)} `);
   if (o.classid !== undefined) out.field('flowid', classidText(o.classid), `flowid ${classidText(o.classid)} `);
   if (o.name !== undefined) out.field('bpf_name', o.name, `${o.name} `);
-  if (o.flags !== undefined && flagsNum(o.flags) & 1) out.field('direct-action', true, 'direct-action ');
+  if (o.flags !== undefined && flagsNum(o.flags) & TCA_BPF_FLAG.ACT_DIRECT) out.field('direct-action', true, 'direct-action ');
   if (o.flags_gen !== undefined) printClsFlags(out, flagsNum(o.flags_gen));
   const ops: SockFilter[] | undefined = o.ops;
   if (ops && o.ops_len) {

@@ -2,7 +2,7 @@
 // statuses, and the values tc parses (numbers as strtoul reads them, handles, classids,
 // protocols, verdicts). tc's main() returns what the object returned, so `return -1` is 255,
 // a parser's `return 1` is 1 and a kernel refusal 2.
-import { TC_H } from '../../route/constants.js';
+import { TC_ACT, TC_H } from '../../route/constants.js';
 import { tcHandle } from '../../route/index.js';
 import { UsageError } from '../usage.js';
 
@@ -172,23 +172,25 @@ export function protocolNumber(s: string): number | undefined {
 
 // TC_ACT_* by tc's words (action_a2n), and the words it prints (action_n2a).
 const VERDICTS: [string, number][] = [
-  ['continue', -1], ['drop', 2], ['shot', 2], ['pass', 0], ['ok', 0], ['reclassify', 1], ['pipe', 3], ['stolen', 4], ['trap', 8],
+  ['continue', TC_ACT.UNSPEC], ['drop', TC_ACT.SHOT], ['shot', TC_ACT.SHOT], ['pass', TC_ACT.OK], ['ok', TC_ACT.OK],
+  ['reclassify', TC_ACT.RECLASSIFY], ['pipe', TC_ACT.PIPE], ['stolen', TC_ACT.STOLEN], ['trap', TC_ACT.TRAP],
 ];
-const GOTO_CHAIN = 0x20000000;
-const JUMP = 0x10000000;
-const EXT_MASK = 0xf0000000 | 0;
-const EXT_VAL = 0x0fffffff;
+const GOTO_CHAIN = TC_ACT.GOTO_CHAIN;
+const JUMP = TC_ACT.JUMP;
+// TC_ACT_EXT_OPCODE_MAX / TC_ACT_EXT_VAL_MASK: the opcode bits above the value bits (pkt_cls.h macros).
+const EXT_VAL = JUMP - 1;
+const EXT_MASK = ~EXT_VAL;
 
 /** action_n2a: `pass`, `drop`, `goto` (with the chain in `chain`), `jump`, or the number. */
 export function verdictText(v: number): string {
   switch (v) {
-    case -1: return 'continue';
-    case 0: return 'pass';
-    case 2: return 'drop';
-    case 1: return 'reclassify';
-    case 3: return 'pipe';
-    case 4: return 'stolen';
-    case 8: return 'trap';
+    case TC_ACT.UNSPEC: return 'continue';
+    case TC_ACT.OK: return 'pass';
+    case TC_ACT.SHOT: return 'drop';
+    case TC_ACT.RECLASSIFY: return 'reclassify';
+    case TC_ACT.PIPE: return 'pipe';
+    case TC_ACT.STOLEN: return 'stolen';
+    case TC_ACT.TRAP: return 'trap';
   }
   if ((v & EXT_MASK) === GOTO_CHAIN) return 'goto';
   if ((v & EXT_MASK) === JUMP) return 'jump';

@@ -1,7 +1,7 @@
 // Qdiscs, classes, filters, chains and action messages printed as tc prints them (print_qdisc,
 // print_class, print_filter, print_chain, print_action): the same fields in text and JSON, in
 // tc's order. What a show command filtered on (the device, the parent, …) is left out, as tc does.
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../wire/index.js';
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_ROOT } from '../../wire/index.js';
 import { TC_H } from '../../route/constants.js';
 import { actionsOf, type ActionMessage, type TcObject } from '../../route/index.js';
 import type { Output } from '../ip/output.js';
@@ -180,7 +180,7 @@ export function printActionMessage(out: Output, m: ActionMessage, ctx: TcContext
   out.closeObject();
   if (!m.tab) return;
   const f = arrival.nlflags ?? 0;
-  if (arrival.type === 'del') out.fp(f & 0x100 ? 'Flushed table ' : 'Deleted action ');
+  if (arrival.type === 'del') out.fp(f & NLM_F_ROOT ? 'Flushed table ' : 'Deleted action ');
   if (arrival.type === 'new') {
     if (f & NLM_F_CREATE && !(f & NLM_F_REPLACE)) out.fp('Added action ');
     else if (f & NLM_F_REPLACE) out.fp('Replaced action ');

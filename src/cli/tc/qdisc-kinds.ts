@@ -4,6 +4,7 @@
 import {
   formatTcRate, formatTcSize, formatTcTime, parseTcRate, parseTcSize, parseTcTime, tcTicksPerUsec, tcXmitSize, tcXmitTime,
 } from '../../route/index.js';
+import { TC_LINKLAYER } from '../../route/constants.js';
 import type { Output } from '../ip/output.js';
 import type { TcContext } from './context.js';
 import { fail, getU32, matches, TC_EXIT, type Words } from './grammar.js';
@@ -25,8 +26,11 @@ export interface QdiscKind {
 /** A parser's refusal: tc prints it and returns 1 from the command. */
 const bad = (msg: string) => fail(msg, TC_EXIT.FAILURE);
 
-const LINKLAYER: Record<string, number> = { ethernet: 1, atm: 2, adsl: 2 };
-const linklayerText = (l: number): string => (l === 0 ? 'unaware' : l === 1 ? 'ethernet' : l === 2 ? 'atm' : String(l));
+const LINKLAYER: Record<string, number> = { ethernet: TC_LINKLAYER.ETHERNET, atm: TC_LINKLAYER.ATM, adsl: TC_LINKLAYER.ATM };
+const LINKLAYER_TEXT: Record<number, string> = { [TC_LINKLAYER.UNAWARE]: 'unaware', [TC_LINKLAYER.ETHERNET]: 'ethernet', [TC_LINKLAYER.ATM]: 'atm' };
+const linklayerText = (l: number): string => LINKLAYER_TEXT[l] ?? String(l);
+/** TC_LINKLAYER_MASK: the link layer's bits of tc_ratespec.linklayer (a macro, not in the generated tables). */
+const LINKLAYER_MASK = 0x0f;
 
 /** get_size_and_cell: `32kb` or `32kb/8` (the cell a power of two). */
 function sizeAndCell(s: string): { size: number; cellLog: number } | undefined {
@@ -98,7 +102,7 @@ const HTB_USAGE = `Usage: ... qdisc add ... htb [default N] [r2q N]
 TC HTB version 3.3`;
 
 function htbClassParse(w: Words): unknown {
-  let prio = 0, quantum = 0, mtu = 1600, mpu = 0, overhead = 0, linklayer = 1;
+  let prio = 0, quantum = 0, mtu = 1600, mpu = 0, overhead = 0, linklayer: number = TC_LINKLAYER.ETHERNET;
   let rate = 0, ceil = 0, buffer = 0, cbuffer = 0, cellLog = -1, ccellLog = -1;
   const explain1 = (a: string) => bad(`Illegal "${a}"`);
   for (let a = w.next(); a !== undefined; a = w.next()) {
@@ -162,8 +166,8 @@ function htbPrint(out: Output, o: any, ctx: TcContext): void {
     const buffer = tcXmitSize(rate, p.buffer);
     out.field('ceil', ceil, `ceil ${formatTcRate(ceil)} `);
     const cbuffer = tcXmitSize(ceil, p.cbuffer);
-    const ll = p.rate_linklayer & 0x0f;
-    if (ll > 1 || d) out.fp(`linklayer ${linklayerText(ll)} `);
+    const ll = p.rate_linklayer & LINKLAYER_MASK;
+    if (ll > TC_LINKLAYER.ETHERNET || d) out.fp(`linklayer ${linklayerText(ll)} `);
     if (d) {
       out.field('burst', buffer, `burst ${formatTcSize(buffer)}/${1 << p.rate_cell_log} `);
       out.field('mpu', p.rate_mpu, `mpu ${formatTcSize(p.rate_mpu)} `);
@@ -208,7 +212,7 @@ const TBF_USAGE = `Usage: ... tbf limit BYTES burst BYTES[/BYTES] rate KBPS [ mt
 	[ peakrate KBPS ] [ latency TIME ] [ overhead BYTES ] [ linklayer TYPE ]`;
 
 function tbfParse(w: Words): unknown {
-  let limit = 0, latency = 0, buffer = 0, mtu = 0, mpu = 0, overhead = 0, linklayer = 1, rate = 0, prate = 0;
+  let limit = 0, latency = 0, buffer = 0, mtu = 0, mpu = 0, overhead = 0, linklayer: number = TC_LINKLAYER.ETHERNET, rate = 0, prate = 0;
   let rcell = -1, pcell = -1;
   const explain1 = (a: string, v: string) => bad(`tbf: illegal value for "${a}": "${v}"\n${TBF_USAGE}`);
   for (let a = w.next(); a !== undefined; a = w.next()) {
@@ -324,8 +328,8 @@ function tbfPrint(out: Output, o: any, ctx: TcContext): void {
     out.field('limit', q.limit, `limit ${formatTcSize(q.limit)} `);
   }
   if (q.rate_overhead) out.field('overhead', q.rate_overhead, `overhead ${q.rate_overhead}`);
-  const ll = q.rate_linklayer & 0x0f;
-  if (ll > 1 || d) out.field('linklayer', linklayerText(ll), `linklayer ${linklayerText(ll)} `);
+  const ll = q.rate_linklayer & LINKLAYER_MASK;
+  if (ll > TC_LINKLAYER.ETHERNET || d) out.field('linklayer', linklayerText(ll), `linklayer ${linklayerText(ll)} `);
 }
 
 // ---- fifos ----

@@ -3157,6 +3157,20 @@ export const TCA_INGRESS_NAME: Readonly<Record<number, string>> = {
   4: 'TCA_INGRESS_MIRROR',
 };
 
+/** TC_LINKLAYER_* of <linux/pkt_sched.h>. */
+export const TC_LINKLAYER = {
+  UNAWARE: 0,
+  ETHERNET: 1,
+  ATM: 2,
+} as const;
+
+/** The UAPI name of each TC_LINKLAYER_* value (the first, where names share a value). */
+export const TC_LINKLAYER_NAME: Readonly<Record<number, string>> = {
+  0: 'TC_LINKLAYER_UNAWARE',
+  1: 'TC_LINKLAYER_ETHERNET',
+  2: 'TC_LINKLAYER_ATM',
+};
+
 /** TCA_GACT_* of <linux/tc_act/tc_gact.h>. */
 export const TCA_GACT = {
   UNSPEC: 0,
