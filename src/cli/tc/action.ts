@@ -1,8 +1,6 @@
 // `nlkit tc actions`: add, change/replace, delete, get, list and flush actions on their own,
 // in tc's grammar (m_action.c), over nlkit/route's RTM_*ACTION calls.
-import {
-  actionsOf, addActions, deleteActions, dumpActions, flushActions, getAction, replaceActions, RTM,
-} from '../../route/index.js';
+import { addActions, deleteActions, dumpActions, flushActions, getAction, replaceActions } from '../../route/index.js';
 import { NetlinkError } from '../../socket/index.js';
 import type { TcContext } from './context.js';
 import { parseActions } from './actions.js';
@@ -123,4 +121,3 @@ export async function run(ctx: TcContext, argv: string[]): Promise<number> {
   return 0;
 }
 
-export { RTM, actionsOf };

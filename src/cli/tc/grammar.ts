@@ -3,7 +3,7 @@
 // protocols, verdicts). tc's main() returns what the object returned, so `return -1` is 255,
 // a parser's `return 1` is 1 and a kernel refusal 2.
 import { TC_ACT, TC_H } from '../../route/constants.js';
-import { tcHandle } from '../../route/index.js';
+import { formatTcHandle, tcHandle } from '../../route/index.js';
 import { UsageError } from '../usage.js';
 
 /** tc's exit statuses. */
@@ -130,17 +130,8 @@ export function classid(s: string): number | undefined {
   return tcHandle(m[1] ? parseInt(m[1], 16) : 0, m[2] ? parseInt(m[2], 16) : 0);
 }
 
-/** print_tc_classid: `root`, `none`, `:10`, `1:`, `1:10` (hexadecimal). */
-export function classidText(h: number): string {
-  h >>>= 0;
-  if (h === TC_H.ROOT) return 'root';
-  if (h === TC_H.UNSPEC) return 'none';
-  const maj = h >>> 16;
-  const min = h & 0xffff;
-  if (maj === 0) return `:${min.toString(16)}`;
-  if (min === 0) return `${maj.toString(16)}:`;
-  return `${maj.toString(16)}:${min.toString(16)}`;
-}
+/** print_tc_classid: `root`, `none`, `:10`, `1:`, `1:10` (the library's formatTcHandle). */
+export const classidText = formatTcHandle;
 
 // iproute2's llproto_names (lib/ll_proto.c), the protocols tc names.
 const PROTOCOLS: [string, number][] = [
