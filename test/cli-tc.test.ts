@@ -174,48 +174,109 @@ filter add dev d0 parent 1: u32 match
 qdisc show dev lo
 `;
 
-test('nlkit tc: mistakes and refusals read and exit as tc\'s', async (t) => {
+// Four checks on one namespace (d0/d1 up, IPv6 off), in an order that leaves each the state it expects.
+test('nlkit tc in one namespace: mistakes, actions by index, monitor, a tbf limiting traffic', async (t) => {
   if (!requireRoot(t) || !requireTool(t, 'tc')) return;
   const dir = mkdtempSync(path.join(tmpdir(), 'nlkit-tc-'));
   try {
     await withNetns(async (ns) => {
-      links(ns, { pairs: 1 });
-      const file = path.join(dir, 'mistakes');
-      writeFileSync(file, MISTAKES);
-      // -force runs every line after a failure: one process each says it all.
-      const theirs = tc(ns, ['-force', '-batch', file]);
-      tc(ns, ['qdisc', 'del', 'dev', 'd0', 'root']);
-      const mine = await nlkitTc(['-n', ns, '-force', '-batch', file]);
-      assert.equal(mine.stderr, theirs.stderr);
-      assert.equal(mine.stdout, theirs.stdout);
-      assert.equal(mine.status, theirs.status);
-      assert.equal(mine.status, 255, 'the last line is a mistake tc exits on');
-      // Statuses of single commands: a kernel refusal 2, a missing device 1, a mistake 255.
-      for (const argv of [['qdisc', 'add', 'dev', 'd0', 'root', 'prio'], ['qdisc', 'add', 'dev', 'nosuch', 'root', 'htb'], ['qdisc', 'foo'], ['actions', 'add', 'action', 'bogus']]) {
-        const m = await nlkitTc(['-n', ns, ...argv]);
-        const r = tc(ns, argv);
-        assert.deepEqual({ status: m.status, stderr: m.stderr }, { status: r.status, stderr: r.stderr }, argv.join(' '));
-      }
+      links(ns, { pairs: 1, up: true });
+      await t.test('mistakes and refusals read and exit as tc\'s', () => mistakes(ns, dir));
+      await t.test('actions on their own: add, get, list (as tc -j shows them), delete, flush; bound by index, delete and flush refused', () => actions(ns));
+      await t.test('monitor -j: one JSON object per event, as the changes happen', () => monitor(ns));
+      if (requireTool(t, 'python3')) await t.test('a tbf limits what leaves the link (its own counters: drops, overlimits, bytes within rate x time)', () => tbf(ns));
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('nlkit tc: a tbf limits what leaves the link (its own counters: drops, overlimits, bytes within rate x time)', async (t) => {
-  if (!requireRoot(t) || !requireTool(t, 'tc') || !requireTool(t, 'python3')) return;
-  await withNetns(async (ns) => {
-    links(ns, { pairs: 1, up: true });
-    ip(ns, ['-batch', '-'], { input: 'addr add 10.77.0.1/24 dev d0\nneigh add 10.77.0.9 lladdr 02:00:00:00:00:09 dev d0 nud permanent\n' });
-    const rate = 125_000; // 1mbit
-    const burst = 10 * 1024;
-    const r = await nlkitTc(['-n', ns, 'qdisc', 'add', 'dev', 'd0', 'root', 'handle', '2:', 'tbf', 'rate', '1mbit', 'burst', '10kb', 'limit', '20kb']);
-    assert.equal(r.status, 0, r.stderr);
-    const offered = 600;
-    const size = 1000;
-    const started = process.hrtime.bigint();
-    // 600 datagrams of 1042 bytes on the wire (625 KB) offered at once: at 1 Mbit/s they would need 5 s.
-    execFileSync('ip', ['netns', 'exec', ns, 'python3', '-c', `
+async function mistakes(ns: string, dir: string): Promise<void> {
+  const file = path.join(dir, 'mistakes');
+  writeFileSync(file, MISTAKES);
+  // -force runs every line after a failure: one run each says it all.
+  const theirs = tc(ns, ['-force', '-batch', file]);
+  tc(ns, ['qdisc', 'del', 'dev', 'd0', 'root']);
+  const mine = await nlkitTc(['-n', ns, '-force', '-batch', file]);
+  tc(ns, ['qdisc', 'del', 'dev', 'd0', 'root']);
+  assert.equal(mine.stderr, theirs.stderr);
+  assert.equal(mine.stdout, theirs.stdout);
+  assert.equal(mine.status, theirs.status);
+  assert.equal(mine.status, 255, 'the last line is a mistake tc exits on');
+  // Statuses of single commands: a kernel refusal 2, a missing device 1, a mistake 255.
+  for (const argv of [['qdisc', 'add', 'dev', 'd0', 'root', 'prio'], ['qdisc', 'add', 'dev', 'nosuch', 'root', 'htb'], ['qdisc', 'foo'], ['actions', 'add', 'action', 'bogus']]) {
+    const m = await nlkitTc(['-n', ns, ...argv]);
+    const r = tc(ns, argv);
+    assert.deepEqual({ status: m.status, stderr: m.stderr }, { status: r.status, stderr: r.stderr }, argv.join(' '));
+  }
+}
+
+async function actions(ns: string): Promise<void> {
+  const opts = { netns: ns };
+  const d1 = (JSON.parse(ip(ns, '-j link show dev d1')) as { ifindex: number }[])[0]!.ifindex;
+  const mirror = (index: number) => ({ kind: 'mirred', options: { parms: { index, action: TC_ACT.PIPE, eaction: TCA_EGRESS.MIRROR, ifindex: d1 } } as never });
+  const added = await addActions([mirror(11), { kind: 'mirred', options: { parms: { index: 12, action: TC_ACT.STOLEN, eaction: TCA_EGRESS.REDIR, ifindex: d1 } } as never }], opts);
+  assert.deepEqual(added.map((a) => (a.options as any).parms.index), [11, 12]);
+  const listed = await listActions('mirred', opts);
+  const theirs = JSON.parse(tc(ns, ['-j', 'actions', 'ls', 'action', 'mirred']).stdout);
+  assert.equal(theirs[0]['total acts'], listed.length);
+  assert.deepEqual(listed.map((a) => ({ order: a.order, index: (a.options as any).parms.index })),
+    theirs[1].actions.map((a: any) => ({ order: a.order, index: a.index })));
+  const got = await getAction('mirred', 12, opts);
+  assert.equal((got.options as any).parms.eaction, TCA_EGRESS.REDIR);
+  await deleteActions([{ kind: 'mirred', index: 12 }], opts);
+  await assert.rejects(getAction('mirred', 12, opts), (e: any) => e.code === 'ENOENT');
+  // Nothing bound: a flush empties the kind.
+  await flushActions('mirred', opts);
+  assert.deepEqual(await listActions('mirred', opts), []);
+
+  // Bind 11 from a filter: the kernel counts the binding; deleting or flushing it is refused.
+  await addActions([mirror(11)], opts);
+  tc(ns, ['qdisc', 'add', 'dev', 'd0', 'clsact']);
+  const f = tc(ns, ['filter', 'add', 'dev', 'd0', 'ingress', 'bpf', 'bytecode', '1,6 0 0 0,', 'action', 'mirred', 'index', '11']);
+  assert.equal(f.status, 0, f.stderr);
+  assert.equal(((await getAction('mirred', 11, opts)).options as any).parms.bindcnt, 1);
+  await assert.rejects(deleteActions([{ kind: 'mirred', index: 11 }], opts), (e: any) => e.code === 'EPERM');
+  await assert.rejects(flushActions('mirred', opts), (e: any) => e.code === 'EPERM');
+}
+
+async function monitor(ns: string): Promise<void> {
+  tc(ns, ['qdisc', 'add', 'dev', 'd1', 'clsact']);
+  const mon = startNlkit(['tc', '-n', ns, '-j', 'monitor']);
+  try {
+    // Until the monitor has joined the group nothing shows: probe with a changing limit until one does.
+    let seen = false;
+    for (let limit = 10; limit < 60 && !seen; limit++) {
+      tc(ns, ['qdisc', 'replace', 'dev', 'd0', 'root', 'handle', '4:', 'pfifo', 'limit', String(limit)]);
+      seen = await mon.waitFor('out', /"kind":"pfifo"/, 300).then(() => true, () => false);
+    }
+    assert.ok(seen, `the monitor printed a probe: ${mon.stderr()}`);
+    const f = tc(ns, ['filter', 'add', 'dev', 'd1', 'ingress', 'prio', '9', 'protocol', 'ip', 'u32', 'match', 'ip', 'src', '1.2.3.4', 'classid', '4:1']);
+    assert.equal(f.status, 0, f.stderr);
+    await mon.waitFor('out', /"object":"filter".*"pref":9.*\n/);
+    const lines = mon.stdout().trim().split('\n').map((l) => JSON.parse(l));
+    const filt = lines.find((l) => l.object === 'filter' && l.options?.match);
+    assert.ok(filt?.added);
+    assert.equal(filt.protocol, 'ip');
+    assert.deepEqual(filt.options.match, { value: '1020304', mask: 'ffffffff', offmask: '', off: 12 });
+    assert.ok(lines.every((l) => typeof l.object === 'string'));
+  } finally {
+    await mon.stop();
+    tc(ns, ['qdisc', 'del', 'dev', 'd0', 'root']);
+  }
+}
+
+async function tbf(ns: string): Promise<void> {
+  ip(ns, ['-batch', '-'], { input: 'addr add 10.77.0.1/24 dev d0\nneigh add 10.77.0.9 lladdr 02:00:00:00:00:09 dev d0 nud permanent\n' });
+  const rate = 125_000; // 1mbit
+  const burst = 10 * 1024;
+  const r = await nlkitTc(['-n', ns, 'qdisc', 'add', 'dev', 'd0', 'root', 'handle', '2:', 'tbf', 'rate', '1mbit', 'burst', '10kb', 'limit', '20kb']);
+  assert.equal(r.status, 0, r.stderr);
+  const offered = 600;
+  const size = 1000;
+  const started = process.hrtime.bigint();
+  // 600 datagrams of 1042 bytes on the wire (625 KB) offered at once: at 1 Mbit/s they would need 5 s.
+  execFileSync('ip', ['netns', 'exec', ns, 'python3', '-c', `
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(${offered}):
@@ -224,82 +285,18 @@ for i in range(${offered}):
     except OSError:
         pass
 `]);
-    const q = (await dumpQdiscs({ dev: 'd0' }, { netns: ns }).toArray()).find((x) => x.kind === 'tbf')!;
-    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-    const s = q.stats2!;
-    const sent = Number(s.basic!.bytes);
-    const wire = size + 28 + 14;
-    assert.ok(s.queue!.drops > 0, `tbf dropped (${s.queue!.drops})`);
-    assert.ok(s.queue!.overlimits > 0, `tbf was over its limit (${s.queue!.overlimits})`);
-    assert.equal(s.basic!.packets + s.queue!.drops + s.queue!.qlen, offered, 'every datagram was sent, dropped or is queued');
-    // Never more than the bucket plus the rate over the whole time it could have been sending.
-    assert.ok(sent <= burst + rate * elapsed + wire, `sent ${sent} bytes in at most ${elapsed.toFixed(2)} s at ${rate} B/s`);
-    assert.ok(sent >= burst - wire, `the bucket's burst went out (${sent})`);
-  });
-});
-
-test('nlkit tc monitor -j: one JSON object per event, as the changes happen', async (t) => {
-  if (!requireRoot(t) || !requireTool(t, 'tc')) return;
-  await withNetns(async (ns) => {
-    links(ns, { pairs: 1 });
-    tc(ns, ['qdisc', 'add', 'dev', 'd1', 'clsact']);
-    const mon = startNlkit(['tc', '-n', ns, '-j', 'monitor']);
-    try {
-      // Until the monitor has joined the group nothing shows: probe with a changing limit until one does.
-      let seen = false;
-      for (let limit = 10; limit < 60 && !seen; limit++) {
-        tc(ns, ['qdisc', 'replace', 'dev', 'd0', 'root', 'handle', '4:', 'pfifo', 'limit', String(limit)]);
-        seen = await mon.waitFor('out', /"kind":"pfifo"/, 300).then(() => true, () => false);
-      }
-      assert.ok(seen, `the monitor printed a probe: ${mon.stderr()}`);
-      const f = tc(ns, ['filter', 'add', 'dev', 'd1', 'ingress', 'prio', '9', 'protocol', 'ip', 'u32', 'match', 'ip', 'src', '1.2.3.4', 'classid', '4:1']);
-      assert.equal(f.status, 0, f.stderr);
-      await mon.waitFor('out', /"object":"filter".*"pref":9.*\n/);
-      const lines = mon.stdout().trim().split('\n').map((l) => JSON.parse(l));
-      const filt = lines.find((l) => l.object === 'filter' && l.options?.match);
-      assert.ok(filt?.added);
-      assert.equal(filt.protocol, 'ip');
-      assert.deepEqual(filt.options.match, { value: '1020304', mask: 'ffffffff', offmask: '', off: 12 });
-      assert.ok(lines.every((l) => typeof l.object === 'string'));
-    } finally {
-      await mon.stop();
-    }
-  });
-});
-
-test('actions on their own: add, get, list (as tc -j shows them), bound by index, delete refused while bound, flush', async (t) => {
-  if (!requireRoot(t) || !requireTool(t, 'tc')) return;
-  await withNetns(async (ns) => {
-    links(ns, { pairs: 1 });
-    const opts = { netns: ns };
-    const d1 = (JSON.parse(ip(ns, '-j link show dev d1')) as { ifindex: number }[])[0]!.ifindex;
-    const added = await addActions([
-      { kind: 'mirred', options: { parms: { index: 11, action: TC_ACT.PIPE, eaction: TCA_EGRESS.MIRROR, ifindex: d1 } } as never },
-      { kind: 'mirred', options: { parms: { index: 12, action: TC_ACT.STOLEN, eaction: TCA_EGRESS.REDIR, ifindex: d1 } } as never },
-    ], opts);
-    assert.deepEqual(added.map((a) => (a.options as any).parms.index), [11, 12]);
-    const listed = await listActions('mirred', opts);
-    const theirs = JSON.parse(tc(ns, ['-j', 'actions', 'ls', 'action', 'mirred']).stdout);
-    assert.equal(theirs[0]['total acts'], listed.length);
-    assert.deepEqual(listed.map((a) => ({ order: a.order, index: (a.options as any).parms.index })),
-      theirs[1].actions.map((a: any) => ({ order: a.order, index: a.index })));
-    const got = await getAction('mirred', 12, opts);
-    assert.equal((got.options as any).parms.eaction, TCA_EGRESS.REDIR);
-    await deleteActions([{ kind: 'mirred', index: 12 }], opts);
-    await assert.rejects(getAction('mirred', 12, opts), (e: any) => e.code === 'ENOENT');
-
-    // Bind 11 from a filter: the kernel counts the binding; deleting or flushing it is refused.
-    tc(ns, ['qdisc', 'add', 'dev', 'd0', 'clsact']);
-    const f = tc(ns, ['filter', 'add', 'dev', 'd0', 'ingress', 'bpf', 'bytecode', '1,6 0 0 0,', 'action', 'mirred', 'index', '11']);
-    assert.equal(f.status, 0, f.stderr);
-    assert.equal(((await getAction('mirred', 11, opts)).options as any).parms.bindcnt, 1);
-    await assert.rejects(deleteActions([{ kind: 'mirred', index: 11 }], opts), (e: any) => e.code === 'EPERM');
-    await assert.rejects(flushActions('mirred', opts), (e: any) => e.code === 'EPERM');
-    // An unbound kind flushes to nothing.
-    await addActions([{ kind: 'mirred', options: { parms: { index: 21, action: TC_ACT.PIPE, eaction: TCA_EGRESS.MIRROR, ifindex: d1 } } as never }], opts);
-    assert.equal((await listActions('mirred', opts)).length, 2);
-  });
-});
+  const q = (await dumpQdiscs({ dev: 'd0' }, { netns: ns }).toArray()).find((x) => x.kind === 'tbf')!;
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  const s = q.stats2!;
+  const sent = Number(s.basic!.bytes);
+  const wire = size + 28 + 14;
+  assert.ok(s.queue!.drops > 0, `tbf dropped (${s.queue!.drops})`);
+  assert.ok(s.queue!.overlimits > 0, `tbf was over its limit (${s.queue!.overlimits})`);
+  assert.equal(s.basic!.packets + s.queue!.drops + s.queue!.qlen, offered, 'every datagram was sent, dropped or is queued');
+  // Never more than the bucket plus the rate over the whole time it could have been sending.
+  assert.ok(sent <= burst + rate * elapsed + wire, `sent ${sent} bytes in at most ${elapsed.toFixed(2)} s at ${rate} B/s`);
+  assert.ok(sent >= burst - wire, `the bucket's burst went out (${sent})`);
+}
 
 test('gact (a kind this kernel may lack): encoded and decoded through RTM_NEWACTION, printed as m_gact.c prints it', async () => {
   const gact = { kind: 'gact', options: { parms: { index: 5, capab: 0, action: TC_ACT.SHOT, refcnt: 0, bindcnt: 0 }, prob: { ptype: 1, pval: 100, paction: TC_ACT.OK } } };
