@@ -1,7 +1,7 @@
 // nlkit benchmarks: full routing tables, event storms and bulk changes, measured in one run
 // against iproute2 and a C floor. Run as root: `npm run bench` (options: --routes N, --runs K,
-// --storm M, --bulk N, --conns N, --conntracks N, --packets N, --elements N, --million; --only
-// dump,storm,bulk,ss,nft,queue,conntrack). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
+// --storm M, --bulk N, --conns N, --conntracks N, --packets N, --elements N, --filters N, --million; --only
+// dump,storm,bulk,ss,nft,queue,conntrack,tc). Creates and deletes its own namespaces (nlbench-PID, nlbench-PID-2).
 //
 // Timed commands run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS: that variable makes every
 // Node start read a CA bundle (~95 ms here), which has nothing to do with Netlink.
@@ -16,6 +16,7 @@ import { nftBench } from './nft.js';
 import { conntrackBench } from './conntrack.js';
 import { queueBench } from './queue.js';
 import { ssBench } from './ss.js';
+import { tcBench } from './tc.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -29,6 +30,7 @@ const { values: opt } = parseArgs({
     elements: { type: 'string', default: '100000' }, // set elements of the nft bench
     conntracks: { type: 'string', default: '100000' }, // entries of the conntrack dump bench
     packets: { type: 'string', default: '200000' }, // UDP datagrams a run of the queue bench
+    filters: { type: 'string', default: '10000' }, // u32 filters of the tc bench
   },
 });
 const N = Number(opt.routes);
@@ -277,6 +279,12 @@ async function main(): Promise<void> {
   }
   if (want('queue')) await queueBench(Number(opt.packets), RUNS);
   if (want('conntrack')) await conntrackBench(bins.measure, Number(opt.conntracks), RUNS);
+  if (want('tc')) {
+    const filters = Number(opt.filters);
+    const { rows, floorMs, ratios } = await tcBench(filters, RUNS);
+    table(`Filter list: ${filters} u32 filters on one link (${RUNS} runs, medians)`, rows, floorMs);
+    console.log(ratios);
+  }
   if (opt.million || only?.includes('million')) await millionBench();
 }
 

@@ -101,7 +101,7 @@ const FILES = [
       'linux/nexthop.h', 'linux/netconf.h', 'linux/net_namespace.h', 'linux/if.h', 'linux/if_arp.h', 'linux/if_bridge.h',
       'linux/veth.h', 'linux/if_tun.h', 'linux/lwtunnel.h', 'linux/mpls_iptunnel.h', 'linux/ip.h', 'linux/ipv6.h',
       'linux/icmpv6.h', 'linux/if_ether.h', 'linux/in_route.h', 'linux/pkt_sched.h', 'linux/pkt_cls.h', 'linux/gen_stats.h',
-      'linux/tc_act/tc_mirred.h', 'linux/if_addrlabel.h',
+      'linux/tc_act/tc_mirred.h', 'linux/if_addrlabel.h', 'linux/tc_act/tc_gact.h',
     ],
     tables: [
       { name: 'RTM', enum: 'NEWLINK', exclude: ['BASE'] },
@@ -212,6 +212,12 @@ const FILES = [
       { name: 'TCA_MIRRED', enum: 'TM' },
       { name: 'TCA_EGRESS', headers: ['linux/tc_act/tc_mirred.h'] },
       { name: 'TCA_INGRESS', headers: ['linux/tc_act/tc_mirred.h'] },
+      { name: 'TC_LINKLAYER', enum: 'ETHERNET' },
+      { name: 'TCA_GACT', enum: 'TM' },
+      { name: 'PGACT', headers: ['linux/tc_act/tc_gact.h'] },
+      { name: 'TCA_ACT_FLAG', headers: ['linux/rtnetlink.h'] },
+      { name: 'TCA_ACT_FLAGS', headers: ['linux/pkt_cls.h'] },
+      { name: 'TCA_ACT_HW_STATS', headers: ['linux/pkt_cls.h'] },
     ],
   },
   {

@@ -267,7 +267,7 @@ test('tc structs have the UAPI headers\' sizes (sizeof by the C compiler)', asyn
   try {
     const src = [
       '#include <linux/rtnetlink.h>', '#include <linux/pkt_sched.h>', '#include <linux/pkt_cls.h>', '#include <linux/gen_stats.h>',
-      '#include <linux/tc_act/tc_mirred.h>', '#include <linux/filter.h>', '#include <stdio.h>', 'int main(void) {',
+      '#include <linux/tc_act/tc_mirred.h>', '#include <linux/tc_act/tc_gact.h>', '#include <linux/netlink.h>', '#include <linux/filter.h>', '#include <stdio.h>', 'int main(void) {',
       ...specs.map((s) => `  printf("%s %zu\\n", "${s.name}", sizeof(struct ${s.name}));`), '  return 0;', '}',
     ].join('\n');
     writeFileSync(path.join(dir, 'sizes.c'), src);

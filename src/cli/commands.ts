@@ -16,6 +16,7 @@ export interface CommandEntry {
 export const commands: Record<string, CommandEntry> = {
   ip: { summary: 'links, addresses, routes, neighbours, rules, nexthops, monitor, netns (iproute2 grammar, ip -j JSON)', load: () => import('./ip/index.js') },
   bridge: { summary: 'bridge FDB, port VLANs and tunnel mappings, port options, MDB, monitor (the bridge tool\'s grammar, bridge -j JSON)', load: () => import('./bridge/index.js') },
+  tc: { summary: 'traffic control: qdiscs, classes, filters, actions, chains, monitor (tc\'s grammar, tc -j JSON, -batch)', load: () => import('./tc/index.js') },
   genl: { summary: 'generic netlink: the controller (families, ops, groups, policies, monitor) and any family by spec', load: () => import('./genl/index.js') },
   ethtool: { summary: 'device settings, features, rings and channels over ethtool netlink', load: () => import('./ethtool/index.js') },
   ss: { summary: 'socket statistics over sock_diag: tcp, udp, raw, unix, packet, netlink (ss\'s options and filters, -j NDJSON)', load: () => import('./ss/index.js') },

@@ -5,7 +5,7 @@
 // <linux/net_namespace.h>, <linux/if.h>, <linux/if_arp.h>, <linux/lwtunnel.h>,
 // <linux/if_bridge.h>, <linux/veth.h>, <linux/if_tun.h>, <linux/ip.h>, <linux/ipv6.h>,
 // <linux/icmpv6.h>, <linux/if_ether.h>, <linux/pkt_sched.h>, <linux/pkt_cls.h>,
-// <linux/gen_stats.h>, <linux/tc_act/tc_mirred.h> and <bits/socket.h> into gen/rtnetlink.ts by
+// <linux/gen_stats.h>, <linux/tc_act/tc_mirred.h>, <linux/tc_act/tc_gact.h> and <bits/socket.h> into gen/rtnetlink.ts by
 // scripts/gen-constants.mjs (`npm run gen`); values newer than the installed headers come
 // from scripts/uapi-newer.h. test/gen-constants.test.ts regenerates and diffs.
 export * from './gen/rtnetlink.js';

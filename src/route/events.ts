@@ -11,15 +11,18 @@ import { mdbCodec, type MdbMessage } from './bridge-attrs.js';
 import { neighTableCodec, type NeighTable } from './neightbl.js';
 import { addrLabelCodec, type AddrLabel } from './addrlabel.js';
 import { openRoute } from './socket.js';
+import { actionCodec, type ActionMessage } from './tc-actions.js';
 
 /** What an event is about. */
-export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid' | 'qdisc' | 'class' | 'filter' | 'chain' | 'mdb' | 'ntable' | 'addrlabel';
+export type RouteEventKind = 'link' | 'address' | 'route' | 'neighbour' | 'rule' | 'nexthop' | 'netconf' | 'nsid' | 'qdisc' | 'class' | 'filter' | 'chain' | 'mdb' | 'ntable' | 'addrlabel' | 'action';
 
 interface EventBase {
   /** 'new' for RTM_NEW*, 'del' for RTM_DEL*. */
   event: 'new' | 'del';
   /** The message type (RTM_*). */
   type: number;
+  /** Its nlmsg_flags: NLM_F_CREATE|NLM_F_EXCL on what was added, NLM_F_REPLACE on what was replaced (tc monitor prints them). */
+  flags?: number;
   /** The multicast group it came in on (RTNLGRP_*). */
   group: number;
   /** The peer namespace's id with `listenAllNsid`, else undefined. */
@@ -40,6 +43,7 @@ export type RouteEvent =
   | (EventBase & { kind: 'mdb'; object: MdbMessage })
   | (EventBase & { kind: 'ntable'; object: NeighTable })
   | (EventBase & { kind: 'addrlabel'; object: AddrLabel })
+  | (EventBase & { kind: 'action'; object: ActionMessage })
   | (Omit<EventBase, 'event'> & { event: 'new' | 'del' | 'other'; kind: 'other'; object: Uint8Array });
 
 /**
@@ -89,13 +93,14 @@ reg(RTM.NEWMDB, RTM.DELMDB, 'mdb', (r) => mdbCodec.decode(r));
 reg(RTM.NEWADDRLABEL, RTM.DELADDRLABEL, 'addrlabel', (r) => addrLabelCodec.decode(r));
 // Neighbour tables have no RTM_DELNEIGHTBL; RTM_NEWNEIGHTBL is what a table dump or change sends.
 BY_TYPE.set(RTM.NEWNEIGHTBL, { kind: 'ntable', event: 'new', decode: (r) => neighTableCodec.decode(r) });
+reg(RTM.NEWACTION, RTM.DELACTION, 'action', (r) => actionCodec.decode(r));
 
 /** Decodes one notification into a RouteEvent (never throws: undecodable messages come as kind 'other'). */
 export function decodeRouteEvent(r: MessageReader, meta: { group: number; nsid: number | undefined }): RouteEvent {
   const k = BY_TYPE.get(r.type);
   if (k) {
     try {
-      return { event: k.event, kind: k.kind, type: r.type, group: meta.group, nsid: meta.nsid, object: k.decode(r) } as RouteEvent;
+      return { event: k.event, kind: k.kind, type: r.type, flags: r.flags, group: meta.group, nsid: meta.nsid, object: k.decode(r) } as RouteEvent;
     } catch {
       // fall through to the raw form
     }

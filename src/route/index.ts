@@ -94,6 +94,10 @@ export {
   parseTcRate, parseTcSize, parseTcTime, formatTcRate, formatTcSize, formatTcTime, tcTicksPerUsec, tcXmitTime, tcXmitSize,
 } from './tc-units.js';
 export type { U32Sel, U32Key, SockFilter, TcStats, TcAction } from './tc-attrs.js';
+export {
+  actionCodec, actionsOf, dumpActions, listActions, addActions, replaceActions, changeActions, getAction, deleteActions, flushActions,
+  type ActionMessage, type TcActionEntry, type TcActionSpec,
+} from './tc-actions.js';
 export { dumpRules, addRule, deleteRule, flushRules, type RuleSpec, type RuleChangeOptions } from './rules.js';
 export {
   dumpNexthops, getNexthop, addNexthop, replaceNexthop, deleteNexthop, flushNexthops,

@@ -1,18 +1,18 @@
 // Attribute sets of traffic control: TCA_* of qdiscs, classes and filters, the statistics
 // nest (TCA_STATS_*), the options of the kinds this toolkit declares (htb, tbf, pfifo, bfifo,
-// pfifo_fast, ingress, clsact; u32, bpf) and actions (TCA_ACT_*, mirred). Options are chosen
+// pfifo_fast, ingress, clsact; u32, bpf) and actions (TCA_ACT_*, TCA_ROOT_*; mirred, gact). Options are chosen
 // by TCA_KIND; a kind not declared here keeps its options as bytes.
 import {
   attrs, binary, custom, flag, indexedArray, int, nest, string, struct, subMessage, u16, u32, u64, u8,
   enumSpec, flagsSpec, type CustomCodec, type Decoded,
 } from '../schema/index.js';
 import {
-  TC_ACT, TC_U32, TCA, TCA_ACT, TCA_BPF, TCA_BPF_FLAG, TCA_CLS_FLAGS, TCA_EGRESS, TCA_HTB, TCA_INGRESS, TCA_MIRRED, TCA_ROOT,
+  TC_ACT, TC_U32, TCA, TCA_ACT, TCA_GACT, TCA_BPF, TCA_BPF_FLAG, TCA_CLS_FLAGS, TCA_EGRESS, TCA_HTB, TCA_INGRESS, TCA_MIRRED, TCA_ROOT,
   TCA_STATS, TCA_TBF, TCA_U32,
 } from './constants.js';
 import {
-  gnetStatsBasic, gnetStatsQueue, gnetStatsRateEst, gnetStatsRateEst64, tcEstimator, tcFifoQopt, tcfT, tcHtbGlob, tcHtbOpt,
-  tcMirred, tcPrioQopt, tcTbfQopt, tcU32Mark,
+  gnetStatsBasic, gnetStatsQueue, gnetStatsRateEst, gnetStatsRateEst64, nlaBitfield32, tcEstimator, tcFifoQopt, tcfT, tcGact, tcGactP,
+  tcHtbGlob, tcHtbOpt, tcMirred, tcPrioQopt, tcTbfQopt, tcU32Mark,
 } from './tc-structs.js';
 import { words } from './words.js';
 
@@ -82,28 +82,40 @@ export const mirredAttrs = attrs('tca_mirred', {
   pad: [TCA_MIRRED.PAD, binary()],
 });
 
+/** TCA_GACT_*: the options of the generic action (a verdict, optionally a random or deterministic second one). */
+export const gactAttrs = attrs('tca_gact', {
+  tm: [TCA_GACT.TM, struct(tcfT)],
+  parms: [TCA_GACT.PARMS, struct(tcGact)],
+  prob: [TCA_GACT.PROB, struct(tcGactP)],
+  pad: [TCA_GACT.PAD, binary()],
+});
+
 /** TCA_ACT_*: one action (kind, options by kind, index, statistics). */
 export const actAttrs = attrs('tca_act', {
   kind: [TCA_ACT.KIND, string()],
   options: [TCA_ACT.OPTIONS, subMessage('kind', {
     mirred: nest(mirredAttrs),
+    gact: nest(gactAttrs),
   })],
   index: [TCA_ACT.INDEX, u32()],
   stats: [TCA_ACT.STATS, nest(statsAttrs)],
   pad: [TCA_ACT.PAD, binary()],
   cookie: [TCA_ACT.COOKIE, binary()],
-  flags: [TCA_ACT.FLAGS, binary()],
-  hw_stats: [TCA_ACT.HW_STATS, binary()],
-  used_hw_stats: [TCA_ACT.USED_HW_STATS, binary()],
+  flags: [TCA_ACT.FLAGS, struct(nlaBitfield32)],
+  hw_stats: [TCA_ACT.HW_STATS, struct(nlaBitfield32)],
+  used_hw_stats: [TCA_ACT.USED_HW_STATS, struct(nlaBitfield32)],
   in_hw_count: [TCA_ACT.IN_HW_COUNT, u32()],
 });
 /** A decoded action. */
 export type TcAction = Decoded<typeof actAttrs>;
 
-/** TCA_ROOT_*: the attributes of RTM_*ACTION messages (the actions are numbered 1..n in `tab`). */
+/**
+ * TCA_ROOT_*: the attributes of RTM_*ACTION messages. The actions in `tab` are numbered 1..n in
+ * requests and in replies to get; a dump numbers them from 0 (attrFlagsOf(tab) keeps the types).
+ */
 export const actionRootAttrs = attrs('tca_root', {
   tab: [TCA_ROOT.TAB, indexedArray(nest(actAttrs))],
-  flags: [TCA_ROOT.FLAGS, binary()],
+  flags: [TCA_ROOT.FLAGS, struct(nlaBitfield32)],
   count: [TCA_ROOT.COUNT, u32()],
   time_delta: [TCA_ROOT.TIME_DELTA, u32()],
   ext_warn_msg: [TCA_ROOT.EXT_WARN_MSG, string()],
@@ -138,8 +150,16 @@ const selFlagBits = Object.entries(u32SelFlags.bits) as [string, number][];
 export const u32SelCodec: CustomCodec<U32Sel> = {
   decode(buf, dv, start, end) {
     const f = dv.getUint8(start);
-    const flags: (string | number)[] = selFlagBits.filter(([, b]) => f & b).map(([n]) => n);
-    const rest = selFlagBits.reduce((a, [, b]) => a & ~b, f);
+    // A loop, not filter/map: this runs once per filter of a 10,000-filter dump.
+    const flags: (string | number)[] = [];
+    let rest = f;
+    for (let i = 0; i < selFlagBits.length; i++) {
+      const [n, b] = selFlagBits[i]!;
+      if (f & b) {
+        flags.push(n);
+        rest &= ~b;
+      }
+    }
     if (rest) flags.push(rest);
     const nkeys = dv.getUint8(start + 2);
     const keys: U32Key[] = [];

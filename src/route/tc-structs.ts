@@ -1,5 +1,5 @@
 // Fixed structs of traffic control (<linux/rtnetlink.h>, <linux/pkt_sched.h>, <linux/pkt_cls.h>,
-// <linux/gen_stats.h>, <linux/tc_act/tc_mirred.h>): the tcmsg header, the kinds' parameter
+// <linux/gen_stats.h>, <linux/tc_act/tc_mirred.h>, <linux/tc_act/tc_gact.h>, <linux/netlink.h>): the tcmsg header, the kinds' parameter
 // structs and the statistics. Field names are the kernel's without their prefix.
 import { structSpec } from '../schema/index.js';
 import { family } from './enums.js';
@@ -142,4 +142,26 @@ export const tcU32Mark = structSpec('tc_u32_mark', [
   { name: 'val', type: 'u32' },
   { name: 'mask', type: 'u32' },
   { name: 'success', type: 'u32' },
+] as const);
+
+/** struct tc_gact: TCA_GACT_PARMS (tc_gen: index, capab, action, refcnt, bindcnt; 20 bytes). */
+export const tcGact = structSpec('tc_gact', [
+  { name: 'index', type: 'u32' },
+  { name: 'capab', type: 'u32' },
+  { name: 'action', type: 's32' },
+  { name: 'refcnt', type: 's32' },
+  { name: 'bindcnt', type: 's32' },
+] as const);
+
+/** struct tc_gact_p: TCA_GACT_PROB, a second verdict taken at random or every pval-th packet (8 bytes). */
+export const tcGactP = structSpec('tc_gact_p', [
+  { name: 'ptype', type: 'u16' },
+  { name: 'pval', type: 'u16' },
+  { name: 'paction', type: 's32' },
+] as const);
+
+/** struct nla_bitfield32: TCA_ROOT_FLAGS, TCA_ACT_FLAGS, TCA_ACT_HW_STATS (the bits and which of them count; 8 bytes). */
+export const nlaBitfield32 = structSpec('nla_bitfield32', [
+  { name: 'value', type: 'u32' },
+  { name: 'selector', type: 'u32' },
 ] as const);

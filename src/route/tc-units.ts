@@ -83,10 +83,13 @@ export function formatTcSize(bytes: number): string {
   return `${bytes >>> 0}b`;
 }
 
-/** Formats a time in microseconds as tc prints it (`50ms`, `1.5s`, `200us`). */
+/** C's %.3g: three significant digits, no trailing zeros. */
+const g3 = (x: number): string => String(Number(x.toPrecision(3)));
+
+/** Formats a time in microseconds as tc prints it (`50ms`, `15.8ms`, `1.23s`, `200us`: %.3g). */
 export function formatTcTime(usec: number): string {
-  if (usec >= USEC_PER_SEC) return `${g(usec / USEC_PER_SEC)}s`;
-  if (usec >= 1000) return `${g(usec / 1000)}ms`;
+  if (usec >= USEC_PER_SEC) return `${g3(usec / USEC_PER_SEC)}s`;
+  if (usec >= 1000) return `${g3(usec / 1000)}ms`;
   return `${Math.trunc(usec)}us`;
 }
 

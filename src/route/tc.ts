@@ -93,6 +93,8 @@ export interface ClassFilter {
   dev: LinkRef;
   /** Only the children of this handle. */
   parent?: number;
+  /** The qdisc to dump the classes of, by handle (the kernel then dumps that qdisc's tree, as `tc class show parent`). */
+  qdisc?: number;
 }
 
 /** Dumps the classes of a link (RTM_GETTCLASS, NLM_F_DUMP). */
@@ -100,7 +102,7 @@ export function dumpClasses(filter: ClassFilter, opts: FamilyOptions = {}): Dump
   const parent = filter.parent;
   return routeDump<TcClass>(opts, async (sock) => {
     const ifindex = await resolveLink(filter.dev, sock);
-    return tcCodec.encode(RTM.GETTCLASS, 0, { family: 'unspec', ifindex, parent: parent ?? 0 } as Partial<TcObject>);
+    return tcCodec.encode(RTM.GETTCLASS, 0, { family: 'unspec', ifindex, parent: filter.qdisc ?? parent ?? 0 } as Partial<TcObject>);
   }, tcCodec, parent === undefined ? undefined : (c) => c.parent === parent);
 }
 
@@ -156,6 +158,8 @@ export interface TcSpec extends Partial<Omit<TcObject, 'family'>> {
 export interface TcChangeOptions extends FamilyOptions {
   /** Extra nlmsg_flags to OR into the request. */
   flags?: number;
+  /** Called with the warning the kernel attached to its ACK (`sch_htb: quantum of class 10001 is big…`). */
+  onWarning?: (message: string) => void;
 }
 
 /** Which object a call changes. */
@@ -190,6 +194,7 @@ async function modify(what: TcObjectKind, spec: TcSpec, nlflags: number, opts: T
     const msg = await tcMessage(what, spec, sock);
     const request = tcCodec.encode(TYPES[what].new, nlflags | NLM_F_ECHO | (opts.flags ?? 0), msg as Partial<TcObject>);
     const reply = await sock.request(request, { headerSize: HDR, ...callOptions(opts) });
+    if (reply.ack?.message && opts.onWarning) opts.onWarning(reply.ack.message);
     // The kernel echoes what it made (with the handles it chose); without an echo, the request decoded.
     const echoed = reply.messages.find((m) => m.type === TYPES[what].new);
     return decode(what, echoed ? echoed.payload : request.subarray(NLMSG_HDRLEN));
@@ -217,12 +222,13 @@ export function changeTc(what: TcObjectKind, spec: TcSpec, opts: TcChangeOptions
 }
 
 /** Deletes one (`tc … del`): a qdisc by parent (and handle), a class by classid, filters by parent/prio/protocol/handle. */
-export async function deleteTc(what: TcObjectKind, spec: TcSpec, opts: FamilyOptions = {}): Promise<void> {
+export async function deleteTc(what: TcObjectKind, spec: TcSpec, opts: TcChangeOptions = {}): Promise<void> {
   await withSocket(opts, async (sock) => {
     const msg = await tcMessage(what, spec, sock);
     if (what === 'filter' && spec.prio === undefined && spec.protocol === undefined) msg.info = 0;
     delete msg.options;
-    await sock.request(tcCodec.encode(TYPES[what].del, 0, msg as Partial<TcObject>), { headerSize: HDR, ...callOptions(opts) });
+    const reply = await sock.request(tcCodec.encode(TYPES[what].del, 0, msg as Partial<TcObject>), { headerSize: HDR, ...callOptions(opts) });
+    if (reply.ack?.message && opts.onWarning) opts.onWarning(reply.ack.message);
   });
 }
 

@@ -3460,3 +3460,87 @@ export const TCA_INGRESS_NAME: Readonly<Record<number, string>> = {
   3: 'TCA_INGRESS_REDIR',
   4: 'TCA_INGRESS_MIRROR',
 };
+
+/** TC_LINKLAYER_* of <linux/pkt_sched.h>. */
+export const TC_LINKLAYER = {
+  UNAWARE: 0,
+  ETHERNET: 1,
+  ATM: 2,
+} as const;
+
+/** The UAPI name of each TC_LINKLAYER_* value (the first, where names share a value). */
+export const TC_LINKLAYER_NAME: Readonly<Record<number, string>> = {
+  0: 'TC_LINKLAYER_UNAWARE',
+  1: 'TC_LINKLAYER_ETHERNET',
+  2: 'TC_LINKLAYER_ATM',
+};
+
+/** TCA_GACT_* of <linux/tc_act/tc_gact.h>. */
+export const TCA_GACT = {
+  UNSPEC: 0,
+  TM: 1,
+  PARMS: 2,
+  PROB: 3,
+  PAD: 4,
+} as const;
+
+/** The UAPI name of each TCA_GACT_* value (the first, where names share a value). */
+export const TCA_GACT_NAME: Readonly<Record<number, string>> = {
+  0: 'TCA_GACT_UNSPEC',
+  1: 'TCA_GACT_TM',
+  2: 'TCA_GACT_PARMS',
+  3: 'TCA_GACT_PROB',
+  4: 'TCA_GACT_PAD',
+};
+
+/** PGACT_* of <linux/tc_act/tc_gact.h>. */
+export const PGACT = {
+  NONE: 0,
+  NETRAND: 1,
+  DETERM: 2,
+} as const;
+
+/** The UAPI name of each PGACT_* value (the first, where names share a value). */
+export const PGACT_NAME: Readonly<Record<number, string>> = {
+  0: 'PGACT_NONE',
+  1: 'PGACT_NETRAND',
+  2: 'PGACT_DETERM',
+};
+
+/** TCA_ACT_FLAG_* of <linux/rtnetlink.h>. */
+export const TCA_ACT_FLAG = {
+  LARGE_DUMP_ON: 1,
+  TERSE_DUMP: 2,
+} as const;
+
+/** The UAPI name of each TCA_ACT_FLAG_* value (the first, where names share a value). */
+export const TCA_ACT_FLAG_NAME: Readonly<Record<number, string>> = {
+  1: 'TCA_ACT_FLAG_LARGE_DUMP_ON',
+  2: 'TCA_ACT_FLAG_TERSE_DUMP',
+};
+
+/** TCA_ACT_FLAGS_* of <linux/pkt_cls.h>. */
+export const TCA_ACT_FLAGS = {
+  NO_PERCPU_STATS: 1,
+  SKIP_HW: 2,
+  SKIP_SW: 4,
+} as const;
+
+/** The UAPI name of each TCA_ACT_FLAGS_* value (the first, where names share a value). */
+export const TCA_ACT_FLAGS_NAME: Readonly<Record<number, string>> = {
+  1: 'TCA_ACT_FLAGS_NO_PERCPU_STATS',
+  2: 'TCA_ACT_FLAGS_SKIP_HW',
+  4: 'TCA_ACT_FLAGS_SKIP_SW',
+};
+
+/** TCA_ACT_HW_STATS_* of <linux/pkt_cls.h>. */
+export const TCA_ACT_HW_STATS = {
+  IMMEDIATE: 1,
+  DELAYED: 2,
+} as const;
+
+/** The UAPI name of each TCA_ACT_HW_STATS_* value (the first, where names share a value). */
+export const TCA_ACT_HW_STATS_NAME: Readonly<Record<number, string>> = {
+  1: 'TCA_ACT_HW_STATS_IMMEDIATE',
+  2: 'TCA_ACT_HW_STATS_DELAYED',
+};
