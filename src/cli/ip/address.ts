@@ -7,6 +7,8 @@ import {
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { applyVerb, command, objectRunner, verbCommands, type VerbTable } from './dispatch.js';
+import type { NetlinkSocket } from '../../socket/index.js';
 import { AF } from '../../route/constants.js';
 import { scope } from '../../route/enums.js';
 import { decodedIs } from './common.js';
@@ -33,24 +35,19 @@ LFT := forever | SECONDS
 `;
 
 /** Runs `ip address …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'address');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, false);
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, args, 'change');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, args, false);
-  if (matches(cmd, 'flush')) return list(ctx, args, true);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  if (matches(cmd, 'save') || matches(cmd, 'restore') || matches(cmd, 'showdump')) {
-    throw new UsageError(`nlkit ip: "address ${cmd}" is not supported.`, args.hint());
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'address',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, false),
+  commands: [
+    ...verbCommands(['add', 'change', 'replace', 'delete'], modify),
+    command(['list', 'show', 'lst'], (ctx, args) => list(ctx, args, false)),
+    command(['flush'], (ctx, args) => list(ctx, args, true)),
+    command(['save', 'restore', 'showdump'], async (_ctx, args, word) => {
+      throw new UsageError(`nlkit ip: "address ${word}" is not supported.`, args.hint());
+    }),
+  ],
+});
 
 const CONF_FLAGS = new Set(['home', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'optimistic']);
 
@@ -61,6 +58,11 @@ function lifetime(args: Args, kw: string): number | 'forever' {
   if (n === undefined) throw args.invalid(v, `${kw} value`);
   return n;
 }
+
+/** What each verb calls in nlkit/route. */
+const ADDRESS_VERBS: VerbTable<AddressSpec, { socket: NetlinkSocket }> = {
+  add: addAddress, change: changeAddress, replace: replaceAddress, delete: deleteAddress,
+};
 
 /** ipaddr_modify. */
 async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'replace' | 'delete'): Promise<number> {
@@ -138,13 +140,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
     if (flags.length) spec.flags = flags as never;
     if (valid !== undefined) spec.valid_lft = valid;
     if (preferred !== undefined) spec.preferred_lft = preferred;
-    const o = s.opts;
-    switch (cmd) {
-      case 'add': await addAddress(spec, o); break;
-      case 'change': await changeAddress(spec, o); break;
-      case 'replace': await replaceAddress(spec, o); break;
-      case 'delete': await deleteAddress(spec, o); break;
-    }
+    await applyVerb(ADDRESS_VERBS, cmd, spec, s.opts);
     return 0;
   });
 }

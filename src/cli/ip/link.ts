@@ -5,6 +5,7 @@ import { NLM_F_CREATE, NLM_F_REPLACE } from '../../wire/index.js';
 import { UsageError } from '../errors.js';
 import { Args, IP_EXIT, matches, parseAddress, parseLladdr, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { command, objectRunner } from './dispatch.js';
 import { groups, parseUnsigned } from './names.js';
 import { linkMatches, printLink, printLinkBrief, type LinkShowFilter } from './print-link.js';
 import { withSession, type Session } from './session.js';
@@ -32,20 +33,18 @@ TYPE := { veth | bridge | vxlan | macvlan | macvtap | vlan | ifb | dummy | ... }
 `;
 
 /** Runs `ip link …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'link');
-  const cmd = args.next();
-  if (cmd === undefined) return show(ctx, args);
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'set') || matches(cmd, 'change')) return modify(ctx, args, 'set');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return show(ctx, args);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'link',
+  usage: USAGE,
+  default: (ctx, args) => show(ctx, args),
+  commands: [
+    command(['add'], (ctx, args) => modify(ctx, args, 'add')),
+    command(['set', 'change'], (ctx, args) => modify(ctx, args, 'set')),
+    command(['replace'], (ctx, args) => modify(ctx, args, 'replace')),
+    command(['delete'], (ctx, args) => modify(ctx, args, 'delete')),
+    command(['show', 'lst', 'list'], (ctx, args) => show(ctx, args)),
+  ],
+});
 
 function onOff(args: Args, kw: string): boolean {
   const v = args.value(kw);

@@ -6,6 +6,8 @@ import {
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parseLladdr, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import type { NetlinkSocket } from '../../socket/index.js';
+import { applyVerb, command, objectRunner, verbCommands, type VerbTable } from './dispatch.js';
 import { protocol } from '../../route/enums.js';
 import { decodedIs } from './common.js';
 import { parseUnsigned, protocols } from './names.js';
@@ -42,26 +44,26 @@ function stateNames(bits: number): string[] {
 }
 
 /** Runs `ip neigh …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'neigh');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, false);
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, args, 'change');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'get')) return get(ctx, args);
-  if (matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst')) return list(ctx, args, false);
-  if (matches(cmd, 'flush')) return list(ctx, args, true);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'neigh',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, false),
+  commands: [
+    ...verbCommands(['add', 'change', 'replace', 'delete'], modify),
+    command(['get'], (ctx, args) => get(ctx, args)),
+    command(['show', 'list', 'lst'], (ctx, args) => list(ctx, args, false)),
+    command(['flush'], (ctx, args) => list(ctx, args, true)),
+  ],
+});
 
 function ctxFamily(ctx: IpContext): Family | undefined {
   return ctx.opts.family === 4 || ctx.opts.family === 6 ? ctx.opts.family : undefined;
 }
+
+/** What each verb calls in nlkit/route. */
+const NEIGH_VERBS: VerbTable<NeighbourSpec, { socket: NetlinkSocket }> = {
+  add: addNeighbour, change: changeNeighbour, replace: replaceNeighbour, delete: deleteNeighbour,
+};
 
 /** ipneigh_modify. */
 async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'replace' | 'delete'): Promise<number> {
@@ -126,13 +128,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
     if (protocol !== undefined) spec.protocol = protocol as never;
     // ip sends NUD_PERMANENT unless told otherwise, proxies included.
     spec.state = stateNames(state ?? NUD.permanent) as never;
-    const o = s.opts;
-    switch (cmd) {
-      case 'add': await addNeighbour(spec, o); break;
-      case 'change': await changeNeighbour(spec, o); break;
-      case 'replace': await replaceNeighbour(spec, o); break;
-      case 'delete': await deleteNeighbour(spec, o); break;
-    }
+    await applyVerb(NEIGH_VERBS, cmd, spec, s.opts);
     return 0;
   });
 }

@@ -6,6 +6,7 @@ import {
 import { UsageError } from '../errors.js';
 import { Args, matches, parseAddress, type Family, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { applyVerb, command, objectRunner, verbCommands } from './dispatch.js';
 import { protocol } from '../../route/enums.js';
 import { decodedIs } from './common.js';
 import { parseUnsigned, protocols } from './names.js';
@@ -22,22 +23,21 @@ TYPE := { mpath | resilient }
 `;
 
 /** Runs `ip nexthop …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'nexthop');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, false);
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'delete')) return idCommand(ctx, args, 'delete');
-  if (matches(cmd, 'get')) return idCommand(ctx, args, 'get');
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, args, false);
-  if (matches(cmd, 'flush')) return list(ctx, args, true);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  if (matches(cmd, 'bucket')) throw new UsageError('nlkit ip: "nexthop bucket" is not supported.', args.hint());
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'nexthop',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, false),
+  commands: [
+    ...verbCommands(['add', 'replace'], modify),
+    command(['delete'], (ctx, args) => idCommand(ctx, args, 'delete')),
+    command(['get'], (ctx, args) => idCommand(ctx, args, 'get')),
+    command(['list', 'show', 'lst'], (ctx, args) => list(ctx, args, false)),
+    command(['flush'], (ctx, args) => list(ctx, args, true)),
+    command(['bucket'], async (_ctx, args) => {
+      throw new UsageError('nlkit ip: "nexthop bucket" is not supported.', args.hint());
+    }),
+  ],
+});
 
 function parseId(args: Args, v: string): number {
   const n = parseUnsigned(v);
@@ -104,8 +104,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'replace'): Promi
   else if (spec.group) spec.family = 'unspec';
   return withSession(ctx, async (s) => {
     if (dev !== undefined) spec.oif = await s.ifindex(dev);
-    if (cmd === 'add') await addNexthop(spec, s.opts);
-    else await replaceNexthop(spec, s.opts);
+    await applyVerb({ add: addNexthop, replace: replaceNexthop }, cmd, spec, s.opts);
     return 0;
   });
 }

@@ -7,7 +7,7 @@ import { linkFlags, linkType } from '../../route/enums.js';
 import { pick } from '../../route/words.js';
 import { enumNum, flagsNum, printHeader, type PrintContext } from './common.js';
 import { groups, isIp4Tunnel, linkTypeText } from './names.js';
-import { RawJson, type Output } from './output.js';
+import { Color, RawJson, type Output } from './output.js';
 
 /** How ip reached print_linkinfo: `ip link` (do_link) shows more than `ip addr`. */
 export interface LinkPrintMode {
@@ -395,7 +395,8 @@ const ADDR_GEN: Record<string, string> = { eui64: 'eui64', none: 'none', stable_
 type Stats = Record<string, number | bigint>;
 
 /** size_columns: widths grow to fit values, computed as ip does (its digit count of 10^k is k). */
-function sizeColumns(cols: number[], vals: (number | bigint)[]): void {
+function sizeColumns(cols: number[], vals: (number | bigint)[], human = false): void {
+  if (human) return;
   for (let i = 0; i < vals.length; i++) {
     const v = BigInt(vals[i]!);
     let len = 1;
@@ -405,6 +406,29 @@ function sizeColumns(cols: number[], vals: (number | bigint)[]): void {
 }
 
 const rpad = (n: number, s: string) => s.padStart(n, ' ');
+
+/** ip's print_num under -h: 1.23k, 45.6M (powers of 1000, or of 1024 with "Ki" under -iec). */
+export function humanNum(v: number | bigint, iec: boolean): string {
+  const count = BigInt(v);
+  const base = iec ? 1024n : 1000n;
+  if (count < base) return String(count);
+  const prefixes = 'kMGTPE';
+  let p = 0;
+  let powi = 1n;
+  for (;;) {
+    powi *= base;
+    if (count / base < powi) break;
+    if (p + 1 >= prefixes.length) break;
+    p++;
+  }
+  let precision = 2;
+  let powj = 1n;
+  for (; precision > 0; precision--) {
+    powj *= 10n;
+    if (count / powi < powj) break;
+  }
+  return `${(Number(count) / Number(powi)).toFixed(precision)}${prefixes[p]}${iec ? 'i' : ''}`;
+}
 
 /** print_stats64 (text and JSON). */
 function printStats(o: Output, ctx: PrintContext, s: Stats, carrierChanges: number | undefined, key: string): void {
@@ -451,16 +475,16 @@ function printStats(o: Output, ctx: PrintContext, s: Stats, carrierChanges: numb
     return;
   }
   const cols = [10, 7, 6, 7, 7, 7, 10, 9];
-  sizeColumns(cols, [g('rx_bytes'), g('rx_packets'), g('rx_errors'), g('rx_dropped'), g('rx_missed_errors'), g('multicast'), g('rx_compressed')]);
+  sizeColumns(cols, [g('rx_bytes'), g('rx_packets'), g('rx_errors'), g('rx_dropped'), g('rx_missed_errors'), g('multicast'), g('rx_compressed')], !!ctx.human);
   if (ctx.stats > 1) {
-    sizeColumns(cols, [0, g('rx_length_errors'), g('rx_crc_errors'), g('rx_frame_errors'), g('rx_fifo_errors'), g('rx_over_errors'), g('rx_nohandler'), g('rx_otherhost_dropped')]);
+    sizeColumns(cols, [0, g('rx_length_errors'), g('rx_crc_errors'), g('rx_frame_errors'), g('rx_fifo_errors'), g('rx_over_errors'), g('rx_nohandler'), g('rx_otherhost_dropped')], !!ctx.human);
   }
-  sizeColumns(cols, [g('tx_bytes'), g('tx_packets'), g('tx_errors'), g('tx_dropped'), g('tx_carrier_errors'), g('collisions'), g('tx_compressed')]);
+  sizeColumns(cols, [g('tx_bytes'), g('tx_packets'), g('tx_errors'), g('tx_dropped'), g('tx_carrier_errors'), g('collisions'), g('tx_compressed')], !!ctx.human);
   if (ctx.stats > 1) {
-    sizeColumns(cols, [0, 0, g('tx_aborted_errors'), g('tx_fifo_errors'), g('tx_window_errors'), g('tx_heartbeat_errors'), carrierChanges ?? 0]);
+    sizeColumns(cols, [0, 0, g('tx_aborted_errors'), g('tx_fifo_errors'), g('tx_window_errors'), g('tx_heartbeat_errors'), carrierChanges ?? 0], !!ctx.human);
   }
   const c = cols;
-  const num = (w: number, v: number | bigint) => `${rpad(w, String(v))} `;
+  const num = (w: number, v: number | bigint) => `${rpad(w, ctx.human ? humanNum(v, ctx.iec === true) : String(v))} `;
   const sl = o.sl;
   let t = `    RX: ${rpad(c[0]! - 4, 'bytes')} ${rpad(c[1]!, 'packets')} ${rpad(c[2]!, 'errors')} ${rpad(c[3]!, 'dropped')} ${rpad(c[4]!, 'missed')} ${rpad(c[5]!, 'mcast')} ${rpad(c[6]!, nz('rx_compressed') ? 'compressed' : '')}${sl}`;
   t += `    ${num(c[0]!, g('rx_bytes'))}${num(c[1]!, g('rx_packets'))}${num(c[2]!, g('rx_errors'))}${num(c[3]!, g('rx_dropped'))}${num(c[4]!, g('rx_missed_errors'))}${num(c[5]!, g('multicast'))}`;
@@ -541,7 +565,7 @@ export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrint
     if (typeof s === 'number') {
       if (o.json) o.jfield('operstate_index', s);
       else o.fp(`state 0x${s.toString(16)} `);
-    } else o.field('operstate', s, `state ${s} `);
+    } else o.field('operstate', s, `state ${operColor(o, s, `${s} `)}`);
   }
   if (mode.doLink && l.linkmode !== undefined) {
     const m = l.linkmode as string | number;
@@ -564,7 +588,7 @@ export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrint
     o.field('link_type', tn, `    link/${tn} `);
     if (l.address !== undefined) {
       const a = llText(l.address, type);
-      o.field('address', a, a);
+      o.field('address', a, o.color(Color.MAC, a));
     }
     if (l.broadcast !== undefined) {
       if (flags & IFF_POINTOPOINT) {
@@ -572,11 +596,11 @@ export function printLink(o: Output, ctx: PrintContext, l: Link, mode: LinkPrint
         o.jfield('link_pointtopoint', true);
       } else o.fp(' brd ');
       const b = llText(l.broadcast, type);
-      o.field('broadcast', b, b);
+      o.field('broadcast', b, o.color(Color.MAC, b));
     }
     if (l.perm_address !== undefined && l.perm_address !== l.address) {
       const p = llText(l.perm_address, type);
-      o.field('permaddr', p, ` permaddr ${p}`);
+      o.field('permaddr', p, ` permaddr ${o.color(Color.MAC, p)}`);
     }
   }
   if (l.link_netnsid !== undefined) {
@@ -677,8 +701,13 @@ function printNameAndLink(o: Output, ctx: PrintContext, l: Link, suffix: string,
   if (o.json) {
     if (l.ifname !== undefined) o.jfield('ifname', l.ifname);
     else o.jfield('ifname', null);
-  } else o.fp(`${width ? name.padEnd(width, ' ') : name}${suffix}`);
+  } else o.fp(o.color(Color.IFNAME, `${width ? name.padEnd(width, ' ') : name}${suffix}`));
   return mdown;
+}
+
+/** ip's oper_state_color: UP green, DOWN red, other states plain. */
+function operColor(o: Output, state: string, text: string): string {
+  return state === 'UP' ? o.color(Color.UP, text) : state === 'DOWN' ? o.color(Color.DOWN, text) : text;
 }
 
 /** print_linkinfo_brief: `name@link  STATE  [address <flags>]` (the caller opens and closes the JSON object). */
@@ -688,13 +717,13 @@ export function printLinkBrief(o: Output, ctx: PrintContext, l: Link, withLink: 
   if (l.operstate !== undefined) {
     const s = operstateName(l.operstate as string | number);
     if (typeof s === 'number') o.jfield('operstate_index', s);
-    else o.field('operstate', s, `${s.padEnd(14, ' ')} `);
+    else o.field('operstate', s, operColor(o, s, `${s.padEnd(14, ' ')} `));
   }
   if (withLink) {
     const type = l.type as string | number | undefined;
     if (l.address !== undefined) {
       const a = llText(l.address, type);
-      o.field('address', a, `${a} `);
+      o.field('address', a, o.color(Color.MAC, `${a} `));
     }
     printLinkFlags(o, linkFlagsNum(l), mdown);
     o.fp('\n');

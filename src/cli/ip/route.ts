@@ -8,6 +8,8 @@ import { NetlinkError } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, DumpTerminated, IP_EXIT, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import type { NetlinkSocket } from '../../socket/index.js';
+import { applyVerb, command, objectRunner, verbCommands, type VerbTable } from './dispatch.js';
 import { dsfields, ipProtoNumber, isRouteTypeWord, parseUnsigned, protocols, realms, routeTypeNumber, scopes, tables } from './names.js';
 import { decodedIs, tableId } from './common.js';
 import { protocol, routeType, scope } from '../../route/enums.js';
@@ -37,24 +39,17 @@ PREF := [ low | medium | high ]
 `;
 
 /** Runs `ip route …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'route');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, 'list');
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, args, 'change');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'prepend')) return modify(ctx, args, 'prepend');
-  if (matches(cmd, 'append')) return modify(ctx, args, 'append');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, args, 'list');
-  if (matches(cmd, 'get')) return get(ctx, args);
-  if (matches(cmd, 'flush')) return list(ctx, args, 'flush');
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'route',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, 'list'),
+  commands: [
+    ...verbCommands(['add', 'change', 'replace', 'prepend', 'append', 'delete'], modify),
+    command(['list', 'show', 'lst'], (ctx, args) => list(ctx, args, 'list')),
+    command(['get'], (ctx, args) => get(ctx, args)),
+    command(['flush'], (ctx, args) => list(ctx, args, 'flush')),
+  ],
+});
 
 function familyName(f: Family | undefined): 'inet' | 'inet6' | undefined {
   return f === 4 ? 'inet' : f === 6 ? 'inet6' : undefined;
@@ -163,6 +158,11 @@ async function parseNexthop(args: Args, s: Session, family: Family | undefined):
 }
 
 type ModifyCmd = 'add' | 'change' | 'replace' | 'prepend' | 'append' | 'delete';
+
+/** What each verb calls in nlkit/route. */
+const ROUTE_VERBS: VerbTable<RouteSpec, { socket: NetlinkSocket }> = {
+  add: addRoute, change: changeRoute, replace: replaceRoute, prepend: prependRoute, append: appendRoute, delete: deleteRoute,
+};
 
 /** iproute_modify: builds a RouteSpec from ip's grammar and sends it. */
 async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<number> {
@@ -356,15 +356,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
     spec.dst = dst.any ? 'default' : `${dst.addr}/${dst.len}`;
     spec.dst_len = dst.len;
     if (dst.any && family === undefined) spec.family = 'inet';
-    const o = s.opts;
-    switch (cmd) {
-      case 'add': await addRoute(spec, o); break;
-      case 'change': await changeRoute(spec, o); break;
-      case 'replace': await replaceRoute(spec, o); break;
-      case 'prepend': await prependRoute(spec, o); break;
-      case 'append': await appendRoute(spec, o); break;
-      case 'delete': await deleteRoute(spec, o); break;
-    }
+    await applyVerb(ROUTE_VERBS, cmd, spec, s.opts);
     return 0;
   });
 }

@@ -3,6 +3,7 @@ import { addRule, deleteRule, dumpRules, ruleCodec, RTM, type Rule, type RuleSpe
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { applyVerb, command, objectRunner, verbCommands } from './dispatch.js';
 import { dsfields, groups, ipProtoNumber, parseUnsigned, protocols, realms, routeTypeNumber, tables } from './names.js';
 import { printRule } from './print-rule.js';
 import { protocol, ruleAction } from '../../route/enums.js';
@@ -22,20 +23,19 @@ TABLE_ID := [ local | main | default | NUMBER ]
 `;
 
 /** Runs `ip rule …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'rule');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, false);
-  if (matches(cmd, 'list') || matches(cmd, 'lst') || matches(cmd, 'show')) return list(ctx, args, false);
-  if (matches(cmd, 'save') || matches(cmd, 'restore')) throw new UsageError(`nlkit ip: "rule ${cmd}" is not supported.`, args.hint());
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'flush')) return list(ctx, args, true);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'rule',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, false),
+  commands: [
+    command(['list', 'lst', 'show'], (ctx, args) => list(ctx, args, false)),
+    command(['save', 'restore'], async (_ctx, args, word) => {
+      throw new UsageError(`nlkit ip: "rule ${word}" is not supported.`, args.hint());
+    }),
+    ...verbCommands(['add', 'delete'], modify),
+    command(['flush'], (ctx, args) => list(ctx, args, true)),
+  ],
+});
 
 function ctxFamily(ctx: IpContext): Family | undefined {
   return ctx.opts.family === 4 || ctx.opts.family === 6 ? ctx.opts.family : undefined;
@@ -185,8 +185,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
     spec.table = 'main';
   }
   return withSession(ctx, async (s) => {
-    if (cmd === 'add') await addRule(spec, s.opts);
-    else await deleteRule(spec, s.opts);
+    await applyVerb({ add: addRule, delete: deleteRule }, cmd, spec, s.opts);
     return 0;
   });
 }
