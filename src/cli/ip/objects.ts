@@ -5,7 +5,7 @@ import type { Loader } from './index.js';
 
 /** Loaders by ip's object name (aliases such as tunl/tap point to the same module). */
 export const OBJECT_MODULES: Record<string, Loader> = {
-  // maddress: () => import('./maddr.js'),
+  maddress: () => import('./maddr.js'),
   // tunnel: () => import('./tunnel.js'),
   // tunl: () => import('./tunnel.js'),
   tuntap: () => import('./tuntap.js'),
