@@ -191,7 +191,7 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
       if (v === 'always') opts.color = true;
       else if (v === 'auto') opts.color = process.stdout.isTTY === true;
       else if (v === 'never') opts.color = false;
-      else throw new UsageError(`Option "${argv[i]}" is unknown.`, hintIp(), IP_EXIT.INVARG);
+      else throw new UsageError(`Option "${argv[i]}" is unknown, try "ip -help".`, undefined, IP_EXIT.INVARG);
     } else if (matches(opt, '-Numeric')) {
       // Names are what iproute2's files say; -N is accepted and names stay.
     } else if (matches(opt, '-help')) {
@@ -199,7 +199,7 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
     } else if (matches(opt, '-Version')) {
       throw new UsageError('nlkit ip follows iproute2 6.1\'s grammar; see "nlkit --version".', hintIp());
     } else {
-      throw new UsageError(`Option "${argv[i]}" is unknown.`, hintIp(), IP_EXIT.INVARG);
+      throw new UsageError(`Option "${argv[i]}" is unknown, try "ip -help".`, undefined, IP_EXIT.INVARG);
     }
   }
   return { opts, rest: argv.slice(i) };
@@ -216,7 +216,7 @@ export function resolveObject(word: string): { name: string; load: Loader } {
     if (!found) throw new UsageError(`Object "${name}" is not supported by nlkit ip.`, hintIp());
     return { name: CANONICAL[name] ?? name, load: found };
   }
-  throw new UsageError(`Object "${word}" is unknown.`, hintIp());
+  throw new UsageError(`Object "${word}" is unknown, try "ip help".`);
 }
 
 /** Entry point of `nlkit ip`. */

@@ -26,7 +26,6 @@ export const run = objectRunner({
     command(['delete'], (ctx, args) => modify(ctx, args, false)),
     command(['list', 'show', 'lst'], (ctx, args) => list(ctx, args)),
   ],
-  unknown: (args, word) => args.error(`Command "${word}" is unknown, try "ip maddr help".`, IP_EXIT.INVARG),
 });
 
 /** One multicast address of a device (ip's struct ma_info). */

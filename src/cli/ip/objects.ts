@@ -13,5 +13,5 @@ export const OBJECT_MODULES: Record<string, Loader> = {
   netconf: () => import('./netconf.js'),
   // vrf: () => import('./vrf.js'),
   // mptcp: () => import('./mptcp.js'),
-  // stats: () => import('./stats.js'),
+  stats: () => import('./stats.js'),
 };

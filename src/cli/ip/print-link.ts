@@ -430,8 +430,8 @@ export function humanNum(v: number | bigint, iec: boolean): string {
   return `${(Number(count) / Number(powi)).toFixed(precision)}${prefixes[p]}${iec ? 'i' : ''}`;
 }
 
-/** print_stats64 (text and JSON). */
-function printStats(o: Output, ctx: PrintContext, s: Stats, carrierChanges: number | undefined, key: string): void {
+/** print_stats64 (text and JSON): `ip -s link` and `ip stats show group link`. */
+export function printStats(o: Output, ctx: PrintContext, s: Stats, carrierChanges: number | undefined, key: string): void {
   const g = (k: string) => s[k] ?? 0;
   const nz = (k: string) => BigInt(g(k)) !== 0n;
   const n = (k: string) => (typeof g(k) === 'bigint' ? (g(k) as bigint) : Number(g(k)));

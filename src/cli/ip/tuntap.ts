@@ -29,7 +29,6 @@ export const run = objectRunner({
     command(['delete'], (ctx, args) => add(ctx, args, false)),
     command(['show', 'lst', 'list'], (ctx) => show(ctx)),
   ],
-  unknown: (args, word) => args.error(`Command "${word}" is unknown, try "ip tuntap help".`, IP_EXIT.INVARG),
 });
 
 /** A user or group by number or by name in /etc/passwd or /etc/group (getpwnam/getgrnam). */
