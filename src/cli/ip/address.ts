@@ -12,7 +12,7 @@ import type { NetlinkSocket } from '../../socket/index.js';
 import { AF } from '../../route/constants.js';
 import { scope } from '../../route/enums.js';
 import { decodedIs } from './common.js';
-import { parseUnsigned, scopes } from './names.js';
+import { groups, parseUnsigned, scopes } from './names.js';
 import { printAddr, addrFlagsNum } from './print-addr.js';
 import { linkFlagsNum, linkMatches, printLink, printLinkBrief, printLinkStats, type LinkShowFilter } from './print-link.js';
 import { withSession, type Session } from './session.js';
@@ -251,6 +251,11 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       const k = args.value(a);
       if (k.endsWith('_slave')) lf.slaveKind = k.slice(0, -6);
       else lf.kind = k;
+    } else if (a === 'group') {
+      const v = args.value(a);
+      const g = groups.a2n(v);
+      if (g === undefined) throw args.invalid(v, 'Invalid "group" value\n');
+      lf.group = g;
     } else if (a === 'vrf') {
       throw args.error('nlkit ip: "vrf" is not supported.');
     } else if (matches(a, 'help')) {

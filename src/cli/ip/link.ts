@@ -131,7 +131,7 @@ async function parseLink(args: Args, s: Session, mode: 'add' | 'set' | 'replace'
     } else if (a === 'group') {
       const v = args.value('group');
       const g = groups.a2n(v);
-      if (g === undefined) throw args.invalid(v, 'Invalid "group" value');
+      if (g === undefined) throw args.invalid(v, 'Invalid "group" value\n');
       p.spec.group = g;
     } else if (a === 'mode') {
       const v = args.value('mode');
@@ -421,6 +421,14 @@ async function modify(ctx: IpContext, args: Args, cmd: LinkCmd): Promise<number>
       }
       return 0;
     }
+    if (p.dev === undefined && spec.group !== undefined && (cmd === 'delete' || cmd === 'set')) {
+      // ip's group form: ifindex 0 and IFLA_GROUP, and the kernel applies it to every link of
+      // the group (RTM_DELLINK deletes them; RTM_NEWLINK changes them).
+      const msg: Record<string, unknown> = { family: 'unspec', ifindex: 0, group: spec.group };
+      if (cmd === 'set') Object.assign(msg, spec);
+      await s.sock.request(encodeLink(cmd === 'delete' ? RTM.DELLINK : RTM.NEWLINK, 0, msg as Partial<Link>), { headerSize: 16 });
+      return 0;
+    }
     if (p.dev === undefined) throw args.error('Not enough information: "dev" argument is required.', IP_EXIT.INVARG);
     const index = await s.ifindex(p.dev);
     if (cmd === 'delete') {
@@ -474,7 +482,7 @@ async function show(ctx: IpContext, args: Args): Promise<number> {
     } else if (a === 'group') {
       const v = args.value(a);
       const g = groups.a2n(v);
-      if (g === undefined) throw args.invalid(v, 'Invalid "group" value');
+      if (g === undefined) throw args.invalid(v, 'Invalid "group" value\n');
       f.group = g;
     } else if (a === 'vrf') {
       throw args.error('nlkit ip: "vrf" is not supported.');

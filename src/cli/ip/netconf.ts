@@ -4,6 +4,7 @@ import { dumpNetconf, getNetconf, type Netconf } from '../../route/index.js';
 import { command, objectRunner } from './dispatch.js';
 import type { Args } from './argv.js';
 import type { IpContext } from './index.js';
+import { Output } from './output.js';
 import { printNetconf } from './print-netconf.js';
 import { withSession } from './session.js';
 
@@ -33,10 +34,15 @@ async function show(ctx: IpContext, args: Args): Promise<number> {
     const fam = ctx.opts.family === 4 ? 'inet' : ctx.opts.family === 6 ? 'inet6' : undefined;
     const pctx = await s.printContext();
     const out = ctx.out;
+    if (ifindex && fam) {
+      // ip answers this one with rtnl_listen's printer outside its JSON writer: text even under -j.
+      const text = new Output({ color: ctx.opts.color === true });
+      printNetconf(text, pctx, await getNetconf({ family: fam, dev: ifindex }, s.opts), false);
+      await text.flush();
+      return 0;
+    }
+    const list: Netconf[] = await dumpNetconf(fam ? { family: fam } : {}, s.opts).toArray();
     out.begin();
-    let list: Netconf[];
-    if (ifindex && fam) list = [await getNetconf({ family: fam, dev: ifindex }, s.opts)];
-    else list = await dumpNetconf(fam ? { family: fam } : {}, s.opts).toArray();
     for (const c of list) {
       if (ifindex && c.ifindex !== ifindex) continue;
       printNetconf(out, pctx, c, false);
