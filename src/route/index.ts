@@ -88,6 +88,7 @@ export {
 } from './tc-units.js';
 export type { U32Sel, U32Key, SockFilter, TcStats, TcAction } from './tc-attrs.js';
 export { dumpRules, addRule, deleteRule, flushRules, type RuleSpec, type RuleChangeOptions } from './rules.js';
+export type { FlushOptions } from './flush.js';
 export {
   dumpNexthops, getNexthop, addNexthop, replaceNexthop, deleteNexthop, flushNexthops,
   type NexthopFilter, type NexthopObjectSpec, type NexthopChangeOptions,

@@ -1,12 +1,13 @@
 // `nlkit ip address`: show/list (links with their addresses, -br, -o, filters), add, change,
 // replace, delete and flush — over nlkit/route.
 import {
-  addAddress, addressCodec, changeAddress, deleteAddress, dumpAddresses, dumpLinks, getLink, replaceAddress, RTM,
+  addAddress, addressCodec, changeAddress, deleteAddress, dumpAddresses, dumpLinks, flushAddresses, getLink, replaceAddress, RTM,
   type Address, type AddressSpec, type Link,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { flushRounds } from './flush.js';
 import { applyVerb, command, objectRunner, verbCommands, type VerbTable } from './dispatch.js';
 import type { NetlinkSocket } from '../../socket/index.js';
 import { AF } from '../../route/constants.js';
@@ -356,26 +357,17 @@ async function flushAddrs(ctx: IpContext, s: Session, f: AddrFilter, index: numb
   const names = await s.linkNames();
   const pctx = await s.printContext();
   const links = new Map((await s.allLinks()).map((l) => [l.ifindex ?? 0, l]));
-  let round = 0;
-  for (;;) {
-    const all = await dumpAddresses({ ...(famName ? { family: famName as 'inet' } : {}), ...(index !== undefined ? { dev: index } : {}) }, s.opts).toArray();
-    const victims = all.filter((a) => {
+  return flushRounds<Address>(ctx, s, {
+    noun: 'addresses',
+    summaryInJson: true,
+    where: (a) => {
       const l = links.get(a.ifindex ?? 0);
       if (lf.up && l && !(linkFlagsNum(l) & 1)) return false;
       return addrMatches(a, f, addrLabel(a, s, names));
-    });
-    if (victims.length === 0) break;
-    round++;
-    if (ctx.opts.stats > 1) for (const a of victims) printAddr(ctx.out, pctx, a, { brief: false, oneline: true }, true);
-    const res = await s.sock.requestBatch(victims.map((a) => encodeAddrDel(a)), { headerSize: 8 });
-    const real = res.errors.filter((e) => e.error.code !== 'EADDRNOTAVAIL' && e.error.code !== 'ENOENT');
-    if (real.length) throw real[0]!.error;
-    if (ctx.opts.stats) ctx.out.fp(`\n*** Round ${round}, deleting ${victims.length} addresses ***\n`);
-    if (round >= 10) break;
-  }
-  if (ctx.opts.stats) ctx.out.fp(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
-  await ctx.out.flush();
-  return 0;
+    },
+    print: (a) => printAddr(ctx.out, pctx, a, { brief: false, oneline: true }, true),
+    call: (opts) => flushAddresses({ ...(famName ? { family: famName as 'inet' } : {}), ...(index !== undefined ? { dev: index } : {}) }, opts),
+  });
 }
 
 function encodeAddrDel(a: Address): Uint8Array {

@@ -1,12 +1,13 @@
 // `nlkit ip neigh`: show/list, get, add, change, replace, delete and flush — over nlkit/route.
 import {
-  addNeighbour, changeNeighbour, deleteNeighbour, dumpNeighbours, getNeighbour, neighCodec, replaceNeighbour, RTM,
+  addNeighbour, changeNeighbour, deleteNeighbour, dumpNeighbours, flushNeighbours, getNeighbour, neighCodec, replaceNeighbour, RTM,
   type Neighbour, type NeighbourSpec,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parseLladdr, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
 import type { NetlinkSocket } from '../../socket/index.js';
+import { flushRounds } from './flush.js';
 import { applyVerb, command, objectRunner, verbCommands, type VerbTable } from './dispatch.js';
 import { protocol } from '../../route/enums.js';
 import { decodedIs } from './common.js';
@@ -219,20 +220,20 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       ...(f.proxy ? { proxy: true } : {}),
     }, s.opts);
     if (flush) {
-      let round = 0;
-      for (; round < 10; round++) {
-        const victims = (await dump().toArray()).filter((n) => neighMatches(n, f, family));
-        if (victims.length === 0) break;
-        if (ctx.opts.stats > 1) for (const n of victims) printNeigh(ctx.out, pctx, n, { dev: f.index !== undefined }, 'del');
-        const res = await s.sock.requestBatch(victims.map((n) => neighCodec.encode(RTM.DELNEIGH, 0, n)), { headerSize: 12 });
-        const real = res.errors.filter((e) => e.error.code !== 'ENOENT');
-        if (real.length) throw real[0]!.error;
-        if (ctx.opts.stats) ctx.out.fp(`\n*** Round ${round + 1}, deleting ${victims.length} entries ***\n`);
-        f.state &= ~NUD.failed;
-      }
-      if (ctx.opts.stats) ctx.out.fp(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
-      await ctx.out.flush();
-      return 0;
+      return flushRounds<Neighbour>(ctx, s, {
+        noun: 'entries',
+        summaryInJson: true,
+        where: (n) => neighMatches(n, f, family),
+        print: (n) => printNeigh(ctx.out, pctx, n, { dev: f.index !== undefined }, 'del'),
+        call: (opts) => flushNeighbours({
+          ...(famName ? { family: famName } : {}), ...(f.index ? { dev: f.index } : {}), ...(master ? { master } : {}),
+          ...(f.proxy ? { proxy: true } : {}),
+        }, opts),
+        // ip retries FAILED entries in the first round only.
+        afterRound: () => {
+          f.state &= ~NUD.failed;
+        },
+      });
     }
     const out = ctx.out;
     out.begin();

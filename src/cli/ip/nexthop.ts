@@ -1,7 +1,7 @@
 // `nlkit ip nexthop`: show/list, get, add, replace, delete and flush of nexthop objects and
 // groups — over nlkit/route.
 import {
-  addNexthop, deleteNexthop, dumpNexthops, getNexthop, replaceNexthop, type Nexthop, type NexthopObjectSpec,
+  addNexthop, deleteNexthop, dumpNexthops, flushNexthops, getNexthop, replaceNexthop, type Nexthop, type NexthopObjectSpec,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
 import { Args, matches, parseAddress, type Family, usage } from './argv.js';
@@ -174,17 +174,11 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     }, s.opts);
     const keep = (nh: Nexthop) => (f.protocol === undefined || decodedIs(protocol, nh.protocol as string | number | undefined, f.protocol)) && (f.id === undefined || nh.id === f.id);
     if (flush) {
-      // Groups go first, as with ip: deleting its last member would take a group with it.
-      const list = (await dump.toArray()).filter(keep).sort((a, b) => (b.group ? 1 : 0) - (a.group ? 1 : 0));
-      let n = 0;
-      for (const nh of list) {
-        try {
-          await deleteNexthop(nh.id!, s.opts);
-          n++;
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'ENOENT') throw e;
-        }
-      }
+      // flushNexthops deletes groups first, as ip: deleting its last member would take a group with it.
+      const n = await flushNexthops({
+        ...(family ? { family } : {}), ...(oif !== undefined ? { oif } : {}), ...(master !== undefined ? { master } : {}),
+        ...(f.groups ? { groups: true } : {}), ...(f.fdb ? { fdb: true } : {}),
+      }, { socket: s.sock, where: keep });
       process.stdout.write(n === 0 ? 'Nothing to flush\n' : `Flushed ${n} nexthops\n`);
       return 0;
     }

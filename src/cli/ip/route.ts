@@ -1,7 +1,7 @@
 // `nlkit ip route`: show/list (with iproute2's selectors, `table all`, -d), add, del, change,
 // replace, append, prepend, flush and get — over nlkit/route.
 import {
-  addRoute, appendRoute, changeRoute, deleteRoute, dumpNexthops, dumpRoutes, encodeRoute, getRoute, prependRoute, replaceRoute, RT_TABLE, RTM,
+  addRoute, appendRoute, changeRoute, deleteRoute, dumpNexthops, dumpRoutes, encodeRoute, flushRoutes, getRoute, prependRoute, replaceRoute, RT_TABLE, RTM,
   type Route, type RouteSpec, type NexthopSpec, type RouteQuery, type Metrics,
 } from '../../route/index.js';
 import { NetlinkError } from '../../socket/index.js';
@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { addrBytes, Args, DumpTerminated, IP_EXIT, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
 import type { NetlinkSocket } from '../../socket/index.js';
+import { flushRounds } from './flush.js';
 import { applyVerb, command, objectRunner, verbCommands, type VerbTable } from './dispatch.js';
 import { dsfields, ipProtoNumber, isRouteTypeWord, parseUnsigned, protocols, realms, routeTypeNumber, scopes, tables } from './names.js';
 import { decodedIs, tableId } from './common.js';
@@ -536,6 +537,8 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
         // kernels without nexthop objects
       }
     }
+    const cloned = f.table === 'cache';
+    if (action === 'flush') return flush(ctx, s, f, cloned, fam);
     const dump = dumpRoutes({
       ...(fam ? { family: familyName(fam)! } : {}),
       ...(typeof f.table === 'number' ? { table: f.table } : {}),
@@ -543,8 +546,6 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
       ...(f.protocol !== undefined ? { protocol: f.protocol } : {}),
       ...(f.oif !== undefined ? { oif: f.oif } : {}),
     }, s.opts);
-    const cloned = f.table === 'cache';
-    if (action === 'flush') return flush(ctx, s, dump, f, cloned, fam);
     const out = ctx.out;
     out.begin();
     try {
@@ -570,42 +571,31 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
 }
 
 /**
- * Deletes what `first` (the listing's dump) selects, and dumps again until nothing is left. Every
- * round dumps the listing's family: ip flushes IPv4 only when a table is selected (main by
- * default) and no family is given, and so must each later round.
+ * ip route flush through flushRoutes: every round dumps the listing's family (ip flushes IPv4
+ * only when a table is selected, main by default, and no family is given) and deletes what the
+ * listing's filter selects.
  */
-async function flush(ctx: IpContext, s: Session, first: AsyncIterable<Route> & { toArray(): Promise<Route[]> }, f: ListFilter, cloned: boolean, fam: 4 | 6 | undefined): Promise<number> {
-  const pick = (list: Route[]) => list.filter((r) => {
-    if (fam !== undefined && r.family !== familyName(fam)) return false;
-    const isCloned = Array.isArray(r.flags) && r.flags.includes('cloned');
-    if (isCloned !== cloned) return false;
-    if (typeof f.table === 'number' && tableId(r.table) !== f.table) return false;
-    // ip never flushes the IPv6 "unreachable default" placeholder (metric -1).
-    if (r.family === 'inet6' && (r.dst_len ?? 0) === 0 && r.type === 'unreachable' && (r.priority ?? 0) === 0xffffffff) return false;
-    return routeMatches(r, f);
-  });
-  let victims = pick(await first.toArray());
-  let round = 0;
+async function flush(ctx: IpContext, s: Session, f: ListFilter, cloned: boolean, fam: 4 | 6 | undefined): Promise<number> {
   const pctx = await s.printContext();
-  while (victims.length) {
-    round++;
-    if (ctx.opts.stats > 1) for (const r of victims) printRoute(ctx.out, pctx, r, { table: false }, true);
-    const res = await s.sock.requestBatch(victims.map((r) => encodeRoute(RTM.DELROUTE, 0, r)), { headerSize: 12 });
-    const real = res.errors.filter((e) => e.error.code !== 'ESRCH' && e.error.code !== 'ENOENT');
-    if (real.length) throw real[0]!.error;
-    if (ctx.opts.stats) ctx.out.fp(`\n*** Round ${round}, deleting ${victims.length} entries ***\n`);
-    if (round >= 10) break;
-    victims = pick(await dumpRoutes({
+  return flushRounds<Route>(ctx, s, {
+    noun: 'entries',
+    where: (r) => {
+      if (fam !== undefined && r.family !== familyName(fam)) return false;
+      const isCloned = Array.isArray(r.flags) && r.flags.includes('cloned');
+      if (isCloned !== cloned) return false;
+      if (typeof f.table === 'number' && tableId(r.table) !== f.table) return false;
+      // ip never flushes the IPv6 "unreachable default" placeholder (metric -1).
+      if (r.family === 'inet6' && (r.dst_len ?? 0) === 0 && r.type === 'unreachable' && (r.priority ?? 0) === 0xffffffff) return false;
+      return routeMatches(r, f);
+    },
+    print: (r) => printRoute(ctx.out, pctx, r, { table: false }, true),
+    call: (opts) => flushRoutes({
       ...(fam ? { family: familyName(fam)! } : {}),
-      ...(typeof f.table === 'number' ? { table: f.table } : {}),
+      table: typeof f.table === 'number' ? f.table : 'all',
+      ...(cloned ? { cloned: true } : {}),
       ...(f.oif !== undefined ? { oif: f.oif } : {}),
-    }, s.opts).toArray());
-  }
-  if (ctx.opts.stats && !ctx.out.json) {
-    ctx.out.fp(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
-  }
-  await ctx.out.flush();
-  return 0;
+    }, opts),
+  });
 }
 
 /** iproute_get: `ip route get ADDRESS …`. */

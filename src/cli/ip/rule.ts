@@ -1,5 +1,5 @@
 // `nlkit ip rule`: show/list (with ip's selectors), add, delete and flush — over nlkit/route.
-import { addRule, deleteRule, dumpRules, ruleCodec, RTM, type Rule, type RuleSpec } from '../../route/index.js';
+import { addRule, deleteRule, dumpRules, flushRules, type Rule, type RuleSpec } from '../../route/index.js';
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
@@ -308,18 +308,12 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     }
   }
   return withSession(ctx, async (s) => {
-    const dump = dumpRules({ family: af === 6 ? 'inet6' : 'inet' }, s.opts);
     if (flush) {
-      const victims = (await dump.toArray()).filter((r) => ruleMatches(r, f) && r.priority !== undefined);
-      for (const r of victims) {
-        try {
-          await s.sock.request(ruleCodec.encode(RTM.DELRULE, 0, r), { headerSize: 12 });
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'ENOENT') throw e;
-        }
-      }
+      // One pass, as ip's: a rule flush has no rounds.
+      await flushRules({ family: af === 6 ? 'inet6' : 'inet' }, { socket: s.sock, where: (r) => ruleMatches(r, f) && r.priority !== undefined });
       return 0;
     }
+    const dump = dumpRules({ family: af === 6 ? 'inet6' : 'inet' }, s.opts);
     const pctx = await s.printContext();
     const out = ctx.out;
     out.begin();
