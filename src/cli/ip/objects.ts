@@ -12,6 +12,6 @@ export const OBJECT_MODULES: Record<string, Loader> = {
   tap: () => import('./tuntap.js'),
   netconf: () => import('./netconf.js'),
   // vrf: () => import('./vrf.js'),
-  // mptcp: () => import('./mptcp.js'),
+  mptcp: () => import('./mptcp.js'),
   stats: () => import('./stats.js'),
 };
