@@ -60,6 +60,7 @@ const SHOWS = [
   'stats show group link', '-j stats show group link', 'stats show dev lo group link', '-s stats show dev v0 group link',
   '-j -p stats show dev v1 group link',
   '-c link show lo', '-c -br link show lo', '-c addr show dev lo', '-c -br addr show dev lo', '-c route', '-c=always -6 route show dev lo',
+  'vrf', '-j vrf', 'vrf show', 'vrf identify', 'vrf pids foo', 'vrf exec foo true', 'vrf foo',
   '-c=never link show lo', '-j -c link show lo', '-h -s link show lo', '-h -s -s link show lo', '-iec -h -s link show lo',
   '-br addr show group 5',
 ];

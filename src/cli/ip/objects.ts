@@ -11,7 +11,7 @@ export const OBJECT_MODULES: Record<string, Loader> = {
   tuntap: () => import('./tuntap.js'),
   tap: () => import('./tuntap.js'),
   netconf: () => import('./netconf.js'),
-  // vrf: () => import('./vrf.js'),
+  vrf: () => import('./vrf.js'),
   mptcp: () => import('./mptcp.js'),
   stats: () => import('./stats.js'),
 };
