@@ -1,0 +1,31 @@
+// vlan (iplink_vlan.c): `id VLANID [ protocol { 802.1q | 802.1ad } ]` and -d details.
+import { matches } from '../argv.js';
+import type { Output } from '../output.js';
+import { argNum as num, HelpShown, num as dnum, registerKind, type Data } from './kinds.js';
+
+registerKind(['vlan'], {
+  parse({ args, data, mode, usage }) {
+    const USAGE = usage;
+    while (args.left) {
+      const a = args.next()!;
+      if (a === 'id') data.id = num(args, a, 4095);
+      else if (a === 'protocol') {
+        const v = args.value(a).toLowerCase();
+        if (v === '802.1q') data.protocol = '802.1Q';
+        else if (v === '802.1ad') data.protocol = '802.1ad';
+        else throw args.invalid(v, 'protocol is invalid');
+      } else if (matches(a, 'help')) {
+        process.stderr.write(USAGE);
+        throw new HelpShown();
+      } else throw args.error(`vlan: unknown command "${a}"?`);
+    }
+    if (mode === 'add' && data.id === undefined) throw args.error('8021q: VLAN properties not specified.');
+  },
+  print: (o, _c, d) => printVlan(o, d),
+});
+
+function printVlan(o: Output, d: Data): void {
+  if (d.protocol !== undefined) o.field('protocol', String(d.protocol), `protocol ${String(d.protocol)} `);
+  const id = dnum(d, 'id');
+  if (id !== undefined) o.field('id', id, `id ${id} `);
+}
