@@ -107,7 +107,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
     } else if (matches(a, 'metric') || matches(a, 'priority') || a === 'preference') {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, '"metric" value is invalid');
+      if (n === undefined) throw args.invalid(v, '"metric" value is invalid\n');
       spec.metric = n;
     } else if (CONF_FLAGS.has(a)) {
       flags.push(a);
@@ -123,9 +123,6 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
   }
   if (!dev) throw args.error('Not enough information: "dev" argument is required.');
   if (!local) throw args.error('Not enough information: an address (PREFIX) is required.');
-  if (label !== undefined && !(label === dev || label.startsWith(`${dev}:`))) {
-    throw args.error(`"label" (${label}) must match "dev" (${dev}) or be prefixed by "dev" with a colon.`);
-  }
   if (brd !== undefined && local.family !== 4) throw args.error('Error: broadcast is only for IPv4 addresses.');
   return withSession(ctx, async (s) => {
     spec.dev = await s.ifindex(dev!);

@@ -1,5 +1,6 @@
 // `nlkit ip link`: show/list, add (veth, bridge, vxlan, macvlan/macvtap, vlan, ifb, dummy, …),
 // set/change, replace and delete — over nlkit/route.
+import { existsSync } from 'node:fs';
 import { addLink, changeLink, deleteLink, dumpLinks, getLink, RTM, encodeLink, type Link, type LinkSpec } from '../../route/index.js';
 import { NLM_F_CREATE, NLM_F_REPLACE } from '../../wire/index.js';
 import { UsageError } from '../errors.js';
@@ -93,18 +94,20 @@ async function parseLink(args: Args, s: Session, mode: KindMode): Promise<Parsed
     } else if (matches(a, 'txqueuelen') || a === 'qlen' || matches(a, 'txqlen')) {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, 'Invalid "txqueuelen" value');
+      if (n === undefined) throw args.invalid(v, 'Invalid "txqueuelen" value\n');
       p.spec.txqlen = n;
     } else if (a === 'mtu') {
       const v = args.value('mtu');
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, 'Invalid "mtu" value');
+      if (n === undefined) throw args.invalid(v, 'Invalid "mtu" value\n');
       p.spec.mtu = n;
     } else if (a === 'netns') {
       const v = args.value('netns');
       if (/^\d+$/.test(v)) p.spec.netns = Number(v);
       else {
         if (v.includes('/') || v === '.' || v === '..') throw args.error(`Invalid netns name "${v}"`);
+        // ip's netns_get_fd fails first: the name must be a namespace under /run/netns.
+        if (!existsSync(`/run/netns/${v}`)) throw args.invalid(v, 'Invalid "netns" value\n');
         p.spec.netns = v;
       }
     } else if (a === 'multicast') flag('MULTICAST', onOff(args, a));

@@ -1,7 +1,7 @@
 // `nlkit ip nexthop`: show/list, get, add, replace, delete and flush of nexthop objects and
 // groups — over nlkit/route.
 import {
-  addNexthop, deleteNexthop, dumpNexthops, flushNexthops, getNexthop, replaceNexthop, type Nexthop, type NexthopObjectSpec,
+  addNexthop, deleteNexthop, dumpNexthops, flushNexthops, nexthopCodec, RTM, getNexthop, replaceNexthop, type Nexthop, type NexthopObjectSpec,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
 import { Args, matches, parseAddress, type Family, usage } from './argv.js';
@@ -119,10 +119,12 @@ async function idCommand(ctx: IpContext, args: Args, cmd: 'delete' | 'get'): Pro
       return usage(USAGE);
     } else throw args.invalid(a, "unknown argument");
   }
-  if (id === undefined) throw args.error(cmd === 'delete' ? 'Error: Nexthop id is missing.' : USAGE.trimEnd());
+  if (id === undefined && cmd !== 'delete') throw args.error(USAGE.trimEnd());
   return withSession(ctx, async (s) => {
     if (cmd === 'delete') {
-      await deleteNexthop(id!, s.opts);
+      // Without an id ip still sends RTM_DELNEXTHOP; the kernel's refusal names what is missing.
+      if (id === undefined) await s.sock.request(nexthopCodec.encode(RTM.DELNEXTHOP, 0, { family: 'unspec' } as Partial<Nexthop>), { headerSize: 8 });
+      else await deleteNexthop(id, s.opts);
       return 0;
     }
     const nh = await getNexthop(id!, s.opts);

@@ -61,27 +61,27 @@ function ctxFamily(ctx: IpContext): Family | undefined {
 }
 
 /** A table name or id as ip's rtnl_rttable_a2n reads it. */
-function parseTable(args: Args, v: string, kw = 'table'): number {
+function parseTable(args: Args, v: string, what = '"table" value is invalid\n'): number {
   const n = tables.a2n(v);
-  if (n === undefined) throw args.invalid(v, `"${kw}" value is invalid`);
+  if (n === undefined) throw args.invalid(v, what);
   return n;
 }
 
 function parseScope(args: Args, v: string): number {
   const n = scopes.a2n(v);
-  if (n === undefined) throw args.invalid(v, 'invalid "scope" value');
+  if (n === undefined) throw args.invalid(v, 'invalid "scope" value\n');
   return n;
 }
 
 function parseProto(args: Args, v: string): number {
   const n = protocols.a2n(v);
-  if (n === undefined) throw args.invalid(v, '"protocol" value is invalid');
+  if (n === undefined) throw args.invalid(v, '"protocol" value is invalid\n');
   return n;
 }
 
 function parseTos(args: Args, v: string): number {
   const n = dsfields.a2n(v) ?? parseUnsigned(v, 255);
-  if (n === undefined) throw args.invalid(v, '"tos" value is invalid');
+  if (n === undefined) throw args.invalid(v, '"tos" value is invalid\n');
   return n;
 }
 
@@ -89,7 +89,7 @@ function parseRealms(args: Args, v: string): number {
   const part = (s: string) => {
     if (s === '') return 0;
     const n = realms.a2n(s);
-    if (n === undefined) throw args.invalid(v, '"realm" value is invalid');
+    if (n === undefined) throw args.invalid(v, '"realm" value is invalid\n');
     return n;
   };
   const slash = v.indexOf('/');
@@ -100,14 +100,14 @@ function parseRealms(args: Args, v: string): number {
 /** get_time_rtt: "NUMBER[s|ms]", milliseconds; a bare number is raw. */
 function parseTime(args: Args, kw: string, v: string): { ms: number; raw: boolean } {
   const m = /^(\d+(?:\.\d+)?)(s|ms|msec|msecs|sec|secs)?$/.exec(v);
-  if (!m) throw args.invalid(v, `"${kw}" value is invalid`);
+  if (!m) throw args.invalid(v, `"${kw}" value is invalid\n`);
   const n = Number(m[1]);
   if (!m[2]) {
-    if (!Number.isInteger(n) || n > 0xffffffff) throw args.invalid(v, `"${kw}" value is invalid`);
+    if (!Number.isInteger(n) || n > 0xffffffff) throw args.invalid(v, `"${kw}" value is invalid\n`);
     return { ms: n, raw: true };
   }
   const ms = m[2].startsWith('s') ? n * 1000 : n;
-  if (ms > 0xffffffff) throw args.invalid(v, `"${kw}" value is invalid`);
+  if (ms > 0xffffffff) throw args.invalid(v, `"${kw}" value is invalid\n`);
   return { ms: Math.trunc(ms), raw: false };
 }
 
@@ -141,7 +141,7 @@ async function parseNexthop(args: Args, s: Session, family: Family | undefined):
     } else if (a === 'weight') {
       const v = args.value('weight');
       const w = parseUnsigned(v);
-      if (w === undefined || w === 0 || w > 256) throw args.invalid(v, '"weight" is invalid');
+      if (w === undefined || w === 0 || w > 256) throw args.invalid(v, '"weight" is invalid\n');
       nh.weight = w;
     } else if (a === 'onlink') {
       flags.push('onlink');
@@ -184,7 +184,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
         v = args.value(kw);
       }
       const n = parseUnsigned(v, max);
-      if (n === undefined) throw args.invalid(v, `"${kw}" value is invalid`);
+      if (n === undefined) throw args.invalid(v, `"${kw}" value is invalid\n`);
       metrics[key] = n;
     };
     const timeMetric = (kw: string, key: string, scale: number) => {
@@ -206,7 +206,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
       } else if (a === 'as') {
         throw args.error('nlkit ip: "as" (MPLS) is not supported.');
       } else if (a === 'via') {
-        if (gwOk) throw args.invalid('via', 'use nexthop syntax to specify multiple via');
+        if (gwOk) throw args.invalid('via', 'use nexthop syntax to specify multiple via\n');
         gwOk = true;
         let v = args.value('via');
         let fam = family;
@@ -233,7 +233,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
       } else if (matches(a, 'metric') || matches(a, 'priority') || a === 'preference') {
         const v = args.value(a);
         const n = parseUnsigned(v);
-        if (n === undefined) throw args.invalid(v, '"metric" value is invalid');
+        if (n === undefined) throw args.invalid(v, '"metric" value is invalid\n');
         spec.metric = n;
       } else if (a === 'scope') {
         spec.scope = parseScope(args, args.value('scope'));
@@ -242,7 +242,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
       } else if (a === 'hoplimit') {
         metricValue('hoplimit', 'hoplimit', 255);
       } else if (a === 'advmss') {
-        metricValue('advmss', 'advmss');
+        metricValue('mss', 'advmss');
       } else if (matches(a, 'reordering')) {
         metricValue(a, 'reordering');
       } else if (a === 'rtt') {
@@ -334,7 +334,8 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
         setFamily(dst.family);
       }
     }
-    if (!dst) throw args.error('Error: a destination prefix is needed (e.g. "10.0.0.0/24" or "default").', IP_EXIT.INVARG);
+    // ip's iproute_modify ends in usage() when no destination was given.
+    if (!dst) return usage(USAGE);
     if (args.peek() === 'nexthop') {
       const hops: NexthopSpec[] = [];
       while (args.peek() !== undefined) {
@@ -433,7 +434,7 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
       const v = args.value(a);
       if (v === 'all') f.table = 'all';
       else if (v === 'cache') f.table = 'cache';
-      else f.table = parseTable(args, v, 'table id');
+      else f.table = parseTable(args, v, 'table id value is invalid\n');
     } else if (matches(a, 'vrf')) {
       throw args.error('nlkit ip: "vrf" is not supported.');
     } else if (matches(a, 'cached') || matches(a, 'cloned')) {
@@ -470,7 +471,7 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
     } else if (matches(a, 'metric') || matches(a, 'priority') || a === 'preference') {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, '"metric" value is invalid');
+      if (n === undefined) throw args.invalid(v, '"metric" value is invalid\n');
       f.metric = n;
       shown.metric = true;
     } else if (a === 'via') {

@@ -57,7 +57,7 @@ function realmsOf(args: Args, v: string): number {
   const part = (s: string) => {
     if (s === '') return 0;
     const n = realms.a2n(s);
-    if (n === undefined) throw args.invalid(v, 'invalid realms');
+    if (n === undefined) throw args.invalid(v, 'invalid realms\n');
     return n;
   };
   const i = v.indexOf('/');
@@ -83,18 +83,18 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
     } else if (matches(a, 'preference') || matches(a, 'order') || matches(a, 'priority')) {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, 'preference value is invalid');
+      if (n === undefined) throw args.invalid(v, 'preference value is invalid\n');
       spec.priority = n;
     } else if (a === 'tos' || matches(a, 'dsfield')) {
       const v = args.value(a);
       const n = dsfields.a2n(v);
-      if (n === undefined) throw args.invalid(v, 'TOS value is invalid');
+      if (n === undefined) throw args.invalid(v, 'TOS value is invalid\n');
       spec.tos = n;
     } else if (a === 'fwmark') {
       const v = args.value(a);
       const [mark, mask] = v.split('/');
       const m = parseUnsigned(mark!);
-      if (m === undefined) throw args.invalid(mark!, 'fwmark value is invalid');
+      if (m === undefined) throw args.invalid(mark!, 'fwmark value is invalid\n');
       spec.fwmark = m;
       if (mask !== undefined) {
         const k = parseUnsigned(mask);
@@ -115,7 +115,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
     } else if (matches(a, 'table') || a === 'lookup') {
       const v = args.value(a);
       const n = tables.a2n(v);
-      if (n === undefined) throw args.invalid(v, 'invalid table ID');
+      if (n === undefined) throw args.invalid(v, 'invalid table ID\n');
       spec.table = n;
       tableGiven = true;
     } else if (matches(a, 'suppress_prefixlength') || a === 'sup_pl') {
@@ -138,7 +138,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
     } else if (a === 'uidrange') {
       const v = args.value(a);
       const m = /^(\d+)-(\d+)$/.exec(v);
-      if (!m || Number(m[1]) > 0xffffffff || Number(m[2]) > 0xffffffff) throw args.invalid(v, 'invalid UID range');
+      if (!m || Number(m[1]) > 0xffffffff || Number(m[2]) > 0xffffffff) throw args.invalid(v, 'invalid UID range\n');
       spec.uid_range = { start: Number(m[1]), end: Number(m[2]) };
     } else if (a === 'ipproto') {
       const v = args.value(a);
@@ -158,7 +158,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
       if (matches(v, 'goto')) {
         const t = args.value('goto');
         const n = parseUnsigned(t);
-        if (n === undefined) throw args.invalid(t, 'invalid target');
+        if (n === undefined) throw args.invalid(t, 'invalid target\n');
         spec.goto = n;
         spec.action = 'goto';
       } else if (matches(v, 'nop')) {
@@ -249,18 +249,18 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     if (matches(a, 'preference') || matches(a, 'order') || matches(a, 'priority')) {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, 'preference value is invalid');
+      if (n === undefined) throw args.invalid(v, 'preference value is invalid\n');
       f.pref = n;
     } else if (a === 'not') f.not = true;
     else if (a === 'tos') {
       const v = args.value(a);
       const n = dsfields.a2n(v);
-      if (n === undefined) throw args.invalid(v, 'TOS value is invalid');
+      if (n === undefined) throw args.invalid(v, 'TOS value is invalid\n');
       f.tos = n;
     } else if (a === 'fwmark') {
       const [mark, mask] = args.value(a).split('/');
       const m = parseUnsigned(mark!);
-      if (m === undefined) throw args.invalid(mark!, 'fwmark value is invalid');
+      if (m === undefined) throw args.invalid(mark!, 'fwmark value is invalid\n');
       f.fwmark = m;
       if (mask !== undefined) {
         const k = parseUnsigned(mask);
@@ -273,7 +273,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     else if (a === 'uidrange') {
       const v = args.value(a);
       const m = /^(\d+)-(\d+)$/.exec(v);
-      if (!m) throw args.invalid(v, 'invalid UID range');
+      if (!m) throw args.invalid(v, 'invalid UID range\n');
       f.uid = { start: Number(m[1]), end: Number(m[2]) };
     } else if (matches(a, 'tun_id')) {
       const v = args.value(a);
@@ -282,7 +282,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     } else if (matches(a, 'lookup') || matches(a, 'table')) {
       const v = args.value(a);
       const n = tables.a2n(v);
-      if (n === undefined) throw args.invalid(v, 'table id value is invalid');
+      if (n === undefined) throw args.invalid(v, 'table id value is invalid\n');
       f.table = n;
     } else if (matches(a, 'from') || matches(a, 'src')) {
       f.src = parsePrefix(args, args.value(a), af);

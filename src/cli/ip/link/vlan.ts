@@ -4,11 +4,11 @@ import type { Output } from '../output.js';
 import { argNum as num, HelpShown, num as dnum, registerKind, type Data } from './kinds.js';
 
 registerKind(['vlan'], {
-  parse({ args, data, mode, usage }) {
+  parse({ args, data, usage }) {
     const USAGE = usage;
     while (args.left) {
       const a = args.next()!;
-      if (a === 'id') data.id = num(args, a, 4095);
+      if (a === 'id') data.id = num(args, a, 0xffff); // get_u16: the kernel judges the range
       else if (a === 'protocol') {
         const v = args.value(a).toLowerCase();
         if (v === '802.1q') data.protocol = '802.1Q';
@@ -19,7 +19,6 @@ registerKind(['vlan'], {
         throw new HelpShown();
       } else throw args.error(`vlan: unknown command "${a}"?`);
     }
-    if (mode === 'add' && data.id === undefined) throw args.error('8021q: VLAN properties not specified.');
   },
   print: (o, _c, d) => printVlan(o, d),
 });

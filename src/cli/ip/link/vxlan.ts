@@ -83,7 +83,7 @@ registerKind(['vxlan'], {
         throw new HelpShown();
       } else throw args.error(`vxlan: unknown command "${a}"?`);
     }
-    if (mode === 'add' && data.id === undefined && !data.collect_metadata) throw args.error('vxlan: missing virtual network identifier');
+    // ip 6.1 sends a vxlan without VNI and lets the kernel refuse it.
     if (mode === 'add' && !dstportGiven && !data.gpe) {
       process.stderr.write('vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\n' +
         "Use 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n");
