@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { hasTool, requireRoot, withNetns } from './helpers/netns.js';
-import { mask, ordered } from './helpers/cli-ip.js';
+import { mask, nlkitIpMany, ordered } from './helpers/cli-ip.js';
 import { cliEnv, nlkit } from './helpers/cli.js';
 import { parseOptions, resolveObject, splitBatchLine } from '../src/cli/ip/index.js';
 import { matches } from '../src/cli/ip/argv.js';
@@ -240,4 +240,42 @@ test('nlkit ip addr with nothing else shows this host\'s addresses like ip -j ad
   const text = nlkit(['ip', 'addr']);
   assert.equal(text.status, 0);
   assert.match(text.stdout, /^1: lo: <LOOPBACK/);
+});
+
+// Command lines ip rejects, with the words ip uses (invarg's, duparg's, "is unknown, try …", the
+// usage): nlkit's stderr and status must be ip's, byte for byte. All of nlkit's in one process.
+const WORDED = [
+  'route add 10.0.0.0/33 dev v0', 'route add 300.1.1.1/24 dev v0', 'address add 10.0.0.9/24',
+  'route add 10.50.0.0/16 dev v0 metric 99999999999', 'route add 10.50.0.0/16 dev v0 table 99999999999',
+  'link set dev v0 mtu 18446744073709551616', 'neigh add 10.0.0.9 lladdr zz dev v0', 'rule add priority abc', 'rule add uidrange 5 table 7',
+  'link add', 'link set up', 'route add', 'route get', 'route add 10.0.0.0/8 via 1.2.3.4 via 1.2.3.5',
+  'route add 10.0.0.0/8 nexthop via 1.2.3.4 weight 0', 'route add 10.0.0.0/8 nexthop', 'link set v0 name aaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  'nexthop add id abc', 'nexthop del', 'netns add a/b', 'route flush', 'neigh flush', 'addr flush', 'link set v0 foo',
+  'route add 10.0.0.0/8 dev v0 proto foo', 'route add 10.0.0.0/8 dev v0 scope foo', 'route show table foo', 'rule add from 1.2.3.4/40',
+  'neigh add 10.0.0.9 dev v0 nud foo', 'addr add 10.0.0.1/24 dev v0 scope foo', 'link set v0 address zz', 'link set v0 txqueuelen x',
+  'route add 10.0.0.0/8 dev v0 mtu abc', 'route add 10.0.0.0/8 dev v0 window abc', 'route add 10.0.0.0/8 dev v0 rtt abc',
+  'route add 10.0.0.0/8 dev v0 realms foo', 'route add 10.0.0.0/8 dev v0 tos foo', 'route add 10.0.0.0/8 dev v0 advmss abc',
+  'route add 10.0.0.0/8 dev v0 hoplimit abc', 'route add 10.0.0.0/8 dev v0 expires abc', 'rule add table foo', 'rule add fwmark foo',
+  'rule add tos foo', 'rule add realms foo', 'rule add goto foo', 'link set v0 group foo', 'link set v0 netns nlkit-no-such-ns',
+  'addr add 10.0.0.1/24 dev v0 valid_lft abc', 'addr add 10.0.0.1/24 dev v0 metric abc', 'link set lo name', 'foo', '-x link',
+  'route fly', 'link foo', 'address foo', 'neigh foo', 'rule foo', 'nexthop foo', 'netns foo', 'monitor bogus', 'maddr foo', 'tuntap foo',
+];
+
+test('usage errors are worded as ip words them (stderr and exit status, byte for byte)', async (t) => {
+  if (!requireRoot(t)) return;
+  await withNetns(async (ns) => {
+    execFileSync('ip', ['-n', ns, 'link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+    const mine = nlkitIpMany(WORDED.map((l) => ['-n', ns, ...l.split(' ')]));
+    const wrong: string[] = [];
+    WORDED.forEach((l, i) => {
+      const theirs = spawnSync('ip', ['-n', ns, ...l.split(' ')], { encoding: 'utf8' });
+      const m = mine[i]!;
+      // ip's usage texts name "ip"; nlkit's name "nlkit ip" and list what it has.
+      const isUsage = /^Usage:/.test(theirs.stderr);
+      if (isUsage ? !/^Usage: nlkit ip /.test(m.stderr) : m.stderr !== theirs.stderr) wrong.push(`${l}:\n  ip:    ${JSON.stringify(theirs.stderr)}\n  nlkit: ${JSON.stringify(m.stderr)}`);
+      if (m.status !== theirs.status) wrong.push(`${l}: exit ${m.status}, ip ${theirs.status}`);
+      if (m.stdout !== theirs.stdout) wrong.push(`${l}: stdout ${JSON.stringify(m.stdout)}, ip ${JSON.stringify(theirs.stdout)}`);
+    });
+    assert.deepEqual(wrong, [], 'lines whose stderr or status differ from ip\'s');
+  });
 });

@@ -228,7 +228,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
       } else if (a === 'expires') {
         const v = args.value('expires');
         const n = parseUnsigned(v);
-        if (n === undefined) throw args.invalid(v, '"expires" value is invalid');
+        if (n === undefined) throw args.invalid(v, '"expires" value is invalid\n');
         spec.expires = n;
       } else if (matches(a, 'metric') || matches(a, 'priority') || a === 'preference') {
         const v = args.value(a);
