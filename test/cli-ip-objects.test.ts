@@ -18,6 +18,8 @@ const SETUP = [
   'addr add 10.9.0.1/24 dev lo',
   'addr add 2001:db8::1/64 dev lo',
   'route add 10.8.0.0/16 dev lo',
+  'rule add from 10.1.0.0/16 to 10.3.0.0/16 table 5',
+  'rule add from 2001:db8::/32 table 6',
 ];
 
 // Changes each tool makes on its own namespace (ip -batch; nlkit ip -batch -force).
@@ -59,7 +61,7 @@ const SHOWS = [
   'netconf', '-j netconf', 'netconf show dev v0', '-4 netconf show dev lo', '-j -6 netconf show dev v0', 'netconf list',
   'stats show group link', '-j stats show group link', 'stats show dev lo group link', '-s stats show dev v0 group link',
   '-j -p stats show dev v1 group link',
-  '-c link show lo', '-c -br link show lo', '-c addr show dev lo', '-c -br addr show dev lo', '-c route', '-c=always -6 route show dev lo',
+  '-c netconf', '-c rule', '-c -6 rule', '-c link show lo', '-c -br link show lo', '-c addr show dev lo', '-c -br addr show dev lo', '-c route', '-c=always -6 route show dev lo',
   'vrf', '-j vrf', 'vrf show', 'vrf identify', 'vrf pids foo', 'vrf exec foo true', 'vrf foo',
   '-c=never link show lo', '-j -c link show lo', '-h -s link show lo', '-h -s -s link show lo', '-iec -h -s link show lo',
   '-br addr show group 5',

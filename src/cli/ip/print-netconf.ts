@@ -1,7 +1,7 @@
 // A netconf entry as ip prints it (ipnetconf.c's print_netconf): `ip netconf` and `ip monitor netconf`.
 import type { Netconf } from '../../route/index.js';
 import { printHeader, type PrintContext } from './common.js';
-import type { Output } from './output.js';
+import { Color, type Output } from './output.js';
 
 const ON_OFF = (v: number) => (v ? 'on' : 'off');
 
@@ -14,7 +14,7 @@ export function printNetconf(o: Output, ctx: PrintContext, c: Netconf, deleted: 
   o.field('family', fam, `${fam} `);
   if (c.ifindex !== undefined) {
     const dev = c.ifindex === 'all' ? 'all' : c.ifindex === 'default' ? 'default' : ctx.names.name(Number(c.ifindex));
-    o.field('interface', dev, `${dev} `);
+    o.field('interface', dev, o.color(Color.IFNAME, `${dev} `));
   }
   const onOff = (key: string, v: number | undefined) => {
     if (v !== undefined) o.field(key, v !== 0, `${key} ${ON_OFF(v)} `);

@@ -149,7 +149,8 @@ function printMultipath(o: Output, ctx: PrintContext, r: Route, list: MultipathN
     if (nh.via !== undefined) printVia(o, nh.via);
     if (nh.flow !== undefined) printFlow(o, nh.flow);
     const dev = ctx.names.name(nh.ifindex);
-    o.field('dev', dev, `dev ${o.color(Color.IFNAME, `${dev} `)}`);
+    // ip colours a multipath hop's gateway, not its device.
+    o.field('dev', dev, `dev ${dev} `);
     if (r.family !== 'mpls') o.field('weight', nh.weight, `weight ${nh.weight} `);
     printRtFlags(o, flagsNum(routeFlags, nh.flags));
     o.closeObject();
