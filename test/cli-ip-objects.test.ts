@@ -19,7 +19,6 @@ const SETUP = [
   'addr add 2001:db8::1/64 dev lo',
   'route add 10.8.0.0/16 dev lo',
   'rule add from 10.1.0.0/16 to 10.3.0.0/16 table 5',
-  'rule add from 2001:db8::/32 table 6',
 ];
 
 // Changes each tool makes on its own namespace (ip -batch; nlkit ip -batch -force).
