@@ -259,6 +259,8 @@ const WORDED = [
   'rule add tos foo', 'rule add realms foo', 'rule add goto foo', 'link set v0 group foo', 'link set v0 netns nlkit-no-such-ns',
   'addr add 10.0.0.1/24 dev v0 valid_lft abc', 'addr add 10.0.0.1/24 dev v0 metric abc', 'link set lo name', 'foo', '-x link',
   'route fly', 'link foo', 'address foo', 'neigh foo', 'rule foo', 'nexthop foo', 'netns foo', 'monitor bogus', 'maddr foo', 'tuntap foo',
+  'link add x type bridge foo 1', 'link add x type vxlan foo', 'link add x type macvlan foo', 'link add x type macvtap foo',
+  'link add x type vlan foo', 'link add x type veth foo',
 ];
 
 test('usage errors are worded as ip words them (stderr and exit status, byte for byte)', async (t) => {

@@ -215,7 +215,7 @@ async function modify(ctx: IpContext, args: Args, cmd: LinkCmd): Promise<number>
     try {
       p = await parseLink(args, s, cmd);
     } catch (e) {
-      if (e instanceof HelpShown) return IP_EXIT.INVARG;
+      if (e instanceof HelpShown) return e.status;
       throw e;
     }
     const spec = p.spec;

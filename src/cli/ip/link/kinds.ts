@@ -47,8 +47,12 @@ export interface LinkKind {
   printSlave?: (o: Output, ctx: PrintContext, d: Data) => void;
 }
 
-/** Thrown after `help` printed the usage: the command ends with ip's usage status. */
-export class HelpShown extends Error {}
+/** Thrown after a usage text was printed: the command ends with `status` (ip's usage(): 255). */
+export class HelpShown extends Error {
+  constructor(readonly status = 255) {
+    super('usage shown');
+  }
+}
 
 const KINDS = new Map<string, LinkKind>();
 

@@ -3,6 +3,9 @@ import { matches } from '../argv.js';
 import type { Output } from '../output.js';
 import { argNum as num, HelpShown, num as dnum, registerKind, type Data } from './kinds.js';
 
+/** ip's explain() text for macvlan, printed after an unknown option (as ip prints it). */
+const EXPLAIN = "Usage: ... macvlan mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]\n\nMODE: private | vepa | bridge | passthru | source\nMODE_FLAG: null | nopromisc | nodst\nMODE_OPTS: for mode \"source\":\n\tmacaddr { { add | del } <macaddr> | set [ <macaddr> [ <macaddr>  ... ] ] | flush }\nBC_QUEUE_LEN: Length of the rx queue for broadcast/multicast: [0-4294967295]\n";
+
 registerKind(['macvlan', 'macvtap'], {
   parse({ args, data, kind, usage }) {
     const USAGE = usage;
@@ -19,7 +22,7 @@ registerKind(['macvlan', 'macvtap'], {
       else if (matches(a, 'help')) {
         process.stderr.write(USAGE);
         throw new HelpShown();
-      } else throw args.error(`${kind}: unknown option "${a}"?`);
+      } else throw args.error(`${kind}: unknown option "${a}"?\n${EXPLAIN.replace('macvlan', kind).trimEnd()}`);
     }
   },
   print: (o, _c, d) => printMacvlan(o, d),

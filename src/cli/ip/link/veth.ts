@@ -1,6 +1,5 @@
 // veth (iplink_veth.c): `type veth [ peer [ name ] NAME [ OPTIONS ] ]`; ip prints no info_data for it.
 import type { LinkSpec } from '../../../route/index.js';
-import { matches } from '../argv.js';
 import { applyFlags, HelpShown, registerKind } from './kinds.js';
 
 registerKind(['veth'], {
@@ -8,11 +7,9 @@ registerKind(['veth'], {
     if (args.left === 0) return;
     const a = args.next()!;
     if (a !== 'peer') {
-      if (matches(a, 'help')) {
-        process.stdout.write('Usage: nlkit ip link <options> type veth [peer <options>]\n');
-        throw new HelpShown();
-      }
-      throw args.error('Usage: ip link <options> type veth [peer <options>]');
+      // iplink_veth.c's usage(), on stdout, for `help` and anything but `peer` alike (exit 1).
+      process.stdout.write("Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n");
+      throw new HelpShown(1);
     }
     const peer = await parseLink(args, s, 'peer');
     const ps: LinkSpec & Record<string, unknown> = { ...peer.spec };

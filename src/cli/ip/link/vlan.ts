@@ -3,6 +3,9 @@ import { matches } from '../argv.js';
 import type { Output } from '../output.js';
 import { argNum as num, HelpShown, num as dnum, registerKind, type Data } from './kinds.js';
 
+/** ip's explain() text for vlan, printed after an unknown option (as ip prints it). */
+const EXPLAIN = "Usage: ... vlan id VLANID\n\t\t[ protocol VLANPROTO ]\n\t\t[ reorder_hdr { on | off } ]\n\t\t[ gvrp { on | off } ]\n\t\t[ mvrp { on | off } ]\n\t\t[ loose_binding { on | off } ]\n\t\t[ bridge_binding { on | off } ]\n\t\t[ ingress-qos-map QOS-MAP ]\n\t\t[ egress-qos-map QOS-MAP ]\n\nVLANID := 0-4095\nVLANPROTO: [ 802.1Q | 802.1ad ]\nQOS-MAP := [ QOS-MAP ] QOS-MAPPING\nQOS-MAPPING := FROM:TO\n";
+
 registerKind(['vlan'], {
   parse({ args, data, usage }) {
     const USAGE = usage;
@@ -17,7 +20,7 @@ registerKind(['vlan'], {
       } else if (matches(a, 'help')) {
         process.stderr.write(USAGE);
         throw new HelpShown();
-      } else throw args.error(`vlan: unknown command "${a}"?`);
+      } else throw args.error(`vlan: unknown command "${a}"?\n${EXPLAIN.trimEnd()}`);
     }
   },
   print: (o, _c, d) => printVlan(o, d),

@@ -5,6 +5,9 @@ import { parseUnsigned } from '../names.js';
 import type { Output } from '../output.js';
 import { argNum as num, HelpShown, num as dnum, onOff, registerKind, type Data } from './kinds.js';
 
+/** ip's explain() text for vxlan, printed after an unknown option (as ip prints it). */
+const EXPLAIN = "Usage: ... vxlan id VNI\n\t\t[ { group | remote } IP_ADDRESS ]\n\t\t[ local ADDR ]\n\t\t[ ttl TTL ]\n\t\t[ tos TOS ]\n\t\t[ df DF ]\n\t\t[ flowlabel LABEL ]\n\t\t[ dev PHYS_DEV ]\n\t\t[ dstport PORT ]\n\t\t[ srcport MIN MAX ]\n\t\t[ [no]learning ]\n\t\t[ [no]proxy ]\n\t\t[ [no]rsc ]\n\t\t[ [no]l2miss ]\n\t\t[ [no]l3miss ]\n\t\t[ ageing SECONDS ]\n\t\t[ maxaddress NUMBER ]\n\t\t[ [no]udpcsum ]\n\t\t[ [no]udp6zerocsumtx ]\n\t\t[ [no]udp6zerocsumrx ]\n\t\t[ [no]remcsumtx ] [ [no]remcsumrx ]\n\t\t[ [no]external ] [ gbp ] [ gpe ]\n\t\t[ [no]vnifilter ]\n\nWhere:\tVNI\t:= 0-16777215\n\tADDR\t:= { IP_ADDRESS | any }\n\tTOS\t:= { NUMBER | inherit }\n\tTTL\t:= { 1..255 | auto | inherit }\n\tDF\t:= { unset | set | inherit }\n\tLABEL := 0-1048575\n";
+
 registerKind(['vxlan'], {
   async parse({ args, s, data, mode, usage }) {
     const USAGE = usage;
@@ -81,7 +84,7 @@ registerKind(['vxlan'], {
       else if (matches(a, 'help')) {
         process.stderr.write(USAGE);
         throw new HelpShown();
-      } else throw args.error(`vxlan: unknown command "${a}"?`);
+      } else throw args.error(`vxlan: unknown command "${a}"?\n${EXPLAIN.trimEnd()}`);
     }
     // ip 6.1 sends a vxlan without VNI and lets the kernel refuse it.
     if (mode === 'add' && !dstportGiven && !data.gpe) {
