@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { netnsPath } from '../../socket/index.js';
+import { UsageError } from '../errors.js';
 import { Args, IP_EXIT, matches, parseLladdr } from './argv.js';
 import { command, objectRunner } from './dispatch.js';
 import type { IpContext } from './index.js';
@@ -54,6 +55,9 @@ function readProcNet(netns: string | undefined): [string, string, string] {
   }
   const script = files.map((f) => `cat /proc/self/net/${f} 2>/dev/null`).join(`; printf '${SEP.replace(/\n/g, '\\n')}'; `);
   const r = spawnSync('nsenter', [`--net=${netnsPath(netns)}`, '--', 'sh', '-c', script], { encoding: 'latin1' });
+  if (r.error || r.status !== 0) {
+    throw new UsageError(`nlkit ip maddr: cannot read /proc/net in namespace "${netns}" (util-linux nsenter): ${r.error?.message ?? r.stderr.trim()}`);
+  }
   const parts = (r.stdout ?? '').split(SEP);
   return [parts[0] ?? '', parts[1] ?? '', parts[2] ?? ''];
 }
