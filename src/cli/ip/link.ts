@@ -1,5 +1,5 @@
-// `nlkit ip link`: show/list, add (veth, bridge, vxlan, macvlan/macvtap, vlan, ifb, dummy, …),
-// set/change, replace and delete — over nlkit/route.
+// `nlkit ip link`: show/list, add, set/change, replace and delete — over nlkit/route. The
+// options of each kind (`type KIND ARGS`) are parsed by its file in link/.
 import { existsSync } from 'node:fs';
 import { addLink, changeLink, deleteLink, dumpLinks, getLink, RTM, encodeLink, type Link, type LinkSpec } from '../../route/index.js';
 import { NLM_F_CREATE, NLM_F_REPLACE } from '../../wire/index.js';

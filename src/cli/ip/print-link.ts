@@ -1,6 +1,6 @@
-// A link as `ip link` / `ip address` print it (ipaddress.c's print_linkinfo and the per-kind
-// print_opt of veth, bridge, bridge_slave, vxlan, macvlan, tun): text in ip's layout, JSON
-// with ip -j's keys and order, -d details and -s statistics included.
+// A link as `ip link` / `ip address` print it (ipaddress.c's print_linkinfo; each kind's
+// print_opt lives with its parser in link/): text in ip's layout, JSON with ip -j's keys and
+// order, -d details and -s statistics included.
 import type { Link } from '../../route/codecs.js';
 import { AF, IFF, IFLA_EVENT } from '../../route/constants.js';
 import { linkFlags, linkType } from '../../route/enums.js';
