@@ -1079,6 +1079,130 @@ static napi_value nl_ethtool(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// ---- device ioctls (ip tuntap, ip maddr): the calls rtnetlink has no message for ----
+//
+// deviceIoctl(nspath|null, target, [[request, Uint8Array | number], ...]) -> [errno, index]
+// Opens `target` ("tun": /dev/net/tun; "inet": an AF_INET datagram socket) inside the
+// namespace (on a short-lived thread, like sockets: a tun device and an ifreq's name belong to
+// the namespace of the opener), runs the ioctls in order on that fd with each buffer as the
+// argument (the kernel's answer is written back into it), and closes it. Stops at the first
+// failure: [errno, its index]; [0, -1] when all succeeded. The buffers are the callers' layout
+// (struct ifreq, an int): nothing here knows a request's meaning.
+
+#define MAX_IOCTLS 8
+
+typedef struct {
+  const char* nspath;
+  int tun;
+  int n;
+  unsigned long req[MAX_IOCTLS];
+  void* arg[MAX_IOCTLS];      // a buffer, or NULL: pass `value` itself
+  unsigned long value[MAX_IOCTLS];
+  int err;
+  int failed;
+} ioctl_job;
+
+static void do_ioctls(ioctl_job* job) {
+  if (job->nspath) {
+    int nsfd = open(job->nspath, O_RDONLY | O_CLOEXEC);
+    if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) < 0) {
+      job->err = errno;
+      if (nsfd >= 0) close(nsfd);
+      return;
+    }
+    close(nsfd);
+  }
+  int fd = job->tun ? open("/dev/net/tun", O_RDWR | O_CLOEXEC) : socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    job->err = errno;
+    return;
+  }
+  for (int i = 0; i < job->n; i++) {
+    // Some requests take their argument by value (TUNSETPERSIST, TUNSETOWNER: an unsigned long).
+    long r = job->arg[i] ? ioctl(fd, job->req[i], job->arg[i]) : ioctl(fd, job->req[i], job->value[i]);
+    if (r < 0) {
+      job->err = errno;
+      job->failed = i;
+      break;
+    }
+  }
+  close(fd);
+}
+
+static void* ioctl_thread(void* arg) {
+  do_ioctls((ioctl_job*)arg);
+  return NULL;
+}
+
+static napi_value nl_device_ioctl(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) {
+    napi_throw_type_error(env, NULL, "deviceIoctl(nspath, target, ops)");
+    return NULL;
+  }
+  char path[4096], target[8];
+  int have_path = 0;
+  napi_valuetype t;
+  napi_typeof(env, argv[0], &t);
+  if (t == napi_string) {
+    size_t n;
+    if (napi_get_value_string_utf8(env, argv[0], path, sizeof path, &n) != napi_ok || n >= sizeof path - 1) {
+      napi_throw_type_error(env, NULL, "namespace path too long");
+      return NULL;
+    }
+    have_path = 1;
+  }
+  size_t tn;
+  if (napi_get_value_string_utf8(env, argv[1], target, sizeof target, &tn) != napi_ok ||
+      (strcmp(target, "tun") != 0 && strcmp(target, "inet") != 0)) {
+    napi_throw_type_error(env, NULL, "target must be \"tun\" or \"inet\"");
+    return NULL;
+  }
+  ioctl_job job;
+  memset(&job, 0, sizeof job);
+  job.nspath = have_path ? path : NULL;
+  job.tun = strcmp(target, "tun") == 0;
+  job.failed = -1;
+  uint32_t count = 0;
+  if (napi_get_array_length(env, argv[2], &count) != napi_ok || count > MAX_IOCTLS) {
+    napi_throw_type_error(env, NULL, "ops must be an array of at most 8 [request, Uint8Array]");
+    return NULL;
+  }
+  job.n = (int)count;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value op, rv, bv;
+    int64_t req, value = 0;
+    void* data = NULL;
+    size_t len;
+    if (napi_get_element(env, argv[2], i, &op) != napi_ok || napi_get_element(env, op, 0, &rv) != napi_ok ||
+        napi_get_element(env, op, 1, &bv) != napi_ok || !get_i64(env, rv, &req) ||
+        (!get_bytes(env, bv, &data, &len) && !get_i64(env, bv, &value))) {
+      napi_throw_type_error(env, NULL, "each op is [request, Uint8Array | number]");
+      return NULL;
+    }
+    job.req[i] = (unsigned long)req;
+    job.arg[i] = data;
+    job.value[i] = (unsigned long)value;
+  }
+  if (have_path) {
+    pthread_t th;
+    int rc = pthread_create(&th, NULL, ioctl_thread, &job);
+    if (rc != 0) return throw_errno(env, "pthread_create", rc);
+    pthread_join(th, NULL);
+  } else {
+    do_ioctls(&job);
+  }
+  napi_value out, e, f;
+  CHECK(napi_create_array_with_length(env, 2, &out));
+  CHECK(napi_create_int32(env, job.err, &e));
+  CHECK(napi_create_int32(env, job.failed, &f));
+  CHECK(napi_set_element(env, out, 0, e));
+  CHECK(napi_set_element(env, out, 1, f));
+  return out;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor methods[] = {
       {"bind", NULL, nl_bind, NULL, NULL, NULL, napi_default, NULL},
@@ -1103,5 +1227,8 @@ NAPI_MODULE_INIT() {
                         sizeof methods / sizeof methods[0], methods, &cls) != napi_ok)
     return NULL;
   napi_set_named_property(env, exports, "NativeSocket", cls);
+  napi_value fn;
+  if (napi_create_function(env, "deviceIoctl", NAPI_AUTO_LENGTH, nl_device_ioctl, NULL, &fn) != napi_ok) return NULL;
+  napi_set_named_property(env, exports, "deviceIoctl", fn);
   return exports;
 }

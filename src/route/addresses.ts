@@ -7,6 +7,7 @@ import { addressCodec, type Address } from './codecs.js';
 import { RTM } from './constants.js';
 import type { AddressFlag, Family, Scope } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
+import { chooseVictims, deleteAll, type FlushOptions } from './flush.js';
 import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
@@ -189,13 +190,11 @@ export async function deleteAddress(spec: AddressSpec | Address, opts: FamilyOpt
  * back as RTM_DELADDR. Resolves with the number deleted. Secondary addresses that vanish with
  * their primary are counted as deleted.
  */
-export async function flushAddresses(filter: AddressFilter = {}, opts: FamilyOptions = {}): Promise<number> {
+export async function flushAddresses(filter: AddressFilter = {}, opts: FlushOptions<Address> = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const list = await dumpAddresses(filter, { ...callOptions(opts), socket: sock }).toArray();
-    if (list.length === 0) return 0;
-    const res = await sock.requestBatch(list.map((a) => addressCodec.encode(RTM.DELADDR, 0, a)), { headerSize: HDR });
-    const real = res.errors.filter((e) => e.error.code !== 'EADDRNOTAVAIL' && e.error.code !== 'ENOENT');
-    if (real.length) throw real[0]!.error;
-    return list.length;
+    const victims = chooseVictims(list, opts, () => true);
+    await deleteAll(sock, victims, (a) => addressCodec.encode(RTM.DELADDR, 0, a), HDR, ['EADDRNOTAVAIL', 'ENOENT']);
+    return victims.length;
   });
 }

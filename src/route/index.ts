@@ -99,6 +99,7 @@ export {
   type ActionMessage, type TcActionEntry, type TcActionSpec,
 } from './tc-actions.js';
 export { dumpRules, addRule, deleteRule, flushRules, type RuleSpec, type RuleChangeOptions } from './rules.js';
+export type { FlushOptions } from './flush.js';
 export {
   dumpNexthops, getNexthop, addNexthop, replaceNexthop, deleteNexthop, flushNexthops,
   type NexthopFilter, type NexthopObjectSpec, type NexthopChangeOptions,

@@ -7,6 +7,7 @@ import { neighCodec, type Neighbour } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, NeighFlag, NeighState } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
+import { chooseVictims, deleteAll, type FlushOptions } from './flush.js';
 import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 
@@ -136,14 +137,11 @@ export async function getNeighbour(q: { dst: string; dev?: LinkRef; ifindex?: nu
  * Deletes the entries the filter matches (`ip neigh flush`): by default every state except
  * permanent and noarp, as iproute2 does. Resolves with the number deleted.
  */
-export async function flushNeighbours(filter: NeighbourFilter = {}, opts: FamilyOptions = {}): Promise<number> {
+export async function flushNeighbours(filter: NeighbourFilter = {}, opts: FlushOptions<Neighbour> = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const list = await dumpNeighbours(filter, { ...callOptions(opts), socket: sock }).toArray();
-    const victims = filter.state || filter.proxy ? list : list.filter((n) => !(n.state as string[]).some((s) => s === 'permanent' || s === 'noarp'));
-    if (victims.length === 0) return 0;
-    const res = await sock.requestBatch(victims.map((n) => neighCodec.encode(RTM.DELNEIGH, 0, n)), { headerSize: HDR });
-    const real = res.errors.filter((e) => e.error.code !== 'ENOENT');
-    if (real.length) throw real[0]!.error;
-    return res.acked;
+    const victims = chooseVictims(list, opts,
+      (n) => Boolean(filter.state || filter.proxy) || !(n.state as string[]).some((s) => s === 'permanent' || s === 'noarp'));
+    return deleteAll(sock, victims, (n) => neighCodec.encode(RTM.DELNEIGH, 0, n), HDR, ['ENOENT']);
   });
 }

@@ -8,6 +8,7 @@ import { nexthopCodec, type Nexthop } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
+import { chooseVictims, type FlushOptions } from './flush.js';
 import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId } from './tables.js';
@@ -134,9 +135,9 @@ export async function deleteNexthop(id: number, opts: FamilyOptions = {}): Promi
 }
 
 /** Deletes every nexthop the filter matches (`ip nexthop flush`), groups first. Resolves with the number deleted. */
-export async function flushNexthops(filter: NexthopFilter = {}, opts: FamilyOptions = {}): Promise<number> {
+export async function flushNexthops(filter: NexthopFilter = {}, opts: FlushOptions<Nexthop> = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
-    const list = await dumpNexthops(filter, { ...callOptions(opts), socket: sock }).toArray();
+    const list = chooseVictims(await dumpNexthops(filter, { ...callOptions(opts), socket: sock }).toArray(), opts, () => true);
     list.sort((a, b) => (b.group ? 1 : 0) - (a.group ? 1 : 0));
     let n = 0;
     for (const nh of list) {

@@ -9,6 +9,7 @@ import { routeCodec, type Route } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, RouteFlag, RouteType, Scope } from './enums.js';
 import { resolveLink, type LinkRef } from './links.js';
+import { chooseVictims, deleteAll, type FlushOptions } from './flush.js';
 import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId, tableId } from './tables.js';
@@ -240,9 +241,10 @@ export async function deleteRoute(spec: RouteSpec | Route, opts: FamilyOptions =
 /**
  * Deletes every route the filter matches (`ip route flush`; table main unless `table` is
  * given, 'all' for every table): dumps them and sends each back as RTM_DELROUTE, pipelined.
- * Resolves with the number deleted.
+ * `opts.where` chooses among the dumped routes instead of the default (all but the kernel's
+ * IPv6 multicast routes). Resolves with the number deleted.
  */
-export async function flushRoutes(filter: RouteFilter & { table?: string | number | 'all' } = {}, opts: FamilyOptions = {}): Promise<number> {
+export async function flushRoutes(filter: RouteFilter & { table?: string | number | 'all' } = {}, opts: FlushOptions<Route> = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const f: RouteFilter = { ...filter };
     if (f.table === 'all') delete f.table;
@@ -250,12 +252,8 @@ export async function flushRoutes(filter: RouteFilter & { table?: string | numbe
     const list = await dumpRoutes(f, { ...callOptions(opts), socket: sock }).toArray();
     // IPv6 routes the kernel owns (prefix routes of addresses, multicast) come back; skip what
     // iproute2 skips: the cached clones of a FIB dump never appear here.
-    const victims = list.filter((r) => !(r.family === 'inet6' && r.protocol === 'kernel' && r.type === 'multicast'));
-    if (victims.length === 0) return 0;
-    const res = await sock.requestBatch(victims.map((r) => routeCodec.encode(RTM.DELROUTE, 0, r)), { headerSize: HDR });
-    const real = res.errors.filter((e) => e.error.code !== 'ESRCH' && e.error.code !== 'ENOENT');
-    if (real.length) throw real[0]!.error;
-    return res.acked;
+    const victims = chooseVictims(list, opts, (r) => !(r.family === 'inet6' && r.protocol === 'kernel' && r.type === 'multicast'));
+    return deleteAll(sock, victims, (r) => routeCodec.encode(RTM.DELROUTE, 0, r), HDR, ['ESRCH', 'ENOENT']);
   });
 }
 

@@ -6,6 +6,7 @@ import { ruleCodec, type Rule } from './codecs.js';
 import { RTM } from './constants.js';
 import type { Family, RuleAction } from './enums.js';
 import type { Dump, FamilyOptions } from '../socket/index.js';
+import { chooseVictims, deleteAll, type FlushOptions } from './flush.js';
 import { callOptions, routeDump, withSocket } from './socket.js';
 import { HEADER_SIZES } from './structs.js';
 import { protocolId, tableId } from './tables.js';
@@ -112,16 +113,14 @@ export async function deleteRule(spec: RuleSpec | Rule, opts: FamilyOptions = {}
  * Deletes every rule with a priority (`ip rule flush`: all but the priority-0 local rule, the
  * main and default rules included). Resolves with the number deleted.
  */
-export async function flushRules(filter: { family?: Family | number } = {}, opts: FamilyOptions = {}): Promise<number> {
+export async function flushRules(filter: { family?: Family | number } = {}, opts: FlushOptions<Rule> = {}): Promise<number> {
   return withSocket(opts, async (sock) => {
     const families: (Family | number)[] = filter.family !== undefined ? [filter.family] : ['inet', 'inet6'];
     let n = 0;
     for (const family of families) {
-      const list = (await dumpRules({ family }, { ...callOptions(opts), socket: sock }).toArray()).filter((r) => r.priority !== undefined);
-      if (list.length === 0) continue;
-      const res = await sock.requestBatch(list.map((r) => ruleCodec.encode(RTM.DELRULE, 0, r)), { headerSize: HDR });
-      if (res.errors.length) throw res.errors[0]!.error;
-      n += res.acked;
+      const list = await dumpRules({ family }, { ...callOptions(opts), socket: sock }).toArray();
+      const victims = chooseVictims(list, opts, (r) => r.priority !== undefined);
+      n += await deleteAll(sock, victims, (r) => ruleCodec.encode(RTM.DELRULE, 0, r), HDR, ['ENOENT']);
     }
     return n;
   });

@@ -57,6 +57,19 @@ export type TransportFactory = (protocol: number, nspath: string | null) => Tran
 
 interface Addon {
   NativeSocket: new (protocol: number, nspath: string | null) => NativeSocket;
+  deviceIoctl?: (nspath: string | null, target: 'tun' | 'inet', ops: [number, Uint8Array | number][]) => [number, number];
+}
+
+/**
+ * Device ioctls rtnetlink has no message for (tun/tap creation, link-layer multicast): opens
+ * `target` (/dev/net/tun, or an AF_INET socket) in the namespace at `nspath`, runs `ops` in order
+ * (a buffer is passed by address and gets the kernel's answer; a number is passed by value) and
+ * closes it. Returns [errno, index of the failed op], [0, -1] on success.
+ */
+export function deviceIoctl(nspath: string | null, target: 'tun' | 'inet', ops: [number, Uint8Array | number][]): [number, number] {
+  const fn = loadAddon().deviceIoctl;
+  if (!fn) throw new Error('the native addon predates deviceIoctl: rebuild it (npm install)');
+  return fn(nspath, target, ops);
 }
 
 let addon: Addon | undefined;

@@ -1,16 +1,19 @@
 // `nlkit ip address`: show/list (links with their addresses, -br, -o, filters), add, change,
 // replace, delete and flush — over nlkit/route.
 import {
-  addAddress, addressCodec, changeAddress, deleteAddress, dumpAddresses, dumpLinks, getLink, replaceAddress, RTM,
+  addAddress, addressCodec, changeAddress, deleteAddress, dumpAddresses, dumpLinks, flushAddresses, getLink, replaceAddress, RTM,
   type Address, type AddressSpec, type Link,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { flushRounds } from './flush.js';
+import { applyVerb, command, objectRunner, verbCommands, type VerbTable } from './dispatch.js';
+import type { NetlinkSocket } from '../../socket/index.js';
 import { AF } from '../../route/constants.js';
 import { scope } from '../../route/enums.js';
 import { decodedIs } from './common.js';
-import { parseUnsigned, scopes } from './names.js';
+import { groups, parseUnsigned, scopes } from './names.js';
 import { printAddr, addrFlagsNum } from './print-addr.js';
 import { linkFlagsNum, linkMatches, printLink, printLinkBrief, printLinkStats, type LinkShowFilter } from './print-link.js';
 import { withSession, type Session } from './session.js';
@@ -33,24 +36,19 @@ LFT := forever | SECONDS
 `;
 
 /** Runs `ip address …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'address');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, false);
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, args, 'change');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, args, false);
-  if (matches(cmd, 'flush')) return list(ctx, args, true);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  if (matches(cmd, 'save') || matches(cmd, 'restore') || matches(cmd, 'showdump')) {
-    throw new UsageError(`nlkit ip: "address ${cmd}" is not supported.`, args.hint());
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'address',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, false),
+  commands: [
+    ...verbCommands(['add', 'change', 'replace', 'delete'], modify),
+    command(['list', 'show', 'lst'], (ctx, args) => list(ctx, args, false)),
+    command(['flush'], (ctx, args) => list(ctx, args, true)),
+    command(['save', 'restore', 'showdump'], async (_ctx, args, word) => {
+      throw new UsageError(`nlkit ip: "address ${word}" is not supported.`, args.hint());
+    }),
+  ],
+});
 
 const CONF_FLAGS = new Set(['home', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'optimistic']);
 
@@ -61,6 +59,11 @@ function lifetime(args: Args, kw: string): number | 'forever' {
   if (n === undefined) throw args.invalid(v, `${kw} value`);
   return n;
 }
+
+/** What each verb calls in nlkit/route. */
+const ADDRESS_VERBS: VerbTable<AddressSpec, { socket: NetlinkSocket }> = {
+  add: addAddress, change: changeAddress, replace: replaceAddress, delete: deleteAddress,
+};
 
 /** ipaddr_modify. */
 async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'replace' | 'delete'): Promise<number> {
@@ -104,7 +107,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
     } else if (matches(a, 'metric') || matches(a, 'priority') || a === 'preference') {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, '"metric" value is invalid');
+      if (n === undefined) throw args.invalid(v, '"metric" value is invalid\n');
       spec.metric = n;
     } else if (CONF_FLAGS.has(a)) {
       flags.push(a);
@@ -120,9 +123,6 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
   }
   if (!dev) throw args.error('Not enough information: "dev" argument is required.');
   if (!local) throw args.error('Not enough information: an address (PREFIX) is required.');
-  if (label !== undefined && !(label === dev || label.startsWith(`${dev}:`))) {
-    throw args.error(`"label" (${label}) must match "dev" (${dev}) or be prefixed by "dev" with a colon.`);
-  }
   if (brd !== undefined && local.family !== 4) throw args.error('Error: broadcast is only for IPv4 addresses.');
   return withSession(ctx, async (s) => {
     spec.dev = await s.ifindex(dev!);
@@ -138,13 +138,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
     if (flags.length) spec.flags = flags as never;
     if (valid !== undefined) spec.valid_lft = valid;
     if (preferred !== undefined) spec.preferred_lft = preferred;
-    const o = s.opts;
-    switch (cmd) {
-      case 'add': await addAddress(spec, o); break;
-      case 'change': await changeAddress(spec, o); break;
-      case 'replace': await replaceAddress(spec, o); break;
-      case 'delete': await deleteAddress(spec, o); break;
-    }
+    await applyVerb(ADDRESS_VERBS, cmd, spec, s.opts);
     return 0;
   });
 }
@@ -255,6 +249,11 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       const k = args.value(a);
       if (k.endsWith('_slave')) lf.slaveKind = k.slice(0, -6);
       else lf.kind = k;
+    } else if (a === 'group') {
+      const v = args.value(a);
+      const g = groups.a2n(v);
+      if (g === undefined) throw args.invalid(v, 'Invalid "group" value\n');
+      lf.group = g;
     } else if (a === 'vrf') {
       throw args.error('nlkit ip: "vrf" is not supported.');
     } else if (matches(a, 'help')) {
@@ -355,26 +354,17 @@ async function flushAddrs(ctx: IpContext, s: Session, f: AddrFilter, index: numb
   const names = await s.linkNames();
   const pctx = await s.printContext();
   const links = new Map((await s.allLinks()).map((l) => [l.ifindex ?? 0, l]));
-  let round = 0;
-  for (;;) {
-    const all = await dumpAddresses({ ...(famName ? { family: famName as 'inet' } : {}), ...(index !== undefined ? { dev: index } : {}) }, s.opts).toArray();
-    const victims = all.filter((a) => {
+  return flushRounds<Address>(ctx, s, {
+    noun: 'addresses',
+    summaryInJson: true,
+    where: (a) => {
       const l = links.get(a.ifindex ?? 0);
       if (lf.up && l && !(linkFlagsNum(l) & 1)) return false;
       return addrMatches(a, f, addrLabel(a, s, names));
-    });
-    if (victims.length === 0) break;
-    round++;
-    if (ctx.opts.stats > 1) for (const a of victims) printAddr(ctx.out, pctx, a, { brief: false, oneline: true }, true);
-    const res = await s.sock.requestBatch(victims.map((a) => encodeAddrDel(a)), { headerSize: 8 });
-    const real = res.errors.filter((e) => e.error.code !== 'EADDRNOTAVAIL' && e.error.code !== 'ENOENT');
-    if (real.length) throw real[0]!.error;
-    if (ctx.opts.stats) ctx.out.fp(`\n*** Round ${round}, deleting ${victims.length} addresses ***\n`);
-    if (round >= 10) break;
-  }
-  if (ctx.opts.stats) ctx.out.fp(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
-  await ctx.out.flush();
-  return 0;
+    },
+    print: (a) => printAddr(ctx.out, pctx, a, { brief: false, oneline: true }, true),
+    call: (opts) => flushAddresses({ ...(famName ? { family: famName as 'inet' } : {}), ...(index !== undefined ? { dev: index } : {}) }, opts),
+  });
 }
 
 function encodeAddrDel(a: Address): Uint8Array {

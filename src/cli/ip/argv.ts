@@ -87,12 +87,8 @@ export class Args {
   }
 
   /** The error for a line that ends where a value was expected. */
-  incomplete(kw?: string): UsageError {
-    return new UsageError(
-      kw ? `Command line is not complete: "${kw}" needs a value.` : 'Command line is not complete.',
-      this.hint(),
-      IP_EXIT.INVARG,
-    );
+  incomplete(_kw?: string): UsageError {
+    return new UsageError('Command line is not complete. Try option "help"', undefined, IP_EXIT.INVARG);
   }
 
   /** `Try "nlkit ip OBJECT help".` */
@@ -100,9 +96,9 @@ export class Args {
     return `Try "nlkit ip ${this.object} help".`;
   }
 
-  /** A usage error with this object's hint: exit 1 unless `status` says otherwise. */
+  /** A usage error in ip's words (ip adds no hint line): exit 1 unless `status` says otherwise. */
   error(message: string, status?: number): UsageError {
-    return new UsageError(message, this.hint(), status);
+    return new UsageError(message, undefined, status);
   }
 
   /** ip's invarg(): `Error: argument "X" is wrong: MSG` (exit 255). */
@@ -115,9 +111,9 @@ export class Args {
     return this.error(`Error: either "${kw}" is duplicate, or "${arg}" is a garbage.`, IP_EXIT.INVARG);
   }
 
-  /** `Command "X" is unknown` for this object (ip: exit 255). */
-  unknownCommand(cmd: string, what = 'Command'): UsageError {
-    return this.error(`${what} "${cmd}" is unknown.`, IP_EXIT.INVARG);
+  /** ip's `Command "X" is unknown, try "ip OBJECT help".` (exit 255). */
+  unknownCommand(cmd: string, what = 'Command', status: number = IP_EXIT.INVARG): UsageError {
+    return this.error(`${what} "${cmd}" is unknown, try "ip ${this.object} help".`, status);
   }
 
   /** An unsigned integer of at most `max` (strtoul rules), or invarg. */

@@ -97,6 +97,9 @@ export interface PrintContext {
   details: number;
   /** -s count. */
   stats: number;
+  /** -h: counters as ip's print_num shows them (1.2k); -iec: powers of 1024. */
+  human?: number;
+  iec?: boolean;
   /** Set when printing monitor events: `[LABEL]` prefixes (with `all`/`label`) and timestamps. */
   monitor?: MonitorHeader;
   /** Nexthop objects by id, for a route's "nh_info" under -d. */

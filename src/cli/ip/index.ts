@@ -7,6 +7,7 @@ import { DumpTerminated, IP_EXIT, matches, NoDeviceError, usage } from './argv.j
 import type { Family } from './argv.js';
 import { Output } from './output.js';
 import { readStdin } from '../stdio.js';
+import { OBJECT_MODULES } from './objects.js';
 
 /** Global options of `nlkit ip`, as ip parses them before the object. */
 export interface IpOptions {
@@ -30,6 +31,11 @@ export interface IpOptions {
   batch?: string;
   /** -force: go on after a failed batch line. */
   force?: boolean;
+  /** -h / -human(-readable): counters as 1.2M (text only); -iec: powers of 1024 with "Ki". */
+  human?: number;
+  iec?: boolean;
+  /** -c / -color[=always|auto|never]: ip's colours in text output. */
+  color?: boolean;
 }
 
 /** What an object module exports. */
@@ -45,7 +51,8 @@ export interface IpContext {
   object: string;
 }
 
-type Loader = () => Promise<IpObjectModule>;
+/** Imports an object's module on first use. */
+export type Loader = () => Promise<IpObjectModule>;
 
 // ip's object table, in ip's order: an abbreviation picks the first entry it is a prefix of
 // ("a" is address, "n" neighbour, "l" link, "m" maddress, "mo" monitor, "net" netns).
@@ -93,8 +100,10 @@ const CANONICAL: Record<string, string> = { neighbor: 'neigh', neighbour: 'neigh
 
 /** `nlkit ip help` text. */
 export const USAGE = `Usage: nlkit ip [ OPTIONS ] OBJECT { COMMAND | help }
-where  OBJECT := { address | link | route | rule | neigh | nexthop | monitor | netns }
+where  OBJECT := { address | link | route | rule | neigh | nexthop | monitor | netns |
+                   maddress | tuntap | netconf | stats | mptcp | vrf }
        OPTIONS := { -s[tatistics] | -d[etails] | -j[son] | -p[retty] | -br[ief] | -o[neline] |
+                    -h[uman-readable] | -iec | -c[olor][={always|auto|never}] |
                     -4 | -6 | -0 | -f[amily] { inet | inet6 | link } |
                     -n[etns] NAME | --netns NAME | -t[imestamp] | -ts[hort] |
                     -b[atch] FILE | -force }
@@ -146,8 +155,10 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
       opts.stats++;
     } else if (matches(opt, '-details')) {
       opts.details++;
-    } else if (matches(opt, '-human') || matches(opt, '-human-readable') || matches(opt, '-iec')) {
-      throw new UsageError(`Option "${argv[i]}" (human-readable numbers) is not supported by nlkit ip.`, hintIp());
+    } else if (matches(opt, '-human') || matches(opt, '-human-readable')) {
+      opts.human = (opts.human ?? 0) + 1;
+    } else if (matches(opt, '-iec')) {
+      opts.iec = true;
     } else if (matches(opt, '-resolve')) {
       throw new UsageError('Option "-resolve" (reverse DNS) is not supported by nlkit ip.', hintIp());
     } else if (matches(opt, '-rcvbuf')) {
@@ -176,8 +187,14 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
       opts.netns = ns;
     } else if (matches(opt, '-all')) {
       opts.all = true;
-    } else if (matches(opt, '-color') || opt.startsWith('-color=') || opt.startsWith('-c=')) {
-      // Colour is a terminal nicety nlkit does not produce; accepted for compatibility.
+    } else if (matches(opt.split('=')[0]!, '-color')) {
+      // ip's check_enable_color: -c alone is "always"; "auto" colours a terminal only.
+      const eq = opt.indexOf('=');
+      const v = eq < 0 ? 'always' : opt.slice(eq + 1);
+      if (v === 'always') opts.color = true;
+      else if (v === 'auto') opts.color = process.stdout.isTTY === true;
+      else if (v === 'never') opts.color = false;
+      else throw new UsageError(`Option "${argv[i]}" is unknown, try "ip -help".`, undefined, IP_EXIT.INVARG);
     } else if (matches(opt, '-Numeric')) {
       // Names are what iproute2's files say; -N is accepted and names stay.
     } else if (matches(opt, '-help')) {
@@ -185,7 +202,7 @@ export function parseOptions(argv: string[]): { opts: IpOptions; rest: string[] 
     } else if (matches(opt, '-Version')) {
       throw new UsageError('nlkit ip follows iproute2 6.1\'s grammar; see "nlkit --version".', hintIp());
     } else {
-      throw new UsageError(`Option "${argv[i]}" is unknown.`, hintIp(), IP_EXIT.INVARG);
+      throw new UsageError(`Option "${argv[i]}" is unknown, try "ip -help".`, undefined, IP_EXIT.INVARG);
     }
   }
   return { opts, rest: argv.slice(i) };
@@ -198,10 +215,11 @@ export function resolveObject(word: string): { name: string; load: Loader } {
   for (const [name, load] of OBJECTS) {
     if (!matches(key, name)) continue;
     if (name === 'help') throw new UsageError(USAGE.trimEnd(), hintIp(), IP_EXIT.INVARG);
-    if (!load) throw new UsageError(`Object "${name}" is not supported by nlkit ip.`, hintIp());
-    return { name: CANONICAL[name] ?? name, load };
+    const found = load ?? OBJECT_MODULES[name];
+    if (!found) throw new UsageError(`Object "${name}" is not supported by nlkit ip.`, hintIp());
+    return { name: CANONICAL[name] ?? name, load: found };
   }
-  throw new UsageError(`Object "${word}" is unknown.`, hintIp());
+  throw new UsageError(`Object "${word}" is unknown, try "ip help".`);
 }
 
 /** Entry point of `nlkit ip`. */
@@ -226,7 +244,7 @@ export async function run(argv: string[]): Promise<number> {
 
 /** Runs one command line (the object and its arguments) and reports its failure like ip. */
 async function runOne(opts: IpOptions, words: string[]): Promise<number> {
-  const out = new Output({ json: opts.json, pretty: opts.pretty, oneline: opts.oneline });
+  const out = new Output({ json: opts.json, pretty: opts.pretty, oneline: opts.oneline, color: opts.color === true && !opts.json });
   try {
     const { name, load } = resolveObject(words[0]!);
     const mod = await load();

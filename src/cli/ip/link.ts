@@ -1,10 +1,14 @@
-// `nlkit ip link`: show/list, add (veth, bridge, vxlan, macvlan/macvtap, vlan, ifb, dummy, …),
-// set/change, replace and delete — over nlkit/route.
+// `nlkit ip link`: show/list, add, set/change, replace and delete — over nlkit/route. The
+// options of each kind (`type KIND ARGS`) are parsed by its file in link/.
+import { existsSync } from 'node:fs';
 import { addLink, changeLink, deleteLink, dumpLinks, getLink, RTM, encodeLink, type Link, type LinkSpec } from '../../route/index.js';
 import { NLM_F_CREATE, NLM_F_REPLACE } from '../../wire/index.js';
 import { UsageError } from '../errors.js';
 import { Args, IP_EXIT, matches, parseAddress, parseLladdr, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { command, objectRunner } from './dispatch.js';
+import './link/index.js';
+import { applyFlags, HelpShown, linkKind, type KindMode, type Parsed } from './link/kinds.js';
 import { groups, parseUnsigned } from './names.js';
 import { linkMatches, printLink, printLinkBrief, type LinkShowFilter } from './print-link.js';
 import { withSession, type Session } from './session.js';
@@ -32,20 +36,18 @@ TYPE := { veth | bridge | vxlan | macvlan | macvtap | vlan | ifb | dummy | ... }
 `;
 
 /** Runs `ip link …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'link');
-  const cmd = args.next();
-  if (cmd === undefined) return show(ctx, args);
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'set') || matches(cmd, 'change')) return modify(ctx, args, 'set');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'show') || matches(cmd, 'lst') || matches(cmd, 'list')) return show(ctx, args);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'link',
+  usage: USAGE,
+  default: (ctx, args) => show(ctx, args),
+  commands: [
+    command(['add'], (ctx, args) => modify(ctx, args, 'add')),
+    command(['set', 'change'], (ctx, args) => modify(ctx, args, 'set')),
+    command(['replace'], (ctx, args) => modify(ctx, args, 'replace')),
+    command(['delete'], (ctx, args) => modify(ctx, args, 'delete')),
+    command(['show', 'lst', 'list'], (ctx, args) => show(ctx, args)),
+  ],
+});
 
 function onOff(args: Args, kw: string): boolean {
   const v = args.value(kw);
@@ -54,17 +56,9 @@ function onOff(args: Args, kw: string): boolean {
   throw args.error(`Error: argument of "${kw}" must be "on" or "off", not "${v}"`);
 }
 
-interface Parsed {
-  spec: LinkSpec & Record<string, unknown>;
-  dev?: string;
-  name?: string;
-  kind?: string;
-  flagsOn: Set<string>;
-  flagsOff: Set<string>;
-}
 
 /** iplink_parse: the common link options, up to (and including) `type KIND ARGS`. */
-async function parseLink(args: Args, s: Session, mode: 'add' | 'set' | 'replace' | 'delete' | 'peer'): Promise<Parsed> {
+async function parseLink(args: Args, s: Session, mode: KindMode): Promise<Parsed> {
   const p: Parsed = { spec: {}, flagsOn: new Set(), flagsOff: new Set() };
   const flag = (name: string, on: boolean) => {
     (on ? p.flagsOn : p.flagsOff).add(name);
@@ -100,18 +94,20 @@ async function parseLink(args: Args, s: Session, mode: 'add' | 'set' | 'replace'
     } else if (matches(a, 'txqueuelen') || a === 'qlen' || matches(a, 'txqlen')) {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, 'Invalid "txqueuelen" value');
+      if (n === undefined) throw args.invalid(v, 'Invalid "txqueuelen" value\n');
       p.spec.txqlen = n;
     } else if (a === 'mtu') {
       const v = args.value('mtu');
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, 'Invalid "mtu" value');
+      if (n === undefined) throw args.invalid(v, 'Invalid "mtu" value\n');
       p.spec.mtu = n;
     } else if (a === 'netns') {
       const v = args.value('netns');
       if (/^\d+$/.test(v)) p.spec.netns = Number(v);
       else {
         if (v.includes('/') || v === '.' || v === '..') throw args.error(`Invalid netns name "${v}"`);
+        // ip's netns_get_fd fails first: the name must be a namespace under /run/netns.
+        if (!existsSync(`/run/netns/${v}`)) throw args.invalid(v, 'Invalid "netns" value\n');
         p.spec.netns = v;
       }
     } else if (a === 'multicast') flag('MULTICAST', onOff(args, a));
@@ -132,7 +128,7 @@ async function parseLink(args: Args, s: Session, mode: 'add' | 'set' | 'replace'
     } else if (a === 'group') {
       const v = args.value('group');
       const g = groups.a2n(v);
-      if (g === undefined) throw args.invalid(v, 'Invalid "group" value');
+      if (g === undefined) throw args.invalid(v, 'Invalid "group" value\n');
       p.spec.group = g;
     } else if (a === 'mode') {
       const v = args.value('mode');
@@ -190,8 +186,6 @@ async function parseLink(args: Args, s: Session, mode: 'add' | 'set' | 'replace'
   return p;
 }
 
-/** Thrown after `help` printed the usage: the command ends with exit 0. */
-class HelpShown extends Error {}
 
 function checkIfname(args: Args, name: string): void {
   if (name === '' || Buffer.byteLength(name) >= 16 || /[\s/:]/.test(name)) {
@@ -199,202 +193,19 @@ function checkIfname(args: Args, name: string): void {
   }
 }
 
-function num(args: Args, kw: string, max = 0xffffffff): number {
-  const v = args.value(kw);
-  const n = parseUnsigned(v, max);
-  if (n === undefined) throw args.invalid(v, `invalid ${kw}`);
-  return n;
-}
 
-const BRIDGE_U32 = ['forward_delay', 'hello_time', 'max_age', 'ageing_time', 'stp_state', 'mcast_hash_elasticity', 'mcast_hash_max',
-  'mcast_last_member_count', 'mcast_startup_query_count'];
-const BRIDGE_U64 = ['mcast_last_member_interval', 'mcast_membership_interval', 'mcast_querier_interval', 'mcast_query_interval',
-  'mcast_query_response_interval', 'mcast_startup_query_interval'];
-const BRIDGE_U8 = ['vlan_filtering', 'mcast_snooping', 'mcast_querier', 'mcast_router', 'mcast_query_use_ifaddr', 'nf_call_iptables',
-  'nf_call_ip6tables', 'nf_call_arptables', 'vlan_stats_enabled', 'mcast_stats_enabled', 'mcast_igmp_version', 'mcast_mld_version'];
-const BRIDGE_KEY: Record<string, string> = {
-  mcast_last_member_count: 'mcast_last_member_cnt', mcast_startup_query_count: 'mcast_startup_query_cnt',
-  mcast_last_member_interval: 'mcast_last_member_intvl', mcast_membership_interval: 'mcast_membership_intvl',
-  mcast_querier_interval: 'mcast_querier_intvl', mcast_query_interval: 'mcast_query_intvl',
-  mcast_query_response_interval: 'mcast_query_response_intvl', mcast_startup_query_interval: 'mcast_startup_query_intvl',
-};
-
-/** The per-kind ARGS after `type KIND`. */
-async function parseKind(args: Args, s: Session, kind: string, p: Parsed, mode: 'add' | 'set' | 'replace' | 'delete' | 'peer'): Promise<void> {
+/** The per-kind ARGS after `type KIND`: each kind's parser (link/*.ts), or none allowed. */
+async function parseKind(args: Args, s: Session, kind: string, p: Parsed, mode: KindMode): Promise<void> {
   const data: Record<string, unknown> = {};
-  const garbage = () => args.error(`Garbage instead of arguments "${args.rest().join(' ')} ...".`);
-  switch (kind) {
-    case 'veth': {
-      if (args.left === 0) break;
-      const a = args.next()!;
-      if (a !== 'peer') {
-        if (matches(a, 'help')) {
-          process.stdout.write('Usage: nlkit ip link <options> type veth [peer <options>]\n');
-          throw new HelpShown();
-        }
-        throw args.error('Usage: ip link <options> type veth [peer <options>]');
-      }
-      const peer = await parseLink(args, s, 'peer');
-      const ps: LinkSpec & Record<string, unknown> = { ...peer.spec };
-      const pname = peer.name ?? peer.dev;
-      if (pname !== undefined) ps.ifname = pname;
-      applyFlags(ps, peer);
-      p.spec.peer = ps;
-      return;
-    }
-    case 'bridge':
-      while (args.left) {
-        const a = args.next()!;
-        if (BRIDGE_U32.includes(a)) data[BRIDGE_KEY[a] ?? a] = num(args, a);
-        else if (BRIDGE_U64.includes(a)) data[BRIDGE_KEY[a] ?? a] = num(args, a, Number.MAX_SAFE_INTEGER);
-        else if (BRIDGE_U8.includes(a)) data[a] = num(args, a, 255);
-        else if (a === 'priority' || a === 'vlan_default_pvid') data[a] = num(args, a, 0xffff);
-        else if (a === 'group_fwd_mask') data[a] = num(args, a, 0xffff);
-        else if (a === 'group_address') {
-          const v = args.value(a);
-          const mac = parseLladdr(v);
-          if (!mac) throw args.invalid(v, 'invalid group address');
-          data.group_addr = mac;
-        } else if (a === 'vlan_protocol') {
-          const v = args.value(a).toLowerCase();
-          data.vlan_protocol = v === '802.1q' ? '802.1Q' : v === '802.1ad' ? '802.1ad' : (() => { throw args.invalid(v, 'invalid vlan_protocol'); })();
-        } else if (matches(a, 'help')) {
-          process.stderr.write(USAGE);
-          throw new HelpShown();
-        } else throw args.error(`bridge: unknown command "${a}"?`);
-      }
-      break;
-    case 'vxlan': {
-      let dstportGiven = false;
-      while (args.left) {
-        const a = args.next()!;
-        if (a === 'id' || a === 'vni') data.id = num(args, a, 0xffffff);
-        else if (a === 'group' || a === 'remote') {
-          const v = parseAddress(args, args.value(a));
-          if (v.family === 4) data.group = v.addr;
-          else data.group6 = v.addr;
-        } else if (a === 'local') {
-          const v = parseAddress(args, args.value(a));
-          if (v.family === 4) data.local = v.addr;
-          else data.local6 = v.addr;
-        } else if (a === 'dev') data.link = await s.ifindex(args.value(a));
-        else if (a === 'ttl' || a === 'hoplimit') {
-          const v = args.value(a);
-          if (v === 'inherit') data.ttl_inherit = true;
-          else if (v === 'auto') data.ttl = 0;
-          else {
-            const n = parseUnsigned(v, 255);
-            if (n === undefined) throw args.invalid(v, 'invalid TTL');
-            data.ttl = n;
-          }
-        } else if (a === 'tos' || a === 'dsfield') {
-          const v = args.value(a);
-          if (v === 'inherit') data.tos = 1;
-          else {
-            const n = parseUnsigned(v, 255);
-            if (n === undefined) throw args.invalid(v, 'bad TOS value');
-            data.tos = n;
-          }
-        } else if (a === 'dstport') {
-          data.port = num(args, a, 0xffff);
-          dstportGiven = true;
-        } else if (a === 'srcport') {
-          const low = num(args, 'srcport', 0xffff);
-          const high = num(args, 'srcport', 0xffff);
-          data.port_range = { low, high };
-        } else if (a === 'learning') data.learning = 1;
-        else if (a === 'nolearning') data.learning = 0;
-        else if (a === 'ageing') {
-          const v = args.value(a);
-          data.ageing = v === 'none' ? 0 : (() => { const n = parseUnsigned(v); if (n === undefined) throw args.invalid(v, 'ageing timer'); return n; })();
-        } else if (a === 'maxaddress') {
-          const v = args.value(a);
-          data.limit = v === 'unlimited' ? 0 : (() => { const n = parseUnsigned(v); if (n === undefined) throw args.invalid(v, 'max addresses'); return n; })();
-        } else if (a === 'udpcsum') data.udp_csum = 1;
-        else if (a === 'noudpcsum') data.udp_csum = 0;
-        else if (a === 'udp6zerocsumtx') data.udp_zero_csum6_tx = 1;
-        else if (a === 'noudp6zerocsumtx') data.udp_zero_csum6_tx = 0;
-        else if (a === 'udp6zerocsumrx') data.udp_zero_csum6_rx = 1;
-        else if (a === 'noudp6zerocsumrx') data.udp_zero_csum6_rx = 0;
-        else if (a === 'external') {
-          data.collect_metadata = 1;
-          data.learning = 0;
-        } else if (a === 'noexternal') data.collect_metadata = 0;
-        else if (a === 'proxy') data.proxy = 1;
-        else if (a === 'noproxy') data.proxy = 0;
-        else if (a === 'l2miss') data.l2miss = 1;
-        else if (a === 'nol2miss') data.l2miss = 0;
-        else if (a === 'l3miss') data.l3miss = 1;
-        else if (a === 'nol3miss') data.l3miss = 0;
-        else if (a === 'rsc') data.rsc = 1;
-        else if (a === 'norsc') data.rsc = 0;
-        else if (a === 'df') {
-          const v = args.value(a);
-          if (v !== 'unset' && v !== 'set' && v !== 'inherit') throw args.invalid(v, 'df must be "unset", "set" or "inherit"');
-          data.df = v;
-        } else if (a === 'flowlabel') data.label = num(args, a, 0xfffff);
-        else if (a === 'gbp') data.gbp = true;
-        else if (a === 'gpe') data.gpe = true;
-        else if (matches(a, 'help')) {
-          process.stderr.write(USAGE);
-          throw new HelpShown();
-        } else throw args.error(`vxlan: unknown command "${a}"?`);
-      }
-      if (mode === 'add' && data.id === undefined && !data.collect_metadata) throw args.error('vxlan: missing virtual network identifier');
-      if (mode === 'add' && !dstportGiven && !data.gpe) {
-        process.stderr.write('vxlan: destination port not specified\nWill use Linux kernel default (non-standard value)\n' +
-          "Use 'dstport 4789' to get the IANA assigned value\nUse 'dstport 0' to get default and quiet this message\n");
-      }
-      break;
-    }
-    case 'macvlan':
-    case 'macvtap':
-      while (args.left) {
-        const a = args.next()!;
-        if (a === 'mode') {
-          const v = args.value(a);
-          if (!['private', 'vepa', 'bridge', 'passthru', 'source'].includes(v)) {
-            throw args.error(`Error: argument of "mode" must be "private", "vepa", "bridge", "passthru" or "source", not "${v}"`);
-          }
-          data.mode = v;
-        } else if (a === 'nopromisc') data.flags = ['nopromisc'];
-        else if (a === 'bcqueuelen') data.bc_queue_len = num(args, a);
-        else if (matches(a, 'help')) {
-          process.stderr.write(USAGE);
-          throw new HelpShown();
-        } else throw args.error(`${kind}: unknown option "${a}"?`);
-      }
-      break;
-    case 'vlan':
-      while (args.left) {
-        const a = args.next()!;
-        if (a === 'id') data.id = num(args, a, 4095);
-        else if (a === 'protocol') {
-          const v = args.value(a).toLowerCase();
-          if (v === '802.1q') data.protocol = '802.1Q';
-          else if (v === '802.1ad') data.protocol = '802.1ad';
-          else throw args.invalid(v, 'protocol is invalid');
-        } else if (matches(a, 'help')) {
-          process.stderr.write(USAGE);
-          throw new HelpShown();
-        } else throw args.error(`vlan: unknown command "${a}"?`);
-      }
-      if (mode === 'add' && data.id === undefined) throw args.error('8021q: VLAN properties not specified.');
-      break;
-    default:
-      if (args.left) throw garbage();
+  const k = linkKind(kind);
+  if (k?.parse) {
+    await k.parse({ args, s, kind, mode, data, p, usage: USAGE, parseLink });
+  } else if (args.left > 0) {
+    throw args.error(`Garbage instead of arguments "${args.rest().join(' ')} ...".`);
   }
   if (Object.keys(data).length) p.spec.data = data;
 }
 
-function applyFlags(spec: LinkSpec & Record<string, unknown>, p: Parsed): void {
-  if (p.flagsOn.size === 0 && p.flagsOff.size === 0) return;
-  const IFF: Record<string, number> = { UP: 0x1, MULTICAST: 0x1000, ALLMULTI: 0x200, PROMISC: 0x100, NOTRAILERS: 0x20, NOARP: 0x80, DYNAMIC: 0x8000 };
-  let change = 0;
-  for (const f of [...p.flagsOn, ...p.flagsOff]) change |= IFF[f] ?? 0;
-  spec.flags = [...p.flagsOn] as never;
-  spec.change = change;
-}
 
 type LinkCmd = 'add' | 'set' | 'replace' | 'delete';
 
@@ -404,7 +215,7 @@ async function modify(ctx: IpContext, args: Args, cmd: LinkCmd): Promise<number>
     try {
       p = await parseLink(args, s, cmd);
     } catch (e) {
-      if (e instanceof HelpShown) return IP_EXIT.INVARG;
+      if (e instanceof HelpShown) return e.status;
       throw e;
     }
     const spec = p.spec;
@@ -420,6 +231,14 @@ async function modify(ctx: IpContext, args: Args, cmd: LinkCmd): Promise<number>
         const msg = await buildReplace(s, spec, name);
         await s.sock.request(msg, { headerSize: 16 });
       }
+      return 0;
+    }
+    if (p.dev === undefined && spec.group !== undefined && (cmd === 'delete' || cmd === 'set')) {
+      // ip's group form: ifindex 0 and IFLA_GROUP, and the kernel applies it to every link of
+      // the group (RTM_DELLINK deletes them; RTM_NEWLINK changes them).
+      const msg: Record<string, unknown> = { family: 'unspec', ifindex: 0, group: spec.group };
+      if (cmd === 'set') Object.assign(msg, spec);
+      await s.sock.request(encodeLink(cmd === 'delete' ? RTM.DELLINK : RTM.NEWLINK, 0, msg as Partial<Link>), { headerSize: 16 });
       return 0;
     }
     if (p.dev === undefined) throw args.error('Not enough information: "dev" argument is required.', IP_EXIT.INVARG);
@@ -475,7 +294,7 @@ async function show(ctx: IpContext, args: Args): Promise<number> {
     } else if (a === 'group') {
       const v = args.value(a);
       const g = groups.a2n(v);
-      if (g === undefined) throw args.invalid(v, 'Invalid "group" value');
+      if (g === undefined) throw args.invalid(v, 'Invalid "group" value\n');
       f.group = g;
     } else if (a === 'vrf') {
       throw args.error('nlkit ip: "vrf" is not supported.');

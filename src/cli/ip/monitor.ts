@@ -3,6 +3,7 @@
 // or with -j one JSON object per line (NDJSON), which iproute2 cannot do: each line is the
 // object as `ip -j OBJECT show` prints it, led by "object" (link, address, route, neigh,
 // rule, nexthop, netconf, nsid) and "deleted": true for removals.
+import { printNetconf } from './print-netconf.js';
 import { events, getLink, RTM, type Netconf, type Nsid, type RouteEvent } from '../../route/index.js';
 import type { Overrun } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
@@ -47,35 +48,6 @@ function groupsOf(obj: Obj, family: 0 | 4 | 6 | 17): string[] {
     case 'nsid': return ['nsid'];
     case 'nexthop': return ['nexthop'];
   }
-}
-
-const ON_OFF = (v: number) => (v ? 'on' : 'off');
-
-/** print_netconf. */
-function printNetconf(o: Output, ctx: PrintContext, c: Netconf, deleted: boolean): void {
-  o.openObject();
-  printHeader(o, ctx, '[NETCONF]');
-  if (deleted) o.field('deleted', true, 'Deleted ');
-  const fam = typeof c.family === 'string' ? c.family : String(c.family ?? '');
-  o.field('family', fam, `${fam} `);
-  if (c.ifindex !== undefined) {
-    const dev = c.ifindex === 'all' ? 'all' : c.ifindex === 'default' ? 'default' : ctx.names.name(Number(c.ifindex));
-    o.field('interface', dev, `${dev} `);
-  }
-  const onOff = (key: string, v: number | undefined) => {
-    if (v !== undefined) o.field(key, v !== 0, `${key} ${ON_OFF(v)} `);
-  };
-  onOff('forwarding', c.forwarding);
-  if (c.rp_filter !== undefined) {
-    const m = c.rp_filter === 0 ? 'off' : c.rp_filter === 1 ? 'strict' : c.rp_filter === 2 ? 'loose' : 'unknown mode';
-    o.field('rp_filter', m, `rp_filter ${m} `);
-  }
-  onOff('mc_forwarding', c.mc_forwarding);
-  onOff('proxy_neigh', c.proxy_neigh);
-  onOff('ignore_routes_with_linkdown', c.ignore_routes_with_linkdown);
-  onOff('input', c.input);
-  o.fp('\n');
-  o.closeObject();
 }
 
 /** print_nsid. */

@@ -1,11 +1,14 @@
 // `nlkit ip neigh`: show/list, get, add, change, replace, delete and flush — over nlkit/route.
 import {
-  addNeighbour, changeNeighbour, deleteNeighbour, dumpNeighbours, getNeighbour, neighCodec, replaceNeighbour, RTM,
+  addNeighbour, changeNeighbour, deleteNeighbour, dumpNeighbours, flushNeighbours, getNeighbour, neighCodec, replaceNeighbour, RTM,
   type Neighbour, type NeighbourSpec,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parseAddress, parseLladdr, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import type { NetlinkSocket } from '../../socket/index.js';
+import { flushRounds } from './flush.js';
+import { applyVerb, command, objectRunner, verbCommands, type VerbTable } from './dispatch.js';
 import { protocol } from '../../route/enums.js';
 import { decodedIs } from './common.js';
 import { parseUnsigned, protocols } from './names.js';
@@ -42,26 +45,26 @@ function stateNames(bits: number): string[] {
 }
 
 /** Runs `ip neigh …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'neigh');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, false);
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, args, 'change');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'get')) return get(ctx, args);
-  if (matches(cmd, 'show') || matches(cmd, 'list') || matches(cmd, 'lst')) return list(ctx, args, false);
-  if (matches(cmd, 'flush')) return list(ctx, args, true);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'neigh',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, false),
+  commands: [
+    ...verbCommands(['add', 'change', 'replace', 'delete'], modify),
+    command(['get'], (ctx, args) => get(ctx, args)),
+    command(['show', 'list', 'lst'], (ctx, args) => list(ctx, args, false)),
+    command(['flush'], (ctx, args) => list(ctx, args, true)),
+  ],
+});
 
 function ctxFamily(ctx: IpContext): Family | undefined {
   return ctx.opts.family === 4 || ctx.opts.family === 6 ? ctx.opts.family : undefined;
 }
+
+/** What each verb calls in nlkit/route. */
+const NEIGH_VERBS: VerbTable<NeighbourSpec, { socket: NetlinkSocket }> = {
+  add: addNeighbour, change: changeNeighbour, replace: replaceNeighbour, delete: deleteNeighbour,
+};
 
 /** ipneigh_modify. */
 async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'replace' | 'delete'): Promise<number> {
@@ -126,13 +129,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'change' | 'repla
     if (protocol !== undefined) spec.protocol = protocol as never;
     // ip sends NUD_PERMANENT unless told otherwise, proxies included.
     spec.state = stateNames(state ?? NUD.permanent) as never;
-    const o = s.opts;
-    switch (cmd) {
-      case 'add': await addNeighbour(spec, o); break;
-      case 'change': await changeNeighbour(spec, o); break;
-      case 'replace': await replaceNeighbour(spec, o); break;
-      case 'delete': await deleteNeighbour(spec, o); break;
-    }
+    await applyVerb(NEIGH_VERBS, cmd, spec, s.opts);
     return 0;
   });
 }
@@ -223,20 +220,20 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
       ...(f.proxy ? { proxy: true } : {}),
     }, s.opts);
     if (flush) {
-      let round = 0;
-      for (; round < 10; round++) {
-        const victims = (await dump().toArray()).filter((n) => neighMatches(n, f, family));
-        if (victims.length === 0) break;
-        if (ctx.opts.stats > 1) for (const n of victims) printNeigh(ctx.out, pctx, n, { dev: f.index !== undefined }, 'del');
-        const res = await s.sock.requestBatch(victims.map((n) => neighCodec.encode(RTM.DELNEIGH, 0, n)), { headerSize: 12 });
-        const real = res.errors.filter((e) => e.error.code !== 'ENOENT');
-        if (real.length) throw real[0]!.error;
-        if (ctx.opts.stats) ctx.out.fp(`\n*** Round ${round + 1}, deleting ${victims.length} entries ***\n`);
-        f.state &= ~NUD.failed;
-      }
-      if (ctx.opts.stats) ctx.out.fp(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
-      await ctx.out.flush();
-      return 0;
+      return flushRounds<Neighbour>(ctx, s, {
+        noun: 'entries',
+        summaryInJson: true,
+        where: (n) => neighMatches(n, f, family),
+        print: (n) => printNeigh(ctx.out, pctx, n, { dev: f.index !== undefined }, 'del'),
+        call: (opts) => flushNeighbours({
+          ...(famName ? { family: famName } : {}), ...(f.index ? { dev: f.index } : {}), ...(master ? { master } : {}),
+          ...(f.proxy ? { proxy: true } : {}),
+        }, opts),
+        // ip retries FAILED entries in the first round only.
+        afterRound: () => {
+          f.state &= ~NUD.failed;
+        },
+      });
     }
     const out = ctx.out;
     out.begin();

@@ -2,21 +2,30 @@
 // the way ip makes them — an empty file with the namespace bind-mounted on it, in a directory
 // that is a shared mount point so that the mount shows in every mount namespace.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, constants as fsc, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, opendirSync, readdirSync, statSync, constants as fsc, unlinkSync } from 'node:fs';
 import { NetlinkSocket } from '../../socket/index.js';
 import { HOST_LE, MessageWriter, NETLINK_ROUTE, NLM_F_REQUEST, parseAttributes } from '../../wire/index.js';
 import { UsageError } from '../errors.js';
 import { Args, IP_EXIT, matches, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { command, objectRunner } from './dispatch.js';
 
 const RUN_DIR = '/run/netns';
 const RTM_GETNSID = 90;
 const NETNSA_NSID = 1;
 const NETNSA_FD = 3;
 
-const USAGE = `Usage: nlkit ip netns list
-       nlkit ip netns add NAME
-       nlkit ip netns delete NAME
+const USAGE = `Usage:	ip netns list
+	ip netns add NAME
+	ip netns attach NAME PID
+	ip netns set NAME NETNSID
+	ip [-all] netns delete [NAME]
+	ip netns identify [PID]
+	ip netns pids NAME
+	ip [-all] netns exec [NAME] cmd ...
+	ip netns monitor
+	ip netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
+NETNSID := auto | POSITIVE-INT
 `;
 
 /** A namespace name ip accepts: no slash, not "." or "..", not empty. */
@@ -27,29 +36,33 @@ function checkName(args: Args, name: string): void {
 }
 
 /** Runs `ip netns`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'netns');
-  const cmd = args.next();
-  if (cmd === undefined || matches(cmd, 'list') || matches(cmd, 'show') || cmd === 'lst') return list(ctx);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  if (matches(cmd, 'add')) {
-    const name = args.next();
-    if (name === undefined) throw args.error('No netns name specified');
-    checkName(args, name);
-    if (args.left) throw args.error(`Garbage instead of arguments "${args.rest().join(' ')} ...".`);
-    return add(name);
-  }
-  if (matches(cmd, 'delete')) {
-    if (ctx.opts.all) throw args.error('nlkit ip -all netns delete is not supported: name the namespace.');
-    const name = args.next();
-    if (name === undefined) throw args.error('No netns name specified');
-    checkName(args, name);
-    return del(name);
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'netns',
+  usage: USAGE,
+  default: (ctx) => list(ctx),
+  commands: [
+    command(['list', 'show'], (ctx) => list(ctx), ['lst']),
+    command(['add'], async (_ctx, args) => {
+      const name = args.next();
+      if (name === undefined) throw args.error('No netns name specified');
+      checkName(args, name);
+      if (args.left) throw args.error(`Garbage instead of arguments "${args.rest().join(' ')} ...".`);
+      return add(name);
+    }),
+    command(['delete'], async (ctx, args) => {
+      if (ctx.opts.all) throw args.error('nlkit ip -all netns delete is not supported: name the namespace.');
+      const name = args.next();
+      if (name === undefined) throw args.error('No netns name specified');
+      checkName(args, name);
+      return del(name);
+    }),
+    command(['identify'], async (_ctx, args) => identify(args)),
+    command(['exec'], async (ctx, args) => {
+      const { execIn } = await import('./netns-exec.js');
+      return execIn(ctx, args, RUN_DIR);
+    }),
+  ],
+});
 
 async function list(ctx: IpContext): Promise<number> {
   let names: string[];
@@ -190,4 +203,51 @@ const ERRNO_TEXT: Record<string, string> = {
 function errText(e: unknown): string {
   const code = (e as { code?: string }).code ?? '';
   return ERRNO_TEXT[code] ?? ((e as Error).message || code);
+}
+
+/**
+ * `ip netns identify [PID]`: the name under /run/netns whose namespace is PID's (the first in
+ * directory order, as ip's readdir finds it), or an empty line when none is.
+ */
+function identify(args: Args): number {
+  const pid = args.next() ?? 'self';
+  if (args.left > 0) {
+    process.stderr.write('extra arguments specified\n');
+    return 1;
+  }
+  if (pid !== 'self' && !/^\d+$/.test(pid)) {
+    process.stderr.write(`Specified string '${pid}' is not a pid\n`);
+    return 1;
+  }
+  let target: { dev: number; ino: number };
+  try {
+    target = statSync(`/proc/${pid}/ns/net`);
+  } catch (e) {
+    process.stderr.write(`Cannot open network namespace: ${errText(e)}\n`);
+    return 1;
+  }
+  let found = '';
+  try {
+    const dir = opendirSync(RUN_DIR);
+    try {
+      for (let d = dir.readSync(); d; d = dir.readSync()) {
+        if (d.name === '.' || d.name === '..') continue;
+        try {
+          const st = statSync(`${RUN_DIR}/${d.name}`);
+          if (st.dev === target.dev && st.ino === target.ino) {
+            found = d.name;
+            break;
+          }
+        } catch {
+          // a name being deleted
+        }
+      }
+    } finally {
+      dir.closeSync();
+    }
+  } catch {
+    // no /run/netns: no names
+  }
+  process.stdout.write(`${found}\n`);
+  return 0;
 }

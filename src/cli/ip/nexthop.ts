@@ -1,11 +1,12 @@
 // `nlkit ip nexthop`: show/list, get, add, replace, delete and flush of nexthop objects and
 // groups — over nlkit/route.
 import {
-  addNexthop, deleteNexthop, dumpNexthops, getNexthop, replaceNexthop, type Nexthop, type NexthopObjectSpec,
+  addNexthop, deleteNexthop, dumpNexthops, flushNexthops, nexthopCodec, RTM, getNexthop, replaceNexthop, type Nexthop, type NexthopObjectSpec,
 } from '../../route/index.js';
 import { UsageError } from '../errors.js';
 import { Args, matches, parseAddress, type Family, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { applyVerb, command, objectRunner, verbCommands } from './dispatch.js';
 import { protocol } from '../../route/enums.js';
 import { decodedIs } from './common.js';
 import { parseUnsigned, protocols } from './names.js';
@@ -22,22 +23,21 @@ TYPE := { mpath | resilient }
 `;
 
 /** Runs `ip nexthop …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'nexthop');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, false);
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'delete')) return idCommand(ctx, args, 'delete');
-  if (matches(cmd, 'get')) return idCommand(ctx, args, 'get');
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, args, false);
-  if (matches(cmd, 'flush')) return list(ctx, args, true);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  if (matches(cmd, 'bucket')) throw new UsageError('nlkit ip: "nexthop bucket" is not supported.', args.hint());
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'nexthop',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, false),
+  commands: [
+    ...verbCommands(['add', 'replace'], modify),
+    command(['delete'], (ctx, args) => idCommand(ctx, args, 'delete')),
+    command(['get'], (ctx, args) => idCommand(ctx, args, 'get')),
+    command(['list', 'show', 'lst'], (ctx, args) => list(ctx, args, false)),
+    command(['flush'], (ctx, args) => list(ctx, args, true)),
+    command(['bucket'], async (_ctx, args) => {
+      throw new UsageError('nlkit ip: "nexthop bucket" is not supported.', args.hint());
+    }),
+  ],
+});
 
 function parseId(args: Args, v: string): number {
   const n = parseUnsigned(v);
@@ -104,8 +104,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'replace'): Promi
   else if (spec.group) spec.family = 'unspec';
   return withSession(ctx, async (s) => {
     if (dev !== undefined) spec.oif = await s.ifindex(dev);
-    if (cmd === 'add') await addNexthop(spec, s.opts);
-    else await replaceNexthop(spec, s.opts);
+    await applyVerb({ add: addNexthop, replace: replaceNexthop }, cmd, spec, s.opts);
     return 0;
   });
 }
@@ -120,10 +119,12 @@ async function idCommand(ctx: IpContext, args: Args, cmd: 'delete' | 'get'): Pro
       return usage(USAGE);
     } else throw args.invalid(a, "unknown argument");
   }
-  if (id === undefined) throw args.error(cmd === 'delete' ? 'Error: Nexthop id is missing.' : USAGE.trimEnd());
+  if (id === undefined && cmd !== 'delete') throw args.error(USAGE.trimEnd());
   return withSession(ctx, async (s) => {
     if (cmd === 'delete') {
-      await deleteNexthop(id!, s.opts);
+      // Without an id ip still sends RTM_DELNEXTHOP; the kernel's refusal names what is missing.
+      if (id === undefined) await s.sock.request(nexthopCodec.encode(RTM.DELNEXTHOP, 0, { family: 'unspec' } as Partial<Nexthop>), { headerSize: 8 });
+      else await deleteNexthop(id, s.opts);
       return 0;
     }
     const nh = await getNexthop(id!, s.opts);
@@ -175,17 +176,11 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     }, s.opts);
     const keep = (nh: Nexthop) => (f.protocol === undefined || decodedIs(protocol, nh.protocol as string | number | undefined, f.protocol)) && (f.id === undefined || nh.id === f.id);
     if (flush) {
-      // Groups go first, as with ip: deleting its last member would take a group with it.
-      const list = (await dump.toArray()).filter(keep).sort((a, b) => (b.group ? 1 : 0) - (a.group ? 1 : 0));
-      let n = 0;
-      for (const nh of list) {
-        try {
-          await deleteNexthop(nh.id!, s.opts);
-          n++;
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'ENOENT') throw e;
-        }
-      }
+      // flushNexthops deletes groups first, as ip: deleting its last member would take a group with it.
+      const n = await flushNexthops({
+        ...(family ? { family } : {}), ...(oif !== undefined ? { oif } : {}), ...(master !== undefined ? { master } : {}),
+        ...(f.groups ? { groups: true } : {}), ...(f.fdb ? { fdb: true } : {}),
+      }, { socket: s.sock, where: keep });
       process.stdout.write(n === 0 ? 'Nothing to flush\n' : `Flushed ${n} nexthops\n`);
       return 0;
     }

@@ -72,7 +72,24 @@ export interface OutputOptions {
   pretty?: boolean;
   /** -o: text records on one line, line breaks inside a record become `\`. */
   oneline?: boolean;
+  /** ip -c: wrap names, addresses and states in ip's colours (text only). */
+  color?: boolean;
   sink?: Sink;
+}
+
+/** ip's colour classes (enum color_attr), in its palette order. */
+export const Color = { IFNAME: 0, MAC: 1, INET: 2, INET6: 3, UP: 4, DOWN: 5 } as const;
+/** One of the colour classes. */
+export type Color = (typeof Color)[keyof typeof Color];
+
+const LIGHT = ['\x1b[36m', '\x1b[33m', '\x1b[35m', '\x1b[34m', '\x1b[32m', '\x1b[31m'];
+const DARK = ['\x1b[1;36m', '\x1b[1;33m', '\x1b[1;35m', '\x1b[1;34m', '\x1b[1;32m', '\x1b[1;31m'];
+
+/** ip's set_color_palette: COLORFGBG's last field 0-6 or 8 means a dark background (bold colours). */
+function palette(): string[] {
+  const p = process.env.COLORFGBG;
+  const last = p === undefined || !p.includes(';') ? undefined : p.slice(p.lastIndexOf(';') + 1);
+  return last !== undefined && /^[0-68]$/.test(last) ? DARK : LIGHT;
 }
 
 /**
@@ -92,8 +109,10 @@ export class Output {
   private sep = false;
   private blocked: Promise<void> | null = null;
   private prefix: [string, JsonValue][] | null = null;
+  private readonly colors: string[] | null;
 
   constructor(opts: OutputOptions = {}) {
+    this.colors = opts.color && !opts.json ? palette() : null;
     this.json = opts.json ?? false;
     this.pretty = this.json && (opts.pretty ?? false);
     this.sl = opts.oneline ? '\\' : '\n';
@@ -101,6 +120,22 @@ export class Output {
   }
 
   // ---- text ----
+
+  /** Text as ip's print_color_*() writes it: wrapped in the class's colour with -c, else as is. */
+  color(c: Color, text: string): string {
+    return this.colors ? `${this.colors[c]}${text}\x1b[0m` : text;
+  }
+
+  /** The colour of an address family's addresses (ifa_family_color). */
+  static familyColor(family: string | number | undefined): Color | undefined {
+    return family === 'inet' || family === 2 ? Color.INET : family === 'inet6' || family === 10 ? Color.INET6 : undefined;
+  }
+
+  /** Like color(), for an address of `family` (other families stay plain). */
+  addrColor(family: string | number | undefined, text: string): string {
+    const c = Output.familyColor(family);
+    return c === undefined ? text : this.color(c, text);
+  }
 
   /** Text only: appends `s`. */
   fp(s: string): void {

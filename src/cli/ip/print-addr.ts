@@ -49,10 +49,10 @@ export function printAddr(o: Output, ctx: PrintContext, a: Address, mode: AddrPr
     else o.field('family_index', fam, `    family ${fam} `);
   }
   if (local !== undefined) {
-    o.field('local', local, local);
+    o.field('local', local, o.addrColor(a.family, local));
     if (address !== undefined && address !== local) {
       o.fp(' peer ');
-      o.field('address', address, address);
+      o.field('address', address, o.addrColor(a.family, address));
     }
     o.field('prefixlen', a.prefixlen ?? 0, `/${a.prefixlen ?? 0} `);
   }
@@ -61,7 +61,7 @@ export function printAddr(o: Output, ctx: PrintContext, a: Address, mode: AddrPr
     o.closeObject();
     return;
   }
-  if (a.broadcast !== undefined) o.field('broadcast', a.broadcast, `brd ${a.broadcast} `);
+  if (a.broadcast !== undefined) o.field('broadcast', a.broadcast, `brd ${o.addrColor(a.family, `${a.broadcast} `)}`);
   if (a.anycast !== undefined) o.field('anycast', a.anycast, `any ${a.anycast} `);
   const scope = scopeText(a.scope as string | number | undefined);
   o.field('scope', scope, `scope ${scope} `);

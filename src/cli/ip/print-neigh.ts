@@ -3,7 +3,7 @@ import type { Neighbour } from '../../route/codecs.js';
 import { NTF } from '../../route/constants.js';
 import { neighFlags, neighState } from '../../route/enums.js';
 import { flagsNum, printHeader, protoText, type PrintContext } from './common.js';
-import type { Output } from './output.js';
+import { Color, type Output } from './output.js';
 
 /** NUD_* states as ip prints them: the state words in upper case, in value order. */
 const NUD_ORDER: [number, string][] = Object.entries(neighState.bits).map(([name, bit]) => [bit, name.toUpperCase()]);
@@ -35,12 +35,12 @@ export function printNeigh(o: Output, ctx: PrintContext, n: Neighbour, filter: N
   printHeader(o, ctx, '[NEIGH]');
   if (kind === 'del') o.field('deleted', true, 'Deleted ');
   else if (kind === 'get') o.field('miss', null, 'miss ');
-  if (n.dst !== undefined) o.field('dst', n.dst, `${n.dst} `);
+  if (n.dst !== undefined) o.field('dst', n.dst, o.addrColor(n.family, `${n.dst} `));
   if (!filter.dev && n.ifindex) {
     const dev = ctx.names.name(n.ifindex);
-    o.field('dev', dev, `dev ${dev} `);
+    o.field('dev', dev, `dev ${o.color(Color.IFNAME, `${dev} `)}`);
   }
-  if (n.lladdr !== undefined) o.field('lladdr', n.lladdr, `lladdr ${n.lladdr} `);
+  if (n.lladdr !== undefined) o.field('lladdr', n.lladdr, `lladdr ${o.color(Color.MAC, `${n.lladdr} `)}`);
   if (flags & NTF_ROUTER) o.field('router', null, 'router ');
   if (flags & NTF_PROXY) o.field('proxy', null, 'proxy ');
   if (flags & NTF_EXT_LEARNED) o.field('extern_learn', null, 'extern_learn ');

@@ -2,7 +2,7 @@
 import type { Nexthop } from '../../route/codecs.js';
 import { nexthopFlags } from '../../route/enums.js';
 import { flagsNum, printHeader, printRtFlags, protoText, scopeText, type PrintContext } from './common.js';
-import type { Output } from './output.js';
+import { Color, type Output } from './output.js';
 
 /**
  * print_nexthop: one nexthop object or group. `key` nests it as a JSON field and leaves the text
@@ -42,10 +42,10 @@ export function printNexthop(o: Output, ctx: PrintContext, nh: Nexthop, deleted 
     const t = String(nh.encap_type);
     o.field('encap', t, `encap ${t} `);
   }
-  if (nh.gateway !== undefined) o.field('gateway', nh.gateway, `via ${nh.gateway} `);
+  if (nh.gateway !== undefined) o.field('gateway', nh.gateway, `via ${o.addrColor(nh.family, `${nh.gateway} `)}`);
   if (nh.oif !== undefined) {
     const dev = ctx.names.name(nh.oif);
-    o.field('dev', dev, `dev ${dev} `);
+    o.field('dev', dev, `dev ${o.color(Color.IFNAME, `${dev} `)}`);
   }
   const scope = nh.scope ?? 'global';
   if (scope !== 'global' || ctx.details > 0) {

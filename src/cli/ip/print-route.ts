@@ -8,7 +8,7 @@ import { pick } from '../../route/words.js';
 import { decodedIs, flagsNum, hostLen, printHeader, printRtFlags, protoText, scopeText, tableText, typeText, type PrintContext } from './common.js';
 import { dsfieldName, realms } from './names.js';
 import { printNexthop } from './print-nexthop.js';
-import type { Output } from './output.js';
+import { Color, type Output } from './output.js';
 
 /** What the listing filtered on: ip leaves out what every printed route shares. */
 export interface RouteFilter {
@@ -145,10 +145,11 @@ function printMultipath(o: Output, ctx: PrintContext, r: Route, list: MultipathN
     o.fp(`${o.sl}\tnexthop `);
     if (nh.encap !== undefined || nh.encap_type !== undefined) printEncap(o, nh.encap_type, nh.encap);
     if (nh.newdst !== undefined) o.field('to', String(nh.newdst), `as to ${String(nh.newdst)} `);
-    if (nh.gateway !== undefined) o.field('gateway', nh.gateway, `via ${nh.gateway} `);
+    if (nh.gateway !== undefined) o.field('gateway', nh.gateway, `via ${o.addrColor(r.family, `${nh.gateway} `)}`);
     if (nh.via !== undefined) printVia(o, nh.via);
     if (nh.flow !== undefined) printFlow(o, nh.flow);
     const dev = ctx.names.name(nh.ifindex);
+    // ip colours a multipath hop's gateway, not its device.
     o.field('dev', dev, `dev ${dev} `);
     if (r.family !== 'mpls') o.field('weight', nh.weight, `weight ${nh.weight} `);
     printRtFlags(o, flagsNum(routeFlags, nh.flags));
@@ -207,7 +208,7 @@ export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: Route
   if (r.dst !== undefined) dst = r.dst_len !== host ? `${r.dst}/${r.dst_len ?? 0}` : r.dst;
   else if (r.dst_len) dst = `0/${r.dst_len} `;
   else dst = 'default';
-  o.field('dst', dst, T ? dst + ' ' : undefined);
+  o.field('dst', dst, T ? (r.dst !== undefined ? o.addrColor(r.family, dst + ' ') : dst + ' ') : undefined);
   if (r.src !== undefined) {
     const s = r.src_len !== host ? `${r.src}/${r.src_len ?? 0}` : r.src;
     o.field('from', s, `from ${s} `);
@@ -221,11 +222,11 @@ export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: Route
     const t = dsfieldName(r.tos);
     o.field('tos', t, `tos ${t} `);
   }
-  if (r.gateway !== undefined && !filter.viaHost) o.field('gateway', r.gateway, T ? `via ${r.gateway} ` : undefined);
+  if (r.gateway !== undefined && !filter.viaHost) o.field('gateway', r.gateway, T ? `via ${o.addrColor(r.family, `${r.gateway} `)}` : undefined);
   if (r.via !== undefined) printVia(o, r.via);
   if (r.oif !== undefined && !filter.oif) {
     const dev = ctx.names.name(r.oif);
-    o.field('dev', dev, T ? `dev ${dev} ` : undefined);
+    o.field('dev', dev, T ? `dev ${o.color(Color.IFNAME, `${dev} `)}` : undefined);
   }
   const inTable = (n: number) => decodedIs(tableEnum, r.table as string | number | undefined, n);
   if (!inTable(RT_TABLE.UNSPEC) && (!inTable(RT_TABLE.MAIN) || ctx.details > 0) && !filter.table) {
@@ -242,7 +243,7 @@ export function printRoute(o: Output, ctx: PrintContext, r: Route, filter: Route
       o.field('scope', s, T ? `scope ${s} ` : undefined);
     }
   }
-  if (r.prefsrc !== undefined && !filter.prefsrcHost) o.field('prefsrc', r.prefsrc, T ? `src ${r.prefsrc} ` : undefined);
+  if (r.prefsrc !== undefined && !filter.prefsrcHost) o.field('prefsrc', r.prefsrc, T ? `src ${o.addrColor(r.family, `${r.prefsrc} `)}` : undefined);
   if (r.priority !== undefined && !filter.metric) o.field('metric', r.priority, T ? `metric ${r.priority} ` : undefined);
   printRtFlags(o, flags);
   if (r.mark) {

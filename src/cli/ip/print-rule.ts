@@ -22,7 +22,7 @@ export function printRule(o: Output, ctx: PrintContext, r: Rule, deleted = false
   if (flags & FIB_RULE_INVERT) o.field('not', null, 'not ');
   if (r.src !== undefined) {
     o.fp('from ');
-    o.field('src', r.src, r.src);
+    o.field('src', r.src, o.addrColor(r.family, r.src));
     if (r.src_len !== host) o.field('srclen', r.src_len ?? 0, `/${r.src_len ?? 0}`);
   } else if (r.src_len) {
     o.field('src', '0', 'from 0');
@@ -32,7 +32,7 @@ export function printRule(o: Output, ctx: PrintContext, r: Rule, deleted = false
   }
   if (r.dst !== undefined) {
     o.fp(' to ');
-    o.field('dst', r.dst, r.dst);
+    o.field('dst', r.dst, o.addrColor(r.family, r.dst));
     if (r.dst_len !== host) o.field('dstlen', r.dst_len ?? 0, `/${r.dst_len ?? 0}`);
   } else if (r.dst_len) {
     o.field('dst', '0', ' to 0');

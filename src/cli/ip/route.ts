@@ -1,13 +1,16 @@
 // `nlkit ip route`: show/list (with iproute2's selectors, `table all`, -d), add, del, change,
 // replace, append, prepend, flush and get — over nlkit/route.
 import {
-  addRoute, appendRoute, changeRoute, deleteRoute, dumpNexthops, dumpRoutes, encodeRoute, getRoute, prependRoute, replaceRoute, RT_TABLE, RTM,
+  addRoute, appendRoute, changeRoute, deleteRoute, dumpNexthops, dumpRoutes, encodeRoute, flushRoutes, getRoute, prependRoute, replaceRoute, RT_TABLE, RTM,
   type Route, type RouteSpec, type NexthopSpec, type RouteQuery, type Metrics,
 } from '../../route/index.js';
 import { NetlinkError } from '../../socket/index.js';
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, DumpTerminated, IP_EXIT, inPrefix, matches, parseAddress, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import type { NetlinkSocket } from '../../socket/index.js';
+import { flushRounds } from './flush.js';
+import { applyVerb, command, objectRunner, verbCommands, type VerbTable } from './dispatch.js';
 import { dsfields, ipProtoNumber, isRouteTypeWord, parseUnsigned, protocols, realms, routeTypeNumber, scopes, tables } from './names.js';
 import { decodedIs, tableId } from './common.js';
 import { protocol, routeType, scope } from '../../route/enums.js';
@@ -37,24 +40,17 @@ PREF := [ low | medium | high ]
 `;
 
 /** Runs `ip route …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'route');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, 'list');
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'change') || cmd === 'chg') return modify(ctx, args, 'change');
-  if (matches(cmd, 'replace')) return modify(ctx, args, 'replace');
-  if (matches(cmd, 'prepend')) return modify(ctx, args, 'prepend');
-  if (matches(cmd, 'append')) return modify(ctx, args, 'append');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, args, 'list');
-  if (matches(cmd, 'get')) return get(ctx, args);
-  if (matches(cmd, 'flush')) return list(ctx, args, 'flush');
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'route',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, 'list'),
+  commands: [
+    ...verbCommands(['add', 'change', 'replace', 'prepend', 'append', 'delete'], modify),
+    command(['list', 'show', 'lst'], (ctx, args) => list(ctx, args, 'list')),
+    command(['get'], (ctx, args) => get(ctx, args)),
+    command(['flush'], (ctx, args) => list(ctx, args, 'flush')),
+  ],
+});
 
 function familyName(f: Family | undefined): 'inet' | 'inet6' | undefined {
   return f === 4 ? 'inet' : f === 6 ? 'inet6' : undefined;
@@ -65,27 +61,27 @@ function ctxFamily(ctx: IpContext): Family | undefined {
 }
 
 /** A table name or id as ip's rtnl_rttable_a2n reads it. */
-function parseTable(args: Args, v: string, kw = 'table'): number {
+function parseTable(args: Args, v: string, what = '"table" value is invalid\n'): number {
   const n = tables.a2n(v);
-  if (n === undefined) throw args.invalid(v, `"${kw}" value is invalid`);
+  if (n === undefined) throw args.invalid(v, what);
   return n;
 }
 
 function parseScope(args: Args, v: string): number {
   const n = scopes.a2n(v);
-  if (n === undefined) throw args.invalid(v, 'invalid "scope" value');
+  if (n === undefined) throw args.invalid(v, 'invalid "scope" value\n');
   return n;
 }
 
 function parseProto(args: Args, v: string): number {
   const n = protocols.a2n(v);
-  if (n === undefined) throw args.invalid(v, '"protocol" value is invalid');
+  if (n === undefined) throw args.invalid(v, '"protocol" value is invalid\n');
   return n;
 }
 
 function parseTos(args: Args, v: string): number {
   const n = dsfields.a2n(v) ?? parseUnsigned(v, 255);
-  if (n === undefined) throw args.invalid(v, '"tos" value is invalid');
+  if (n === undefined) throw args.invalid(v, '"tos" value is invalid\n');
   return n;
 }
 
@@ -93,7 +89,7 @@ function parseRealms(args: Args, v: string): number {
   const part = (s: string) => {
     if (s === '') return 0;
     const n = realms.a2n(s);
-    if (n === undefined) throw args.invalid(v, '"realm" value is invalid');
+    if (n === undefined) throw args.invalid(v, '"realm" value is invalid\n');
     return n;
   };
   const slash = v.indexOf('/');
@@ -104,14 +100,14 @@ function parseRealms(args: Args, v: string): number {
 /** get_time_rtt: "NUMBER[s|ms]", milliseconds; a bare number is raw. */
 function parseTime(args: Args, kw: string, v: string): { ms: number; raw: boolean } {
   const m = /^(\d+(?:\.\d+)?)(s|ms|msec|msecs|sec|secs)?$/.exec(v);
-  if (!m) throw args.invalid(v, `"${kw}" value is invalid`);
+  if (!m) throw args.invalid(v, `"${kw}" value is invalid\n`);
   const n = Number(m[1]);
   if (!m[2]) {
-    if (!Number.isInteger(n) || n > 0xffffffff) throw args.invalid(v, `"${kw}" value is invalid`);
+    if (!Number.isInteger(n) || n > 0xffffffff) throw args.invalid(v, `"${kw}" value is invalid\n`);
     return { ms: n, raw: true };
   }
   const ms = m[2].startsWith('s') ? n * 1000 : n;
-  if (ms > 0xffffffff) throw args.invalid(v, `"${kw}" value is invalid`);
+  if (ms > 0xffffffff) throw args.invalid(v, `"${kw}" value is invalid\n`);
   return { ms: Math.trunc(ms), raw: false };
 }
 
@@ -145,7 +141,7 @@ async function parseNexthop(args: Args, s: Session, family: Family | undefined):
     } else if (a === 'weight') {
       const v = args.value('weight');
       const w = parseUnsigned(v);
-      if (w === undefined || w === 0 || w > 256) throw args.invalid(v, '"weight" is invalid');
+      if (w === undefined || w === 0 || w > 256) throw args.invalid(v, '"weight" is invalid\n');
       nh.weight = w;
     } else if (a === 'onlink') {
       flags.push('onlink');
@@ -163,6 +159,11 @@ async function parseNexthop(args: Args, s: Session, family: Family | undefined):
 }
 
 type ModifyCmd = 'add' | 'change' | 'replace' | 'prepend' | 'append' | 'delete';
+
+/** What each verb calls in nlkit/route. */
+const ROUTE_VERBS: VerbTable<RouteSpec, { socket: NetlinkSocket }> = {
+  add: addRoute, change: changeRoute, replace: replaceRoute, prepend: prependRoute, append: appendRoute, delete: deleteRoute,
+};
 
 /** iproute_modify: builds a RouteSpec from ip's grammar and sends it. */
 async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<number> {
@@ -183,7 +184,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
         v = args.value(kw);
       }
       const n = parseUnsigned(v, max);
-      if (n === undefined) throw args.invalid(v, `"${kw}" value is invalid`);
+      if (n === undefined) throw args.invalid(v, `"${kw}" value is invalid\n`);
       metrics[key] = n;
     };
     const timeMetric = (kw: string, key: string, scale: number) => {
@@ -205,7 +206,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
       } else if (a === 'as') {
         throw args.error('nlkit ip: "as" (MPLS) is not supported.');
       } else if (a === 'via') {
-        if (gwOk) throw args.invalid('via', 'use nexthop syntax to specify multiple via');
+        if (gwOk) throw args.invalid('via', 'use nexthop syntax to specify multiple via\n');
         gwOk = true;
         let v = args.value('via');
         let fam = family;
@@ -227,12 +228,12 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
       } else if (a === 'expires') {
         const v = args.value('expires');
         const n = parseUnsigned(v);
-        if (n === undefined) throw args.invalid(v, '"expires" value is invalid');
+        if (n === undefined) throw args.invalid(v, '"expires" value is invalid\n');
         spec.expires = n;
       } else if (matches(a, 'metric') || matches(a, 'priority') || a === 'preference') {
         const v = args.value(a);
         const n = parseUnsigned(v);
-        if (n === undefined) throw args.invalid(v, '"metric" value is invalid');
+        if (n === undefined) throw args.invalid(v, '"metric" value is invalid\n');
         spec.metric = n;
       } else if (a === 'scope') {
         spec.scope = parseScope(args, args.value('scope'));
@@ -241,7 +242,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
       } else if (a === 'hoplimit') {
         metricValue('hoplimit', 'hoplimit', 255);
       } else if (a === 'advmss') {
-        metricValue('advmss', 'advmss');
+        metricValue('mss', 'advmss');
       } else if (matches(a, 'reordering')) {
         metricValue(a, 'reordering');
       } else if (a === 'rtt') {
@@ -333,7 +334,8 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
         setFamily(dst.family);
       }
     }
-    if (!dst) throw args.error('Error: a destination prefix is needed (e.g. "10.0.0.0/24" or "default").', IP_EXIT.INVARG);
+    // ip's iproute_modify ends in usage() when no destination was given.
+    if (!dst) return usage(USAGE);
     if (args.peek() === 'nexthop') {
       const hops: NexthopSpec[] = [];
       while (args.peek() !== undefined) {
@@ -356,15 +358,7 @@ async function modify(ctx: IpContext, args: Args, cmd: ModifyCmd): Promise<numbe
     spec.dst = dst.any ? 'default' : `${dst.addr}/${dst.len}`;
     spec.dst_len = dst.len;
     if (dst.any && family === undefined) spec.family = 'inet';
-    const o = s.opts;
-    switch (cmd) {
-      case 'add': await addRoute(spec, o); break;
-      case 'change': await changeRoute(spec, o); break;
-      case 'replace': await replaceRoute(spec, o); break;
-      case 'prepend': await prependRoute(spec, o); break;
-      case 'append': await appendRoute(spec, o); break;
-      case 'delete': await deleteRoute(spec, o); break;
-    }
+    await applyVerb(ROUTE_VERBS, cmd, spec, s.opts);
     return 0;
   });
 }
@@ -440,7 +434,7 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
       const v = args.value(a);
       if (v === 'all') f.table = 'all';
       else if (v === 'cache') f.table = 'cache';
-      else f.table = parseTable(args, v, 'table id');
+      else f.table = parseTable(args, v, 'table id value is invalid\n');
     } else if (matches(a, 'vrf')) {
       throw args.error('nlkit ip: "vrf" is not supported.');
     } else if (matches(a, 'cached') || matches(a, 'cloned')) {
@@ -477,7 +471,7 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
     } else if (matches(a, 'metric') || matches(a, 'priority') || a === 'preference') {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, '"metric" value is invalid');
+      if (n === undefined) throw args.invalid(v, '"metric" value is invalid\n');
       f.metric = n;
       shown.metric = true;
     } else if (a === 'via') {
@@ -544,6 +538,8 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
         // kernels without nexthop objects
       }
     }
+    const cloned = f.table === 'cache';
+    if (action === 'flush') return flush(ctx, s, f, cloned, fam);
     const dump = dumpRoutes({
       ...(fam ? { family: familyName(fam)! } : {}),
       ...(typeof f.table === 'number' ? { table: f.table } : {}),
@@ -551,8 +547,6 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
       ...(f.protocol !== undefined ? { protocol: f.protocol } : {}),
       ...(f.oif !== undefined ? { oif: f.oif } : {}),
     }, s.opts);
-    const cloned = f.table === 'cache';
-    if (action === 'flush') return flush(ctx, s, dump, f, cloned, fam);
     const out = ctx.out;
     out.begin();
     try {
@@ -578,42 +572,31 @@ async function list(ctx: IpContext, args: Args, action: 'list' | 'flush'): Promi
 }
 
 /**
- * Deletes what `first` (the listing's dump) selects, and dumps again until nothing is left. Every
- * round dumps the listing's family: ip flushes IPv4 only when a table is selected (main by
- * default) and no family is given, and so must each later round.
+ * ip route flush through flushRoutes: every round dumps the listing's family (ip flushes IPv4
+ * only when a table is selected, main by default, and no family is given) and deletes what the
+ * listing's filter selects.
  */
-async function flush(ctx: IpContext, s: Session, first: AsyncIterable<Route> & { toArray(): Promise<Route[]> }, f: ListFilter, cloned: boolean, fam: 4 | 6 | undefined): Promise<number> {
-  const pick = (list: Route[]) => list.filter((r) => {
-    if (fam !== undefined && r.family !== familyName(fam)) return false;
-    const isCloned = Array.isArray(r.flags) && r.flags.includes('cloned');
-    if (isCloned !== cloned) return false;
-    if (typeof f.table === 'number' && tableId(r.table) !== f.table) return false;
-    // ip never flushes the IPv6 "unreachable default" placeholder (metric -1).
-    if (r.family === 'inet6' && (r.dst_len ?? 0) === 0 && r.type === 'unreachable' && (r.priority ?? 0) === 0xffffffff) return false;
-    return routeMatches(r, f);
-  });
-  let victims = pick(await first.toArray());
-  let round = 0;
+async function flush(ctx: IpContext, s: Session, f: ListFilter, cloned: boolean, fam: 4 | 6 | undefined): Promise<number> {
   const pctx = await s.printContext();
-  while (victims.length) {
-    round++;
-    if (ctx.opts.stats > 1) for (const r of victims) printRoute(ctx.out, pctx, r, { table: false }, true);
-    const res = await s.sock.requestBatch(victims.map((r) => encodeRoute(RTM.DELROUTE, 0, r)), { headerSize: 12 });
-    const real = res.errors.filter((e) => e.error.code !== 'ESRCH' && e.error.code !== 'ENOENT');
-    if (real.length) throw real[0]!.error;
-    if (ctx.opts.stats) ctx.out.fp(`\n*** Round ${round}, deleting ${victims.length} entries ***\n`);
-    if (round >= 10) break;
-    victims = pick(await dumpRoutes({
+  return flushRounds<Route>(ctx, s, {
+    noun: 'entries',
+    where: (r) => {
+      if (fam !== undefined && r.family !== familyName(fam)) return false;
+      const isCloned = Array.isArray(r.flags) && r.flags.includes('cloned');
+      if (isCloned !== cloned) return false;
+      if (typeof f.table === 'number' && tableId(r.table) !== f.table) return false;
+      // ip never flushes the IPv6 "unreachable default" placeholder (metric -1).
+      if (r.family === 'inet6' && (r.dst_len ?? 0) === 0 && r.type === 'unreachable' && (r.priority ?? 0) === 0xffffffff) return false;
+      return routeMatches(r, f);
+    },
+    print: (r) => printRoute(ctx.out, pctx, r, { table: false }, true),
+    call: (opts) => flushRoutes({
       ...(fam ? { family: familyName(fam)! } : {}),
-      ...(typeof f.table === 'number' ? { table: f.table } : {}),
+      table: typeof f.table === 'number' ? f.table : 'all',
+      ...(cloned ? { cloned: true } : {}),
       ...(f.oif !== undefined ? { oif: f.oif } : {}),
-    }, s.opts).toArray());
-  }
-  if (ctx.opts.stats && !ctx.out.json) {
-    ctx.out.fp(round === 0 ? 'Nothing to flush.\n' : `*** Flush is complete after ${round} round${round > 1 ? 's' : ''} ***\n`);
-  }
-  await ctx.out.flush();
-  return 0;
+    }, opts),
+  });
 }
 
 /** iproute_get: `ip route get ADDRESS …`. */

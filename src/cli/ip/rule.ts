@@ -1,8 +1,9 @@
 // `nlkit ip rule`: show/list (with ip's selectors), add, delete and flush — over nlkit/route.
-import { addRule, deleteRule, dumpRules, ruleCodec, RTM, type Rule, type RuleSpec } from '../../route/index.js';
+import { addRule, deleteRule, dumpRules, flushRules, type Rule, type RuleSpec } from '../../route/index.js';
 import { UsageError } from '../errors.js';
 import { addrBytes, Args, inPrefix, matches, parsePrefix, type Family, type Prefix, usage } from './argv.js';
 import type { IpContext } from './index.js';
+import { applyVerb, command, objectRunner, verbCommands } from './dispatch.js';
 import { dsfields, groups, ipProtoNumber, parseUnsigned, protocols, realms, routeTypeNumber, tables } from './names.js';
 import { printRule } from './print-rule.js';
 import { protocol, ruleAction } from '../../route/enums.js';
@@ -22,20 +23,19 @@ TABLE_ID := [ local | main | default | NUMBER ]
 `;
 
 /** Runs `ip rule …`. */
-export async function run(ctx: IpContext, argv: string[]): Promise<number> {
-  const args = new Args(argv, 'rule');
-  const cmd = args.next();
-  if (cmd === undefined) return list(ctx, args, false);
-  if (matches(cmd, 'list') || matches(cmd, 'lst') || matches(cmd, 'show')) return list(ctx, args, false);
-  if (matches(cmd, 'save') || matches(cmd, 'restore')) throw new UsageError(`nlkit ip: "rule ${cmd}" is not supported.`, args.hint());
-  if (matches(cmd, 'add')) return modify(ctx, args, 'add');
-  if (matches(cmd, 'delete')) return modify(ctx, args, 'delete');
-  if (matches(cmd, 'flush')) return list(ctx, args, true);
-  if (matches(cmd, 'help')) {
-    return usage(USAGE);
-  }
-  throw args.unknownCommand(cmd);
-}
+export const run = objectRunner({
+  object: 'rule',
+  usage: USAGE,
+  default: (ctx, args) => list(ctx, args, false),
+  commands: [
+    command(['list', 'lst', 'show'], (ctx, args) => list(ctx, args, false)),
+    command(['save', 'restore'], async (_ctx, args, word) => {
+      throw new UsageError(`nlkit ip: "rule ${word}" is not supported.`, args.hint());
+    }),
+    ...verbCommands(['add', 'delete'], modify),
+    command(['flush'], (ctx, args) => list(ctx, args, true)),
+  ],
+});
 
 function ctxFamily(ctx: IpContext): Family | undefined {
   return ctx.opts.family === 4 || ctx.opts.family === 6 ? ctx.opts.family : undefined;
@@ -57,7 +57,7 @@ function realmsOf(args: Args, v: string): number {
   const part = (s: string) => {
     if (s === '') return 0;
     const n = realms.a2n(s);
-    if (n === undefined) throw args.invalid(v, 'invalid realms');
+    if (n === undefined) throw args.invalid(v, 'invalid realms\n');
     return n;
   };
   const i = v.indexOf('/');
@@ -83,18 +83,18 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
     } else if (matches(a, 'preference') || matches(a, 'order') || matches(a, 'priority')) {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, 'preference value is invalid');
+      if (n === undefined) throw args.invalid(v, 'preference value is invalid\n');
       spec.priority = n;
     } else if (a === 'tos' || matches(a, 'dsfield')) {
       const v = args.value(a);
       const n = dsfields.a2n(v);
-      if (n === undefined) throw args.invalid(v, 'TOS value is invalid');
+      if (n === undefined) throw args.invalid(v, 'TOS value is invalid\n');
       spec.tos = n;
     } else if (a === 'fwmark') {
       const v = args.value(a);
       const [mark, mask] = v.split('/');
       const m = parseUnsigned(mark!);
-      if (m === undefined) throw args.invalid(mark!, 'fwmark value is invalid');
+      if (m === undefined) throw args.invalid(mark!, 'fwmark value is invalid\n');
       spec.fwmark = m;
       if (mask !== undefined) {
         const k = parseUnsigned(mask);
@@ -115,7 +115,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
     } else if (matches(a, 'table') || a === 'lookup') {
       const v = args.value(a);
       const n = tables.a2n(v);
-      if (n === undefined) throw args.invalid(v, 'invalid table ID');
+      if (n === undefined) throw args.invalid(v, 'invalid table ID\n');
       spec.table = n;
       tableGiven = true;
     } else if (matches(a, 'suppress_prefixlength') || a === 'sup_pl') {
@@ -138,7 +138,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
     } else if (a === 'uidrange') {
       const v = args.value(a);
       const m = /^(\d+)-(\d+)$/.exec(v);
-      if (!m || Number(m[1]) > 0xffffffff || Number(m[2]) > 0xffffffff) throw args.invalid(v, 'invalid UID range');
+      if (!m || Number(m[1]) > 0xffffffff || Number(m[2]) > 0xffffffff) throw args.invalid(v, 'invalid UID range\n');
       spec.uid_range = { start: Number(m[1]), end: Number(m[2]) };
     } else if (a === 'ipproto') {
       const v = args.value(a);
@@ -158,7 +158,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
       if (matches(v, 'goto')) {
         const t = args.value('goto');
         const n = parseUnsigned(t);
-        if (n === undefined) throw args.invalid(t, 'invalid target');
+        if (n === undefined) throw args.invalid(t, 'invalid target\n');
         spec.goto = n;
         spec.action = 'goto';
       } else if (matches(v, 'nop')) {
@@ -185,8 +185,7 @@ async function modify(ctx: IpContext, args: Args, cmd: 'add' | 'delete'): Promis
     spec.table = 'main';
   }
   return withSession(ctx, async (s) => {
-    if (cmd === 'add') await addRule(spec, s.opts);
-    else await deleteRule(spec, s.opts);
+    await applyVerb({ add: addRule, delete: deleteRule }, cmd, spec, s.opts);
     return 0;
   });
 }
@@ -250,18 +249,18 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     if (matches(a, 'preference') || matches(a, 'order') || matches(a, 'priority')) {
       const v = args.value(a);
       const n = parseUnsigned(v);
-      if (n === undefined) throw args.invalid(v, 'preference value is invalid');
+      if (n === undefined) throw args.invalid(v, 'preference value is invalid\n');
       f.pref = n;
     } else if (a === 'not') f.not = true;
     else if (a === 'tos') {
       const v = args.value(a);
       const n = dsfields.a2n(v);
-      if (n === undefined) throw args.invalid(v, 'TOS value is invalid');
+      if (n === undefined) throw args.invalid(v, 'TOS value is invalid\n');
       f.tos = n;
     } else if (a === 'fwmark') {
       const [mark, mask] = args.value(a).split('/');
       const m = parseUnsigned(mark!);
-      if (m === undefined) throw args.invalid(mark!, 'fwmark value is invalid');
+      if (m === undefined) throw args.invalid(mark!, 'fwmark value is invalid\n');
       f.fwmark = m;
       if (mask !== undefined) {
         const k = parseUnsigned(mask);
@@ -274,7 +273,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     else if (a === 'uidrange') {
       const v = args.value(a);
       const m = /^(\d+)-(\d+)$/.exec(v);
-      if (!m) throw args.invalid(v, 'invalid UID range');
+      if (!m) throw args.invalid(v, 'invalid UID range\n');
       f.uid = { start: Number(m[1]), end: Number(m[2]) };
     } else if (matches(a, 'tun_id')) {
       const v = args.value(a);
@@ -283,7 +282,7 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     } else if (matches(a, 'lookup') || matches(a, 'table')) {
       const v = args.value(a);
       const n = tables.a2n(v);
-      if (n === undefined) throw args.invalid(v, 'table id value is invalid');
+      if (n === undefined) throw args.invalid(v, 'table id value is invalid\n');
       f.table = n;
     } else if (matches(a, 'from') || matches(a, 'src')) {
       f.src = parsePrefix(args, args.value(a), af);
@@ -309,18 +308,12 @@ async function list(ctx: IpContext, args: Args, flush: boolean): Promise<number>
     }
   }
   return withSession(ctx, async (s) => {
-    const dump = dumpRules({ family: af === 6 ? 'inet6' : 'inet' }, s.opts);
     if (flush) {
-      const victims = (await dump.toArray()).filter((r) => ruleMatches(r, f) && r.priority !== undefined);
-      for (const r of victims) {
-        try {
-          await s.sock.request(ruleCodec.encode(RTM.DELRULE, 0, r), { headerSize: 12 });
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'ENOENT') throw e;
-        }
-      }
+      // One pass, as ip's: a rule flush has no rounds.
+      await flushRules({ family: af === 6 ? 'inet6' : 'inet' }, { socket: s.sock, where: (r) => ruleMatches(r, f) && r.priority !== undefined });
       return 0;
     }
+    const dump = dumpRules({ family: af === 6 ? 'inet6' : 'inet' }, s.opts);
     const pctx = await s.printContext();
     const out = ctx.out;
     out.begin();

@@ -37,7 +37,8 @@ export class Session {
 
   /** The print context of this run (names loaded on first use). */
   async printContext(): Promise<PrintContext> {
-    return { names: await this.linkNames(), details: this.ctx.opts.details, stats: this.ctx.opts.stats };
+    const o = this.ctx.opts;
+    return { names: await this.linkNames(), details: o.details, stats: o.stats, ...(o.human ? { human: o.human, iec: o.iec === true } : {}) };
   }
 
   /** For text output: names of the peer namespaces the links point into (link-netns NAME). */
