@@ -93,9 +93,10 @@ test('the completion tables are the parsers\' tables and iproute2\'s grammar', a
   assert.ok(g.ip.objects.length >= 8, g.ip.objects.join(' '));
   for (const o of g.ip.objects) {
     const name = IP_OBJECT_ALIASES[o] === 'nexthop' ? 'nexthop' : o;
-    if (o !== 'neigh' && o !== 'nh') assert.match(objects, new RegExp(`[{|] ${name} [|}]`), `ip has object ${o}`);
     const r = spawnSync('ip', [name, 'help'], { encoding: 'utf8' });
     const text = r.stdout + r.stderr;
+    // ip's usage leaves some of its objects out (`stats`): those must at least be known to it.
+    if (o !== 'neigh' && o !== 'nh' && !new RegExp(`[{|] ${name} [|}]`).test(objects)) assert.doesNotMatch(text, /is unknown/, `ip has object ${o}`);
     for (const v of IP_VERBS[IP_OBJECT_ALIASES[o] ?? o] ?? []) {
       if (!aliases.has(v)) assert.match(text, new RegExp(`(^|[^\\w-])${v}([^\\w-]|$)`), `ip ${name} help lists ${v}`);
     }

@@ -93,7 +93,8 @@ export async function run(cmd: string, args: string[], opts: RunOpts = {}): Prom
 // its own stdout, stderr and stdin), not a process each: a process costs ~0.2 s of CPU, which
 // made up most of the suite's time. A real process is still used where one is the point: a
 // working directory or environment of its own, arguments that are not UTF-8 (their bytes reach
-// the CLI through /proc/self/cmdline), and everything with NLKIT_TEST_PROCESS=1. The real
+// the CLI through /proc/self/cmdline), `exec` (its command writes to the process's own stdout),
+// and everything with NLKIT_TEST_PROCESS=1. The real
 // process's own parts (argv bytes, exit code, SIGPIPE) have tests that start processes.
 let worker: Worker | undefined;
 
@@ -112,7 +113,9 @@ function cliWorker(): Worker {
 
 function inProcess(args: string[], opts: RunOpts): boolean {
   return opts.env === undefined && opts.cwd === undefined && process.env.NLKIT_TEST_PROCESS !== '1'
-    && !args.some((a) => /[\ud800-\udfff]/.test(a));
+    && !args.some((a) => /[\ud800-\udfff]/.test(a))
+    // `ip netns exec`/`vrf exec` hand the process's own stdout and stderr to the command they run.
+    && !args.includes('exec');
 }
 
 function post(args: string[], opts: RunOpts) {
