@@ -61,15 +61,21 @@ test('nlkit proc monitor --pid -j: the fork of a child, as JSON', async (t) => {
   const mon = startNlkit(['proc', 'monitor', '--pid', String(process.pid), '-j']);
   try {
     await until(() => joined(mon.pid, 11, 1), 'the monitor joined CN_IDX_PROC');
-    // The LISTEN request follows the join within microseconds: spawn children until one is seen.
+    // The LISTEN request follows the join within microseconds: spawn children until the fork of
+    // one of them is seen (other lines may come first: this process's own threads fork too).
+    const spawned = new Set<number>();
     let pid = 0;
+    let polls = 0;
     const lines = () => mon.stdout().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     await until(() => {
-      if (pid === 0 || !lines().some((e) => e.what === 'fork' && e.childTgid === pid)) {
-        if (pid === 0 || lines().length === 0) pid = spawn('sh', ['-c', 'exit 4'], { stdio: 'ignore' }).pid!;
-        return false;
+      const seen = lines().find((e) => e.what === 'fork' && spawned.has(e.childTgid as number));
+      if (seen) {
+        pid = seen.childTgid as number;
+        return true;
       }
-      return true;
+      // A new child every tenth check (100 ms): the last one's fork may still be on its way.
+      if (polls++ % 10 === 0) spawned.add(spawn('sh', ['-c', 'exit 4'], { stdio: 'ignore' }).pid!);
+      return false;
     }, 'a child fork reported');
     await mon.waitFor('out', new RegExp(`"what":"fork".*"childTgid":${pid}`));
     const fork = lines().find((e) => e.what === 'fork' && e.childTgid === pid)!;
