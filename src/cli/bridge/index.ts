@@ -2,13 +2,11 @@
 // over nlkit/route: fdb, link, mdb, vlan and monitor. Text in bridge's shape, JSON like
 // `bridge -j`, and bridge's exit statuses: a failed command is 255 (its handlers return -1),
 // a dump that breaks off is 1, a failed -batch line makes the batch 1.
-import { NetlinkError, SocketError } from '../../socket/index.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { matches, NoDeviceError } from '../ip/argv.js';
+import { matches } from '../ip/argv.js';
 import type { IpContext, IpOptions } from '../ip/index.js';
-import { splitBatchLine } from '../ip/index.js';
 import { Output } from '../ip/output.js';
-import { readStdin } from '../stdio.js';
+import { readBatchText, reportFailure, runBatchText, type FailureStatus } from '../iproute2.js';
 
 /** bridge's exit statuses: `return -1` from a command is 255, exit(1) for a broken dump. */
 export const BRIDGE_EXIT = { FAILURE: 255, DUMP: 1 } as const;
@@ -37,13 +35,8 @@ export interface BridgeContext {
   ip: IpContext;
 }
 
-/** A dump that broke off: bridge prints the error, then "Dump terminated", and exits 1. */
-export class BridgeDumpTerminated extends Error {
-  constructor(readonly reason: unknown) {
-    super('Dump terminated', { cause: reason });
-    this.name = 'BridgeDumpTerminated';
-  }
-}
+/** A dump the kernel ended with an error (bridge prints it, then `Dump terminated`, exit 1). */
+export { DumpTerminated as BridgeDumpTerminated } from '../iproute2.js';
 
 /** `nlkit bridge help` text (bridge's usage, with nlkit's name). */
 export const USAGE = `Usage: nlkit bridge [ OPTIONS ] OBJECT { COMMAND | help }
@@ -167,29 +160,20 @@ async function runOne(opts: BridgeOptions, words: string[], exited?: { fatal: bo
 
 /** `nlkit bridge -batch FILE`: each line one command; a failure stops the batch unless -force, and makes it exit 1. */
 async function runBatch(opts: BridgeOptions, file: string): Promise<number> {
-  const { readFileSync } = await import('node:fs');
   let text: string;
   try {
-    text = file === '-' ? readStdin() : readFileSync(file, 'utf8');
+    text = readBatchText(file);
   } catch (e) {
     throw bridgeError(`Cannot open file "${file}" for reading: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}`);
   }
-  let status = EXIT_OK;
-  const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const words = splitBatchLine(lines[n]!);
-    if (words.length === 0) continue;
+  return runBatchText(file, text, { force: opts.force === true, failed: 1 }, async (words) => {
     const exited = { fatal: false };
-    const rc = await runOne(opts, words, exited);
-    if (exited.fatal) return rc;
-    if (rc !== EXIT_OK) {
-      process.stderr.write(`Command failed ${file}:${n + 1}\n`);
-      status = 1;
-      if (!opts.force) break;
-    }
-  }
-  return status;
+    const status = await runOne(opts, words, exited);
+    return { status, ends: exited.fatal };
+  });
 }
+
+const BRIDGE_STATUS: FailureStatus = { usage: BRIDGE_EXIT.FAILURE, refused: BRIDGE_EXIT.FAILURE, dump: BRIDGE_EXIT.DUMP, noDevice: BRIDGE_EXIT.FAILURE, netns: BRIDGE_EXIT.FAILURE };
 
 /**
  * Prints an expected failure as bridge does and returns its status: the kernel's extended-ACK
@@ -197,35 +181,5 @@ async function runBatch(opts: BridgeOptions, file: string): Promise<number> {
  * All are 255 (bridge's commands return -1), a broken dump is 1. Anything else is a bug: rethrown.
  */
 export function reportBridgeError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
-  if (e instanceof UsageError) {
-    write(`${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
-    return e.status ?? BRIDGE_EXIT.FAILURE;
-  }
-  if (e instanceof BridgeDumpTerminated) {
-    reportBridgeError(e.reason, write);
-    write('Dump terminated\n');
-    return BRIDGE_EXIT.DUMP;
-  }
-  if (e instanceof NoDeviceError) {
-    write(`${e.message}\n`);
-    return BRIDGE_EXIT.FAILURE;
-  }
-  if (e instanceof Error && e.name === 'NetnsMissingError') {
-    write(`${e.message}\n`);
-    return BRIDGE_EXIT.FAILURE;
-  }
-  if (e instanceof NetlinkError) {
-    if (e.kernelMessage) {
-      const t = e.kernelMessage;
-      write(`Error: ${t}${t.endsWith('.') ? '' : '.'}\n`);
-    } else {
-      write(`RTNETLINK answers: ${e.detail}\n`);
-    }
-    return BRIDGE_EXIT.FAILURE;
-  }
-  if (e instanceof SocketError) {
-    write(`Error: ${e.message}\n`);
-    return BRIDGE_EXIT.FAILURE;
-  }
-  throw e;
+  return reportFailure(e, BRIDGE_STATUS, write);
 }

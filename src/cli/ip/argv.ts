@@ -33,21 +33,7 @@ export function usage(text: string): number {
   return IP_EXIT.INVARG;
 }
 
-/** Raised for a device name that does not exist: exit 1, like ip. */
-export class NoDeviceError extends Error {
-  constructor(readonly dev: string) {
-    super(`Cannot find device "${dev}"`);
-    this.name = 'NoDeviceError';
-  }
-}
-
-/** A dump that failed part way: ip prints the error, then "Dump terminated", and exits 2. */
-export class DumpTerminated extends Error {
-  constructor(readonly reason: unknown) {
-    super('Dump terminated', { cause: reason });
-    this.name = 'DumpTerminated';
-  }
-}
+export { DumpTerminated, NoDeviceError } from '../iproute2.js';
 
 /** A cursor over one command's arguments. */
 export class Args {

@@ -1,12 +1,11 @@
 // `nlkit ip`: iproute2's grammar, `ip [ OPTIONS ] OBJECT { COMMAND | help }`, over nlkit/route.
 // Options and the object are parsed here; each object's module is imported only when used, so
 // `nlkit ip route show` loads the route printer and nothing else.
-import { NetlinkError, SocketError } from '../../socket/index.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { DumpTerminated, IP_EXIT, matches, NoDeviceError, usage } from './argv.js';
+import { IP_EXIT, matches, usage } from './argv.js';
 import type { Family } from './argv.js';
 import { Output } from './output.js';
-import { readStdin } from '../stdio.js';
+import { readBatchText, reportFailure, runBatchText, type FailureStatus } from '../iproute2.js';
 import { OBJECT_MODULES } from './objects.js';
 
 /** Global options of `nlkit ip`, as ip parses them before the object. */
@@ -255,31 +254,7 @@ async function runOne(opts: IpOptions, words: string[]): Promise<number> {
   }
 }
 
-/** iproute2's makeargs: words split on blanks, '…' or "…" quoting, # to the end of the line a comment. */
-export function splitBatchLine(line: string): string[] {
-  const words: string[] = [];
-  let i = 0;
-  while (i < line.length) {
-    const c = line[i]!;
-    if (c === ' ' || c === '\t' || c === '\r') {
-      i++;
-      continue;
-    }
-    if (c === '#') break;
-    if (c === '"' || c === "'") {
-      const end = line.indexOf(c, i + 1);
-      if (end < 0) throw new UsageError(`Unterminated quoted string in batch line: ${line}`, hintIp());
-      words.push(line.slice(i + 1, end));
-      i = end + 1;
-      continue;
-    }
-    let j = i;
-    while (j < line.length && !' \t\r#'.includes(line[j]!)) j++;
-    words.push(line.slice(i, j));
-    i = j;
-  }
-  return words;
-}
+export { splitBatchLine } from '../iproute2.js';
 
 /**
  * `nlkit ip -batch FILE`: each line is one `ip` command (options from the command line apply).
@@ -287,28 +262,19 @@ export function splitBatchLine(line: string): string[] {
  * next line runs; a mistake ip reports with exit(-1) (status 255) ends the batch, -force or not.
  */
 async function runBatch(opts: IpOptions, file: string): Promise<number> {
-  const { readFileSync } = await import('node:fs');
   let text: string;
   try {
-    text = file === '-' ? readStdin() : readFileSync(file, 'utf8');
+    text = readBatchText(file);
   } catch (e) {
     throw new UsageError(`Cannot open file "${file}" for reading: ${(e as Error).message}`, hintIp());
   }
-  let status = EXIT_OK;
-  const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const words = splitBatchLine(lines[n]!);
-    if (words.length === 0) continue;
-    const rc = await runOne(opts, words);
-    if (rc === IP_EXIT.INVARG) return rc;
-    if (rc !== EXIT_OK) {
-      process.stderr.write(`Command failed ${file}:${n + 1}\n`);
-      status = IP_EXIT.FAILURE;
-      if (!opts.force) break;
-    }
-  }
-  return status;
+  return runBatchText(file, text, { force: opts.force === true, failed: IP_EXIT.FAILURE, hint: hintIp() }, async (words) => {
+    const status = await runOne(opts, words);
+    return { status, ends: status === IP_EXIT.INVARG };
+  });
 }
+
+const IP_STATUS: FailureStatus = { usage: IP_EXIT.FAILURE, refused: IP_EXIT.REFUSED, dump: IP_EXIT.REFUSED, noDevice: IP_EXIT.FAILURE, netns: IP_EXIT.INVARG };
 
 /**
  * Prints an expected failure as ip does and returns ip's exit status (IP_EXIT): the kernel's
@@ -317,37 +283,7 @@ async function runBatch(opts: IpOptions, file: string): Promise<number> {
  * errors with a hint (their own status, else 1). Anything else is a bug: rethrown.
  */
 export function reportIpError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
-  if (e instanceof UsageError) {
-    write(`${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
-    return e.status ?? IP_EXIT.FAILURE;
-  }
-  if (e instanceof DumpTerminated) {
-    reportIpError(e.reason, write);
-    write('Dump terminated\n');
-    return IP_EXIT.REFUSED;
-  }
-  if (e instanceof NoDeviceError) {
-    write(`${e.message}\n`);
-    return IP_EXIT.FAILURE;
-  }
-  if (e instanceof Error && e.name === 'NetnsMissingError') {
-    write(`${e.message}\n`);
-    return IP_EXIT.INVARG;
-  }
-  if (e instanceof NetlinkError) {
-    if (e.kernelMessage) {
-      const t = e.kernelMessage;
-      write(`Error: ${t}${t.endsWith('.') ? '' : '.'}\n`);
-    } else {
-      write(`RTNETLINK answers: ${e.detail}\n`);
-    }
-    return IP_EXIT.REFUSED;
-  }
-  if (e instanceof SocketError) {
-    write(`Error: ${e.message}\n`);
-    return IP_EXIT.REFUSED;
-  }
-  throw e;
+  return reportFailure(e, IP_STATUS, write);
 }
 
 export { EXIT_OK, IP_EXIT };

@@ -2,13 +2,10 @@
 // `RTNETLINK answers: <strerror>`, sometimes followed by tc's own line ("We have an error
 // talking to the kernel"), each command with its own exit status.
 import { NetlinkError } from '../../socket/index.js';
+import { refusalText } from '../iproute2.js';
 import { UsageError } from '../usage.js';
 
-/** The text tc prints for a kernel refusal. */
-export function refusalText(e: NetlinkError): string {
-  const t = e.kernelMessage;
-  return t ? `Error: ${t}${t.endsWith('.') ? '' : '.'}` : `RTNETLINK answers: ${e.detail}`;
-}
+export { refusalText };
 
 /**
  * Runs a request; a kernel refusal becomes a UsageError carrying tc's text (plus `after`, tc's

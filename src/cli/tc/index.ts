@@ -2,10 +2,10 @@
 // nlkit/route. Options and the object are parsed here; each object's module is imported only
 // when used. Exit statuses are tc's: what the object returned (0, 1 for a refused option or a
 // missing device, 2 for a kernel refusal), 255 for a mistake in tc's own grammar.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { NetlinkError, SocketError } from '../../socket/index.js';
 import { Output } from '../ip/output.js';
-import { splitBatchLine } from '../ip/index.js';
+import { readBatchText, runBatchText } from '../iproute2.js';
 import { UsageError } from '../usage.js';
 import { processIo, TcContext, type TcIo, type TcOptions } from './context.js';
 import { refusalText } from './errors.js';
@@ -119,23 +119,12 @@ async function runOne(ctx: TcContext, words: string[], batch = false): Promise<n
 async function runBatch(ctx: TcContext, file: string): Promise<number> {
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = readBatchText(file);
   } catch {
     throw fail(`Cannot open file "${file}" for reading: No such file or directory`, TC_EXIT.FAILURE);
   }
-  let status = 0;
-  const lines = text.split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const words = splitBatchLine(lines[n]!);
-    if (words.length === 0) continue;
-    const rc = await runOne(ctx, words, true);
-    if (rc !== 0) {
-      ctx.err(`Command failed ${file}:${n + 1}\n`);
-      status = TC_EXIT.FAILURE;
-      if (!ctx.opts.force) break;
-    }
-  }
-  return status;
+  // A line tc would exit on throws TcExit out of runOne: that ends the batch.
+  return runBatchText(file, text, { force: ctx.opts.force === true, failed: TC_EXIT.FAILURE, err: (s) => ctx.err(s) }, async (words) => ({ status: await runOne(ctx, words, true) }));
 }
 
 /** Entry point of `nlkit tc`. */
