@@ -2,7 +2,7 @@
 import { addTc, deleteTc, dumpChains, getTc, type TcSpec } from '../../route/index.js';
 import type { TcContext } from './context.js';
 import { kernelCall } from './errors.js';
-import { fail, matches, TC_EXIT, Words } from './grammar.js';
+import { fail, runObject, TC_EXIT, Words } from './grammar.js';
 import { filterWords } from './filter.js';
 import { printChain } from './print.js';
 
@@ -48,14 +48,9 @@ async function list(ctx: TcContext, w: Words): Promise<number> {
 }
 
 /** `tc chain …`. */
-export async function run(ctx: TcContext, argv: string[]): Promise<number> {
-  const w = new Words(argv);
-  const cmd = w.next();
-  if (cmd === undefined) return list(ctx, w);
-  if (matches(cmd, 'add')) return modify(ctx, 'add', w);
-  if (matches(cmd, 'delete')) return modify(ctx, 'del', w);
-  if (matches(cmd, 'get')) return modify(ctx, 'get', w);
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, w);
-  if (matches(cmd, 'help')) throw fail(CHAIN_USAGE, 0);
-  throw fail(`Command "${cmd}" is unknown, try "tc chain help".`);
+export function run(ctx: TcContext, argv: string[]): Promise<number> {
+  return runObject({
+    name: 'chain', verbs: ['add', 'del', 'get'] as const,
+    modify: (verb, w) => modify(ctx, verb, w), list: (w) => list(ctx, w), help: () => fail(CHAIN_USAGE, 0),
+  }, argv);
 }

@@ -3,7 +3,7 @@ import { TC_H } from '../../route/constants.js';
 import { addTc, changeTc, deleteTc, dumpClasses, parseTcTime, replaceTc, type TcSpec } from '../../route/index.js';
 import type { TcContext } from './context.js';
 import { kernelCall } from './errors.js';
-import { classid, duparg, fail, invarg, matches, parseEstimator, qdiscHandle, TC_EXIT, Words } from './grammar.js';
+import { classid, duparg, fail, invarg, matches, parseEstimator, qdiscHandle, runObject, TC_EXIT, Words } from './grammar.js';
 import { printClass } from './print.js';
 import { QDISC_KINDS } from './qdisc-kinds.js';
 
@@ -117,15 +117,9 @@ async function list(ctx: TcContext, w: Words): Promise<number> {
 }
 
 /** `tc class …`. */
-export async function run(ctx: TcContext, argv: string[]): Promise<number> {
-  const w = new Words(argv);
-  const cmd = w.next();
-  if (cmd === undefined) return list(ctx, w);
-  if (matches(cmd, 'add')) return modify(ctx, 'add', w);
-  if (matches(cmd, 'change')) return modify(ctx, 'change', w);
-  if (matches(cmd, 'replace')) return modify(ctx, 'replace', w);
-  if (matches(cmd, 'delete')) return modify(ctx, 'del', w);
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, w);
-  if (matches(cmd, 'help')) throw usage();
-  throw fail(`Command "${cmd}" is unknown, try "tc class help".`);
+export function run(ctx: TcContext, argv: string[]): Promise<number> {
+  return runObject({
+    name: 'class', verbs: ['add', 'change', 'replace', 'del'] as const,
+    modify: (verb, w) => modify(ctx, verb, w), list: (w) => list(ctx, w), help: () => usage(),
+  }, argv);
 }

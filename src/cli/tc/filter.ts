@@ -4,7 +4,7 @@ import { addTc, changeTc, deleteTc, dumpFilters, getTc, replaceTc, type TcSpec }
 import type { TcContext } from './context.js';
 import { kernelCall } from './errors.js';
 import { FILTER_KINDS } from './filter-kinds.js';
-import { classid, duparg, fail, getU32, invarg, matches, protocolNumber, TC_EXIT, Words } from './grammar.js';
+import { classid, duparg, fail, getU32, invarg, matches, protocolNumber, runObject, TC_EXIT, Words } from './grammar.js';
 import { printFilter } from './print.js';
 
 /** `tc filter help`. */
@@ -151,16 +151,9 @@ async function list(ctx: TcContext, w: Words): Promise<number> {
 }
 
 /** `tc filter …`. */
-export async function run(ctx: TcContext, argv: string[]): Promise<number> {
-  const w = new Words(argv);
-  const cmd = w.next();
-  if (cmd === undefined) return list(ctx, w);
-  if (matches(cmd, 'add')) return modify(ctx, 'add', w);
-  if (matches(cmd, 'change')) return modify(ctx, 'change', w);
-  if (matches(cmd, 'replace')) return modify(ctx, 'replace', w);
-  if (matches(cmd, 'delete')) return modify(ctx, 'del', w);
-  if (matches(cmd, 'get')) return modify(ctx, 'get', w);
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, w);
-  if (matches(cmd, 'help')) throw fail(FILTER_USAGE, 0);
-  throw fail(`Command "${cmd}" is unknown, try "tc filter help".`);
+export function run(ctx: TcContext, argv: string[]): Promise<number> {
+  return runObject({
+    name: 'filter', verbs: ['add', 'change', 'replace', 'del', 'get'] as const,
+    modify: (verb, w) => modify(ctx, verb, w), list: (w) => list(ctx, w), help: () => fail(FILTER_USAGE, 0),
+  }, argv);
 }

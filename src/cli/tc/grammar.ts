@@ -44,6 +44,36 @@ export function noDevice(dev: string): UsageError {
   return fail(`Cannot find device "${dev}"`, TC_EXIT.FAILURE);
 }
 
+/** A command of a tc object, as its modify() takes it. */
+export type TcVerb = 'add' | 'change' | 'replace' | 'link' | 'del' | 'get';
+
+// The command words in the order tc's do_qdisc/do_class/do_filter/do_chain try them (an
+// abbreviation picks the first it is a prefix of).
+const VERB_WORDS: [string, TcVerb][] = [['add', 'add'], ['change', 'change'], ['replace', 'replace'], ['link', 'link'], ['delete', 'del'], ['get', 'get']];
+
+/** What a tc object does with its command words. */
+export interface TcObject<V extends TcVerb> {
+  /** Its name in messages (`qdisc`, `class`, …). */
+  name: string;
+  /** The commands it has, besides list/show/lst and help. */
+  verbs: readonly V[];
+  modify(verb: V, w: Words): Promise<number>;
+  list(w: Words): Promise<number>;
+  /** What `help` throws. */
+  help(): UsageError;
+}
+
+/** One dispatcher for the objects' command words: no word lists; unknown ones as tc words them. */
+export function runObject<V extends TcVerb>(o: TcObject<V>, argv: readonly string[]): Promise<number> {
+  const w = new Words(argv);
+  const cmd = w.next();
+  if (cmd === undefined) return o.list(w);
+  for (const [word, verb] of VERB_WORDS) if ((o.verbs as readonly TcVerb[]).includes(verb) && matches(cmd, word)) return o.modify(verb as V, w);
+  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return o.list(w);
+  if (matches(cmd, 'help')) throw o.help();
+  throw fail(`Command "${cmd}" is unknown, try "tc ${o.name} help".`);
+}
+
 /** A cursor over one command's words. */
 export class Words {
   private i = 0;

@@ -3,7 +3,7 @@ import { NLM_F_REPLACE } from '../../wire/index.js';
 import { TC_H } from '../../route/constants.js';
 import { addTc, changeTc, deleteTc, dumpQdiscs, parseTcTime, replaceTc, type TcSpec } from '../../route/index.js';
 import type { TcContext } from './context.js';
-import { classid, duparg, exit, fail, invarg, matches, parseEstimator, qdiscHandle, TC_EXIT, Words } from './grammar.js';
+import { classid, duparg, exit, fail, invarg, matches, parseEstimator, qdiscHandle, runObject, TC_EXIT, Words } from './grammar.js';
 import { printQdisc } from './print.js';
 import { QDISC_KINDS } from './qdisc-kinds.js';
 import { kernelCall } from './errors.js';
@@ -121,16 +121,9 @@ async function list(ctx: TcContext, w: Words): Promise<number> {
 }
 
 /** `tc qdisc …`. */
-export async function run(ctx: TcContext, argv: string[]): Promise<number> {
-  const w = new Words(argv);
-  const cmd = w.next();
-  if (cmd === undefined) return list(ctx, w);
-  if (matches(cmd, 'add')) return modify(ctx, 'add', w);
-  if (matches(cmd, 'change')) return modify(ctx, 'change', w);
-  if (matches(cmd, 'replace')) return modify(ctx, 'replace', w);
-  if (matches(cmd, 'link')) return modify(ctx, 'link', w);
-  if (matches(cmd, 'delete')) return modify(ctx, 'del', w);
-  if (matches(cmd, 'list') || matches(cmd, 'show') || matches(cmd, 'lst')) return list(ctx, w);
-  if (matches(cmd, 'help')) throw usage();
-  throw fail(`Command "${cmd}" is unknown, try "tc qdisc help".`);
+export function run(ctx: TcContext, argv: string[]): Promise<number> {
+  return runObject({
+    name: 'qdisc', verbs: ['add', 'change', 'replace', 'link', 'del'] as const,
+    modify: (verb, w) => modify(ctx, verb, w), list: (w) => list(ctx, w), help: () => usage(),
+  }, argv);
 }
