@@ -130,12 +130,20 @@ static napi_value throw_errno(napi_env env, const char* syscall, int err) {
   napi_value message, error, code_v, errno_v, sys_v;
   napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
   napi_create_error(env, NULL, message, &error);
+  // glibc 2.32+ names errno values; musl cannot, and then the JS side names errno itself
+  // (wrapNative), so `code` is set only when known.
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
   const char* code = strerrorname_np(err);
+#else
+  const char* code = NULL;
+#endif
   napi_create_int32(env, err, &errno_v);
   napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sys_v);
-  napi_create_string_utf8(env, code ? code : "EUNKNOWN", NAPI_AUTO_LENGTH, &code_v);
   napi_set_named_property(env, error, "errno", errno_v);
-  napi_set_named_property(env, error, "code", code_v);
+  if (code) {
+    napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_v);
+    napi_set_named_property(env, error, "code", code_v);
+  }
   napi_set_named_property(env, error, "syscall", sys_v);
   napi_throw(env, error);
   return NULL;
