@@ -107,6 +107,15 @@ test('zsh loads the generated script and completes through it', (t) => {
   if (!hasTool('zsh')) return t.skip('zsh is not installed');
   const gen = nlkit(['completion', 'zsh']);
   assert.equal(gen.status, 0, gen.stderr);
-  const r = spawnSync('zsh', ['-f', '-c', `${gen.stdout}\nCOMP_WORDS=(nlkit ip li); COMP_CWORD=2; _nlkit; print -r -- "\${COMPREPLY[*]}"`], { encoding: 'utf8' });
-  assert.equal(r.stdout.trim(), 'link', r.stderr);
+  // As zsh's _bash_complete calls it on <Tab>: COMP_WORDS as zsh numbers arrays, COMP_CWORD
+  // from 0, the function named by `complete -F`. zsh's compgen does not filter by the word (zsh
+  // itself does, by prefix): the candidates are checked as zsh would filter them.
+  const complete = (words: string[]) => {
+    const r = spawnSync('zsh', ['-f', '-c', `${gen.stdout}\nCOMP_WORDS=(${words.join(' ')}); COMP_CWORD=${words.length - 1}; \${\${(z)_comps[nlkit]}[-1]} nlkit; print -r -- "\${COMPREPLY[*]}"`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split(/\s+/).filter((c) => c.startsWith(words[words.length - 1]!));
+  };
+  assert.deepEqual(complete(['nlkit', 'ip', 'li']), ['link']);
+  assert.deepEqual(complete(['nlkit', 'ip', 'link', 'sh']), ['show']);
+  assert.deepEqual(complete(['nlkit', 'eth']), ['ethtool']);
 });

@@ -220,7 +220,11 @@ export function zshScript(g: Grammar): string {
 # Load it with:  source <(nlkit completion zsh)
 autoload -U +X compinit && compinit
 autoload -U +X bashcompinit && bashcompinit
-${bashScript(g)}`;
+${bashScript(g)}# bashcompinit numbers COMP_CWORD from 0 but leaves zsh's arrays numbered from 1: the bash
+# function runs with ksh's arrays. (zsh filters the candidates by the word typed itself.)
+_nlkit_zsh() { setopt localoptions ksharrays; _nlkit "$@"; }
+complete -F _nlkit_zsh nlkit
+`;
 }
 
 /** Runs `nlkit completion bash|zsh`. */
