@@ -100,7 +100,8 @@ const CANONICAL: Record<string, string> = { neighbor: 'neigh', neighbour: 'neigh
 /** `nlkit ip help` text. */
 export const USAGE = `Usage: nlkit ip [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { address | link | route | rule | neigh | nexthop | monitor | netns |
-                   maddress | tuntap | netconf | stats | mptcp | vrf }
+                   maddress | tuntap | netconf | stats | mptcp | vrf | addrlabel |
+                   ntable | xfrm }
        OPTIONS := { -s[tatistics] | -d[etails] | -j[son] | -p[retty] | -br[ief] | -o[neline] |
                     -h[uman-readable] | -iec | -c[olor][={always|auto|never}] |
                     -4 | -6 | -0 | -f[amily] { inet | inet6 | link } |
