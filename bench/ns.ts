@@ -1,6 +1,6 @@
 // Namespace and process helpers for the benchmarks. The benchmarks own the namespace named
 // `nlbench` (and `nlbench-2` for bulk runs): they delete and recreate it, and delete it when done.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,16 @@ export function sh(cmd: string, args: string[], input?: string): string {
 }
 
 /** Creates namespace `name` (deleting a leftover first) with lo up. */
+/** Runs `cmd args…` from the repository root in the background; resolves with its stdout when it exits 0. */
+export function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}`))));
+  });
+}
+
 export function makeNetns(name: string): void {
   spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
   sh('ip', ['netns', 'add', name]);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ROOT, buildC, deleteNetns, makeNetns, measure, median } from './ns.js';
+import { ROOT, buildC, deleteNetns, makeNetns, measure, median, run } from './ns.js';
 
 const NS = `nlbench-ss-${process.pid}`;
 
@@ -99,15 +99,6 @@ export async function ssBench(N: number, RUNS: number): Promise<{ rows: SsRow[];
     deleteNetns(NS);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}`))));
-  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,13 +3,12 @@
 // `nlkit tc [-j] filter show` (whole processes, under the measure helper), and by the library
 // in-process (dumpFilters, warm). Run as root after a build: `node dist/bench/tc.js [--filters N]
 // [--runs K]`, or within `npm run bench -- --only tc`. Creates and deletes its own namespace.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ROOT, buildC, deleteNetns, makeNetns, measure, median, sh } from './ns.js';
+import { ROOT, buildC, deleteNetns, makeNetns, measure, median, run, sh } from './ns.js';
 
 const NS = `nlbench-tc-${process.pid}`;
 
@@ -86,15 +85,6 @@ export async function tcBench(N: number, RUNS: number): Promise<{ rows: TcRow[];
     deleteNetns(NS);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}`))));
-  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -194,22 +194,22 @@ typedef struct {
   const char* syscall;
 } open_job;
 
-static void do_open(open_job* job) {
-  if (job->nspath) {
-    int nsfd = open(job->nspath, O_RDONLY | O_CLOEXEC);
-    if (nsfd < 0) {
-      job->err = errno;
-      job->syscall = "open";
-      return;
-    }
-    if (setns(nsfd, CLONE_NEWNET) < 0) {
-      job->err = errno;
-      job->syscall = "setns";
-      close(nsfd);
-      return;
-    }
-    close(nsfd);
+// Moves the calling thread into the network namespace at `nspath`: 0, or the errno with the
+// syscall that failed in *syscall. Run on a short-lived thread of its own (see the top).
+static int enter_netns(const char* nspath, const char** syscall) {
+  int nsfd = open(nspath, O_RDONLY | O_CLOEXEC);
+  if (nsfd < 0) {
+    *syscall = "open";
+    return errno;
   }
+  int err = setns(nsfd, CLONE_NEWNET) < 0 ? errno : 0;
+  if (err) *syscall = "setns";
+  close(nsfd);
+  return err;
+}
+
+static void do_open(open_job* job) {
+  if (job->nspath && (job->err = enter_netns(job->nspath, &job->syscall)) != 0) return;
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, job->protocol);
   if (fd < 0) {
     job->err = errno;
@@ -1111,15 +1111,8 @@ typedef struct {
 } ioctl_job;
 
 static void do_ioctls(ioctl_job* job) {
-  if (job->nspath) {
-    int nsfd = open(job->nspath, O_RDONLY | O_CLOEXEC);
-    if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) < 0) {
-      job->err = errno;
-      if (nsfd >= 0) close(nsfd);
-      return;
-    }
-    close(nsfd);
-  }
+  const char* syscall;
+  if (job->nspath && (job->err = enter_netns(job->nspath, &syscall)) != 0) return;
   int fd = job->tun ? open("/dev/net/tun", O_RDWR | O_CLOEXEC) : socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     job->err = errno;

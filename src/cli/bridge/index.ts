@@ -73,6 +73,25 @@ export function bridgeExit(message: string): BridgeExit {
 }
 
 /** Parses the global options as bridge's main() does. */
+/** `dev DEV` and `vid VID` of a `show` (mdb, vlan), parsed as bridge parses them. */
+export function parseDevVid(args: readonly string[]): { dev: string | undefined; vid: number } {
+  let dev: string | undefined, vid = 0;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a !== 'dev' && a !== 'vid') continue;
+    const v = args[++i];
+    if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
+    if (a === 'dev') {
+      if (dev !== undefined) throw bridgeExit(`Error: duplicate "dev": "${v}" is the second value.`);
+      dev = v;
+    } else {
+      if (vid) throw bridgeExit(`Error: duplicate "vid": "${v}" is the second value.`);
+      vid = Number.parseInt(v, 10) || 0;
+    }
+  }
+  return { dev, vid };
+}
+
 export function parseOptions(argv: string[]): { opts: BridgeOptions; rest: string[] } {
   const opts: BridgeOptions = {
     stats: 0, details: 0, json: false, pretty: false, oneline: false, timestamp: 0, compressVlans: false, netns: undefined,

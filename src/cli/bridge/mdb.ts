@@ -7,7 +7,7 @@ import type { Output } from '../ip/output.js';
 import { Session } from '../ip/session.js';
 import { mdbFlags } from '../../route/bridge-attrs.js';
 import { MDB_FLAGS } from '../../route/constants.js';
-import { BridgeDumpTerminated, bridgeError, bridgeExit, type BridgeContext } from './index.js';
+import { BridgeDumpTerminated, bridgeError, bridgeExit, parseDevVid, type BridgeContext } from './index.js';
 
 const USAGE = `Usage: bridge mdb { add | del | replace } dev DEV port PORT grp GROUP [src SOURCE] [permanent | temp] [vid VID]
        bridge mdb {show} [ dev DEV ] [ vid VID ]
@@ -91,24 +91,7 @@ function printRouters(o: Output, ctx: PrintContext, m: MdbMessage, deleted = fal
 }
 
 async function show(ctx: BridgeContext, args: string[]): Promise<number> {
-  let dev: string | undefined, vid = 0;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const next = () => {
-      const v = args[++i];
-      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
-      return v;
-    };
-    if (a === 'dev') {
-      const v = next();
-      if (dev !== undefined) throw bridgeExit(`Error: duplicate "dev": "${v}" is the second value.`);
-      dev = v;
-    } else if (a === 'vid') {
-      const v = next();
-      if (vid) throw bridgeExit(`Error: duplicate "vid": "${v}" is the second value.`);
-      vid = Number.parseInt(v, 10) || 0;
-    }
-  }
+  const { dev, vid } = parseDevVid(args);
   const s = new Session(ctx.ip);
   try {
     const filterIndex = dev !== undefined ? await s.ifindex(dev) : 0;

@@ -6,7 +6,7 @@ import { bridgeVlanFlags } from '../../route/enums.js';
 import { flagsNum, type PrintContext } from '../ip/common.js';
 import type { Output } from '../ip/output.js';
 import { Session } from '../ip/session.js';
-import { BridgeDumpTerminated, bridgeError, bridgeExit, type BridgeContext } from './index.js';
+import { BridgeDumpTerminated, bridgeError, bridgeExit, parseDevVid, type BridgeContext } from './index.js';
 
 const USAGE = `Usage: bridge vlan { add | del } vid VLAN_ID dev DEV [ tunnel_info id TUNNEL_ID ]
                                                      [ pvid ] [ untagged ]
@@ -116,24 +116,7 @@ function printPortVlans(o: Output, ctx: PrintContext, l: Link, filterVid: number
 }
 
 async function show(ctx: BridgeContext, args: string[], tunnels: boolean): Promise<number> {
-  let dev: string | undefined, vid = 0;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const next = () => {
-      const v = args[++i];
-      if (v === undefined) throw bridgeExit(`Command line is not complete. Try option "help"`);
-      return v;
-    };
-    if (a === 'dev') {
-      const v = next();
-      if (dev !== undefined) throw bridgeExit(`Error: duplicate "dev": "${v}" is the second value.`);
-      dev = v;
-    } else if (a === 'vid') {
-      const v = next();
-      if (vid) throw bridgeExit(`Error: duplicate "vid": "${v}" is the second value.`);
-      vid = Number.parseInt(v, 10) || 0;
-    }
-  }
+  const { dev, vid } = parseDevVid(args);
   const s = new Session(ctx.ip);
   try {
     const filterIndex = dev !== undefined ? await s.ifindex(dev) : 0;
