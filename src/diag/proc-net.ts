@@ -19,18 +19,28 @@ function procNetOf(ns: NetnsSpec): string | undefined {
   return undefined;
 }
 
+/**
+ * A reader of /proc/net/FILE in the namespace (this process's when absent): the namespace's
+ * /proc/PID/net is found once, for every file read through it.
+ */
+export function procNetReader(netns?: NetnsSpec): (file: string) => string {
+  if (netns === undefined) return (file) => readFileSync(`/proc/self/net/${file}`, 'latin1');
+  let dir = procNetOf(netns);
+  return (file) => {
+    if (dir) {
+      try {
+        return readFileSync(`${dir}/${file}`, 'latin1');
+      } catch {
+        dir = undefined; // the process left meanwhile: nsenter from now on
+      }
+    }
+    const r = spawnSync('nsenter', [`--net=${netnsPath(netns)}`, 'cat', `/proc/net/${file}`], { encoding: 'latin1' });
+    if (r.status !== 0) throw new Error(`nsenter: ${(r.stderr || r.error?.message || '').trim()}`);
+    return r.stdout;
+  };
+}
+
 /** The text of /proc/net/FILE in the namespace (this process's when absent). */
 export function readProcNet(file: string, netns?: NetnsSpec): string {
-  if (netns === undefined) return readFileSync(`/proc/self/net/${file}`, 'latin1');
-  const dir = procNetOf(netns);
-  if (dir) {
-    try {
-      return readFileSync(`${dir}/${file}`, 'latin1');
-    } catch {
-      // the process left meanwhile: nsenter below
-    }
-  }
-  const r = spawnSync('nsenter', [`--net=${netnsPath(netns)}`, 'cat', `/proc/net/${file}`], { encoding: 'latin1' });
-  if (r.status !== 0) throw new Error(`nsenter: ${(r.stderr || r.error?.message || '').trim()}`);
-  return r.stdout;
+  return procNetReader(netns)(file);
 }

@@ -1,7 +1,7 @@
 // The kernel's socket counters (/proc/net/sockstat, sockstat6 and snmp's Tcp line): what `ss -s`
 // summarises. Netlink has no message for them.
 import type { NetnsSpec } from '../socket/index.js';
-import { readProcNet } from './proc-net.js';
+import { procNetReader } from './proc-net.js';
 
 /** Counters of one sockstat line (`TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 83`), by key. */
 export type SockstatLine = Record<string, number>;
@@ -41,11 +41,12 @@ export function snmpField(text: string, group: string, name: string): number | u
 
 /** The socket counters of the namespace (this process's when absent). */
 export function socketSummary(netns?: NetnsSpec): SocketSummary {
-  const sockstat = parseSockstat(readProcNet('sockstat', netns));
+  const read = procNetReader(netns);
+  const sockstat = parseSockstat(read('sockstat'));
   try {
-    Object.assign(sockstat, parseSockstat(readProcNet('sockstat6', netns)));
+    Object.assign(sockstat, parseSockstat(read('sockstat6')));
   } catch {
     // no IPv6 in this kernel: its counters stay absent, as zeros
   }
-  return { sockstat, tcpEstablished: snmpField(readProcNet('snmp', netns), 'Tcp', 'CurrEstab') ?? 0 };
+  return { sockstat, tcpEstablished: snmpField(read('snmp'), 'Tcp', 'CurrEstab') ?? 0 };
 }
