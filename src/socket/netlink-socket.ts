@@ -54,7 +54,10 @@ export interface OpenOptions {
    * decoding instead of alternating with it; it costs a thread per socket.
    */
   readAhead?: boolean;
-  /** Record every datagram sent and received in this pcap file (LINKTYPE_NETLINK). */
+  /**
+   * Record every datagram sent and received in this pcap file (LINKTYPE_NETLINK). Without it,
+   * the environment's NLKIT_PCAP names a file every socket of the process appends to.
+   */
   capture?: string;
   /** Use this transport instead of a kernel socket (e.g. server/'s in-process bus). */
   transport?: TransportFactory;
@@ -136,6 +139,7 @@ export class NetlinkSocket implements AsyncDisposable {
     this.rcvbufChosen = opts.rcvbuf !== undefined;
     this.buffer = new Uint8Array(Math.max(MIN_BUFFER, opts.bufferSize ?? DEFAULT_BUFFER));
     if (opts.capture) this.pcap = new PcapWriter(opts.capture, protocol);
+    else if (process.env.NLKIT_PCAP) this.pcap = new PcapWriter(process.env.NLKIT_PCAP, protocol, true);
     nextSeqBase = (nextSeqBase + 0x10000) & 0x7fffffff;
     this.dispatcher = new Dispatcher({
       send: (b) => this.sendToPeer(b),

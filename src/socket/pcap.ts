@@ -21,9 +21,14 @@ export class PcapWriter {
   private fd: number;
   private readonly protocol: number;
 
-  constructor(path: string, protocol: number) {
+  /**
+   * Opens `path` for a new capture, or with `append` adds to it (the header is written only
+   * to an empty file), so that several sockets can record into one file.
+   */
+  constructor(path: string, protocol: number, append = false) {
     this.protocol = protocol;
-    this.fd = fs.openSync(path, 'w');
+    this.fd = fs.openSync(path, append ? 'a' : 'w');
+    if (append && fs.fstatSync(this.fd).size > 0) return;
     const h = Buffer.alloc(24);
     h.writeUInt32LE(0xa1b2c3d4, 0);
     h.writeUInt16LE(2, 4);

@@ -47,13 +47,14 @@ export function printLinkFlags(o: Output, flags: number, mdown: boolean): void {
     }
   }
   if (f) names.push(f.toString(16));
-  if (mdown) names.push('M-DOWN');
   if (o.json) {
     o.openArray('flags');
     for (const n of names) o.item(n);
+    if (mdown) o.item('M-DOWN');
     o.closeArray();
   } else {
-    o.fp(`<${names.join(',')}> `);
+    // ip prints M-DOWN with a comma before it even when no flag precedes it.
+    o.fp(`<${names.join(',')}${mdown ? ',M-DOWN' : ''}> `);
   }
 }
 

@@ -27,7 +27,10 @@ registerKind(['vlan'], {
 });
 
 function printVlan(o: Output, d: Data): void {
-  if (d.protocol !== undefined) o.field('protocol', String(d.protocol), `protocol ${String(d.protocol)} `);
   const id = dnum(d, 'id');
-  if (id !== undefined) o.field('id', id, `id ${id} `);
+  if (id === undefined) return;
+  // Without IFLA_VLAN_PROTOCOL ip names the default in lower case.
+  const protocol = d.protocol !== undefined ? String(d.protocol) : '802.1q';
+  o.field('protocol', protocol, `protocol ${protocol} `);
+  o.field('id', id, `id ${id} `);
 }
